@@ -1,0 +1,56 @@
+package org.texhash.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code texhash} command. Exit codes: 0 done, 1 failed, 2 bad usage.
+ *
+ * <p>Each subcommand is its own class; register it in {@code subcommands} below.
+ */
+@Command(
+    name = "texhash",
+    mixinStandardHelpOptions = true,
+    versionProvider = TexhashCommand.Version.class,
+    description = "Texture image retrieval with binary hash codes in Lucene.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+    })
+public final class TexhashCommand implements Runnable {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new TexhashCommand());
+    cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("texhash: " + e.getMessage());
+          if (System.getenv("TEXHASH_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
+        });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = TexhashCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"texhash " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
