@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Builds the development benchmark: one square PNG (512x512) per texture class, from the Debian
+# packages ufoai-textures and supertuxkart-data, with the licences beside them.
+# Usage: bench/datasets/game-textures.sh OUT_DIR [options]; see --help.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
+
+# The class lists were made from these versions (Debian 12 "bookworm").
+declare -A PACKAGE=([ufoai]=ufoai-textures [supertuxkart]=supertuxkart-data)
+declare -A EXPECTED_VERSION=([ufoai]=2.5-2 [supertuxkart]=1.4+dfsg-2)
+declare -A LIST=([ufoai]=ufoai.classes.tsv [supertuxkart]=supertuxkart.classes.tsv)
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") OUT_DIR [--source ufoai|supertuxkart|both] [--lists DIR] [--cache DIR]
+                         [--size N] [--python PYTHON] [--force]
+
+Builds the game-textures development benchmark in OUT_DIR: <class>.png (N x N, RGB; each image
+center-cropped to a square, then resized with Lanczos), LICENSES.tsv (class, package, version,
+path inside the package, licence) and <package>.copyright (the packages' DEP-5 copyright files).
+
+  --source S    ufoai (204 classes), supertuxkart (121) or both (325, default)
+  --lists DIR   folder with ufoai.classes.tsv and supertuxkart.classes.tsv
+                (default: ../shared/data/game-textures relative to the repository root)
+  --cache DIR   where the .deb files (~321 MiB and ~599 MiB) and the unpacked members are kept
+                (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/texhash/game-textures)
+  --size N      output side in pixels (default 512)
+  --python P    a python3 that can import PIL (default: /usr/bin/python3; apt-get install python3-pil)
+  --force       rewrite PNGs that already exist
+
+Re-running is cheap: downloads, unpacking and PNGs that are already there are reused.
+Needs apt-get, dpkg-deb, tar and Debian's python3-pil; apt-get update is run once if a
+package has to be downloaded.
+EOF
+}
+
+die() { echo "error: $*" >&2; exit 1; }
+step() { echo "==> $*"; }
+
+OUT_DIR="" SOURCE=both SIZE=512 FORCE=()
+LISTS="$REPO_ROOT/../shared/data/game-textures"
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/texhash/game-textures"
+PYTHON=/usr/bin/python3
+while (($#)); do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --source|--lists|--cache|--size|--python)
+      (($# >= 2)) || die "$1 needs a value (see --help)"
+      case "$1" in
+        --source) SOURCE=$2 ;; --lists) LISTS=$2 ;; --cache) CACHE=$2 ;;
+        --size) SIZE=$2 ;; --python) PYTHON=$2 ;;
+      esac
+      shift 2 ;;
+    --force) FORCE=(--force); shift ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) [[ -z "$OUT_DIR" ]] || die "only one OUT_DIR expected, got '$OUT_DIR' and '$1'"
+       OUT_DIR=$1; shift ;;
+  esac
+done
+[[ -n "$OUT_DIR" ]] || { usage >&2; exit 2; }
+case "$SOURCE" in
+  both) SOURCES=(ufoai supertuxkart) ;;
+  ufoai|supertuxkart) SOURCES=("$SOURCE") ;;
+  *) die "--source must be ufoai, supertuxkart or both, got '$SOURCE'" ;;
+esac
+[[ "$SIZE" =~ ^[0-9]+$ ]] && ((SIZE >= 16)) || die "--size must be an integer >= 16, got '$SIZE'"
+[[ -d "$LISTS" ]] || die "class lists folder not found: $LISTS (pass --lists DIR)"
+for source in "${!LIST[@]}"; do
+  [[ -f "$LISTS/${LIST[$source]}" ]] || die "class list missing: $LISTS/${LIST[$source]}"
+done
+for tool in apt-get apt-cache dpkg-deb tar sha256sum; do
+  command -v "$tool" >/dev/null || die "'$tool' not found: this script needs a Debian system"
+done
+"$PYTHON" -c 'import PIL' 2>/dev/null \
+  || die "$PYTHON cannot import PIL: install it with 'apt-get install -y python3-pil' (or pass --python)"
+
+START=$SECONDS
+mkdir -p "$OUT_DIR" "$CACHE/debs" "$CACHE/unpacked"
+OUT_DIR=$(cd "$OUT_DIR" && pwd)
+APT_UPDATED=false
+
+# Prints the path of the package's .deb in the cache, downloading and checking it if needed.
+fetch_deb() {
+  local package=$1 deb
+  deb=$(find "$CACHE/debs" -maxdepth 1 -name "${package}_*_all.deb" -print | sort | tail -n 1)
+  if [[ -n "$deb" && -f "$deb.verified" ]]; then echo "$deb"; return; fi
+  if [[ -z "$deb" ]]; then
+    if [[ "$APT_UPDATED" == false ]]; then
+      step "apt-get update" >&2
+      apt-get update -q >&2 || die "apt-get update failed (network, or not root?)"
+      APT_UPDATED=true
+    fi
+    step "apt-get download $package (large: this takes a while)" >&2
+    (cd "$CACHE/debs" && apt-get download -q "$package" >&2) \
+      || die "apt-get download $package failed; is it in your apt sources (Debian main)?"
+    deb=$(find "$CACHE/debs" -maxdepth 1 -name "${package}_*_all.deb" -print | sort | tail -n 1)
+    [[ -n "$deb" ]] || die "apt-get download $package left no .deb in $CACHE/debs"
+  fi
+  local version expected actual
+  version=$(dpkg-deb -f "$deb" Version) || die "$deb is not a readable .deb; delete it and re-run"
+  expected=$(apt-cache show "$package=$version" 2>/dev/null | sed -n 's/^SHA256: //p' | head -n 1)
+  if [[ -n "$expected" ]]; then
+    step "checking SHA256 of $(basename "$deb")" >&2
+    actual=$(sha256sum "$deb" | cut -d' ' -f1)
+    [[ "$actual" == "$expected" ]] || die "$deb: SHA256 $actual, apt expects $expected; delete it and re-run"
+  else
+    echo "warning: apt knows no SHA256 for $package=$version; checked the .deb structure only" >&2
+    dpkg-deb --info "$deb" >/dev/null || die "$deb is corrupt; delete it and re-run"
+  fi
+  touch "$deb.verified"
+  echo "$deb"
+}
+
+# Unpacks the listed members (and the copyright file) of one package; prints the unpack root.
+unpack() {
+  local source=$1 deb=$2 package=${PACKAGE[$1]} version root members missing
+  version=$(dpkg-deb -f "$deb" Version)
+  root="$CACHE/unpacked/${package}_$version"
+  members=$(mktemp)
+  # ufoai rows name <archive>.pk3:<member>: the whole .pk3 (a zip) is unpacked and read by Python.
+  { cut -f1 "$LISTS/${LIST[$source]}" | sed -e 's/\.pk3:.*$/.pk3/' -e '/^$/d'
+    echo "usr/share/doc/$package/copyright"; } | sort -u > "$members"
+  missing=$(mktemp)
+  while IFS= read -r member; do
+    [[ -f "$root/$member" ]] || echo "./$member"
+  done < "$members" > "$missing"
+  if [[ -s "$missing" ]]; then
+    step "unpacking $(wc -l < "$missing") files from $(basename "$deb")" >&2
+    mkdir -p "$root"
+    if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root" -f - -T "$missing" 2> "$missing.err"; then
+      cat "$missing.err" >&2
+      die "could not unpack the listed files from $deb; does $LISTS/${LIST[$source]} match $package $version?"
+    fi
+  fi
+  rm -f "$members" "$missing" "$missing.err"
+  echo "$root"
+}
+
+PY_SOURCES=()
+for source in "${SOURCES[@]}"; do
+  package=${PACKAGE[$source]}
+  deb=$(fetch_deb "$package")
+  version=$(dpkg-deb -f "$deb" Version)
+  [[ "$version" == "${EXPECTED_VERSION[$source]}" ]] || echo "warning: $package is $version;" \
+    "the class lists were made from ${EXPECTED_VERSION[$source]} (a missing file fails clearly)" >&2
+  root=$(unpack "$source" "$deb")
+  cp "$root/usr/share/doc/$package/copyright" "$OUT_DIR/$package.copyright"
+  PY_SOURCES+=(--source "$source" "$root" "$version")
+done
+
+step "writing ${SIZE}x$SIZE PNGs to $OUT_DIR"
+"$PYTHON" "$SCRIPT_DIR/game_textures.py" --lists "$LISTS" --out "$OUT_DIR" --size "$SIZE" \
+  "${FORCE[@]}" "${PY_SOURCES[@]}"
+for source in "${!PACKAGE[@]}"; do  # copyright of a source no longer selected
+  [[ " ${SOURCES[*]} " == *" $source "* ]] || rm -f "$OUT_DIR/${PACKAGE[$source]}.copyright"
+done
+step "done in $((SECONDS - START)) s: $(find "$OUT_DIR" -maxdepth 1 -name '*.png' | wc -l) PNGs in $OUT_DIR"
