@@ -110,6 +110,11 @@ public final class HashCode {
     return words.clone();
   }
 
+  /** The words without a copy, for the inner loops of this package; callers must not modify them. */
+  long[] words() {
+    return words;
+  }
+
   public String toHex() {
     return HexFormat.of().formatHex(bytes);
   }

@@ -1,0 +1,195 @@
+package org.texhash.lucene;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+
+/**
+ * What a {@link HammingKnnQuery} rewrites to: the fixed top-k documents of one reader with their
+ * distances. Only valid for the reader it was computed on (the search already happened).
+ */
+final class HammingHitsQuery extends Query {
+  private final HammingKnnQuery source;
+  private final int[] docs; // global doc ids, ascending
+  private final int[] distances;
+  private final int[] segmentStarts; // index into docs of each leaf's first hit, plus docs.length
+  private final Object contextIdentity;
+
+  private HammingHitsQuery(HammingKnnQuery source, int[] docs, int[] distances, int[] segmentStarts,
+      Object contextIdentity) {
+    this.source = source;
+    this.docs = docs;
+    this.distances = distances;
+    this.segmentStarts = segmentStarts;
+    this.contextIdentity = contextIdentity;
+  }
+
+  /** The query matching the merged keys ({@link TopHits#key}, global doc ids) on this reader. */
+  static HammingHitsQuery of(IndexReader reader, HammingKnnQuery source, long[] keys) {
+    long[] byDoc = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      // doc first, so sorting orders by doc id
+      byDoc[i] = ((long) TopHits.doc(keys[i]) << 32) | TopHits.distance(keys[i]);
+    }
+    Arrays.sort(byDoc);
+    int[] docs = new int[keys.length];
+    int[] distances = new int[keys.length];
+    for (int i = 0; i < byDoc.length; i++) {
+      docs[i] = (int) (byDoc[i] >>> 32);
+      distances[i] = (int) byDoc[i];
+    }
+    List<LeafReaderContext> leaves = reader.leaves();
+    int[] starts = new int[leaves.size() + 1];
+    for (int i = 0; i < leaves.size(); i++) {
+      int at = Arrays.binarySearch(docs, leaves.get(i).docBase);
+      starts[i] = at >= 0 ? at : -1 - at;
+    }
+    starts[leaves.size()] = docs.length;
+    return new HammingHitsQuery(source, docs, distances, starts, reader.getContext().id());
+  }
+
+  @Override
+  public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+    if (searcher.getIndexReader().getContext().id() != contextIdentity) {
+      throw new IllegalStateException("this rewritten " + source + " was computed on another reader");
+    }
+    return new Weight(this) {
+      @Override
+      public Explanation explain(LeafReaderContext context, int doc) {
+        int found = Arrays.binarySearch(docs, doc + context.docBase);
+        if (found < 0) {
+          return Explanation.noMatch("not in the top " + source.getK() + " by Hamming distance");
+        }
+        int d = distances[found];
+        return Explanation.match(HammingKnnQuery.score(d) * boost,
+            "in the top " + source.getK() + " by Hamming distance, 1 / (1 + distance) * boost, distance=" + d);
+      }
+
+      @Override
+      public Scorer scorer(LeafReaderContext context) {
+        int lower = segmentStarts[context.ord];
+        int upper = segmentStarts[context.ord + 1];
+        if (lower == upper) {
+          return null;
+        }
+        return new HitsScorer(this, context.docBase, lower, upper, boost);
+      }
+
+      @Override
+      public int count(LeafReaderContext context) {
+        return segmentStarts[context.ord + 1] - segmentStarts[context.ord];
+      }
+
+      @Override
+      public boolean isCacheable(LeafReaderContext ctx) {
+        return true;
+      }
+    };
+  }
+
+  /** Iterates the hits of one segment. */
+  private final class HitsScorer extends Scorer {
+    private final int docBase;
+    private final int lower;
+    private final int upper;
+    private final float boost;
+    private int at = -1;
+
+    HitsScorer(Weight weight, int docBase, int lower, int upper, float boost) {
+      super(weight);
+      this.docBase = docBase;
+      this.lower = lower;
+      this.upper = upper;
+      this.boost = boost;
+    }
+
+    @Override
+    public int docID() {
+      return at < 0 ? -1 : at >= upper ? DocIdSetIterator.NO_MORE_DOCS : docs[at] - docBase;
+    }
+
+    @Override
+    public float score() {
+      return HammingKnnQuery.score(distances[at]) * boost;
+    }
+
+    @Override
+    public float getMaxScore(int upTo) {
+      int best = Integer.MAX_VALUE;
+      for (int i = Math.max(at, lower); i < upper && docs[i] - docBase <= upTo; i++) {
+        best = Math.min(best, distances[i]);
+      }
+      return best == Integer.MAX_VALUE ? 0f : HammingKnnQuery.score(best) * boost;
+    }
+
+    @Override
+    public DocIdSetIterator iterator() {
+      return new DocIdSetIterator() {
+        @Override
+        public int docID() {
+          return HitsScorer.this.docID();
+        }
+
+        @Override
+        public int nextDoc() {
+          at = at < 0 ? lower : at + 1;
+          return docID();
+        }
+
+        @Override
+        public int advance(int target) {
+          int from = Math.max(at < 0 ? lower : at + 1, lower);
+          if (from >= upper) {
+            at = upper;
+            return DocIdSetIterator.NO_MORE_DOCS;
+          }
+          int found = Arrays.binarySearch(docs, from, upper, target + docBase);
+          at = found >= 0 ? found : -1 - found;
+          return docID();
+        }
+
+        @Override
+        public long cost() {
+          return upper - lower;
+        }
+      };
+    }
+  }
+
+  @Override
+  public String toString(String field) {
+    return "HammingHits(" + docs.length + " of " + source.toString(field) + ")";
+  }
+
+  @Override
+  public void visit(QueryVisitor visitor) {
+    visitor.visitLeaf(this);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!sameClassAs(o)) {
+      return false;
+    }
+    HammingHitsQuery other = (HammingHitsQuery) o;
+    return contextIdentity == other.contextIdentity
+        && Arrays.equals(docs, other.docs)
+        && Arrays.equals(distances, other.distances);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(classHash(), contextIdentity, Arrays.hashCode(docs), Arrays.hashCode(distances));
+  }
+}

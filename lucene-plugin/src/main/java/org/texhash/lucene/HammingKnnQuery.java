@@ -1,0 +1,250 @@
+package org.texhash.lucene;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
+
+/**
+ * The exact k nearest documents to a code by Hamming distance, ties broken by the lower doc id.
+ *
+ * <p>Like Lucene's {@code KnnFloatVectorQuery}, the search happens in {@link #rewrite}: every
+ * segment is searched (in parallel through the searcher's task executor, when it has one), the
+ * per-segment top-k lists are merged, and the query rewrites to a fixed list of documents and
+ * scores. Deleted documents, documents without a code and documents the optional filter rejects
+ * are never hits. The score is {@link #score(int) 1 / (1 + distance)} (times the boost).
+ *
+ * <p>Each segment is searched by a scan of its cached codes or, when the segment has the
+ * substring terms of {@link HashCodeField} ({@code mihSubstrings > 0}), by multi-index hashing;
+ * both give exactly the same list. {@link Strategy} chooses.
+ */
+public final class HammingKnnQuery extends Query {
+
+  /** How each segment is searched; every strategy returns exactly the same hits. */
+  public enum Strategy {
+    /**
+     * Multi-index hashing in segments with substring terms, abandoned for a scan as soon as its
+     * probing would cost more than scanning the segment (or the filter's documents).
+     */
+    AUTO,
+    /** Always scan the cached codes. */
+    SCAN,
+    /**
+     * Multi-index hashing in every segment with substring terms, never abandoned on cost (segments
+     * without terms are scanned). For benchmarks and tests: with long substrings and far-away data
+     * the probing can cost far more than a scan.
+     */
+    MULTI_INDEX
+  }
+
+  private final String field;
+  private final HashCode code;
+  private final int k;
+  private final Query filter;
+  private final Strategy strategy;
+
+  public HammingKnnQuery(String field, HashCode code, int k) {
+    this(field, code, k, null);
+  }
+
+  /** @param filter restricts the hits to the documents it matches; null for none */
+  public HammingKnnQuery(String field, HashCode code, int k, Query filter) {
+    this(field, code, k, filter, Strategy.AUTO);
+  }
+
+  private HammingKnnQuery(String field, HashCode code, int k, Query filter, Strategy strategy) {
+    this.field = CodeFields.checkField(field);
+    this.code = CodeFields.checkCode(field, code);
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1 for field '" + field + "', got " + k);
+    }
+    if (strategy == null) {
+      throw new IllegalArgumentException("a strategy is required for field '" + field + "'");
+    }
+    this.k = k;
+    this.filter = filter;
+    this.strategy = strategy;
+  }
+
+  /** This query searched with another strategy. */
+  public HammingKnnQuery withStrategy(Strategy strategy) {
+    return new HammingKnnQuery(field, code, k, filter, strategy);
+  }
+
+  /** The score of a hit at Hamming distance d: 1 / (1 + d), 1 for an identical code. */
+  public static float score(int distance) {
+    return 1f / (1f + distance);
+  }
+
+  /** The distance a (non-boosted) score of {@link #score(int)} came from. */
+  public static int distance(float score) {
+    return Math.round(1f / score - 1f);
+  }
+
+  public String getField() {
+    return field;
+  }
+
+  public HashCode getCode() {
+    return code;
+  }
+
+  public int getK() {
+    return k;
+  }
+
+  public Query getFilter() {
+    return filter;
+  }
+
+  public Strategy getStrategy() {
+    return strategy;
+  }
+
+  @Override
+  public Query rewrite(IndexSearcher searcher) throws IOException {
+    IndexReader reader = searcher.getIndexReader();
+    CodeFields.checkIndex(reader, field, code);
+    Weight filterWeight = null;
+    if (filter != null) {
+      Query rewritten = searcher.rewrite(filter);
+      filterWeight = searcher.createWeight(rewritten, ScoreMode.COMPLETE_NO_SCORES, 1f);
+    }
+    List<Callable<long[]>> tasks = new ArrayList<>(reader.leaves().size());
+    for (LeafReaderContext context : reader.leaves()) {
+      Weight w = filterWeight;
+      tasks.add(() -> searchLeaf(context, w));
+    }
+    List<long[]> perLeaf = searcher.getTaskExecutor().invokeAll(tasks);
+    long[] merged = merge(perLeaf, k);
+    if (merged.length == 0) {
+      return new MatchNoDocsQuery("no document with a code in field '" + field + "'");
+    }
+    return HammingHitsQuery.of(reader, this, merged);
+  }
+
+  /** The segment's best keys, with global doc ids. */
+  private long[] searchLeaf(LeafReaderContext context, Weight filterWeight) throws IOException {
+    LeafReader reader = context.reader();
+    SegmentCodes codes = SegmentCodes.forQuery(reader, field, code);
+    if (codes == null) {
+      return new long[0];
+    }
+    Bits liveDocs = reader.getLiveDocs();
+    FixedBitSet accepted = null;
+    long candidates = codes.count;
+    if (filterWeight != null) {
+      Scorer scorer = filterWeight.scorer(context);
+      if (scorer == null) {
+        return new long[0];
+      }
+      accepted = acceptedDocs(scorer.iterator(), liveDocs, reader.maxDoc());
+      candidates = accepted.cardinality();
+      if (candidates == 0) {
+        return new long[0];
+      }
+    }
+    long[] keys = null;
+    if (strategy != Strategy.SCAN) {
+      int m = MultiIndexSearch.segmentSubstrings(reader, field, codes);
+      if (m > 0) {
+        long budget = strategy == Strategy.AUTO ? candidates * codes.words : MultiIndexSearch.UNLIMITED;
+        Bits accept = accepted != null ? accepted : liveDocs;
+        keys = MultiIndexSearch.search(reader, field, m, codes, code, k, accept, budget);
+      }
+    }
+    if (keys == null) {
+      keys = HammingScan.search(codes, code.words(), k, liveDocs, accepted);
+    }
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = TopHits.key(TopHits.distance(keys[i]), TopHits.doc(keys[i]) + context.docBase);
+    }
+    return keys;
+  }
+
+  private static FixedBitSet acceptedDocs(DocIdSetIterator it, Bits liveDocs, int maxDoc) throws IOException {
+    FixedBitSet bits = new FixedBitSet(maxDoc);
+    for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+      if (liveDocs == null || liveDocs.get(doc)) {
+        bits.set(doc);
+      }
+    }
+    return bits;
+  }
+
+  /** The k best keys of all segments, best first. */
+  static long[] merge(List<long[]> perLeaf, int k) {
+    int total = 0;
+    for (long[] keys : perLeaf) {
+      total += keys.length;
+    }
+    long[] all = new long[total];
+    int at = 0;
+    for (long[] keys : perLeaf) {
+      System.arraycopy(keys, 0, all, at, keys.length);
+      at += keys.length;
+    }
+    Arrays.sort(all);
+    return all.length <= k ? all : Arrays.copyOf(all, k);
+  }
+
+  @Override
+  public void visit(QueryVisitor visitor) {
+    if (visitor.acceptField(field)) {
+      visitor.visitLeaf(this);
+    }
+    if (filter != null) {
+      filter.visit(visitor.getSubVisitor(BooleanClause.Occur.FILTER, this));
+    }
+  }
+
+  @Override
+  public String toString(String defaultField) {
+    StringBuilder sb = new StringBuilder();
+    if (!field.equals(defaultField)) {
+      sb.append(field).append(':');
+    }
+    sb.append("hamming_knn(").append(code.toHex()).append(", k=").append(k);
+    if (strategy != Strategy.AUTO) {
+      sb.append(", strategy=").append(strategy);
+    }
+    if (filter != null) {
+      sb.append(", filter=").append(filter.toString(defaultField));
+    }
+    return sb.append(')').toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!sameClassAs(o)) {
+      return false;
+    }
+    HammingKnnQuery other = (HammingKnnQuery) o;
+    return k == other.k
+        && field.equals(other.field)
+        && code.equals(other.code)
+        && Objects.equals(filter, other.filter)
+        && strategy == other.strategy;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(classHash(), field, code, k, filter, strategy);
+  }
+}

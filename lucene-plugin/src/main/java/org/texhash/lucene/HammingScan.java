@@ -1,0 +1,88 @@
+package org.texhash.lucene;
+
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
+
+/**
+ * Exact top-k of one segment by scanning its cached codes. The loops only compute popcounts and
+ * compare with the current k-th distance; presence and liveness are checked for the rare document
+ * that would enter the top-k, so the loop runs at the speed of a raw {@code long[]} scan.
+ */
+final class HammingScan {
+  private HammingScan() {}
+
+  /**
+   * The k best keys ({@link TopHits#key}) of the segment, best first.
+   *
+   * @param liveDocs the segment's live docs, or null when nothing is deleted
+   * @param accepted the documents a filter accepts (live ones only), or null for no filter
+   */
+  static long[] search(SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
+    TopHits top = new TopHits(k);
+    if (accepted != null) {
+      scanAccepted(codes, query, top, accepted);
+    } else if (codes.words == 1) {
+      scan1(codes, query[0], top, liveDocs);
+    } else if (codes.words == 4) {
+      scan4(codes, query, top, liveDocs);
+    } else {
+      scanN(codes, query, top, liveDocs);
+    }
+    return top.sortedKeys();
+  }
+
+  private static void scan1(SegmentCodes codes, long q, TopHits top, Bits liveDocs) {
+    long[] c = codes.codes;
+    int threshold = top.scanThreshold();
+    for (int doc = 0; doc < codes.maxDoc; doc++) {
+      int d = Long.bitCount(q ^ c[doc]);
+      if (d < threshold && codes.has(doc) && (liveDocs == null || liveDocs.get(doc))) {
+        top.offer(d, doc);
+        threshold = top.scanThreshold();
+      }
+    }
+  }
+
+  private static void scan4(SegmentCodes codes, long[] q, TopHits top, Bits liveDocs) {
+    long[] c = codes.codes;
+    long q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+    int threshold = top.scanThreshold();
+    for (int doc = 0, base = 0; doc < codes.maxDoc; doc++, base += 4) {
+      int d = Long.bitCount(q0 ^ c[base]) + Long.bitCount(q1 ^ c[base + 1])
+          + Long.bitCount(q2 ^ c[base + 2]) + Long.bitCount(q3 ^ c[base + 3]);
+      if (d < threshold && codes.has(doc) && (liveDocs == null || liveDocs.get(doc))) {
+        top.offer(d, doc);
+        threshold = top.scanThreshold();
+      }
+    }
+  }
+
+  private static void scanN(SegmentCodes codes, long[] q, TopHits top, Bits liveDocs) {
+    int threshold = top.scanThreshold();
+    for (int doc = 0; doc < codes.maxDoc; doc++) {
+      int d = codes.distance(doc, q);
+      if (d < threshold && codes.has(doc) && (liveDocs == null || liveDocs.get(doc))) {
+        top.offer(d, doc);
+        threshold = top.scanThreshold();
+      }
+    }
+  }
+
+  private static void scanAccepted(SegmentCodes codes, long[] q, TopHits top, FixedBitSet accepted) {
+    int threshold = top.scanThreshold();
+    int length = Math.min(accepted.length(), codes.maxDoc);
+    if (length == 0) {
+      return;
+    }
+    for (int doc = accepted.nextSetBit(0);
+        doc != DocIdSetIterator.NO_MORE_DOCS;
+        doc = doc + 1 < length ? accepted.nextSetBit(doc + 1) : DocIdSetIterator.NO_MORE_DOCS) {
+      int d = codes.distance(doc, q);
+      if (d < threshold && codes.has(doc)) {
+        top.offer(d, doc);
+        threshold = top.scanThreshold();
+      }
+    }
+  }
+}
