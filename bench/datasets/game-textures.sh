@@ -69,6 +69,9 @@ esac
 [[ -d "$LISTS" ]] || die "class lists folder not found: $LISTS (pass --lists DIR)"
 for source in "${!LIST[@]}"; do
   [[ -f "$LISTS/${LIST[$source]}" ]] || die "class list missing: $LISTS/${LIST[$source]}"
+  bad=$(awk -F'\t' 'NF && (NF != 3 || $1 == "" || $2 == "" || $3 == "") { print FILENAME ":" FNR; exit }' \
+    "$LISTS/${LIST[$source]}")
+  [[ -z "$bad" ]] || die "$bad: expected 3 tab-separated fields (path_inside_package, class_name, licence)"
 done
 for tool in apt-get apt-cache dpkg-deb tar sha256sum; do
   command -v "$tool" >/dev/null || die "'$tool' not found: this script needs a Debian system"
