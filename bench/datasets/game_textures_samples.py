@@ -90,7 +90,7 @@ def main():
         for path, name, licence in read_list(os.path.join(args.lists, list_file)):
             rows[name] = (source, package, version, root, path, licence, stanzas)
 
-    textures = os.path.join(args.out, "textures")
+    textures = os.path.normpath(os.path.join(args.out, "textures"))
     os.makedirs(textures, exist_ok=True)
     for old in os.listdir(textures):
         os.remove(os.path.join(textures, old))
