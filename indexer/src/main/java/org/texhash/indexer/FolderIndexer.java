@@ -1,0 +1,469 @@
+package org.texhash.indexer;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.Bits;
+import org.texhash.indexer.IndexFields.FileState;
+import org.texhash.indexer.image.ImageDecodeException;
+import org.texhash.indexer.image.ImageLoader;
+import org.texhash.lucene.HashCode;
+import org.texhash.lucene.MultiIndexHashing;
+
+/**
+ * Indexes the images of a folder tree into a Lucene index of {@link IndexFields} documents, one per
+ * image, keyed by absolute path.
+ *
+ * <p><b>What is indexed.</b> Regular files (symbolic links to files included, linked folders not
+ * followed) whose extension names an image format ({@link #IMAGE_EXTENSIONS}); other files
+ * (licences, notes, sidecars) are counted as ignored; names starting with "." and the index folder
+ * itself are skipped. A file that cannot be decoded is reported with its reason and skipped; the
+ * run goes on.
+ *
+ * <p><b>Incremental.</b> A file whose size and modification time equal the indexed ones is
+ * unchanged and not read. Otherwise it is read and hashed (SHA-256): identical content only
+ * refreshes the stored time; new content is decoded and encoded. Documents of files that are gone
+ * from the folder are deleted, and so is the document of a file that no longer decodes. Documents
+ * of other folders in the same index are left alone.
+ *
+ * <p><b>Atomic.</b> The writer never commits on close. Commits happen every {@link
+ * Options#commitEvery} written documents and at the end; each one holds only complete documents
+ * plus the {@link IndexInfo} user data, so a run killed at any moment leaves the last commit
+ * intact, and the next run picks up exactly the files that are still missing or stale (documents
+ * are updated by path, never added twice).
+ *
+ * <p><b>Parallel.</b> {@link Options#threads} threads read, hash, decode and crop (the crop policy
+ * is {@link ImageCodes}); the calling thread encodes the crops of {@link Options#batchImages}
+ * images in one {@link Encoder#features} call while the next batch decodes, and writes the
+ * documents in file order.
+ */
+public final class FolderIndexer {
+  /** File extensions (lower case) that are read as images; other files are ignored. */
+  public static final Set<String> IMAGE_EXTENSIONS =
+      Set.of(
+          "png", "jpg", "jpeg", "jpe", "jfif", "bmp", "dib", "gif", "tif", "tiff", "webp",
+          // Image formats the loader has no reader for: listed so they are reported as
+          // unsupported instead of silently ignored.
+          "psd", "svg", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico", "tga", "pcx", "exr", "hdr",
+          "pbm", "pgm", "ppm", "pnm", "dng", "cr2", "nef", "arw");
+
+  /** How a run works; {@link #defaults()} fits a small machine. */
+  public record Options(int threads, int batchImages, int commitEvery, long maxPixels, int mihSubstrings) {
+    /** -1 for {@link #mihSubstrings}: choose m from the number of images on first indexing. */
+    public static final int AUTO = -1;
+
+    public Options {
+      if (threads < 1 || batchImages < 1 || commitEvery < 1 || maxPixels < 1 || mihSubstrings < AUTO) {
+        throw new IllegalArgumentException(
+            "options: threads, batchImages, commitEvery and maxPixels must be positive and mihSubstrings"
+                + " -1 (auto), 0 (off) or positive; got " + this);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(
+          Math.max(1, Runtime.getRuntime().availableProcessors()), 16, 1000, ImageLoader.DEFAULT_MAX_PIXELS, AUTO);
+    }
+
+    public Options withThreads(int n) {
+      return new Options(n, batchImages, commitEvery, maxPixels, mihSubstrings);
+    }
+
+    public Options withBatchImages(int n) {
+      return new Options(threads, n, commitEvery, maxPixels, mihSubstrings);
+    }
+
+    public Options withCommitEvery(int n) {
+      return new Options(threads, batchImages, n, maxPixels, mihSubstrings);
+    }
+
+    public Options withMaxPixels(long n) {
+      return new Options(threads, batchImages, commitEvery, n, mihSubstrings);
+    }
+
+    public Options withMihSubstrings(int m) {
+      return new Options(threads, batchImages, commitEvery, maxPixels, m);
+    }
+  }
+
+  /** Where a run is: {@code done} of {@code total} image files handled, the last one {@code path}. */
+  public record Progress(int done, int total, int indexed, int unchanged, int skipped, String path) {}
+
+  /** Called on the indexing thread after each image file; an exception it throws aborts the run. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    void onProgress(Progress progress);
+  }
+
+  private final Encoder encoder;
+  private final Options options;
+  private final ProgressListener listener;
+
+  public FolderIndexer(Encoder encoder) {
+    this(encoder, Options.defaults(), p -> {});
+  }
+
+  public FolderIndexer(Encoder encoder, Options options, ProgressListener listener) {
+    if (encoder == null || options == null || listener == null) {
+      throw new IllegalArgumentException("encoder, options and listener are required");
+    }
+    this.encoder = encoder;
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /**
+   * Brings the index at {@code indexDir} (created when missing) up to date with {@code folder}.
+   *
+   * @throws EncoderMismatchException when the index was built with another encoder
+   * @throws IllegalArgumentException when {@code folder} is not a folder, or the index is not a
+   *     texhash index
+   * @throws IOException when the index cannot be written (full disk, locked by another run...)
+   */
+  public IndexReport index(Path folder, Path indexDir) throws IOException {
+    Path root = folder.toAbsolutePath().normalize();
+    Path indexPath = indexDir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new IllegalArgumentException("not a folder: " + folder);
+    }
+    Files.createDirectories(indexPath);
+    try (Directory dir = FSDirectory.open(indexPath)) {
+      Optional<IndexInfo> existing = IndexInfo.read(dir);
+      if (existing.isEmpty() && DirectoryReader.indexExists(dir)) {
+        try (DirectoryReader r = DirectoryReader.open(dir)) {
+          if (r.numDocs() > 0) {
+            throw new IllegalArgumentException(
+                indexPath + " holds a Lucene index that texhash did not write (no encoder in its commit data);"
+                    + " choose another --index folder");
+          }
+        }
+      }
+      existing.ifPresent(info -> info.checkCompatible(encoder, indexPath));
+      Walk walk = walk(root, indexPath);
+      int m = existing.map(IndexInfo::mihSubstrings).orElseGet(() -> substrings(walk.images.size()));
+      IndexInfo info = IndexInfo.of(encoder, m);
+      IndexWriterConfig config = new IndexWriterConfig().setCommitOnClose(false);
+      config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+      IndexWriter writer;
+      try {
+        writer = new IndexWriter(dir, config);
+      } catch (LockObtainFailedException e) {
+        throw new IOException("index " + indexPath + " is locked: another texhash index run is writing it", e);
+      }
+      try (writer) {
+        writer.setLiveCommitData(info.toUserData().entrySet());
+        Run run = new Run(writer, root, walk, m);
+        IndexReport report = run.execute();
+        writer.commit();
+        return report;
+      }
+    }
+  }
+
+  private int substrings(int images) {
+    if (options.mihSubstrings() != Options.AUTO) {
+      return options.mihSubstrings() == 0 ? 0 : MultiIndexHashing.checkSubstrings(encoder.bits(), options.mihSubstrings());
+    }
+    return MultiIndexHashing.recommendedSubstrings(encoder.bits(), Math.max(1024, images));
+  }
+
+  /** The image files under the root, sorted, plus what was ignored or could not be listed. */
+  private record Walk(List<Path> images, int ignored, List<FileError> errors) {}
+
+  private static Walk walk(Path root, Path indexPath) throws IOException {
+    List<Path> images = new ArrayList<>();
+    List<FileError> errors = new ArrayList<>();
+    AtomicInteger ignored = new AtomicInteger();
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (dir.equals(indexPath) || (!dir.equals(root) && hidden(dir))) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (hidden(file) || !(attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file)))) {
+              return FileVisitResult.CONTINUE;
+            }
+            if (IMAGE_EXTENSIONS.contains(extension(file))) {
+              images.add(file);
+            } else {
+              ignored.incrementAndGet();
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            errors.add(new FileError(file.toString(), "cannot read: " + e.getMessage()));
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    images.sort(null);
+    return new Walk(images, ignored.get(), errors);
+  }
+
+  private static boolean hidden(Path p) {
+    Path name = p.getFileName();
+    return name != null && name.toString().startsWith(".");
+  }
+
+  private static String extension(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** A file that needs reading: its stat before reading, and what the index knew of it. */
+  private record Candidate(Path file, String path, long size, long modified, FileState known) {}
+
+  /** What a decoding thread made of a candidate. */
+  private sealed interface Prepared permits Decoded, SameContent, Failed {
+    Candidate candidate();
+  }
+
+  private record Decoded(Candidate candidate, String sha256, int width, int height, List<BufferedImage> crops)
+      implements Prepared {}
+
+  private record SameContent(Candidate candidate) implements Prepared {}
+
+  private record Failed(Candidate candidate, String reason) implements Prepared {}
+
+  /** The state of one {@link #index} call. */
+  private final class Run {
+    private final IndexWriter writer;
+    private final Walk walk;
+    private final String rootPrefix;
+    private final int mihSubstrings;
+    private final List<FileError> errors = new ArrayList<>();
+    private int indexed;
+    private int unchanged;
+    private int deleted;
+    private int done;
+    private int sinceCommit;
+
+    Run(IndexWriter writer, Path root, Walk walk, int mihSubstrings) {
+      this.writer = writer;
+      this.walk = walk;
+      String r = root.toString();
+      this.rootPrefix = r.endsWith(root.getFileSystem().getSeparator()) ? r : r + root.getFileSystem().getSeparator();
+      this.mihSubstrings = mihSubstrings;
+      errors.addAll(walk.errors);
+    }
+
+    IndexReport execute() throws IOException {
+      Map<String, FileState> known = known();
+      Set<String> present = new HashSet<>();
+      List<Candidate> work = new ArrayList<>();
+      List<Path> statFailed = new ArrayList<>();
+      for (Path file : walk.images) {
+        String path = file.toString();
+        present.add(path);
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+          statFailed.add(file);
+          errors.add(new FileError(path, "cannot read: " + e.getMessage()));
+          continue;
+        }
+        FileState k = known.get(path);
+        long modified = attrs.lastModifiedTime().toMillis();
+        if (k != null && k.size() == attrs.size() && k.modified() == modified) {
+          unchanged++;
+          progress(path);
+        } else {
+          work.add(new Candidate(file, path, attrs.size(), modified, k));
+        }
+      }
+      for (Path file : statFailed) {
+        progress(file.toString());
+      }
+      for (String path : known.keySet()) {
+        if (path.startsWith(rootPrefix) && !present.contains(path)) {
+          writer.deleteDocuments(IndexFields.key(path));
+          deleted++;
+        }
+      }
+      process(work);
+      return new IndexReport(indexed, unchanged, deleted, walk.ignored, errors);
+    }
+
+    /** Path to stored state of every live document, from the last commit. */
+    private Map<String, FileState> known() throws IOException {
+      Map<String, FileState> out = new HashMap<>();
+      try (DirectoryReader reader = DirectoryReader.open(writer)) {
+        for (LeafReaderContext leaf : reader.leaves()) {
+          Bits live = leaf.reader().getLiveDocs();
+          StoredFields stored = leaf.reader().storedFields();
+          for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+            if (live == null || live.get(doc)) {
+              IndexFields.read(stored, doc).ifPresent(s -> out.put(s.path(), s));
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    private void process(List<Candidate> work) throws IOException {
+      if (work.isEmpty()) {
+        return;
+      }
+      int threads = Math.min(options.threads(), work.size());
+      AtomicInteger n = new AtomicInteger();
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "texhash-decode-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      try (DirectoryReader codes = DirectoryReader.open(writer)) {
+        int batch = options.batchImages();
+        List<Future<Prepared>> next = submit(pool, work, 0, batch);
+        for (int from = 0; from < work.size(); from += batch) {
+          List<Future<Prepared>> current = next;
+          next = submit(pool, work, from + batch, batch);
+          write(collect(current), codes);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    private List<Future<Prepared>> submit(ExecutorService pool, List<Candidate> work, int from, int count) {
+      List<Future<Prepared>> futures = new ArrayList<>();
+      for (int i = from; i < Math.min(work.size(), from + count); i++) {
+        Candidate c = work.get(i);
+        futures.add(pool.submit(() -> prepare(c)));
+      }
+      return futures;
+    }
+
+    private List<Prepared> collect(List<Future<Prepared>> futures) throws IOException {
+      List<Prepared> out = new ArrayList<>(futures.size());
+      for (Future<Prepared> f : futures) {
+        try {
+          out.add(f.get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("indexing interrupted", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("decoding thread failed: " + e.getCause(), e.getCause());
+        }
+      }
+      return out;
+    }
+
+    /** Encodes the decoded images of one batch together and writes every result in file order. */
+    private void write(List<Prepared> batch, DirectoryReader codes) throws IOException {
+      List<BufferedImage> crops = new ArrayList<>();
+      for (Prepared p : batch) {
+        if (p instanceof Decoded d) {
+          crops.addAll(d.crops());
+        }
+      }
+      float[][] features = crops.isEmpty() ? new float[0][] : encoder.features(crops);
+      int row = 0;
+      for (Prepared p : batch) {
+        Candidate c = p.candidate();
+        if (p instanceof Decoded d) {
+          float[][] own = new float[d.crops().size()][];
+          System.arraycopy(features, row, own, 0, own.length);
+          row += own.length;
+          HashCode code = HashCode.fromSigns(ImageCodes.pool(own));
+          FileState state = new FileState(c.path(), c.size(), c.modified(), d.sha256(), d.width(), d.height());
+          writer.updateDocument(IndexFields.key(c.path()), IndexFields.document(state, code, mihSubstrings));
+          indexed++;
+          sinceCommit++;
+        } else if (p instanceof SameContent) {
+          Optional<HashCode> code = IndexFields.code(codes, c.path());
+          if (code.isPresent()) {
+            FileState k = c.known();
+            FileState state = new FileState(c.path(), c.size(), c.modified(), k.sha256(), k.width(), k.height());
+            writer.updateDocument(IndexFields.key(c.path()), IndexFields.document(state, code.get(), mihSubstrings));
+            sinceCommit++;
+          }
+          unchanged++;
+        } else if (p instanceof Failed f) {
+          if (c.known() != null) {
+            writer.deleteDocuments(IndexFields.key(c.path())); // its code describes content that is gone
+          }
+          errors.add(new FileError(c.path(), f.reason()));
+        }
+        progress(c.path());
+        if (sinceCommit >= options.commitEvery()) {
+          writer.commit();
+          sinceCommit = 0;
+        }
+      }
+    }
+
+    private Prepared prepare(Candidate c) {
+      try {
+        byte[] data = ImageLoader.readBytes(c.file());
+        String sha = sha256(data);
+        if (c.known() != null && sha.equals(c.known().sha256())) {
+          return new SameContent(c);
+        }
+        BufferedImage image = ImageLoader.load(data, options.maxPixels());
+        List<BufferedImage> crops = ImageCodes.crops(image, encoder.inputSize());
+        return new Decoded(c, sha, image.getWidth(), image.getHeight(), crops);
+      } catch (ImageDecodeException e) {
+        return new Failed(c, e.getMessage());
+      } catch (RuntimeException e) {
+        return new Failed(c, "decoder error: " + e);
+      } catch (OutOfMemoryError e) {
+        return new Failed(c, "not enough memory to decode (raise -Xmx or lower the pixel limit)");
+      }
+    }
+
+    private void progress(String path) {
+      done++;
+      listener.onProgress(new Progress(done, walk.images.size(), indexed, unchanged, errors.size() - walk.errors.size(), path));
+    }
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package org.texhash.indexer.image;
+
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes image files to upright {@code TYPE_INT_RGB} images.
+ *
+ * <p>Formats: whatever ImageIO readers are installed; with the TwelveMonkeys plugins this module
+ * depends on that is PNG, JPEG (including CMYK/YCCK and many broken files the JDK reader refuses),
+ * BMP, GIF (first frame), TIFF (first page) and WebP. Pixel formats are converted by {@link
+ * Images#toRgb}: alpha is composited onto white.
+ *
+ * <p>Safety: the header dimensions are read before any pixel is decoded, and an image with more
+ * than {@code maxPixels} pixels is refused (a 100-byte PNG can claim 50,000 x 50,000 pixels).
+ * Decoder warnings are treated as failures: a truncated JPEG decodes "successfully" to grey
+ * rows, which would index a wrong code, so it is reported instead.
+ *
+ * <p>Orientation: the EXIF orientation of JPEG files (tag 274 in the APP1 "Exif" segment) is
+ * applied, so a photo taken sideways is hashed upright, as every viewer shows it.
+ */
+public final class ImageLoader {
+  /** Default pixel limit: 64 megapixels (256 MiB as packed RGB). */
+  public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
+  /** Files larger than this are refused before they are read. */
+  public static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
+
+  private ImageLoader() {}
+
+  /** {@link #load(Path, long)} with {@link #DEFAULT_MAX_PIXELS}. */
+  public static BufferedImage load(Path file) throws ImageDecodeException {
+    return load(file, DEFAULT_MAX_PIXELS);
+  }
+
+  /** {@link #load(byte[], long)} with {@link #DEFAULT_MAX_PIXELS}. */
+  public static BufferedImage load(byte[] data) throws ImageDecodeException {
+    return load(data, DEFAULT_MAX_PIXELS);
+  }
+
+  /** Reads and decodes a file; see the class comment. The exception message is the reason. */
+  public static BufferedImage load(Path file, long maxPixels) throws ImageDecodeException {
+    return load(readBytes(file), maxPixels);
+  }
+
+  /**
+   * The whole file, refusing files over {@link #MAX_FILE_BYTES}; failures to read are reported as
+   * {@link ImageDecodeException} like decoding failures.
+   */
+  public static byte[] readBytes(Path file) throws ImageDecodeException {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new ImageDecodeException(
+            String.format(Locale.ROOT, "file too large: %d bytes, limit %d", size, MAX_FILE_BYTES));
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ImageDecodeException("no such file", e);
+    } catch (ImageDecodeException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ImageDecodeException("cannot read file: " + e.getMessage(), e);
+    }
+  }
+
+  /** Decodes an encoded image held in memory; see the class comment. */
+  public static BufferedImage load(byte[] data, long maxPixels) throws ImageDecodeException {
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+    }
+    if (data.length == 0) {
+      throw new ImageDecodeException("empty file (0 bytes)");
+    }
+    ImageReader reader = readerFor(data);
+    String format = formatName(reader);
+    List<String> warnings = new ArrayList<>();
+    try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+      reader.setInput(in, true, true);
+      reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+      long width;
+      long height;
+      try {
+        width = reader.getWidth(0);
+        height = reader.getHeight(0);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageDecodeException("corrupt " + format + " header: " + describe(e), e);
+      }
+      if (width < 1 || height < 1) {
+        throw new ImageDecodeException("corrupt " + format + ": size " + width + " x " + height);
+      }
+      if (width * height > maxPixels) {
+        throw new ImageDecodeException(
+            String.format(
+                Locale.ROOT,
+                "%s of %d x %d = %d pixels is over the limit of %d pixels",
+                format, width, height, width * height, maxPixels));
+      }
+      BufferedImage decoded;
+      try {
+        decoded = reader.read(0);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageDecodeException("corrupt or truncated " + format + ": " + describe(e), e);
+      } catch (OutOfMemoryError e) {
+        throw new ImageDecodeException("not enough memory to decode this " + format, e);
+      }
+      if (!warnings.isEmpty()) {
+        throw new ImageDecodeException("corrupt or truncated " + format + ": " + warnings.get(0));
+      }
+      BufferedImage rgb = Images.toRgb(decoded);
+      return "JPEG".equals(format) ? Images.orient(rgb, exifOrientation(data)) : rgb;
+    } catch (IOException e) {
+      throw e instanceof ImageDecodeException d ? d : new ImageDecodeException(describe(e), e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /**
+   * The EXIF orientation (1..8) of a JPEG held in memory, or 1 when it has none or it cannot be
+   * read (a broken EXIF block must not lose an otherwise good image).
+   */
+  public static int exifOrientation(byte[] jpeg) {
+    try (ImageInputStream in = new ByteArrayImageInputStream(jpeg)) {
+      for (JPEGSegment segment : JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif")) {
+        try (InputStream data = segment.data()) {
+          if (data.skip(6) != 6) { // "Exif\0\0" precedes the TIFF structure
+            continue;
+          }
+          Directory ifds = new TIFFReader().read(new MemoryCacheImageInputStream(data));
+          Entry entry = ifds.getEntryById(TIFF.TAG_ORIENTATION);
+          if (entry != null && entry.getValue() instanceof Number n) {
+            int o = n.intValue();
+            return o >= 1 && o <= 8 ? o : 1;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 1;
+    }
+    return 1;
+  }
+
+  private static ImageReader readerFor(byte[] data) throws ImageDecodeException {
+    try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (readers.hasNext()) {
+        return readers.next();
+      }
+    } catch (IOException e) {
+      throw new ImageDecodeException("cannot read: " + describe(e), e);
+    }
+    throw new ImageDecodeException(
+        "unsupported format (file starts with " + HexFormat.ofDelimiter(" ").formatHex(data, 0, Math.min(8, data.length))
+            + "); readable formats: " + String.join(", ", supportedFormats()));
+  }
+
+  /** Format names the installed readers decode, upper case, for messages. */
+  public static List<String> supportedFormats() {
+    List<String> out = new ArrayList<>();
+    for (String name : List.of("PNG", "JPEG", "BMP", "GIF", "TIFF", "WebP")) {
+      if (ImageIO.getImageReadersByFormatName(name).hasNext()) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static String formatName(ImageReader reader) {
+    try {
+      String name = reader.getFormatName().toUpperCase(Locale.ROOT);
+      return switch (name) {
+        case "JPG" -> "JPEG";
+        case "TIF" -> "TIFF";
+        case "WEBP" -> "WebP";
+        default -> name;
+      };
+    } catch (IOException e) {
+      return "image";
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    Throwable cause = e.getCause();
+    if ((m == null || m.isBlank()) && cause != null) {
+      m = cause.getMessage();
+    }
+    if (e instanceof java.io.EOFException || cause instanceof java.io.EOFException) {
+      return "unexpected end of file" + (m == null || m.isBlank() ? "" : " (" + m + ")");
+    }
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}
