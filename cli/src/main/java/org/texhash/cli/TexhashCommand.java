@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Texture image retrieval with binary hash codes in Lucene.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      org.texhash.cli.bench.BenchCommand.class,
     })
 public final class TexhashCommand implements Runnable {
   public static final int EXIT_OK = 0;

@@ -1,0 +1,317 @@
+package org.texhash.cli.bench;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnByteVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.texhash.cli.TexhashCommand;
+import org.texhash.lucene.HammingKnnQuery;
+import org.texhash.lucene.HashCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code texhash bench search}: exact Hamming top-k over synthetic codes, four ways, in one run on
+ * the same codes and queries — a raw {@code long[]} popcount scan (the reference), the Lucene scan,
+ * Lucene multi-index hashing, and Lucene HNSW over the code as a 0/1 byte vector — with the
+ * latencies as medians and ratios against the raw scan. See docs/BENCHMARKS.md.
+ */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index hashing",
+      "(MIH) and Lucene HNSW (KnnByteVectorQuery), on the same synthetic codes and queries.",
+      "Progress goes to stderr; the result table (or --json) to stdout."
+    })
+public final class BenchSearchCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--n", description = "Database size (default: ${DEFAULT-VALUE}).", defaultValue = "1000000")
+  int n;
+
+  @Option(names = "--bits", description = "Code length K, a multiple of 8 (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+  int bits;
+
+  @Option(names = "--k", description = "Neighbours per query (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+  int k;
+
+  @Option(names = "--queries", description = "Number of queries (default: ${DEFAULT-VALUE}).", defaultValue = "200")
+  int queries;
+
+  @Option(names = "--uniform", description = "Uniform random codes instead of clustered ones.")
+  boolean uniform;
+
+  @Option(names = "--threads", description = "Search threads; segments are searched in parallel (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  int threads;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the table.")
+  boolean json;
+
+  @Option(names = "--export", paramLabel = "FILE", description = "Write database, queries and the exact top-k (ids, distances) as a NumPy .npz for bench/faiss_bench.py.")
+  Path export;
+
+  @Option(names = "--seed", description = "Generator seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+  long seed;
+
+  @Option(names = "--centres", description = "Clustered codes: number of centres (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+  int centres;
+
+  @Option(names = "--flip", description = "Clustered codes: probability that a bit differs from its centre (default: ${DEFAULT-VALUE}).", defaultValue = "0.05")
+  double flip;
+
+  @Option(names = "--mih-substrings", paramLabel = "M", description = "MIH substrings m (default: K/16, i.e. 16-bit substrings).")
+  Integer mihSubstrings;
+
+  @Option(names = "--segments", description = "Force-merge each index to this many segments (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  int segments;
+
+  @Option(names = "--hnsw-max-n", paramLabel = "N", description = "Skip HNSW above this database size; 0 skips it always (default: ${DEFAULT-VALUE}).", defaultValue = "100000")
+  int hnswMaxN;
+
+  @Option(names = "--warmup-seconds", paramLabel = "S", description = "Minimum warm-up per method, in passes over all queries (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  double warmupSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    PrintWriter err = spec.commandLine().getErr();
+    int m = mihSubstrings != null ? mihSubstrings : Math.max(1, bits / 16);
+    CodeGenerator generator = uniform ? new CodeGenerator(bits, true, 0, 0, seed) : new CodeGenerator(bits, false, centres, flip, seed);
+
+    err.printf(Locale.ROOT, "bench search: %s; n=%,d, queries=%d, k=%d, threads=%d%n", generator.describe(), n, queries, k, threads);
+    long t0 = System.nanoTime();
+    PackedCodes database = generator.database(n);
+    PackedCodes queryCodes = generator.queries(queries);
+    err.printf(Locale.ROOT, "  generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    err.flush();
+
+    ExecutorService executor = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+    try {
+      Results r = new Results();
+      QueryTimer.Run raw = QueryTimer.run("raw long[] scan", queries, warmupSeconds, q -> rawScan(database, queryCodes.wordsOf(q), executor), err);
+      r.raw = raw;
+
+      if (export != null) {
+        exportCodes(database, queryCodes, raw.results(), err);
+      }
+
+      HashCode[] queryHashes = new HashCode[queries];
+      for (int q = 0; q < queries; q++) {
+        queryHashes[q] = queryCodes.code(q);
+      }
+      err.printf(Locale.ROOT, "  building the code index (doc values + %d MIH substrings of %d bits)%n", m, bits / m);
+      try (BenchIndex index = BenchIndex.hashCodes(database, m, segments, err)) {
+        r.indexSeconds = index.buildSeconds;
+        r.indexBytes = index.sizeOnDiskBytes();
+        r.segments = index.segments();
+        IndexSearcher searcher = index.searcher(executor);
+        r.scan = QueryTimer.run("lucene scan", queries, warmupSeconds, q -> search(searcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN)), err);
+        r.mih = QueryTimer.run("lucene MIH", queries, warmupSeconds, q -> search(searcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX)), err);
+      }
+
+      if (n <= hnswMaxN) {
+        byte[][] vectors = new byte[queries][];
+        for (int q = 0; q < queries; q++) {
+          vectors[q] = queryCodes.bitVectorOf(q);
+        }
+        err.printf(Locale.ROOT, "  building the HNSW index (%d-dim 0/1 byte vectors, EUCLIDEAN)%n", bits);
+        try (BenchIndex hnsw = BenchIndex.hnsw(database, segments, err)) {
+          r.hnswBuildSeconds = hnsw.buildSeconds;
+          IndexSearcher searcher = hnsw.searcher(executor);
+          r.hnsw = QueryTimer.run("lucene HNSW", queries, warmupSeconds, q -> search(searcher, new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k)), err);
+          r.hnswRecall = Recall.atK(database, queryCodes, raw.results(), r.hnsw.results());
+        }
+      } else {
+        r.hnswNote = String.format(Locale.ROOT, "HNSW skipped: n = %d > --hnsw-max-n = %d", n, hnswMaxN);
+        err.println("  " + r.hnswNote);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(json ? new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(r.toMap(this, m, generator)) : r.table(this, m));
+      out.flush();
+      return TexhashCommand.EXIT_OK;
+    } finally {
+      if (executor != null) {
+        executor.shutdownNow();
+      }
+    }
+  }
+
+  private void validate() {
+    HashCode.checkBits(bits);
+    require(n >= 1, "--n must be >= 1, got " + n);
+    require(k >= 1, "--k must be >= 1, got " + k);
+    require(queries >= 1, "--queries must be >= 1, got " + queries);
+    require(threads >= 1, "--threads must be >= 1, got " + threads);
+    require(segments >= 1, "--segments must be >= 1, got " + segments);
+    require(hnswMaxN >= 0, "--hnsw-max-n must be >= 0, got " + hnswMaxN);
+    require(warmupSeconds >= 0, "--warmup-seconds must be >= 0, got " + warmupSeconds);
+    require(mihSubstrings == null || (mihSubstrings >= 1 && mihSubstrings <= bits),
+        "--mih-substrings must be between 1 and --bits (" + bits + "), got " + mihSubstrings);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  private Query knn(HashCode code, HammingKnnQuery.Strategy strategy) {
+    return new HammingKnnQuery(BenchIndex.CODE_FIELD, code, k).withStrategy(strategy);
+  }
+
+  private int[] search(IndexSearcher searcher, Query query) {
+    try {
+      TopDocs top = searcher.search(query, k);
+      return Arrays.stream(top.scoreDocs).mapToInt((ScoreDoc sd) -> sd.doc).toArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The raw scan, split into one contiguous id range per thread when there are several. */
+  private int[] rawScan(PackedCodes database, long[] query, ExecutorService executor) {
+    if (executor == null) {
+      return RawScan.topK(database, query, k);
+    }
+    List<Future<long[]>> parts = new ArrayList<>();
+    int size = database.size();
+    for (int t = 0; t < threads; t++) {
+      int from = (int) ((long) size * t / threads);
+      int to = (int) ((long) size * (t + 1) / threads);
+      parts.add(executor.submit(() -> RawScan.topKPacked(database, query, k, from, to)));
+    }
+    long[][] packed = new long[threads][];
+    try {
+      for (int t = 0; t < threads; t++) {
+        packed[t] = parts.get(t).get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+    return RawScan.ids(RawScan.merge(packed, k));
+  }
+
+  private void exportCodes(PackedCodes database, PackedCodes queryCodes, int[][] exactIds, PrintWriter err) throws IOException {
+    int cols = Math.min(k, n);
+    int[][] exactDistances = new int[exactIds.length][];
+    for (int q = 0; q < exactIds.length; q++) {
+      long[] query = queryCodes.wordsOf(q);
+      exactDistances[q] = Arrays.stream(exactIds[q]).map(id -> database.distance(id, query)).toArray();
+    }
+    new NpzWriter()
+        .add("database", NpzWriter.codeBytes(database))
+        .add("queries", NpzWriter.codeBytes(queryCodes))
+        .add("exact_ids", NpzWriter.int32(exactIds, cols))
+        .add("exact_distances", NpzWriter.int32(exactDistances, cols))
+        .write(export);
+    err.printf(Locale.ROOT, "  exported codes, queries and exact top-%d to %s%n", cols, export);
+    err.flush();
+  }
+
+  /** What one run measured. */
+  private static final class Results {
+    QueryTimer.Run raw;
+    QueryTimer.Run scan;
+    QueryTimer.Run mih;
+    QueryTimer.Run hnsw;
+    Double hnswRecall;
+    String hnswNote;
+    double indexSeconds;
+    long indexBytes;
+    int segments;
+    Double hnswBuildSeconds;
+
+    static boolean identical(int[][] a, int[][] b) {
+      return Arrays.deepEquals(a, b);
+    }
+
+    Map<String, Object> toMap(BenchSearchCommand c, int m, CodeGenerator generator) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("n", c.n);
+      j.put("bits", c.bits);
+      j.put("k", c.k);
+      j.put("queries", c.queries);
+      j.put("raw_ms", ms(raw.medianMs()));
+      j.put("scan_ms", ms(scan.medianMs()));
+      j.put("mih_ms", ms(mih.medianMs()));
+      j.put("hnsw_ms", hnsw == null ? null : ms(hnsw.medianMs()));
+      j.put("hnsw_recall", hnswRecall == null ? null : Math.round(hnswRecall * 1e4) / 1e4);
+      j.put("mih_identical", identical(mih.results(), scan.results()));
+      j.put("scan_identical_to_raw", identical(scan.results(), raw.results()));
+      j.put("scan_vs_raw", ratio(scan.medianMs(), raw.medianMs()));
+      j.put("raw_vs_mih", ratio(raw.medianMs(), mih.medianMs()));
+      j.put("raw_vs_hnsw", hnsw == null ? null : ratio(raw.medianMs(), hnsw.medianMs()));
+      j.put("raw_mean_ms", ms(raw.meanMs()));
+      j.put("scan_mean_ms", ms(scan.meanMs()));
+      j.put("mih_mean_ms", ms(mih.meanMs()));
+      j.put("hnsw_mean_ms", hnsw == null ? null : ms(hnsw.meanMs()));
+      j.put("uniform", c.uniform);
+      j.put("generator", generator.describe());
+      j.put("mih_substrings", m);
+      j.put("segments", segments);
+      j.put("threads", c.threads);
+      j.put("warmup_seconds", c.warmupSeconds);
+      j.put("index_seconds", Math.round(indexSeconds * 10) / 10.0);
+      j.put("index_bytes", indexBytes);
+      j.put("hnsw_build_seconds", hnswBuildSeconds == null ? null : Math.round(hnswBuildSeconds * 10) / 10.0);
+      j.put("hnsw_note", hnswNote);
+      j.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+      j.put("cpus", Runtime.getRuntime().availableProcessors());
+      j.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+      return j;
+    }
+
+    String table(BenchSearchCommand c, int m) {
+      StringBuilder s = new StringBuilder();
+      s.append(String.format(Locale.ROOT, "n=%,d bits=%d k=%d queries=%d %s, MIH m=%d, %d segment(s), %d thread(s)%n",
+          c.n, c.bits, c.k, c.queries, c.uniform ? "uniform" : "clustered", m, segments, c.threads));
+      s.append(String.format(Locale.ROOT, "%-18s %14s %10s %10s%n", "method", "median ms/q", "vs raw", "recall@k"));
+      row(s, "raw long[] scan", raw, "1.000");
+      row(s, "lucene scan", scan, identical(scan.results(), raw.results()) ? "= raw" : "DIFFERS");
+      row(s, "lucene MIH", mih, identical(mih.results(), scan.results()) ? "= scan" : "DIFFERS");
+      if (hnsw != null) {
+        row(s, "lucene HNSW", hnsw, String.format(Locale.ROOT, "%.4f", hnswRecall));
+      } else {
+        s.append(hnswNote).append('\n');
+      }
+      s.append(String.format(Locale.ROOT, "index: %.1f s, %,d bytes%s%n", indexSeconds, indexBytes,
+          hnswBuildSeconds == null ? "" : String.format(Locale.ROOT, "; HNSW index: %.1f s", hnswBuildSeconds)));
+      return s.toString().stripTrailing();
+    }
+
+    private void row(StringBuilder s, String name, QueryTimer.Run run, String recall) {
+      s.append(String.format(Locale.ROOT, "%-18s %14.4f %9.2fx %10s%n", name, run.medianMs(), run.medianMs() / raw.medianMs(), recall));
+    }
+
+    private static double ms(double v) {
+      return Math.round(v * 1e5) / 1e5;
+    }
+
+    private static double ratio(double a, double b) {
+      return Math.round(a / b * 1000) / 1000.0;
+    }
+  }
+}
