@@ -71,8 +71,8 @@ public final class ItqEncoder implements Encoder {
     return fit(x, bits, inputSize, seed, descriptor);
   }
 
-  /** Fits ITQ on already computed training descriptors {@code x} (n x d). */
-  static ItqEncoder fit(double[][] x, int bits, int inputSize, long seed, Function<BufferedImage, float[]> descriptor) {
+  /** Fits ITQ on already computed training descriptors {@code x} (n x d, not modified). */
+  public static ItqEncoder fit(double[][] x, int bits, int inputSize, long seed, Function<BufferedImage, float[]> descriptor) {
     HashCode.checkBits(bits);
     if (inputSize < 1) {
       throw new IllegalArgumentException("inputSize must be >= 1, got " + inputSize);

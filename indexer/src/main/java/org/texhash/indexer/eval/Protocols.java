@@ -1,8 +1,5 @@
 package org.texhash.indexer.eval;
 
-import java.awt.Graphics2D;
-import java.awt.Image;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +12,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
+import org.texhash.indexer.image.ImageLoader;
+import org.texhash.indexer.image.Images;
 
 /**
  * The evaluation protocols of the paper (section 4.2) plus {@code unseen}.
@@ -104,7 +102,7 @@ public final class Protocols {
       String name = stripExtension(file.getFileName().toString());
       int label = classes.size();
       classes.add(name);
-      BufferedImage square = resize(img, side, side);
+      BufferedImage square = Images.resize(img, side, side);
       int half = side / 2;
       int queryQuadrant = queryQuadrant(seed, name);
       String rel = dataset.relativize(file).toString();
@@ -151,7 +149,7 @@ public final class Protocols {
           continue;
         }
         if (side > 0) {
-          img = resize(img, side, side);
+          img = Images.resize(img, side, side);
         }
         Region r = new Region(dataset.relativize(files.get(i)).toString(), Region.WHOLE, new LabeledImage(label, name, img));
         (i < nTrain ? ownTrain : i < nTrain + nTest ? ownTest : ownVal).add(r);
@@ -223,38 +221,11 @@ public final class Protocols {
 
   private static BufferedImage readOrSkip(Path file) {
     try {
-      // ImageIO until the indexer's ImageLoader lands.
-      BufferedImage img = ImageIO.read(file.toFile());
-      if (img == null) {
-        throw new IOException("no ImageIO reader for this format");
-      }
-      return img;
+      return ImageLoader.load(file);
     } catch (IOException | RuntimeException e) {
       System.err.println("texhash: skipping " + file + ": " + e.getMessage());
       return null;
     }
-  }
-
-  /**
-   * Resizes to w x h as an RGB image: area averaging when shrinking (no aliasing), bicubic when
-   * enlarging. Images already of that size are only converted to RGB.
-   */
-  static BufferedImage resize(BufferedImage src, int w, int h) {
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    try {
-      if (src.getWidth() == w && src.getHeight() == h) {
-        g.drawImage(src, 0, 0, null);
-      } else if (src.getWidth() >= w && src.getHeight() >= h) {
-        g.drawImage(src.getScaledInstance(w, h, Image.SCALE_AREA_AVERAGING), 0, 0, null);
-      } else {
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-        g.drawImage(src, 0, 0, w, h, null);
-      }
-    } finally {
-      g.dispose();
-    }
-    return out;
   }
 
   private static String extension(String name) {

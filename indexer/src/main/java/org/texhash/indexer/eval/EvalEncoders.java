@@ -1,0 +1,101 @@
+package org.texhash.indexer.eval;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.texhash.indexer.Encoder;
+import org.texhash.indexer.Encoders;
+import org.texhash.indexer.classic.ItqEncoder;
+import org.texhash.indexer.classic.LbpColorDescriptor;
+
+/**
+ * The encoders of an evaluation run. Besides what {@link Encoders#open} knows, {@code itq-K} is
+ * fitted here on the manifest's training patches ({@link Manifest#fitPatches()}) with the
+ * manifest's seed, over the same {@link LbpColorDescriptor} that {@code lbp-lsh-K} hashes.
+ */
+public final class EvalEncoders {
+  private static final Pattern FAMILY = Pattern.compile("(lbp-lsh|itq)");
+  private static final Pattern ITQ = Pattern.compile("itq-(\\d+)");
+  private static final Pattern LBP_LSH = Pattern.compile("lbp-lsh-(\\d+)");
+  private static final int BATCH = 256;
+
+  private EvalEncoders() {}
+
+  /** An encoder and the time it took to fit (0 for fixed encoders). */
+  public record Opened(Encoder encoder, double fitSeconds) {}
+
+  /**
+   * Expands encoder specs with a bits list: a family name ({@code lbp-lsh}, {@code itq}) becomes
+   * one id per K (64 when no K is given); full ids and .onnx files stay as they are.
+   */
+  public static List<String> expand(List<String> specs, List<Integer> bits) {
+    List<String> out = new ArrayList<>();
+    for (String raw : specs) {
+      String s = raw.strip();
+      if (s.isEmpty()) {
+        continue;
+      }
+      if (FAMILY.matcher(s).matches()) {
+        for (int k : bits.isEmpty() ? List.of(64) : bits) {
+          out.add(s + "-" + k);
+        }
+      } else {
+        out.add(s);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("encoder: expected at least one id, family (lbp-lsh, itq) or .onnx file");
+    }
+    return out;
+  }
+
+  /** Opens (or fits) the encoder {@code id} for patches of the manifest's size. */
+  public static Opened open(String id, DatasetSplit split, Manifest manifest, PrintStream progress) throws IOException {
+    int size = manifest.patchSize();
+    Matcher itq = ITQ.matcher(id);
+    if (itq.matches()) {
+      return fitItq(Integer.parseInt(itq.group(1)), split, manifest, progress);
+    }
+    Matcher lsh = LBP_LSH.matcher(id);
+    if (lsh.matches() && size != 64) {
+      return new Opened(Encoders.open(id + "-s" + size), 0); // hash the sampled size, no rescaling
+    }
+    return new Opened(Encoders.open(id), 0);
+  }
+
+  private static Opened fitItq(int bits, DatasetSplit split, Manifest manifest, PrintStream progress) {
+    long start = System.nanoTime();
+    int size = manifest.patchSize();
+    if (size < LbpColorDescriptor.MIN_SIZE) {
+      throw new IllegalArgumentException("itq needs patches of at least " + LbpColorDescriptor.MIN_SIZE + " pixels, manifest has " + size);
+    }
+    List<PatchSpec> fit = manifest.fitPatches();
+    double[][] x = new double[fit.size()][];
+    for (int from = 0; from < fit.size(); from += BATCH) {
+      int to = Math.min(fit.size(), from + BATCH);
+      List<BufferedImage> pixels = PatchSampler.crop(split, fit.subList(from, to), size);
+      for (int i = 0; i < pixels.size(); i++) {
+        float[] d = LbpColorDescriptor.describe(pixels.get(i));
+        double[] row = new double[d.length];
+        for (int j = 0; j < d.length; j++) {
+          row[j] = d[j];
+        }
+        x[from + i] = row;
+      }
+    }
+    if (progress != null) {
+      progress.println(String.format(Locale.ROOT, "itq-%d: fitting on %d training patches (%d descriptor dims)", bits, x.length, x[0].length));
+    }
+    ItqEncoder encoder = ItqEncoder.fit(x, bits, size, manifest.seed(), LbpColorDescriptor::describe);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (progress != null) {
+      progress.println(String.format(Locale.ROOT, "itq-%d: fitted in %.1f s", bits, seconds));
+    }
+    return new Opened(encoder, seconds);
+  }
+}

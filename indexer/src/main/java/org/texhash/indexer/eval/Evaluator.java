@@ -1,0 +1,285 @@
+package org.texhash.indexer.eval;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.texhash.indexer.Encoder;
+import org.texhash.lucene.HammingKnnQuery;
+import org.texhash.lucene.HashCode;
+import org.texhash.lucene.HashCodeField;
+import org.texhash.lucene.MultiIndexHashing;
+
+/**
+ * Runs one encoder over the patches of a manifest through the real search path: database patches
+ * are encoded and indexed with {@link HashCodeField} (doc values plus multi-index hashing
+ * substrings) in a temporary Lucene index merged to one segment; each query patch is encoded on
+ * its own and searched with {@link HammingKnnQuery}.
+ *
+ * <p>The metrics come from a full ranking (k = database size) read back from Lucene's scores;
+ * each ranking's distance histogram is also checked against a brute-force popcount over the
+ * database codes, so a wrong search path fails the run instead of skewing the numbers.
+ *
+ * <p>Times (wall clock, one thread, after {@link #WARMUP_QUERIES} untimed queries):
+ * {@code search} = a top-{@code searchK} query, {@code total} = encoding the query patch + that
+ * search, {@code ranking} = the full-ranking query. They are only meaningful as ratios on the
+ * same machine in the same run.
+ */
+public final class Evaluator {
+  public static final String FIELD = "code";
+  public static final List<Integer> DEFAULT_TOP_T = List.of(1, 5, 10, 20, 50, 100, 200, 500, 1000);
+  public static final int DEFAULT_SEARCH_K = 100;
+  public static final int WARMUP_QUERIES = 10;
+  private static final int BATCH = 128;
+  private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
+  /** Options of a run. {@code mihSubstrings} 0 means {@link MultiIndexHashing#recommendedSubstrings}. */
+  public record Options(List<Integer> topT, int searchK, int mihSubstrings) {
+    public Options {
+      topT = List.copyOf(topT);
+      if (topT.isEmpty() || topT.stream().anyMatch(t -> t < 1)) {
+        throw new IllegalArgumentException("top-T list must be non-empty and every T >= 1, got " + topT);
+      }
+      if (searchK < 1) {
+        throw new IllegalArgumentException("search k must be >= 1, got " + searchK);
+      }
+      if (mihSubstrings < 0) {
+        throw new IllegalArgumentException("MIH substrings must be >= 0 (0 = recommended), got " + mihSubstrings);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(DEFAULT_TOP_T, DEFAULT_SEARCH_K, 0);
+    }
+  }
+
+  private final DatasetSplit split;
+  private final Manifest manifest;
+  private final Options options;
+  private final PrintStream progress;
+
+  public Evaluator(DatasetSplit split, Manifest manifest, Options options, PrintStream progress) {
+    this.split = split;
+    this.manifest = manifest;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** Evaluates {@code encoder}; {@code fitSeconds} is reported as given (time spent fitting it). */
+  public EvalResult evaluate(Encoder encoder, double fitSeconds) throws IOException {
+    List<PatchSpec> db = manifest.patches(PatchSpec.Role.DATABASE);
+    List<PatchSpec> queries = manifest.patches(PatchSpec.Role.QUERY);
+    if (db.isEmpty() || queries.isEmpty()) {
+      throw new IllegalArgumentException("manifest has " + db.size() + " database and " + queries.size() + " query patches; both must be > 0");
+    }
+    int bits = encoder.bits();
+    HashCode[] dbCodes = encodeDatabase(encoder, db);
+    Path dir = Files.createTempDirectory("texhash-eval-");
+    try (Directory directory = FSDirectory.open(dir)) {
+      int m = options.mihSubstrings() > 0 ? options.mihSubstrings() : MultiIndexHashing.recommendedSubstrings(bits, db.size());
+      writeIndex(directory, db, dbCodes, m);
+      try (DirectoryReader reader = DirectoryReader.open(directory)) {
+        return search(encoder, new IndexSearcher(reader), labels(reader), dbCodes, db, queries, fitSeconds);
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private HashCode[] encodeDatabase(Encoder encoder, List<PatchSpec> db) {
+    HashCode[] codes = new HashCode[db.size()];
+    long lastReport = System.nanoTime();
+    for (int from = 0; from < db.size(); from += BATCH) {
+      int to = Math.min(db.size(), from + BATCH);
+      List<BufferedImage> pixels = PatchSampler.crop(split, db.subList(from, to), encoder.inputSize());
+      List<HashCode> batch = encoder.encode(pixels);
+      for (int i = 0; i < batch.size(); i++) {
+        HashCode c = batch.get(i);
+        if (c.bits() != encoder.bits()) {
+          throw new IllegalStateException(encoder.id() + " returned a " + c.bits() + "-bit code, declared " + encoder.bits());
+        }
+        codes[from + i] = c;
+      }
+      if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || to == db.size()) {
+        lastReport = System.nanoTime();
+        log("%s: encoded %d/%d database patches", encoder.id(), to, db.size());
+      }
+    }
+    return codes;
+  }
+
+  private static void writeIndex(Directory directory, List<PatchSpec> db, HashCode[] codes, int m) throws IOException {
+    try (IndexWriter w = new IndexWriter(directory, new IndexWriterConfig().setRAMBufferSizeMB(64))) {
+      for (int i = 0; i < codes.length; i++) {
+        Document doc = new Document();
+        HashCodeField.addTo(doc, FIELD, codes[i], m);
+        doc.add(new NumericDocValuesField("label", db.get(i).label()));
+        w.addDocument(doc);
+      }
+      w.forceMerge(1);
+      w.commit();
+    }
+  }
+
+  /** Doc id -> class label, read from the index (never assumed from insertion order). */
+  private static int[] labels(DirectoryReader reader) throws IOException {
+    int[] labels = new int[reader.maxDoc()];
+    for (LeafReaderContext leaf : reader.leaves()) {
+      NumericDocValues dv = leaf.reader().getNumericDocValues("label");
+      for (int doc = dv.nextDoc(); doc != NumericDocValues.NO_MORE_DOCS; doc = dv.nextDoc()) {
+        labels[leaf.docBase + doc] = (int) dv.longValue();
+      }
+    }
+    return labels;
+  }
+
+  private EvalResult search(
+      Encoder encoder, IndexSearcher searcher, int[] docLabels, HashCode[] dbCodes, List<PatchSpec> db, List<PatchSpec> queries, double fitSeconds)
+      throws IOException {
+    int bits = encoder.bits();
+    int n = dbCodes.length;
+    int[] perLabel = new int[Math.max(split.classNames().size(), 1)];
+    for (PatchSpec p : db) {
+      perLabel[p.label()]++;
+    }
+    List<Integer> topT = options.topT().stream().filter(t -> t <= n).distinct().sorted().toList();
+    if (topT.isEmpty()) {
+      topT = List.of(n);
+    }
+    double apSum = 0;
+    double pessimisticSum = 0;
+    double optimisticSum = 0;
+    double[] topSum = new double[topT.size()];
+    double[] precisionByRadius = new double[bits + 1];
+    double[] recallByRadius = new double[bits + 1];
+    long searchNanos = 0;
+    long encodeNanos = 0;
+    long rankingNanos = 0;
+    int timed = 0;
+    int k = Math.min(options.searchK(), n);
+    long lastReport = System.nanoTime();
+    int warmup = Math.min(WARMUP_QUERIES, queries.size());
+    for (int qi = -warmup; qi < queries.size(); qi++) {
+      PatchSpec q = queries.get(Math.floorMod(qi, queries.size()));
+      List<BufferedImage> patch = PatchSampler.crop(split, List.of(q), encoder.inputSize());
+      long t0 = System.nanoTime();
+      HashCode code = encoder.encode(patch).get(0);
+      long t1 = System.nanoTime();
+      TopDocs top = searcher.search(new HammingKnnQuery(FIELD, code, k), k);
+      long t2 = System.nanoTime();
+      TopDocs ranking = searcher.search(new HammingKnnQuery(FIELD, code, n), n);
+      long t3 = System.nanoTime();
+      if (top.scoreDocs.length != k) {
+        throw new IllegalStateException("top-" + k + " search returned " + top.scoreDocs.length + " hits");
+      }
+      if (qi < 0) {
+        continue; // warm-up: JIT, caches
+      }
+      encodeNanos += t1 - t0;
+      searchNanos += t2 - t1;
+      rankingNanos += t3 - t2;
+      timed++;
+
+      int[] all = new int[bits + 1];
+      int[] relevant = new int[bits + 1];
+      for (ScoreDoc sd : ranking.scoreDocs) {
+        int d = HammingKnnQuery.distance(sd.score);
+        all[d]++;
+        if (docLabels[sd.doc] == q.label()) {
+          relevant[d]++;
+        }
+      }
+      checkAgainstBruteForce(code, dbCodes, db, q.label(), all, relevant, ranking.scoreDocs.length);
+      apSum += RankingMetrics.averagePrecision(all, relevant);
+      pessimisticSum += RankingMetrics.pessimisticAveragePrecision(all, relevant);
+      optimisticSum += RankingMetrics.optimisticAveragePrecision(all, relevant);
+      for (int i = 0; i < topT.size(); i++) {
+        topSum[i] += RankingMetrics.precisionAtTop(all, relevant, topT.get(i));
+      }
+      cumulativePrecisionRecall(all, relevant, precisionByRadius, recallByRadius);
+      if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || qi == queries.size() - 1) {
+        lastReport = System.nanoTime();
+        log("%s: searched %d/%d queries, MAP so far %.4f", encoder.id(), qi + 1, queries.size(), apSum / (qi + 1));
+      }
+    }
+    int nq = queries.size();
+    Map<Integer, Double> precisionAtTop = new LinkedHashMap<>();
+    for (int i = 0; i < topT.size(); i++) {
+      precisionAtTop.put(topT.get(i), topSum[i] / nq);
+    }
+    for (int r = 0; r <= bits; r++) {
+      precisionByRadius[r] /= nq;
+      recallByRadius[r] /= nq;
+    }
+    int classes = (int) queries.stream().mapToInt(PatchSpec::label).distinct().count();
+    double ms = 1e-6 / timed;
+    return new EvalResult(encoder.id(), bits, manifest.protocol(), classes, nq, n,
+        apSum / nq, pessimisticSum / nq, optimisticSum / nq, precisionAtTop,
+        precisionByRadius[Math.min(2, bits)], recallByRadius[Math.min(2, bits)], precisionByRadius, recallByRadius,
+        k, searchNanos * ms, (searchNanos + encodeNanos) * ms, rankingNanos * ms, encodeNanos * ms, fitSeconds,
+        manifest.seed(), manifest.patchSize());
+  }
+
+  /** Adds this query's precision and recall within every radius r to the running sums. */
+  private static void cumulativePrecisionRecall(int[] all, int[] relevant, double[] precision, double[] recall) {
+    for (int r = 0; r < all.length; r++) {
+      precision[r] += RankingMetrics.precisionWithin(all, relevant, r);
+      recall[r] += RankingMetrics.recallWithin(all, relevant, r);
+    }
+  }
+
+  private static void checkAgainstBruteForce(
+      HashCode q, HashCode[] dbCodes, List<PatchSpec> db, int label, int[] all, int[] relevant, int hits) {
+    if (hits != dbCodes.length) {
+      throw new IllegalStateException("full ranking returned " + hits + " of " + dbCodes.length + " documents");
+    }
+    int[] bfAll = new int[all.length];
+    int[] bfRel = new int[all.length];
+    for (int i = 0; i < dbCodes.length; i++) {
+      int d = q.distance(dbCodes[i]);
+      bfAll[d]++;
+      if (db.get(i).label() == label) {
+        bfRel[d]++;
+      }
+    }
+    if (!java.util.Arrays.equals(bfAll, all) || !java.util.Arrays.equals(bfRel, relevant)) {
+      throw new IllegalStateException("Lucene ranking disagrees with a brute-force Hamming scan for query " + q.toHex());
+    }
+  }
+
+  private void log(String format, Object... args) {
+    if (progress != null) {
+      progress.println(String.format(Locale.ROOT, format, args));
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete temporary index " + dir, e);
+    }
+  }
+}

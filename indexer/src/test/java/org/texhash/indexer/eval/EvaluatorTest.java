@@ -1,0 +1,99 @@
+package org.texhash.indexer.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluatorTest {
+  private static final int CLASSES = 6;
+  private static final int RESIZE = 192;
+  private static final int PATCH = 32;
+
+  @TempDir static Path tmp;
+  static DatasetSplit split;
+  static Manifest manifest;
+
+  @BeforeAll
+  static void dataset() throws IOException {
+    Path ds = SyntheticTextures.vistexDataset(tmp.resolve("vistex"), CLASSES, 160);
+    split = Protocols.load("vistex", ds, 17, RESIZE);
+    manifest = PatchSampler.sample(split, 20, 5, PATCH, RESIZE);
+  }
+
+  @Test
+  void manifestRoundTripsAndSamplingIsDeterministic() throws IOException {
+    Path file = tmp.resolve("m.tsv");
+    manifest.write(file);
+    assertEquals(manifest, Manifest.read(file));
+    assertEquals(manifest, PatchSampler.sample(split, 20, 5, PATCH, RESIZE));
+    assertEquals(CLASSES * 20, manifest.patches(PatchSpec.Role.DATABASE).size());
+    assertEquals(CLASSES * 5, manifest.patches(PatchSpec.Role.QUERY).size());
+    assertEquals(manifest.patches(PatchSpec.Role.DATABASE), manifest.fitPatches());
+    Files.writeString(tmp.resolve("bad.tsv"), "not a manifest\n");
+    assertThrows(IllegalArgumentException.class, () -> Manifest.read(tmp.resolve("bad.tsv")));
+  }
+
+  @Test
+  void queryPatchesNeverOverlapDatabasePatches() {
+    List<PatchSpec> db = manifest.patches(PatchSpec.Role.DATABASE);
+    for (PatchSpec q : manifest.patches(PatchSpec.Role.QUERY)) {
+      Rectangle qr = inImage(q);
+      for (PatchSpec d : db) {
+        if (d.image().equals(q.image())) {
+          assertFalse(qr.intersects(inImage(d)), "query " + q + " overlaps database " + d);
+          assertTrue(d.region() != q.region());
+        }
+      }
+    }
+  }
+
+  @Test
+  void lbpLshEndToEndBeatsChanceByFar() throws IOException {
+    Evaluator ev = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
+    EvalEncoders.Opened lsh = EvalEncoders.open("lbp-lsh-64", split, manifest, null);
+    EvalResult r = ev.evaluate(lsh.encoder(), 0);
+    // chance MAP is about 1/6; measured 0.9997 (lbp-lsh-64) and 1.0 (itq-32) on this data
+    assertTrue(r.map() > 0.9, "MAP " + r.map());
+    assertTrue(r.mapPessimistic() <= r.map() && r.map() <= r.mapOptimistic());
+    assertEquals(CLASSES * 5, r.queries());
+    assertEquals(CLASSES * 20, r.database());
+    assertEquals(CLASSES, r.classes());
+    assertEquals(65, r.precisionByRadius().length);
+    assertEquals(1.0, r.recallByRadius()[64], 1e-12);
+    assertTrue(r.toJson().contains("\"encoder\": \"lbp-lsh-64-s32\""), r.toJson());
+  }
+
+  @Test
+  void itqEndToEnd() throws IOException {
+    Evaluator ev = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
+    EvalEncoders.Opened itq = EvalEncoders.open("itq-32", split, manifest, null);
+    assertTrue(itq.fitSeconds() > 0);
+    EvalResult r = ev.evaluate(itq.encoder(), itq.fitSeconds());
+    assertTrue(r.map() > 0.9, "MAP " + r.map());
+    assertEquals("itq-32", r.encoder());
+  }
+
+  @Test
+  void expandsFamiliesOverBits() {
+    assertEquals(List.of("lbp-lsh-32", "lbp-lsh-64", "itq-32", "itq-64", "m.onnx"),
+        EvalEncoders.expand(List.of("lbp-lsh", "itq", "m.onnx"), List.of(32, 64)));
+    assertEquals(List.of("itq-64"), EvalEncoders.expand(List.of("itq"), List.of()));
+    assertThrows(IllegalArgumentException.class, () -> EvalEncoders.expand(List.of(" "), List.of()));
+  }
+
+  /** A patch's rectangle in the resized image's coordinates. */
+  private static Rectangle inImage(PatchSpec p) {
+    int half = RESIZE / 2;
+    return new Rectangle((p.region() % 2) * half + p.x(), (p.region() / 2) * half + p.y(), p.size(), p.size());
+  }
+}
