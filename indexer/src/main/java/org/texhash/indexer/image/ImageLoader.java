@@ -22,7 +22,6 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes image files to upright {@code TYPE_INT_RGB} images.
@@ -143,16 +142,21 @@ public final class ImageLoader {
   public static int exifOrientation(byte[] jpeg) {
     try (ImageInputStream in = new ByteArrayImageInputStream(jpeg)) {
       for (JPEGSegment segment : JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif")) {
-        try (InputStream data = segment.data()) {
-          if (data.skip(6) != 6) { // "Exif\0\0" precedes the TIFF structure
-            continue;
-          }
-          Directory ifds = new TIFFReader().read(new MemoryCacheImageInputStream(data));
-          Entry entry = ifds.getEntryById(TIFF.TAG_ORIENTATION);
-          if (entry != null && entry.getValue() instanceof Number n) {
-            int o = n.intValue();
-            return o >= 1 && o <= 8 ? o : 1;
-          }
+        byte[] data;
+        try (InputStream segmentData = segment.data()) {
+          data = segmentData.readAllBytes();
+        }
+        // data() starts after the "Exif\0" identifier; a pad byte may precede the TIFF header.
+        int start = 0;
+        while (start < data.length && data[start] == 0 && start < 2) {
+          start++;
+        }
+        Directory ifds =
+            new TIFFReader().read(new ByteArrayImageInputStream(data, start, data.length - start));
+        Entry entry = ifds.getEntryById(TIFF.TAG_ORIENTATION);
+        if (entry != null && entry.getValue() instanceof Number n) {
+          int o = n.intValue();
+          return o >= 1 && o <= 8 ? o : 1;
         }
       }
     } catch (IOException | RuntimeException e) {
