@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""Prints the markdown tables of docs/BENCHMARKS.md from the JSON files bench/search_table.sh wrote.
+
+    /usr/bin/python3 bench/search_table.py OUT_DIR
+"""
+import glob
+import json
+import os
+import sys
+
+
+def fmt(v, digits=3):
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else sys.exit(__doc__)
+    rows = []
+    for path in glob.glob(os.path.join(out, "*.json")):
+        if path.endswith(".faiss.json"):
+            continue
+        with open(path) as f:
+            j = json.load(f)
+        faiss_path = path[:-len(".json")] + ".faiss.json"
+        fj = None
+        if os.path.exists(faiss_path):
+            with open(faiss_path) as f:
+                fj = json.load(f)
+        rows.append((j, fj))
+    rows.sort(key=lambda r: (r[0]["uniform"], r[0]["bits"], r[0]["n"]))
+
+    print("| data | K | N | raw scan ms | Lucene scan ms (x raw) | MIH ms (raw / MIH) | MIH = scan | "
+          "HNSW ms, recall@10 | FAISS flat ms (batch) | FAISS multihash best ms, recall (nflip) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for j, fj in rows:
+        raw = j["raw_ms"]
+        hnsw = "skipped" if j["hnsw_ms"] is None else f"{fmt(j['hnsw_ms'])}, {fmt(j['hnsw_recall'], 3)}"
+        flat = mh = "n/a"
+        if fj:
+            flat = f"{fmt(fj['flat_ms'])} ({fmt(fj['flat_batch_ms'])})"
+            # the fastest MultiHash setting that reaches recall 0.9, else the most accurate one
+            good = [m for m in fj["multihash"] if m["recall"] >= 0.9]
+            best = min(good, key=lambda m: m["ms"]) if good else max(fj["multihash"], key=lambda m: m["recall"])
+            mh = f"{fmt(best['ms'])}, {fmt(best['recall'], 3)} ({best['nflip']})"
+        print(f"| {'uniform' if j['uniform'] else 'clustered'} | {j['bits']} | {j['n']:,} | {fmt(raw)} | "
+              f"{fmt(j['scan_ms'])} ({j['scan_vs_raw']:.2f}x) | {fmt(j['mih_ms'])} ({j['raw_vs_mih']:.1f}x) | "
+              f"{'yes' if j['mih_identical'] else 'NO'} | {hnsw} | {flat} | {mh} |")
+
+    print()
+    print("FAISS IndexBinaryMultiHash, every nflip (median ms/query single query, recall@10):")
+    print()
+    print("| data | K | N | " + " | ".join(f"nflip={m['nflip']}" for m in rows[0][1]["multihash"]) + " |" if rows and rows[0][1] else "")
+    if rows and rows[0][1]:
+        print("|---|---|---|" + "---|" * len(rows[0][1]["multihash"]))
+        for j, fj in rows:
+            if fj:
+                cells = " | ".join(f"{fmt(m['ms'])}, {fmt(m['recall'], 3)}" for m in fj["multihash"])
+                print(f"| {'uniform' if j['uniform'] else 'clustered'} | {j['bits']} | {j['n']:,} | {cells} |")
+
+
+if __name__ == "__main__":
+    main()
