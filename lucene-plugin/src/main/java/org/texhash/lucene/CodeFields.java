@@ -23,7 +23,7 @@ final class CodeFields {
   }
 
   /**
-   * Refuses a field that no segment of a non-empty index has, or that is not binary doc values.
+   * Refuses a field that no segment of an index with live documents has, or that is not binary doc values.
    * A segment lacking the field while others have it is fine (its documents simply have no code).
    */
   static void checkIndex(IndexReader reader, String field, HashCode code) {
@@ -35,7 +35,7 @@ final class CodeFields {
         found = true;
       }
     }
-    if (!found && reader.maxDoc() > 0) {
+    if (!found && reader.numDocs() > 0) {
       throw new IllegalArgumentException(
           "unknown field '" + field + "': no document of the index has a hash code in it;"
               + " expected BINARY doc values of " + code.bits() / 8 + " bytes ("

@@ -17,7 +17,13 @@ import org.apache.lucene.search.Weight;
 
 /**
  * What a {@link HammingKnnQuery} rewrites to: the fixed top-k documents of one reader with their
- * distances. Only valid for the reader it was computed on (the search already happened).
+ * distances (the search already happened in {@code rewrite}).
+ *
+ * <p>On the reader it was computed on, it matches exactly those documents. On another reader it
+ * matches, in each segment shared with the original (same core), the hits that were found in that
+ * segment, and nothing elsewhere: a sub-reader of the original (Lucene's test framework searches
+ * single segments this way) sees its part of the top-k, never a wrong document; it is not a new
+ * top-k search of that reader.
  */
 final class HammingHitsQuery extends Query {
   private final HammingKnnQuery source;
@@ -25,14 +31,18 @@ final class HammingHitsQuery extends Query {
   private final int[] distances;
   private final int[] segmentStarts; // index into docs of each leaf's first hit, plus docs.length
   private final Object contextIdentity;
+  private final Object[] segmentIdentities; // per leaf ord: core cache key, or the leaf reader
+  private final int[] docBases;
 
   private HammingHitsQuery(HammingKnnQuery source, int[] docs, int[] distances, int[] segmentStarts,
-      Object contextIdentity) {
+      Object contextIdentity, Object[] segmentIdentities, int[] docBases) {
     this.source = source;
     this.docs = docs;
     this.distances = distances;
     this.segmentStarts = segmentStarts;
     this.contextIdentity = contextIdentity;
+    this.segmentIdentities = segmentIdentities;
+    this.docBases = docBases;
   }
 
   /** The query matching the merged keys ({@link TopHits#key}, global doc ids) on this reader. */
@@ -51,23 +61,44 @@ final class HammingHitsQuery extends Query {
     }
     List<LeafReaderContext> leaves = reader.leaves();
     int[] starts = new int[leaves.size() + 1];
+    Object[] identities = new Object[leaves.size()];
+    int[] docBases = new int[leaves.size()];
     for (int i = 0; i < leaves.size(); i++) {
       int at = Arrays.binarySearch(docs, leaves.get(i).docBase);
       starts[i] = at >= 0 ? at : -1 - at;
+      identities[i] = segmentIdentity(leaves.get(i));
+      docBases[i] = leaves.get(i).docBase;
     }
     starts[leaves.size()] = docs.length;
-    return new HammingHitsQuery(source, docs, distances, starts, reader.getContext().id());
+    return new HammingHitsQuery(source, docs, distances, starts, reader.getContext().id(), identities, docBases);
+  }
+
+  private static Object segmentIdentity(LeafReaderContext leaf) {
+    IndexReader.CacheHelper helper = leaf.reader().getCoreCacheHelper();
+    return helper != null ? helper.getKey() : leaf.reader();
+  }
+
+  /** The original leaf ord holding the hits of {@code leaf}, or -1 when it shares no segment. */
+  private int originalOrd(IndexSearcher searcher, LeafReaderContext leaf) {
+    if (searcher.getIndexReader().getContext().id() == contextIdentity) {
+      return leaf.ord;
+    }
+    Object identity = segmentIdentity(leaf);
+    for (int ord = 0; ord < segmentIdentities.length; ord++) {
+      if (segmentIdentities[ord] == identity) {
+        return ord;
+      }
+    }
+    return -1;
   }
 
   @Override
   public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
-    if (searcher.getIndexReader().getContext().id() != contextIdentity) {
-      throw new IllegalStateException("this rewritten " + source + " was computed on another reader");
-    }
     return new Weight(this) {
       @Override
       public Explanation explain(LeafReaderContext context, int doc) {
-        int found = Arrays.binarySearch(docs, doc + context.docBase);
+        int ord = originalOrd(searcher, context);
+        int found = ord < 0 ? -1 : Arrays.binarySearch(docs, segmentStarts[ord], segmentStarts[ord + 1], doc + docBases[ord]);
         if (found < 0) {
           return Explanation.noMatch("not in the top " + source.getK() + " by Hamming distance");
         }
@@ -78,17 +109,19 @@ final class HammingHitsQuery extends Query {
 
       @Override
       public Scorer scorer(LeafReaderContext context) {
-        int lower = segmentStarts[context.ord];
-        int upper = segmentStarts[context.ord + 1];
-        if (lower == upper) {
+        int ord = originalOrd(searcher, context);
+        if (ord < 0 || segmentStarts[ord] == segmentStarts[ord + 1]) {
           return null;
         }
-        return new HitsScorer(this, context.docBase, lower, upper, boost);
+        return new HitsScorer(this, docBases[ord], segmentStarts[ord], segmentStarts[ord + 1], boost);
       }
 
       @Override
       public int count(LeafReaderContext context) {
-        return segmentStarts[context.ord + 1] - segmentStarts[context.ord];
+        int ord = originalOrd(searcher, context);
+        // on another reader the segment's deletions may differ: let Lucene count
+        return ord < 0 ? 0 : ord == context.ord && searcher.getIndexReader().getContext().id() == contextIdentity
+            ? segmentStarts[ord + 1] - segmentStarts[ord] : -1;
       }
 
       @Override

@@ -166,7 +166,8 @@ public final class HammingKnnQuery extends Query {
       if (m > 0) {
         long budget = strategy == Strategy.AUTO ? candidates * codes.words : MultiIndexSearch.UNLIMITED;
         Bits accept = accepted != null ? accepted : liveDocs;
-        keys = MultiIndexSearch.search(reader, field, m, codes, code, k, accept, budget);
+        int acceptable = acceptableCount(codes, reader, accepted);
+        keys = MultiIndexSearch.search(reader, field, m, codes, code, k, accept, acceptable, budget);
       }
     }
     if (keys == null) {
@@ -176,6 +177,24 @@ public final class HammingKnnQuery extends Query {
       keys[i] = TopHits.key(TopHits.distance(keys[i]), TopHits.doc(keys[i]) + context.docBase);
     }
     return keys;
+  }
+
+  /**
+   * How many documents have a code and may be hits, when that is cheap to know (word-wise bit set
+   * intersections); -1 otherwise.
+   */
+  private static int acceptableCount(SegmentCodes codes, LeafReader reader, FixedBitSet accepted) {
+    Bits liveDocs = reader.getLiveDocs();
+    if (accepted != null) {
+      return codes.present == null ? accepted.cardinality() : (int) FixedBitSet.intersectionCount(accepted, codes.present);
+    }
+    if (codes.present == null) {
+      return reader.numDocs();
+    }
+    if (liveDocs == null) {
+      return codes.count;
+    }
+    return liveDocs instanceof FixedBitSet live ? (int) FixedBitSet.intersectionCount(live, codes.present) : -1;
   }
 
   private static FixedBitSet acceptedDocs(DocIdSetIterator it, Bits liveDocs, int maxDoc) throws IOException {

@@ -42,12 +42,17 @@ final class MultiIndexSearch {
 
   /**
    * The number of substrings of the segment's terms, or 0 when the segment has no substring terms
-   * or they cannot be trusted to cover every code exactly once per substring (mixed m, or a count
-   * of documents with terms that differs from the count with codes); such a segment is scanned.
+   * or they cannot be trusted to cover every code exactly once per substring (mixed m, a count of
+   * documents with terms that differs from the count with codes, or codes changed by doc-values
+   * updates after the terms were indexed); such a segment is scanned.
    */
   static int segmentSubstrings(LeafReader reader, String field, SegmentCodes codes) throws IOException {
     Terms terms = reader.terms(MultiIndexHashing.termsField(field));
     if (terms == null) {
+      return 0;
+    }
+    // codes changed by doc-values updates no longer match the substring terms indexed with them
+    if (reader.getFieldInfos().fieldInfo(field).getDocValuesGen() != -1) {
       return 0;
     }
     BytesRef min = terms.getMin();
@@ -72,9 +77,11 @@ final class MultiIndexSearch {
    * exceed {@code budget}.
    *
    * @param accept the documents that may be hits (live and filtered), or null for all
+   * @param acceptable how many documents have a code and are accepted, or -1 when unknown; once
+   *     that many have been verified nothing is left to find
    */
   static long[] search(LeafReader reader, String field, int m, SegmentCodes codes, HashCode query,
-      int k, Bits accept, long budget) throws IOException {
+      int k, Bits accept, int acceptable, long budget) throws IOException {
     TermsEnum termsEnum = reader.terms(MultiIndexHashing.termsField(field)).iterator();
     int bits = codes.bits;
     long[] q = query.words();
@@ -93,6 +100,7 @@ final class MultiIndexSearch {
     PostingsEnum postings = null;
     int[] positions = new int[maxLength + 1];
     long spent = 0;
+    int verified = 0;
     for (int r = 0; ; r++) {
       for (int j = 0; j < m; j++) {
         int length = lengths[j];
@@ -122,6 +130,7 @@ final class MultiIndexSearch {
               candidates++;
               if (codes.has(doc) && (accept == null || accept.get(doc))) {
                 top.offer(codes.distance(doc, q), doc);
+                verified++;
               }
             }
           }
@@ -132,8 +141,9 @@ final class MultiIndexSearch {
         if (budget != UNLIMITED) {
           spent = saturatingAdd(spent, saturatingMultiply(candidates, CANDIDATE_COST));
         }
-        if (r >= length) {
-          return top.sortedKeys(); // table j probed at every radius: every document was seen
+        if (r >= length || verified == acceptable) {
+          // table j probed at every radius, or every acceptable document verified: nothing unseen
+          return top.sortedKeys();
         }
         long bound = (long) m * r + j + 1;
         if (top.full() && top.worstDistance() < bound) {

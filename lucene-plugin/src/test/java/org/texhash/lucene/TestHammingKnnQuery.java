@@ -1,0 +1,231 @@
+package org.texhash.lucene;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.tests.search.CheckHits;
+import org.apache.lucene.tests.search.QueryUtils;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
+import org.texhash.lucene.CodeIndex.Data;
+import org.texhash.lucene.HammingKnnQuery.Strategy;
+
+/** Exact top-k against a brute-force reference, for every strategy, filter and kind of data. */
+@LuceneTestCase.SuppressCodecs("SimpleText") // a debugging codec: its term lookups make MIH tests crawl
+public class TestHammingKnnQuery extends LuceneTestCase {
+  private static final int[] BITS = {32, 64, 128, 256};
+
+  public void testUniform() throws IOException {
+    checkAllLengths(Data.UNIFORM);
+  }
+
+  public void testClustered() throws IOException {
+    checkAllLengths(Data.CLUSTERED);
+  }
+
+  public void testManyDuplicates() throws IOException {
+    checkAllLengths(Data.DUPLICATES);
+  }
+
+  public void testAllFarAway() throws IOException {
+    checkAllLengths(Data.FAR);
+  }
+
+  /** Doc-values updates and documents indexed without substring terms: MIH must notice and scan. */
+  public void testUntrustworthySubstringTermsFallBackToScan() throws IOException {
+    Random random = random();
+    CodeIndex.Options options = new CodeIndex.Options();
+    options.docValuesUpdateRate = 0.05;
+    options.noTermsRate = random.nextBoolean() ? 0.05 : 0;
+    int bits = BITS[random.nextInt(BITS.length)];
+    try (CodeIndex index = CodeIndex.build(random, bits, CodeIndex.randomSubstrings(random, bits, 4, 8),
+        Data.CLUSTERED, TestUtil.nextInt(random, 300, 1000), options)) {
+      checkQueries(index, random, atLeast(5));
+    }
+  }
+
+  private void checkAllLengths(Data data) throws IOException {
+    Random random = random();
+    for (int bits : BITS) {
+      // far-away data drives multi-index hashing to large radii: keep its substrings short
+      int maxLength = data == Data.FAR ? 8 : 10;
+      int m = CodeIndex.randomSubstrings(random, bits, 3, maxLength);
+      int n = TestUtil.nextInt(random, 200, 700);
+      try (CodeIndex index = CodeIndex.build(random, bits, m, data, n, new CodeIndex.Options())) {
+        checkQueries(index, random, atLeast(4));
+      }
+    }
+  }
+
+  private void checkQueries(CodeIndex index, Random random, int queries) throws IOException {
+    for (int i = 0; i < queries; i++) {
+      HashCode code = index.query(random);
+      int k = CodeIndex.randomK(random);
+      Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
+      long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+      for (Strategy strategy : Strategy.values()) {
+        HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
+        assertHits(query, expected, index.searcher.search(query, k));
+      }
+    }
+  }
+
+  static void assertHits(Query query, long[] expected, TopDocs actual) {
+    String message = query + ": expected " + expected.length + " hits, got " + actual.scoreDocs.length;
+    assertEquals(message, expected.length, actual.scoreDocs.length);
+    for (int i = 0; i < expected.length; i++) {
+      ScoreDoc hit = actual.scoreDocs[i];
+      int d = TopHits.distance(expected[i]);
+      assertEquals(message + " at rank " + i, TopHits.doc(expected[i]), hit.doc);
+      assertEquals(message + " at rank " + i, HammingKnnQuery.score(d), hit.score, 0f);
+      assertEquals(d, HammingKnnQuery.distance(hit.score));
+    }
+  }
+
+  /** Multi-index hashing run directly on every segment returns exactly the scan's list. */
+  public void testMultiIndexEqualsScanPerSegment() throws IOException {
+    Random random = random();
+    for (int bits : BITS) {
+      Data data = Data.values()[random.nextInt(Data.values().length)];
+      int m = CodeIndex.randomSubstrings(random, bits, 2, 8);
+      try (CodeIndex index = CodeIndex.build(random, bits, m, data, TestUtil.nextInt(random, 200, 800),
+          new CodeIndex.Options())) {
+        for (int q = 0; q < 5; q++) {
+          HashCode code = index.query(random);
+          int k = CodeIndex.randomK(random);
+          for (LeafReaderContext leaf : index.reader.leaves()) {
+            SegmentCodes codes = SegmentCodes.forQuery(leaf.reader(), CodeIndex.FIELD, code);
+            if (codes == null) {
+              continue;
+            }
+            assertEquals("every document with a code has its substring terms", m,
+                MultiIndexSearch.segmentSubstrings(leaf.reader(), CodeIndex.FIELD, codes));
+            long[] scan = HammingScan.search(codes, code.words(), k, leaf.reader().getLiveDocs(), null);
+            long[] mih = MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
+                leaf.reader().getLiveDocs(), -1, MultiIndexSearch.UNLIMITED);
+            assertArrayEquals(scan, mih);
+            // with a budget too small for even the first probes, it hands back to the scan
+            assertNull(MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
+                leaf.reader().getLiveDocs(), -1, MultiIndexSearch.LOOKUP_COST - 1));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Lucene's own checks. A top-k query is not a per-document predicate: rewritten on one segment
+   * alone it finds that segment's own top-k, which QueryUtils' single-segment skip checks do not
+   * expect. So the checks run on the rewritten query (the global top-k, which answers per segment
+   * consistently) and on top-k queries whose k covers every document.
+   */
+  public void testLuceneQueryChecks() throws IOException {
+    Random random = random();
+    int bits = BITS[random.nextInt(BITS.length)];
+    CodeIndex.Options options = new CodeIndex.Options();
+    options.missingRate = 0; // so that no segment lacks the field (QueryUtils searches single segments)
+    try (CodeIndex index = CodeIndex.build(random, bits, CodeIndex.randomSubstrings(random, bits, 4, 8),
+        Data.CLUSTERED, TestUtil.nextInt(random, 200, 500), options)) {
+      for (int i = 0; i < 3; i++) {
+        HashCode code = index.query(random);
+        int k = TestUtil.nextInt(random, 1, 50);
+        Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
+        HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter);
+        long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+        int[] docs = new int[expected.length];
+        for (int j = 0; j < docs.length; j++) {
+          docs[j] = TopHits.doc(expected[j]);
+        }
+        Query rewritten = index.searcher.rewrite(query);
+        QueryUtils.check(random, rewritten, index.searcher);
+        CheckHits.checkHitCollector(random, rewritten, CodeIndex.FIELD, index.searcher, docs);
+        CheckHits.checkExplanations(query, CodeIndex.FIELD, index.searcher);
+        CheckHits.checkHits(random, rewritten, CodeIndex.FIELD, index.searcher, docs);
+
+        HammingKnnQuery everything = new HammingKnnQuery(CodeIndex.FIELD, code, 100_000, filter);
+        QueryUtils.check(random, everything, index.searcher);
+
+        // the rewritten query composes: intersect with a tag, the top-k order survives
+        Query tag = new TermQuery(new Term("tag", "t0"));
+        BooleanQuery both = new BooleanQuery.Builder()
+            .add(query, BooleanClause.Occur.MUST)
+            .add(tag, BooleanClause.Occur.FILTER)
+            .build();
+        long[] inTag = Arrays.stream(expected)
+            .filter(key -> index.accepts(tag, index.idByDoc[TopHits.doc(key)]))
+            .toArray();
+        assertHits(both, inTag, index.searcher.search(both, k));
+      }
+    }
+  }
+
+  public void testEqualsHashCodeToString() {
+    HashCode a = HashCode.fromHex("00ff00ff00ff00ff");
+    HashCode b = HashCode.fromHex("00ff00ff00ff00fe");
+    Query filter = new TermQuery(new Term("tag", "t1"));
+    HammingKnnQuery q = new HammingKnnQuery("code", a, 10);
+    QueryUtils.checkEqual(q, new HammingKnnQuery("code", a, 10));
+    QueryUtils.checkUnequal(q, new HammingKnnQuery("code", b, 10));
+    QueryUtils.checkUnequal(q, new HammingKnnQuery("code", a, 11));
+    QueryUtils.checkUnequal(q, new HammingKnnQuery("other", a, 10));
+    QueryUtils.checkUnequal(q, new HammingKnnQuery("code", a, 10, filter));
+    QueryUtils.checkUnequal(q, q.withStrategy(Strategy.SCAN));
+    QueryUtils.checkEqual(q, q.withStrategy(Strategy.AUTO));
+    QueryUtils.check(q);
+    assertEquals("code:hamming_knn(00ff00ff00ff00ff, k=10)", q.toString());
+    assertEquals("hamming_knn(00ff00ff00ff00ff, k=10, strategy=MULTI_INDEX, filter=tag:t1)",
+        new HammingKnnQuery("code", a, 10, filter).withStrategy(Strategy.MULTI_INDEX).toString("code"));
+  }
+
+  public void testVisitSeesFieldAndFilterTerms() {
+    HashCode a = HashCode.fromHex("00ff00ff");
+    Term tag = new Term("tag", "t1");
+    java.util.Set<Term> terms = new java.util.HashSet<>();
+    new HammingKnnQuery("code", a, 3, new TermQuery(tag)).visit(QueryVisitor.termCollector(terms));
+    assertEquals(java.util.Set.of(tag), terms);
+    java.util.List<Query> leaves = new java.util.ArrayList<>();
+    HammingKnnQuery q = new HammingKnnQuery("code", a, 3);
+    q.visit(new QueryVisitor() {
+      @Override
+      public void visitLeaf(Query query) {
+        leaves.add(query);
+      }
+    });
+    assertEquals(java.util.List.of(q), leaves);
+  }
+
+  public void testEmptyIndexAndNoHits() throws IOException {
+    try (CodeIndex index = CodeIndex.build(random(), 64, 4, Data.UNIFORM, 50, new CodeIndex.Options())) {
+      HashCode code = index.query(random());
+      Query none = new TermQuery(new Term("tag", "no-such-tag"));
+      HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, 5, none);
+      assertTrue(index.searcher.rewrite(query) instanceof MatchNoDocsQuery);
+      assertEquals(0, index.searcher.search(query, 5).scoreDocs.length);
+    }
+    try (org.apache.lucene.index.MultiReader empty = new org.apache.lucene.index.MultiReader()) {
+      IndexSearcher searcher = newSearcher(empty);
+      assertEquals(0, searcher.count(new HammingKnnQuery("code", HashCode.fromHex("00ff"), 5)));
+    }
+  }
+
+  /** The per-segment code cache is dropped when the segment's core closes. */
+  public void testCacheEntriesDroppedOnClose() throws IOException {
+    int before = SegmentCodes.cachedSegments();
+    try (CodeIndex index = CodeIndex.build(random(), 64, 4, Data.UNIFORM, 200, CodeIndex.Options.none())) {
+      index.searcher.search(new HammingKnnQuery(CodeIndex.FIELD, index.query(random()), 3), 3);
+      assertTrue(SegmentCodes.cachedSegments() >= before);
+    }
+    assertEquals(before, SegmentCodes.cachedSegments());
+  }
+}
