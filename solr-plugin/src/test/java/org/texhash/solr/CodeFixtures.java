@@ -33,6 +33,8 @@ final class CodeFixtures {
   /** The documents the index should hold: id -> code and id -> category. */
   final Map<String, HashCode> codes = new HashMap<>();
   final Map<String, String> categories = new HashMap<>();
+  /** How many checked top-k queries had more documents at the k-th distance than places left. */
+  int boundaryTies;
   private final Random random;
   private final HashCode[] centres;
 
@@ -127,6 +129,9 @@ final class CodeFixtures {
     List<Integer> expectedDistances = reference.subList(0, n).stream().map(Hit::distance).sorted().toList();
     assertEquals(context, expectedDistances, actual.stream().map(Hit::distance).sorted().toList());
     int kth = reference.get(n - 1).distance();
+    if (reference.size() > n && reference.get(n).distance() == kth) {
+      boundaryTies++;
+    }
     assertEquals(context, idsNearerThan(reference, kth), idsNearerThan(actual, kth));
     for (int i = 1; i < actual.size(); i++) {
       assertTrue(context, actual.get(i - 1).distance() <= actual.get(i).distance());

@@ -93,6 +93,7 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
   }
 
   private void checkQueries(CodeFixtures data) throws Exception {
+    int tiesBefore = data.boundaryTies;
     for (int q = 0; q < 6; q++) {
       HashCode query = data.nearCentre(4);
       for (int k : new int[] {1, 5, 17}) {
@@ -100,7 +101,7 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
         String category = CodeFixtures.CATEGORIES[q % CodeFixtures.CATEGORIES.length];
         // The filter applies before the top k: k results from the category, not fewer.
         data.assertTopK(query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
-        // Solr's two extra filters (the main query and a range) combined.
+        // Two filters combined (a negation and an existence query).
         Predicate<String> notBrick = id -> !"brick".equals(data.categories.get(id));
         data.assertTopK(query, notBrick, k, query(knn(query, k), k, "-category:brick", "id:*"));
       }
@@ -110,6 +111,8 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
         data.assertRadius(query, data.inCategory("wood"), r, query(radius, 1000, "category:wood"));
       }
     }
+    // The clustered codes must really put ties across the k-th place, or the tie rule went untested.
+    assertTrue("no query had ties at the k-th distance", data.boundaryTies > tiesBefore);
   }
 
   @Test
