@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       org.texhash.cli.bench.BenchCommand.class,
+      EvalCommand.class,
+      TrainCommand.class,
+      SynthCommand.class,
     })
 public final class TexhashCommand implements Runnable {
   public static final int EXIT_OK = 0;

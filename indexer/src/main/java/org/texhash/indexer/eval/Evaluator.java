@@ -20,12 +20,15 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Scorable;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.texhash.indexer.Encoder;
 import org.texhash.lucene.HammingKnnQuery;
+import org.texhash.lucene.HammingRadiusQuery;
 import org.texhash.lucene.HashCode;
 import org.texhash.lucene.HashCodeField;
 import org.texhash.lucene.MultiIndexHashing;
@@ -36,14 +39,15 @@ import org.texhash.lucene.MultiIndexHashing;
  * substrings) in a temporary Lucene index merged to one segment; each query patch is encoded on
  * its own and searched with {@link HammingKnnQuery}.
  *
- * <p>The metrics come from a full ranking (k = database size) read back from Lucene's scores;
+ * <p>The metrics come from the full ranking: a {@link HammingRadiusQuery} at radius K (every
+ * document) whose hits are counted by distance, each distance read back from Lucene's score;
  * each ranking's distance histogram is also checked against a brute-force popcount over the
  * database codes, so a wrong search path fails the run instead of skewing the numbers.
  *
  * <p>Times (wall clock, one thread, after {@link #WARMUP_QUERIES} untimed queries):
  * {@code search} = a top-{@code searchK} query, {@code total} = encoding the query patch + that
- * search, {@code ranking} = the full-ranking query. They are only meaningful as ratios on the
- * same machine in the same run.
+ * search, {@code ranking} = the radius-K query with its histogram collection. They are only
+ * meaningful as ratios on the same machine in the same run.
  */
 public final class Evaluator {
   public static final String FIELD = "code";
@@ -187,7 +191,10 @@ public final class Evaluator {
       long t1 = System.nanoTime();
       TopDocs top = searcher.search(new HammingKnnQuery(FIELD, code, k), k);
       long t2 = System.nanoTime();
-      TopDocs ranking = searcher.search(new HammingKnnQuery(FIELD, code, n), n);
+      int[] all = new int[bits + 1];
+      int[] relevant = new int[bits + 1];
+      HistogramCollector ranking = new HistogramCollector(docLabels, q.label(), all, relevant);
+      searcher.search(new HammingRadiusQuery(FIELD, code, bits), ranking);
       long t3 = System.nanoTime();
       if (top.scoreDocs.length != k) {
         throw new IllegalStateException("top-" + k + " search returned " + top.scoreDocs.length + " hits");
@@ -200,16 +207,7 @@ public final class Evaluator {
       rankingNanos += t3 - t2;
       timed++;
 
-      int[] all = new int[bits + 1];
-      int[] relevant = new int[bits + 1];
-      for (ScoreDoc sd : ranking.scoreDocs) {
-        int d = HammingKnnQuery.distance(sd.score);
-        all[d]++;
-        if (docLabels[sd.doc] == q.label()) {
-          relevant[d]++;
-        }
-      }
-      checkAgainstBruteForce(code, dbCodes, db, q.label(), all, relevant, ranking.scoreDocs.length);
+      checkAgainstBruteForce(code, dbCodes, db, q.label(), all, relevant, ranking.hits);
       apSum += RankingMetrics.averagePrecision(all, relevant);
       pessimisticSum += RankingMetrics.pessimisticAveragePrecision(all, relevant);
       optimisticSum += RankingMetrics.optimisticAveragePrecision(all, relevant);
@@ -238,6 +236,52 @@ public final class Evaluator {
         precisionByRadius[Math.min(2, bits)], recallByRadius[Math.min(2, bits)], precisionByRadius, recallByRadius,
         k, searchNanos * ms, (searchNanos + encodeNanos) * ms, rankingNanos * ms, encodeNanos * ms, fitSeconds,
         manifest.seed(), manifest.patchSize());
+  }
+
+  /**
+   * Collects a radius-K query (every document with a code) into distance histograms: the full
+   * Hamming ranking without sorting it, each distance read back from Lucene's score.
+   */
+  private static final class HistogramCollector extends SimpleCollector {
+    private final int[] docLabels;
+    private final int label;
+    private final int[] all;
+    private final int[] relevant;
+    private Scorable scorer;
+    private int docBase;
+    int hits;
+
+    HistogramCollector(int[] docLabels, int label, int[] all, int[] relevant) {
+      this.docLabels = docLabels;
+      this.label = label;
+      this.all = all;
+      this.relevant = relevant;
+    }
+
+    @Override
+    protected void doSetNextReader(LeafReaderContext context) {
+      docBase = context.docBase;
+    }
+
+    @Override
+    public void setScorer(Scorable scorer) {
+      this.scorer = scorer;
+    }
+
+    @Override
+    public void collect(int doc) throws IOException {
+      int d = HammingKnnQuery.distance(scorer.score());
+      all[d]++;
+      if (docLabels[docBase + doc] == label) {
+        relevant[d]++;
+      }
+      hits++;
+    }
+
+    @Override
+    public ScoreMode scoreMode() {
+      return ScoreMode.COMPLETE;
+    }
   }
 
   /** Adds this query's precision and recall within every radius r to the running sums. */
