@@ -1,0 +1,83 @@
+package org.texhash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EvalCommandTest {
+  @TempDir Path tmp;
+
+  private Path dataset(int classes) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("textures"));
+    for (int c = 0; c < classes; c++) {
+      ImageIO.write(org.texhash.indexer.image.SyntheticTextures.generate(100 + c, 160, 160), "png", dir.resolve("t" + c + ".png").toFile());
+    }
+    return dir;
+  }
+
+  private static int run(StringWriter out, String... args) {
+    CommandLine cl = TexhashCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(new StringWriter()));
+    return cl.execute(args);
+  }
+
+  @Test
+  void jsonReportAndManifestReuse() throws IOException {
+    Path ds = dataset(5);
+    Path manifest = tmp.resolve("m.tsv");
+    Path report = tmp.resolve("report");
+    String[] common = {"eval", "--dataset", ds.toString(), "--protocol", "vistex", "--resize", "128", "--patch-size", "32",
+        "--db-per-class", "8", "--queries-per-class", "3", "--manifest", manifest.toString(), "--json"};
+    StringWriter out = new StringWriter();
+    String[] args = concat(common, "--encoder", "lbp-lsh,itq", "--bits", "32", "--report", report.toString());
+    assertEquals(0, run(out, args), out.toString());
+    JsonArray all = JsonParser.parseString(out.toString()).getAsJsonArray();
+    assertEquals(2, all.size());
+    assertEquals("itq-32", all.get(1).getAsJsonObject().get("encoder").getAsString());
+    JsonObject first = all.get(0).getAsJsonObject();
+    for (String key : new String[] {"encoder", "bits", "protocol", "classes", "queries", "database", "map", "map_pessimistic",
+        "map_optimistic", "precision_at_top", "radius2_precision", "radius2_recall", "search_ms_per_query", "total_ms_per_query"}) {
+      assertTrue(first.has(key), key + " in " + first);
+    }
+    assertEquals(15, first.get("queries").getAsInt());
+    assertEquals(40, first.get("database").getAsInt());
+    assertTrue(Files.exists(manifest));
+    for (String f : new String[] {"report.md", "manifest.tsv", EvalReport.PRECISION_AT_TOP, EvalReport.PRECISION_VS_BITS, EvalReport.PR_RADIUS}) {
+      assertTrue(Files.size(report.resolve(f)) > 0, f);
+    }
+    assertTrue(Files.readString(report.resolve("report.md")).contains("| itq-32 | 32 |"));
+
+    // The same manifest again gives the same metrics for a fixed encoder.
+    StringWriter again = new StringWriter();
+    assertEquals(0, run(again, concat(common, "--encoder", "lbp-lsh-32")));
+    JsonObject one = JsonParser.parseString(again.toString()).getAsJsonObject();
+    assertEquals(first.get("map").getAsDouble(), one.get("map").getAsDouble(), 0.0);
+  }
+
+  @Test
+  void badUsageExitsWithTwo() throws IOException {
+    Path ds = dataset(2);
+    assertEquals(2, run(new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "nope", "--encoder", "lbp-lsh-64"));
+    assertEquals(2, run(new StringWriter(), "eval", "--dataset", tmp.resolve("missing").toString(), "--protocol", "vistex", "--encoder", "lbp-lsh-64"));
+    assertEquals(2, run(new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "vistex", "--encoder", "lsh-99", "--resize", "128", "--patch-size", "32"));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
