@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.common.SolrInputDocument;
@@ -82,10 +83,19 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
     if (idOrPath.endsWith(".onnx") && !Path.of(idOrPath).isAbsolute()) {
       idOrPath = Path.of(core.getCoreContainer().getSolrHome()).resolve(idOrPath).toString();
     }
+    // Solr loads this plugin from $SOLR_HOME/lib with its own class loader, but ImageIO and DJL find
+    // their plugins (TwelveMonkeys readers, the ONNX Runtime engine) through the thread's context
+    // class loader: point it at ours while they look.
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(getClass().getClassLoader());
     try {
+      ImageIO.scanForPlugins();
       encoder = Encoders.open(idOrPath);
     } catch (IOException | RuntimeException e) {
       throw new SolrException(ErrorCode.SERVER_ERROR, "cannot open encoder '" + encoderName + "': " + e.getMessage(), e);
+    } finally {
+      thread.setContextClassLoader(previous);
     }
     if (field.getType() instanceof HashCodeFieldType t && t.bits() != encoder.bits()) {
       int bits = encoder.bits();
