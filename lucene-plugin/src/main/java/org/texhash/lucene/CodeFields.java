@@ -31,7 +31,7 @@ final class CodeFields {
     for (LeafReaderContext leaf : reader.leaves()) {
       FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
       if (info != null) {
-        SegmentCodes.checkType(info);
+        SegmentCodes.checkType(info, code);
         found = true;
       }
     }

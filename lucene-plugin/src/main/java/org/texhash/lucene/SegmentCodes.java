@@ -78,6 +78,11 @@ final class SegmentCodes {
    *     have the query code's length
    */
   static SegmentCodes forQuery(LeafReader reader, String field, HashCode code) throws IOException {
+    FieldInfo info = reader.getFieldInfos().fieldInfo(field);
+    if (info == null) {
+      return null;
+    }
+    checkType(info, code);
     SegmentCodes codes = get(reader, field);
     if (codes != null && codes.bits != code.bits()) {
       throw new IllegalArgumentException(
@@ -88,13 +93,9 @@ final class SegmentCodes {
     return codes;
   }
 
-  /** The (cached) codes of {@code field} in this segment, or null when it has none. */
-  static SegmentCodes get(LeafReader reader, String field) throws IOException {
+  /** The (cached) codes of a BINARY doc-values field in this segment, or null when it has none. */
+  private static SegmentCodes get(LeafReader reader, String field) throws IOException {
     FieldInfo info = reader.getFieldInfos().fieldInfo(field);
-    if (info == null) {
-      return null;
-    }
-    checkType(info);
     // doc-values updates change values without changing the core: key those on the reader
     IndexReader.CacheHelper helper =
         info.getDocValuesGen() == -1 ? reader.getCoreCacheHelper() : reader.getReaderCacheHelper();
@@ -128,11 +129,12 @@ final class SegmentCodes {
     return CACHE.size();
   }
 
-  static void checkType(FieldInfo info) {
+  static void checkType(FieldInfo info, HashCode code) {
     if (info.getDocValuesType() != DocValuesType.BINARY) {
       throw new IllegalArgumentException(
-          "field '" + info.name + "' has doc values type " + info.getDocValuesType()
-              + "; hash codes are BINARY doc values of K/8 bytes (see HashCodeField)");
+          "field '" + info.name + "' holds no hash codes (its doc values type is "
+              + info.getDocValuesType() + "); expected BINARY doc values of " + code.bits() / 8
+              + " bytes (" + code.bits() + "-bit codes, as HashCodeField adds them)");
     }
   }
 
