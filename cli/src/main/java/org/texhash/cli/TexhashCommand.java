@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       org.texhash.cli.bench.BenchCommand.class,
       EvalCommand.class,
+      TrainCommand.class,
+      SynthCommand.class,
     })
 public final class TexhashCommand implements Runnable {
   public static final int EXIT_OK = 0;

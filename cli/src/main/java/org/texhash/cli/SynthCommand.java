@@ -1,0 +1,139 @@
+package org.texhash.cli;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.texhash.indexer.eval.LabeledImage;
+import org.texhash.indexer.eval.Protocols;
+import org.texhash.indexer.image.ImageLoader;
+import org.texhash.trainer.tsn.Chw;
+import org.texhash.trainer.tsn.ExpansionEvaluation;
+import org.texhash.trainer.tsn.SampleGrid;
+import org.texhash.trainer.tsn.TextureExpander;
+import org.texhash.trainer.tsn.TsnModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code texhash synth}: expand a texture with a trained TSN, or measure expansions on held-out regions. */
+@Command(
+    name = "synth",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Expand a texture image with a trained texture synthesis network (texhash train tsn).",
+      "G is applied at the image's own scale (centre-cropped to a multiple of 2^downsamplings), repeatedly",
+      "until the output reaches --size, then centre-cropped; without --size the output is twice the input.",
+      "With --evaluate: compare G against tiling and mirror padding on the held-out regions of --data."
+    })
+public final class SynthCommand implements Callable<Integer> {
+  @Option(names = "--tsn", required = true, paramLabel = "DIR", description = "Folder of a trained TSN (the --out of 'train tsn').")
+  Path tsn;
+
+  @Option(names = "--image", paramLabel = "FILE", description = "Texture image to expand.")
+  Path image;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Output PNG.")
+  Path out;
+
+  @Option(names = "--size", defaultValue = "0", paramLabel = "N", description = "Output side in pixels (default: twice the input).")
+  int size;
+
+  @Option(names = "--evaluate", description = "Measure L1 and Gram-style distance of expansions of held-out regions.")
+  boolean evaluate;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (with --evaluate).")
+  Path data;
+
+  @Option(names = "--protocol", defaultValue = "vistex", paramLabel = "vistex|alot", description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
+  long splitSeed;
+
+  @Option(names = "--per-region", defaultValue = "4", paramLabel = "N", description = "Random crops per held-out region (default: ${DEFAULT-VALUE}).")
+  int perRegion;
+
+  @Option(names = "--seed", defaultValue = "7", paramLabel = "N", description = "Seed of the evaluation crops (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--grid", paramLabel = "FILE", description = "With --evaluate: also write a PNG grid (input, TSN, tile, mirror, truth).")
+  Path grid;
+
+  @Option(names = "--grid-rows", defaultValue = "6", paramLabel = "N", description = "Rows of the grid (default: ${DEFAULT-VALUE}).")
+  int gridRows;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    try (TsnModel model = TsnModel.loadGenerator(tsn)) {
+      return evaluate ? evaluate(model) : expand(model);
+    }
+  }
+
+  private int expand(TsnModel model) throws Exception {
+    if (image == null || out == null) {
+      throw new IllegalArgumentException("--image and --out are required (or use --evaluate)");
+    }
+    BufferedImage in = ImageLoader.load(image);
+    BufferedImage result = new TextureExpander(model).expand(in, size);
+    writePng(result, out);
+    var w = spec.commandLine().getOut();
+    if (json) {
+      w.printf(Locale.ROOT, "{\"input\":[%d,%d],\"output\":[%d,%d],\"out\":\"%s\"}%n", in.getWidth(), in.getHeight(),
+          result.getWidth(), result.getHeight(), out.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+    } else {
+      w.printf(Locale.ROOT, "%dx%d -> %dx%d: %s%n", in.getWidth(), in.getHeight(), result.getWidth(), result.getHeight(), out);
+    }
+    return TexhashCommand.EXIT_OK;
+  }
+
+  private int evaluate(TsnModel model) throws Exception {
+    if (data == null) {
+      throw new IllegalArgumentException("--evaluate needs --data");
+    }
+    List<BufferedImage> regions =
+        Protocols.load(protocol, data, splitSeed).queryRegions().stream().map(LabeledImage::image).toList();
+    ExpansionEvaluation eval = new ExpansionEvaluation(model);
+    ExpansionEvaluation.Result r = eval.evaluate(regions, perRegion, seed);
+    if (grid != null) {
+      List<ExpansionEvaluation.Sample> samples = eval.samples(regions, 1, seed);
+      List<List<Chw>> rows = new ArrayList<>();
+      int step = Math.max(1, samples.size() / Math.max(1, gridRows));
+      for (int i = 0; i < samples.size() && rows.size() < gridRows; i += step) {
+        ExpansionEvaluation.Sample s = samples.get(i);
+        List<Chw> row = new ArrayList<>();
+        row.add(s.input());
+        row.addAll(s.expansions());
+        row.add(s.truth());
+        rows.add(row);
+      }
+      SampleGrid.write(rows, 2 * model.preset().patchSize(), grid);
+    }
+    var w = spec.commandLine().getOut();
+    w.print(json ? r.json() + System.lineSeparator()
+        : String.format(Locale.ROOT, "%d held-out regions x %d crops = %d samples (S = %d)%n", r.regions(), perRegion, r.samples(),
+            model.preset().patchSize()) + r.table());
+    return TexhashCommand.EXIT_OK;
+  }
+
+  private static void writePng(BufferedImage img, Path file) throws java.io.IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    if (!ImageIO.write(img, "png", file.toFile())) {
+      throw new java.io.IOException("no PNG writer");
+    }
+  }
+}

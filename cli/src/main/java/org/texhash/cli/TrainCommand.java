@@ -1,0 +1,136 @@
+package org.texhash.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.texhash.indexer.eval.DatasetSplit;
+import org.texhash.indexer.eval.LabeledImage;
+import org.texhash.indexer.eval.Protocols;
+import org.texhash.trainer.tsn.LossLog;
+import org.texhash.trainer.tsn.StepLosses;
+import org.texhash.trainer.tsn.TexturePairSampler;
+import org.texhash.trainer.tsn.TsnPreset;
+import org.texhash.trainer.tsn.TsnTrainer;
+import org.texhash.trainer.tsn.TsnTraining;
+import org.texhash.trainer.tsn.TsnTrainingOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code texhash train <network>}: one subcommand per trainable network. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train a texhash network.",
+    subcommands = {TrainCommand.Tsn.class})
+public final class TrainCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a network is required, e.g. 'train tsn'");
+  }
+
+  /** {@code texhash train tsn}: stage 1, the texture synthesis network. */
+  @Command(
+      name = "tsn",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Train the texture synthesis network (stage 1): a GAN whose generator expands an S x S texture patch to 2S x 2S.",
+        "Trains on the training regions of the split only (the split of 'texhash eval' with the same --split-seed).",
+        "Writes OUT/generator.params + tsn.properties (for 'texhash synth'), losses.csv/.png, samples/, checkpoints/."
+      })
+  static final class Tsn implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
+    Path data;
+
+    @Option(names = "--protocol", required = true, paramLabel = "vistex|alot", description = "Dataset protocol (see 'texhash eval').")
+    String protocol;
+
+    @Option(names = "--preset", defaultValue = "cpu", paramLabel = "tiny|cpu|paper", description = "Network size and schedule (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (keep it outside the repository).")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Total training steps (default: the preset's).")
+    Integer steps;
+
+    @Option(names = "--resume", description = "Continue from the latest checkpoint in OUT (same preset, seed, style and crop).")
+    boolean resume;
+
+    @Option(names = "--style", defaultValue = "random", paramLabel = "random|discriminator|FILE",
+        description = "Style-loss network: seeded random multi-scale filters, D's feature maps, or a TorchScript file (default: ${DEFAULT-VALUE}).")
+    String style;
+
+    @Option(names = "--crop", defaultValue = "center", paramLabel = "center|random",
+        description = "Where the S x S input sits in its 2S x 2S target (default: ${DEFAULT-VALUE}, as Zhou et al.).")
+    String crop;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of initialisation, batches and style filters (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
+    long splitSeed;
+
+    @Option(names = "--json", description = "Print the final summary as JSON.")
+    boolean json;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      System.setProperty("java.awt.headless", "true");
+      if (!List.of("vistex", "alot").contains(protocol)) {
+        throw new IllegalArgumentException("--protocol must be vistex or alot, got " + protocol);
+      }
+      TexturePairSampler.CropPolicy cropPolicy = switch (crop) {
+        case "center" -> TexturePairSampler.CropPolicy.CENTER;
+        case "random" -> TexturePairSampler.CropPolicy.RANDOM;
+        default -> throw new IllegalArgumentException("--crop must be center or random, got " + crop);
+      };
+      TsnPreset p = TsnPreset.of(preset);
+      TsnTrainingOptions options =
+          TsnTrainingOptions.defaults(p)
+              .withSteps(steps == null ? p.defaultSteps() : steps)
+              .withSeed(seed)
+              .withStyle(style)
+              .withCrop(cropPolicy);
+      PrintStream progress = System.err;
+      progress.printf(Locale.ROOT, "train tsn: loading %s under %s (split seed %d)%n", data, protocol, splitSeed);
+      DatasetSplit split = Protocols.load(protocol, data, splitSeed);
+      TexturePairSampler sampler =
+          new TexturePairSampler(images(split.trainRegions()), p.patchSize(), p.batchSize(), cropPolicy, seed);
+      TexturePairSampler.Batch preview =
+          new TexturePairSampler(images(split.queryRegions()), p.patchSize(), 4, TexturePairSampler.CropPolicy.CENTER, seed)
+              .batch(0);
+      try (TsnTrainer t = new TsnTraining(out, progress).run(options, sampler, preview, resume)) {
+        List<LossLog.Row> rows = LossLog.open(out.resolve("losses.csv"), t.step()).rows();
+        StepLosses last = rows.isEmpty() ? null : rows.get(rows.size() - 1).losses();
+        var w = spec.commandLine().getOut();
+        if (json) {
+          w.printf(Locale.ROOT,
+              "{\"out\":\"%s\",\"preset\":\"%s\",\"steps\":%d,\"seconds\":%.1f,\"style\":\"%s\",\"d\":%s,\"gAdv\":%s,\"l1\":%s,\"style_loss\":%s}%n",
+              out.toString().replace("\\", "\\\\").replace("\"", "\\\""), p.name(), t.step(), t.seconds(), t.style().id(),
+              num(last == null ? Float.NaN : last.discriminator()), num(last == null ? Float.NaN : last.adversarial()),
+              num(last == null ? Float.NaN : last.l1()), num(last == null ? Float.NaN : last.style()));
+        } else {
+          w.printf(Locale.ROOT, "trained %s for %d steps in %.0f s; last step: %s; G saved in %s%n",
+              p.name(), t.step(), t.seconds(), last, out);
+        }
+      }
+      return TexhashCommand.EXIT_OK;
+    }
+
+    private static String num(float v) {
+      return Float.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+    }
+
+    private static List<java.awt.image.BufferedImage> images(List<LabeledImage> regions) {
+      return regions.stream().map(LabeledImage::image).toList();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.texhash.trainer.tsn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Convolution, optional instance normalisation, activation: the one building block of G and D.
+ *
+ * <p>ONNX: {@code Conv} (symmetric pads, bias only when there is no normalisation, since the
+ * normalisation would cancel it) + {@code InstanceNormalization} + {@code Relu} / {@code LeakyRelu}
+ * (alpha 0.2) / {@code Tanh}.
+ */
+public final class ConvUnit extends AbstractBlock {
+  /** The activations the TSN uses; each is a single ONNX operator. */
+  public enum Act {
+    NONE,
+    RELU,
+    LEAKY_RELU,
+    TANH;
+
+    NDArray apply(NDArray x) {
+      return switch (this) {
+        case NONE -> x;
+        case RELU -> Activation.relu(x);
+        case LEAKY_RELU -> Activation.leakyRelu(x, LEAKY_SLOPE);
+        case TANH -> Activation.tanh(x);
+      };
+    }
+  }
+
+  public static final float LEAKY_SLOPE = 0.2f;
+
+  private final int filters;
+  private final int kernel;
+  private final int stride;
+  private final boolean normalized;
+  private final Act act;
+  private final Conv2d conv;
+  private final InstanceNorm2d norm;
+
+  /**
+   * @param filters output channels
+   * @param kernel square kernel side; padding is {@code (kernel - 1) / 2} (for even kernels with
+   *     stride 2 that is {@code kernel / 2 - 1}), so stride 1 keeps the size and stride 2 halves it
+   */
+  public ConvUnit(int filters, int kernel, int stride, boolean normalized, Act act) {
+    super((byte) 1);
+    if (filters <= 0 || kernel <= 0 || (stride != 1 && stride != 2)) {
+      throw new IllegalArgumentException(
+          "ConvUnit needs filters > 0, kernel > 0, stride 1 or 2; got " + filters + ", " + kernel + ", " + stride);
+    }
+    this.filters = filters;
+    this.kernel = kernel;
+    this.stride = stride;
+    this.normalized = normalized;
+    this.act = act;
+    int pad = padding(kernel, stride);
+    conv =
+        addChildBlock(
+            "conv",
+            Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .setFilters(filters)
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad))
+                .optBias(!normalized)
+                .build());
+    norm = normalized ? addChildBlock("norm", new InstanceNorm2d()) : null;
+  }
+
+  static int padding(int kernel, int stride) {
+    return kernel % 2 == 1 ? (kernel - 1) / 2 : (stride == 2 ? kernel / 2 - 1 : kernel / 2);
+  }
+
+  public int filters() {
+    return filters;
+  }
+
+  public int kernel() {
+    return kernel;
+  }
+
+  public int stride() {
+    return stride;
+  }
+
+  public boolean normalized() {
+    return normalized;
+  }
+
+  public Act activation() {
+    return act;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDList y = conv.forward(store, inputs, training);
+    if (norm != null) {
+      y = norm.forward(store, y, training);
+    }
+    return new NDList(act.apply(y.singletonOrThrow()));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    conv.initialize(manager, dataType, inputShapes);
+    if (norm != null) {
+      norm.initialize(manager, dataType, conv.getOutputShapes(inputShapes));
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return conv.getOutputShapes(inputShapes);
+  }
+}

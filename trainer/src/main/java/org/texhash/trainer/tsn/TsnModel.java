@@ -1,0 +1,192 @@
+package org.texhash.trainer.tsn;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * A TSN's generator and discriminator with their parameters, on DJL's PyTorch engine (CPU).
+ *
+ * <p>Conv weights and biases start from N(0, 0.02) (the paper, after DCGAN); normalisation scales
+ * start at 1 and shifts at 0. The parameter initialisation is seeded.
+ */
+public final class TsnModel implements AutoCloseable {
+  public static final String ENGINE = "PyTorch";
+  public static final String GENERATOR_FILE = "generator.params";
+  public static final String DISCRIMINATOR_FILE = "discriminator.params";
+  public static final String PROPERTIES_FILE = "tsn.properties";
+
+  private final TsnPreset preset;
+  private final NDManager manager;
+  private final TsnGenerator generator;
+  private final PatchDiscriminator discriminator;
+  private final ParameterStore store;
+
+  private TsnModel(TsnPreset preset, NDManager manager) {
+    this.preset = preset;
+    this.manager = manager;
+    this.generator = new TsnGenerator(preset);
+    this.discriminator = new PatchDiscriminator(preset);
+    this.store = new ParameterStore(manager, false);
+  }
+
+  public static Engine engine() {
+    return Engine.getEngine(ENGINE);
+  }
+
+  /** A freshly initialised G and D; the same seed gives the same parameters. */
+  public static TsnModel create(TsnPreset preset, long seed) {
+    Engine engine = engine();
+    engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
+    TsnModel m = new TsnModel(preset, engine.newBaseManager());
+    m.initialize(m.generator, new Shape(1, 3, preset.patchSize(), preset.patchSize()));
+    m.initialize(m.discriminator, new Shape(1, 3, 2L * preset.patchSize(), 2L * preset.patchSize()));
+    return m;
+  }
+
+  private void initialize(Block block, Shape input) {
+    block.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+    block.setInitializer(new NormalInitializer(0.02f), Parameter.Type.BIAS);
+    block.initialize(manager, DataType.FLOAT32, input);
+  }
+
+  /**
+   * The generator saved in {@code dir} ({@value #PROPERTIES_FILE} + {@value #GENERATOR_FILE}), for
+   * expansion; D is left at its initial values.
+   */
+  public static TsnModel loadGenerator(Path dir) throws IOException {
+    Path props = dir.resolve(PROPERTIES_FILE);
+    Path params = dir.resolve(GENERATOR_FILE);
+    if (!Files.isRegularFile(props) || !Files.isRegularFile(params)) {
+      throw new IllegalArgumentException(
+          "not a TSN folder (needs " + PROPERTIES_FILE + " and " + GENERATOR_FILE + "): " + dir);
+    }
+    TsnModel m = create(TsnPreset.fromProperties(readProperties(props)), 0);
+    m.loadParameters(m.generator, params);
+    return m;
+  }
+
+  public TsnPreset preset() {
+    return preset;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public TsnGenerator generator() {
+    return generator;
+  }
+
+  public PatchDiscriminator discriminator() {
+    return discriminator;
+  }
+
+  public ParameterStore store() {
+    return store;
+  }
+
+  /** Trainable parameter count of a block. */
+  public static long parameterCount(Block block) {
+    long n = 0;
+    for (var p : block.getParameters()) {
+      n += p.getValue().getArray().size();
+    }
+    return n;
+  }
+
+  /**
+   * G applied once, in inference mode: an {@code h x w} image (sides multiples of 2^downsamplings)
+   * to its {@code 2h x 2w} expansion.
+   */
+  public Chw expand(Chw input) {
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray x = scope.create(input.data(), new Shape(1, 3, input.height(), input.width()));
+      NDArray y = generator.forward(store, new NDList(x), false).singletonOrThrow();
+      return new Chw(2 * input.height(), 2 * input.width(), y.toFloatArray());
+    }
+  }
+
+  /** Saves {@value #PROPERTIES_FILE} and {@value #GENERATOR_FILE} into {@code dir}, each replaced atomically. */
+  public void saveGenerator(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    writeProperties(dir.resolve(PROPERTIES_FILE), preset.toProperties(), "TSN preset");
+    saveParameters(generator, dir.resolve(GENERATOR_FILE));
+  }
+
+  void saveParameters(Block block, Path file) throws IOException {
+    writeAtomically(file, out -> block.saveParameters(new DataOutputStream(out)));
+  }
+
+  void loadParameters(Block block, Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      block.loadParameters(manager, new DataInputStream(in));
+    } catch (MalformedModelException e) {
+      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    // Parameter.load replaces the arrays without marking them trainable again
+    for (var p : block.getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        p.getValue().getArray().setRequiresGradient(true);
+      }
+    }
+  }
+
+  interface Writing {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** Writes to a temporary sibling, then renames it over {@code file}: a kill never leaves half a file. */
+  static void writeAtomically(Path file, Writing writing) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+      writing.write(out);
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  static void writeProperties(Path file, Properties p, String comment) throws IOException {
+    writeAtomically(
+        file,
+        out -> {
+          Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+          p.store(w, comment);
+          w.flush();
+        });
+  }
+
+  static Properties readProperties(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    return p;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
