@@ -162,10 +162,6 @@ public final class Evaluator {
       throws IOException {
     int bits = encoder.bits();
     int n = dbCodes.length;
-    int[] perLabel = new int[Math.max(split.classNames().size(), 1)];
-    for (PatchSpec p : db) {
-      perLabel[p.label()]++;
-    }
     List<Integer> topT = options.topT().stream().filter(t -> t <= n).distinct().sorted().toList();
     if (topT.isEmpty()) {
       topT = List.of(n);
