@@ -136,8 +136,8 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     CodeIndex.Options options = new CodeIndex.Options();
     options.missingRate = 0; // so that no segment lacks the field (QueryUtils searches single segments)
     try (CodeIndex index = CodeIndex.build(random, bits, CodeIndex.randomSubstrings(random, bits, 4, 8),
-        Data.CLUSTERED, TestUtil.nextInt(random, 200, 500), options)) {
-      for (int i = 0; i < 3; i++) {
+        Data.CLUSTERED, TestUtil.nextInt(random, 100, 300), options)) {
+      for (int i = 0; i < 2; i++) {
         HashCode code = index.query(random);
         int k = TestUtil.nextInt(random, 1, 50);
         Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);

@@ -60,10 +60,10 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
     Random random = random();
     // QueryUtils expects no deletions, and searches single segments: none may lack the field
     CodeIndex.Options options = CodeIndex.Options.none();
-    try (CodeIndex index = CodeIndex.build(random, 64, 0, Data.CLUSTERED, TestUtil.nextInt(random, 150, 400), options)) {
-      for (int i = 0; i < 3; i++) {
+    try (CodeIndex index = CodeIndex.build(random, 64, 0, Data.CLUSTERED, TestUtil.nextInt(random, 100, 250), options)) {
+      for (int i = 0; i < 2; i++) {
         HashCode code = index.query(random);
-        int radius = TestUtil.nextInt(random, 0, 24);
+        int radius = TestUtil.nextInt(random, 0, 16);
         HammingRadiusQuery query = new HammingRadiusQuery(CodeIndex.FIELD, code, radius);
         QueryUtils.check(random, query, index.searcher);
 
