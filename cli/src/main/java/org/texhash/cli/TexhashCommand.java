@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
     description = "Texture image retrieval with binary hash codes in Lucene.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      IndexCommand.class,
+      SearchCommand.class,
+      InfoCommand.class,
       org.texhash.cli.bench.BenchCommand.class,
       EvalCommand.class,
       TrainCommand.class,
@@ -34,7 +37,9 @@ public final class TexhashCommand implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TexhashCommand());
-    cl.setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+    // Parse errors (missing or conflicting options) are ParameterExceptions, not IllegalArgumentExceptions.
+    cl.setExitCodeExceptionMapper(
+        e -> e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("texhash: " + e.getMessage());

@@ -1,0 +1,162 @@
+package org.texhash.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.texhash.indexer.Encoder;
+import org.texhash.indexer.Encoders;
+import org.texhash.indexer.FileError;
+import org.texhash.indexer.FolderIndexer;
+import org.texhash.indexer.IndexInfo;
+import org.texhash.indexer.IndexReport;
+import org.texhash.indexer.image.ImageLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code texhash index DIR --index IDX}: indexes (or brings up to date) the images of a folder tree.
+ * A progress bar on stderr when it is a terminal; a summary, or with {@code --json} one object
+ * {@code {indexed, unchanged, deleted, skipped, ignored, encoder, errors: [{path, reason}]}}, on
+ * stdout. Unreadable images are reported and skipped; the exit code is still 0.
+ */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Indexes the images under DIR (PNG, JPEG, BMP, GIF, TIFF, WebP) into a Lucene index: one document",
+      "per image with its hash code. A second run re-encodes only new or changed files and deletes the",
+      "documents of removed ones. Unreadable files are listed with the reason and skipped."
+    })
+public final class IndexCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The folder to index (sub-folders included).")
+  Path folder;
+
+  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder (created when missing).")
+  Path index;
+
+  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
+      description = "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the index's own encoder, or "
+          + Encoders.DEFAULT_ID + " for a new index).")
+  String encoder;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Decoding threads (default: the number of cores, ${DEFAULT-VALUE}).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--max-pixels", paramLabel = "N", description = "Skip images with more pixels than this (default: ${DEFAULT-VALUE}).")
+  long maxPixels = ImageLoader.DEFAULT_MAX_PIXELS;
+
+  @Option(names = "--mih-substrings", paramLabel = "M",
+      description = "Multi-index hashing substrings for a new index (default: chosen from the number of images; 0: off).")
+  Integer mihSubstrings;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the summary.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (threads < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+    }
+    if (maxPixels < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-pixels must be positive, got " + maxPixels);
+    }
+    String id = encoder != null ? encoder : IndexInfo.read(index).map(IndexInfo::encoderSource).orElse(Encoders.DEFAULT_ID);
+    FolderIndexer.Options options =
+        FolderIndexer.Options.defaults()
+            .withThreads(threads)
+            .withMaxPixels(maxPixels)
+            .withMihSubstrings(mihSubstrings == null ? FolderIndexer.Options.AUTO : mihSubstrings);
+    ProgressBar bar = System.console() != null && !json ? new ProgressBar(spec.commandLine().getErr()) : null;
+    IndexReport report;
+    String encoderId;
+    try (Encoder e = Encoders.open(id)) {
+      encoderId = e.id();
+      report = new FolderIndexer(e, options, bar == null ? p -> {} : bar::update).index(folder, index);
+    } finally {
+      if (bar != null) {
+        bar.finish();
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(json ? toJson(report, encoderId) : summary(report, encoderId));
+    out.flush();
+    return TexhashCommand.EXIT_OK;
+  }
+
+  static String toJson(IndexReport report, String encoderId) {
+    JsonObject o = new JsonObject();
+    o.addProperty("indexed", report.indexed());
+    o.addProperty("unchanged", report.unchanged());
+    o.addProperty("deleted", report.deleted());
+    o.addProperty("skipped", report.skipped());
+    o.addProperty("ignored", report.ignored());
+    o.addProperty("encoder", encoderId);
+    JsonArray errors = new JsonArray();
+    for (FileError e : report.errors()) {
+      JsonObject err = new JsonObject();
+      err.addProperty("path", e.path());
+      err.addProperty("reason", e.reason());
+      errors.add(err);
+    }
+    o.add("errors", errors);
+    return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
+  }
+
+  private String summary(IndexReport report, String encoderId) {
+    StringBuilder s = new StringBuilder();
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %d indexed, %d unchanged, %d deleted, %d skipped, %d other files ignored (encoder %s)",
+            index, report.indexed(), report.unchanged(), report.deleted(), report.skipped(), report.ignored(), encoderId));
+    for (FileError e : report.errors()) {
+      s.append(System.lineSeparator()).append("  skipped ").append(e.path()).append(": ").append(e.reason());
+    }
+    return s.toString();
+  }
+
+  /** A one-line bar redrawn in place on a terminal, at most ten times a second. */
+  static final class ProgressBar {
+    private static final int WIDTH = 30;
+    private final PrintWriter err;
+    private long lastDraw;
+    private boolean drawn;
+
+    ProgressBar(PrintWriter err) {
+      this.err = err;
+    }
+
+    void update(FolderIndexer.Progress p) {
+      long now = System.nanoTime();
+      if (p.done() < p.total() && now - lastDraw < 100_000_000L) {
+        return;
+      }
+      lastDraw = now;
+      int filled = p.total() == 0 ? WIDTH : (int) ((long) WIDTH * p.done() / p.total());
+      err.print(
+          String.format(
+              Locale.ROOT,
+              "\r[%s%s] %d/%d  indexed %d, unchanged %d, skipped %d ",
+              "#".repeat(filled), "-".repeat(WIDTH - filled), p.done(), p.total(), p.indexed(), p.unchanged(), p.skipped()));
+      err.flush();
+      drawn = true;
+    }
+
+    void finish() {
+      if (drawn) {
+        err.println();
+        err.flush();
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.texhash.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.texhash.indexer.IndexInfo;
+import org.texhash.indexer.TextureSearcher;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code texhash info --index IDX}: what an index was built with and how big it is. */
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    description = "Shows an index's encoder, code length, patch size, documents, segments and size on disk.")
+public final class InfoCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
+  Path index;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    int documents;
+    int segments;
+    IndexInfo info;
+    try (TextureSearcher s = TextureSearcher.open(index)) {
+      info = s.info();
+      documents = s.numDocs();
+      segments = s.searcher().getIndexReader().leaves().size();
+    }
+    long bytes = sizeOnDisk(index);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      JsonObject o = new JsonObject();
+      o.addProperty("index", index.toAbsolutePath().normalize().toString());
+      o.addProperty("encoder", info.encoderId());
+      o.addProperty("encoder_source", info.encoderSource());
+      o.addProperty("bits", info.bits());
+      o.addProperty("input_size", info.inputSize());
+      o.addProperty("mih_substrings", info.mihSubstrings());
+      o.addProperty("documents", documents);
+      o.addProperty("segments", segments);
+      o.addProperty("size_bytes", bytes);
+      out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
+    } else {
+      out.printf(Locale.ROOT, "index:          %s%n", index.toAbsolutePath().normalize());
+      out.printf(Locale.ROOT, "encoder:        %s (from %s)%n", info.encoderId(), info.encoderSource());
+      out.printf(Locale.ROOT, "bits:           %d%n", info.bits());
+      out.printf(Locale.ROOT, "input size:     %d x %d%n", info.inputSize(), info.inputSize());
+      out.printf(Locale.ROOT, "mih substrings: %d%n", info.mihSubstrings());
+      out.printf(Locale.ROOT, "documents:      %d%n", documents);
+      out.printf(Locale.ROOT, "segments:       %d%n", segments);
+      out.printf(Locale.ROOT, "size:           %d bytes (%.1f MiB)%n", bytes, bytes / 1048576.0);
+    }
+    out.flush();
+    return TexhashCommand.EXIT_OK;
+  }
+
+  private static long sizeOnDisk(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      long total = 0;
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          total += Files.size(f);
+        }
+      }
+      return total;
+    }
+  }
+}

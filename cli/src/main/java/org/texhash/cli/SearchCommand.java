@@ -1,0 +1,156 @@
+package org.texhash.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.texhash.indexer.Encoder;
+import org.texhash.indexer.Encoders;
+import org.texhash.indexer.TextureSearcher;
+import org.texhash.indexer.TextureSearcher.Hit;
+import org.texhash.indexer.image.ImageDecodeException;
+import org.texhash.lucene.HashCode;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code texhash search --index IDX (--image FILE | --path P | --code HEX)}: the nearest indexed
+ * images by Hamming distance. A table, or with {@code --json} {@code {hits: [{path, distance,
+ * score}], took_ms}} ({@code took_ms}: hashing the query and searching, not opening the index).
+ */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Finds the indexed images whose codes are nearest to a query image, an indexed path or a hex code:",
+      "the k nearest (default), or with --radius every image within that Hamming distance (at most -k",
+      "when -k is given too). Exact: the same answer as comparing against every code."
+    })
+public final class SearchCommand implements Callable<Integer> {
+  static final int DEFAULT_K = 10;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
+  Path index;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Query query;
+
+  static final class Query {
+    @Option(names = "--image", paramLabel = "FILE", description = "Search by an image file (hashed with the index's encoder).")
+    Path image;
+
+    @Option(names = "--path", paramLabel = "P", description = "Search by the code of an indexed image.")
+    String path;
+
+    @Option(names = "--code", paramLabel = "HEX", description = "Search by a code in hex (K/4 digits).")
+    String code;
+  }
+
+  @Option(names = "-k", paramLabel = "N", description = "How many hits (default: " + DEFAULT_K + "; with --radius: all).")
+  Integer k;
+
+  @Option(names = "--radius", paramLabel = "R", description = "Every image within Hamming distance R.")
+  Integer radius;
+
+  @Option(names = "--prefix", paramLabel = "P",
+      description = "Only images whose path starts with P (a relative P is taken from the current folder).")
+  String prefix;
+
+  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
+      description = "The encoder for --image (default: the one the index records; another one is refused).")
+  String encoder;
+
+  @Option(names = "--json", description = "Print JSON instead of the table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (k != null && k < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "-k must be at least 1, got " + k);
+    }
+    if (radius != null && radius < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--radius must be at least 0, got " + radius);
+    }
+    List<Hit> hits;
+    long start;
+    long end;
+    try (TextureSearcher searcher = TextureSearcher.open(index)) {
+      Encoder enc = query.image == null ? null : Encoders.open(encoder != null ? encoder : searcher.info().encoderSource());
+      try {
+        start = System.nanoTime();
+        HashCode code = code(searcher, enc);
+        String filter = absolutePrefix(prefix);
+        hits =
+            radius == null
+                ? searcher.nearest(code, k == null ? DEFAULT_K : k, filter)
+                : searcher.withinRadius(code, radius, filter, k == null ? Integer.MAX_VALUE : k);
+        end = System.nanoTime();
+      } finally {
+        if (enc != null) {
+          enc.close();
+        }
+      }
+    }
+    double tookMs = (end - start) / 1e6;
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(json ? toJson(hits, tookMs) + System.lineSeparator() : table(hits, tookMs));
+    out.flush();
+    return TexhashCommand.EXIT_OK;
+  }
+
+  private HashCode code(TextureSearcher searcher, Encoder enc) throws IOException {
+    if (query.image != null) {
+      try {
+        return searcher.codeOfImage(query.image, enc);
+      } catch (ImageDecodeException e) {
+        throw new IllegalArgumentException("cannot read the query image " + query.image + ": " + e.getMessage(), e);
+      }
+    }
+    return query.path != null ? searcher.codeOfPath(query.path) : searcher.parseCode(query.code);
+  }
+
+  /** Stored paths are absolute: a relative prefix is resolved, keeping a trailing separator. */
+  static String absolutePrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty() || Path.of(prefix).isAbsolute()) {
+      return prefix;
+    }
+    String abs = Path.of(prefix).toAbsolutePath().normalize().toString();
+    return prefix.endsWith(File.separator) || prefix.endsWith("/") ? abs + File.separator : abs;
+  }
+
+  static String toJson(List<Hit> hits, double tookMs) {
+    JsonObject o = new JsonObject();
+    JsonArray array = new JsonArray();
+    for (Hit h : hits) {
+      JsonObject hit = new JsonObject();
+      hit.addProperty("path", h.path());
+      hit.addProperty("distance", h.distance());
+      hit.addProperty("score", h.score());
+      array.add(hit);
+    }
+    o.add("hits", array);
+    o.addProperty("took_ms", Math.round(tookMs * 1000) / 1000.0);
+    return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
+  }
+
+  static String table(List<Hit> hits, double tookMs) {
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%4s  %8s  %6s  %s%n", "rank", "distance", "score", "path"));
+    for (int i = 0; i < hits.size(); i++) {
+      Hit h = hits.get(i);
+      s.append(String.format(Locale.ROOT, "%4d  %8d  %6.4f  %s%n", i + 1, h.distance(), h.score(), h.path()));
+    }
+    s.append(String.format(Locale.ROOT, "%d hits in %.2f ms%n", hits.size(), tookMs));
+    return s.toString();
+  }
+}
