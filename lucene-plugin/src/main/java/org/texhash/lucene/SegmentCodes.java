@@ -160,7 +160,11 @@ final class SegmentCodes {
               "field '" + field + "' holds a " + bytes + "-byte value, not a hash code: " + e.getMessage(), e);
         }
         words = (bytes + 7) / 8;
-        codes = new long[Math.multiplyExact(maxDoc, words)];
+        if ((long) maxDoc * words > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException("field '" + field + "': a segment of " + maxDoc + " documents with "
+              + bytes * 8 + "-bit codes is too large to cache in one array; use smaller segments");
+        }
+        codes = new long[maxDoc * words];
       } else if (value.length != bytes) {
         throw new IllegalArgumentException(
             "field '" + field + "' holds codes of different lengths in one segment: "

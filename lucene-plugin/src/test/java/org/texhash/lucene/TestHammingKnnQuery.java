@@ -50,8 +50,8 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     options.noTermsRate = random.nextBoolean() ? 0.05 : 0;
     int bits = BITS[random.nextInt(BITS.length)];
     try (CodeIndex index = CodeIndex.build(random, bits, CodeIndex.randomSubstrings(random, bits, 4, 8),
-        Data.CLUSTERED, TestUtil.nextInt(random, 300, 1000), options)) {
-      checkQueries(index, random, atLeast(5));
+        Data.CLUSTERED, TestUtil.nextInt(random, 200, 500), options)) {
+      checkQueries(index, random, atLeast(4));
     }
   }
 
