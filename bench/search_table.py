@@ -13,20 +13,24 @@ def fmt(v, digits=3):
     return "n/a" if v is None else f"{v:.{digits}f}"
 
 
+def load(path):
+    """The JSON object in path, or None while the run writing it has not finished."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else sys.exit(__doc__)
     rows = []
     for path in glob.glob(os.path.join(out, "*.json")):
         if path.endswith(".faiss.json"):
             continue
-        with open(path) as f:
-            j = json.load(f)
-        faiss_path = path[:-len(".json")] + ".faiss.json"
-        fj = None
-        if os.path.exists(faiss_path):
-            with open(faiss_path) as f:
-                fj = json.load(f)
-        rows.append((j, fj))
+        j = load(path)
+        if j is not None:
+            rows.append((j, load(path[:-len(".json")] + ".faiss.json")))
     rows.sort(key=lambda r: (r[0]["uniform"], r[0]["bits"], r[0]["n"]))
 
     print("| data | K | N | raw scan ms | Lucene scan ms (x raw) | MIH ms (raw / MIH) | MIH = scan | "

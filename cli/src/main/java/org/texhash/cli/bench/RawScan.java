@@ -42,6 +42,26 @@ public final class RawScan {
           heap.offer(entry);
         }
       }
+    } else if (wpc == 4) {
+      // K = 256, the paper's longest code: unrolled, as a hand-written scan would be.
+      long q0 = query[0], q1 = query[1], q2 = query[2], q3 = query[3];
+      for (int i = from, base = from * 4; i < to; i++, base += 4) {
+        long d = Long.bitCount(w[base] ^ q0) + Long.bitCount(w[base + 1] ^ q1)
+            + Long.bitCount(w[base + 2] ^ q2) + Long.bitCount(w[base + 3] ^ q3);
+        long entry = d << 32 | i;
+        if (entry < heap.top) {
+          heap.offer(entry);
+        }
+      }
+    } else if (wpc == 2) {
+      long q0 = query[0], q1 = query[1];
+      for (int i = from, base = from * 2; i < to; i++, base += 2) {
+        long d = Long.bitCount(w[base] ^ q0) + Long.bitCount(w[base + 1] ^ q1);
+        long entry = d << 32 | i;
+        if (entry < heap.top) {
+          heap.offer(entry);
+        }
+      }
     } else {
       for (int i = from, base = from * wpc; i < to; i++, base += wpc) {
         long d = 0;

@@ -20,7 +20,7 @@ class RawScanTest {
 
   @Test
   void equalsBruteForceWithTiesByIdForManyLengthsAndK() {
-    for (int bits : new int[] {8, 32, 64, 128, 256}) {
+    for (int bits : new int[] {8, 32, 64, 128, 192, 256}) {
       // Few centres and a low flip rate: many exact duplicates and ties.
       CodeGenerator gen = new CodeGenerator(bits, false, 5, 0.02, bits);
       PackedCodes db = gen.database(700);
