@@ -116,9 +116,10 @@ public final class EvalCommand implements Callable<Integer> {
     }
     progress.printf(Locale.ROOT, "eval: %s; %d patches in the manifest%n", split, manifest.patches().size());
     Evaluator evaluator = new Evaluator(split, manifest, new Evaluator.Options(topT, searchK, mihSubstrings), progress);
+    EvalEncoders opener = new EvalEncoders(split, manifest, progress);
     List<EvalResult> results = new ArrayList<>();
     for (String id : ids) {
-      EvalEncoders.Opened opened = EvalEncoders.open(id, split, manifest, progress);
+      EvalEncoders.Opened opened = opener.open(id);
       try (Encoder encoder = opened.encoder()) {
         EvalResult r = evaluator.evaluate(encoder, opened.fitSeconds());
         progress.printf(Locale.ROOT, "eval: %s MAP %.4f%n", r.encoder(), r.map());

@@ -60,7 +60,7 @@ class EvaluatorTest {
   @Test
   void lbpLshEndToEndBeatsChanceByFar() throws IOException {
     Evaluator ev = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
-    EvalEncoders.Opened lsh = EvalEncoders.open("lbp-lsh-64", split, manifest, null);
+    EvalEncoders.Opened lsh = new EvalEncoders(split, manifest, null).open("lbp-lsh-64");
     EvalResult r = ev.evaluate(lsh.encoder(), 0);
     // chance MAP is about 1/6; measured 0.9997 (lbp-lsh-64) and 1.0 (itq-32) on this data
     assertTrue(r.map() > 0.9, "MAP " + r.map());
@@ -76,7 +76,7 @@ class EvaluatorTest {
   @Test
   void itqEndToEnd() throws IOException {
     Evaluator ev = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
-    EvalEncoders.Opened itq = EvalEncoders.open("itq-32", split, manifest, null);
+    EvalEncoders.Opened itq = new EvalEncoders(split, manifest, null).open("itq-32");
     assertTrue(itq.fitSeconds() > 0);
     EvalResult r = ev.evaluate(itq.encoder(), itq.fitSeconds());
     assertTrue(r.map() > 0.9, "MAP " + r.map());
