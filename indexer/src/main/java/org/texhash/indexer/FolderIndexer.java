@@ -298,6 +298,9 @@ public final class FolderIndexer {
         } catch (IOException e) {
           statFailed.add(file);
           errors.add(new FileError(path, "cannot read: " + e.getMessage()));
+          if (known.containsKey(path)) {
+            writer.deleteDocuments(IndexFields.key(path)); // like a file that no longer decodes
+          }
           continue;
         }
         FileState k = known.get(path);

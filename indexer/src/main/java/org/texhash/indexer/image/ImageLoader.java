@@ -33,8 +33,9 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Safety: the header dimensions are read before any pixel is decoded, and an image with more
  * than {@code maxPixels} pixels is refused (a 100-byte PNG can claim 50,000 x 50,000 pixels).
- * Decoder warnings are treated as failures: a truncated JPEG decodes "successfully" to grey
- * rows, which would index a wrong code, so it is reported instead.
+ * Decoder warnings about the pixel data are treated as failures: a truncated JPEG decodes
+ * "successfully" to grey rows, which would index a wrong code, so it is reported instead (warnings
+ * about skipped metadata are not; see {@link #isHarmless}).
  *
  * <p>Orientation: the EXIF orientation of JPEG files (tag 274 in the APP1 "Exif" segment) is
  * applied, so a photo taken sideways is hashed upright, as every viewer shows it.
@@ -123,8 +124,10 @@ public final class ImageLoader {
       } catch (OutOfMemoryError e) {
         throw new ImageDecodeException("not enough memory to decode this " + format, e);
       }
-      if (!warnings.isEmpty()) {
-        throw new ImageDecodeException("corrupt or truncated " + format + ": " + warnings.get(0));
+      for (String warning : warnings) {
+        if (!isHarmless(warning)) {
+          throw new ImageDecodeException("corrupt or truncated " + format + ": " + warning);
+        }
       }
       BufferedImage rgb = Images.toRgb(decoded);
       return "JPEG".equals(format) ? Images.orient(rgb, exifOrientation(data)) : rgb;
@@ -163,6 +166,16 @@ public final class ImageLoader {
       return 1;
     }
     return 1;
+  }
+
+  /**
+   * Decoder warnings that leave the pixels intact: metadata the decoder skipped (an unusable ICC
+   * profile, a broken thumbnail, an odd APP14 marker) or padding between JPEG markers. Anything
+   * else (premature end of data, missing EOI, bad Huffman codes) means rows are missing or wrong.
+   */
+  static boolean isHarmless(String warning) {
+    String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+    return w.contains("ignor") || w.contains("extraneous bytes") || w.contains("thumbnail") || w.contains("icc");
   }
 
   private static ImageReader readerFor(byte[] data) throws ImageDecodeException {

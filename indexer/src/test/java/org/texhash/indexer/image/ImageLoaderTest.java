@@ -129,6 +129,14 @@ class ImageLoaderTest {
   }
 
   @Test
+  void onlyWarningsAboutMetadataAreHarmless() {
+    assertTrue(ImageLoader.isHarmless("Corrupt JPEG data: 3 extraneous bytes before marker 0xd9"));
+    assertTrue(ImageLoader.isHarmless("Bad 'ICC_PROFILE' chunk count: 0. Ignoring ICC profile."));
+    assertTrue(!ImageLoader.isHarmless("Truncated File - Missing EOI marker"));
+    assertTrue(!ImageLoader.isHarmless("Premature end of JPEG file"));
+  }
+
+  @Test
   void pixelLimitIsCheckedBeforeDecoding() {
     // The header claims 50,000 x 50,000 = 2.5 gigapixels; decoding it would need 10 GB.
     String reason = assertReason(TestImages.pngClaiming(50_000, 50_000), "over the limit");
