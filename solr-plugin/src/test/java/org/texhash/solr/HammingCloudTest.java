@@ -92,13 +92,14 @@ public class HammingCloudTest extends SolrCloudTestCase {
 
   private void checkQueries(CodeFixtures data) throws Exception {
     int tiesBefore = data.boundaryTies;
-    for (int q = 0; q < 4; q++) {
+    for (int q = 0; q < 3; q++) {
       HashCode query = data.nearCentre(4);
       for (int k : new int[] {1, 7, 30}) {
         QueryResponse first = query(knn(query, k), k);
         data.assertTopK(query, id -> true, k, first);
-        // The merge is deterministic: the same request gives the same order.
-        assertEquals(ids(first), ids(query(knn(query, k), k)));
+        if (k == 30) { // the merge is deterministic: the same request gives the same order
+          assertEquals(ids(first), ids(query(knn(query, k), k)));
+        }
         String category = CodeFixtures.CATEGORIES[q % CodeFixtures.CATEGORIES.length];
         data.assertTopK(query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
         Predicate<String> notBrick = id -> !"brick".equals(data.categories.get(id));

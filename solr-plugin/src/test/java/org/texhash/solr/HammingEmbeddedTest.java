@@ -77,7 +77,7 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     docs.add(new SolrInputDocument("id", "no-code", "category", "brick")); // never a hit
     client.add(docs);
     client.commit();
-    checkQueries(data);
+    checkQueries(data, 4);
 
     // Updates move codes, deletes remove documents; the results follow.
     for (int i = 0; i < 20; i++) {
@@ -89,12 +89,46 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
       data.delete(id);
     }
     client.commit();
-    checkQueries(data);
+    checkQueries(data, 4);
+
+    // An atomic update re-indexes the document from its stored fields: the code must survive and
+    // its multi-index hashing terms must be rewritten (they are not stored).
+    SolrInputDocument atomic = new SolrInputDocument("id", "d1");
+    atomic.setField("category", java.util.Map.of("set", "grass"));
+    client.add(atomic);
+    client.commit();
+    data.categories.put("d1", "grass");
+    checkQueries(data, 2);
+    assertMultiIndexTermsAgreeWithScan(data);
   }
 
-  private void checkQueries(CodeFixtures data) throws Exception {
+  /**
+   * The {@code _mih} terms the field type wrote are right: forcing multi-index hashing on the core's
+   * own index gives the same distances as a scan.
+   */
+  private void assertMultiIndexTermsAgreeWithScan(CodeFixtures data) throws Exception {
+    h.getCore().withSearcher(searcher -> {
+      for (int q = 0; q < 5; q++) {
+        HashCode query = data.nearCentre(4);
+        for (int k : new int[] {1, 10, 40}) {
+          org.apache.lucene.search.TopDocs mih = searcher.search(
+              new HammingKnnQuery("code", query, k).withStrategy(HammingKnnQuery.Strategy.MULTI_INDEX), k);
+          org.apache.lucene.search.TopDocs scan = searcher.search(
+              new HammingKnnQuery("code", query, k).withStrategy(HammingKnnQuery.Strategy.SCAN), k);
+          assertEquals(java.util.Arrays.toString(scan.scoreDocs), scan.scoreDocs.length, mih.scoreDocs.length);
+          for (int i = 0; i < scan.scoreDocs.length; i++) {
+            assertEquals(scan.scoreDocs[i].doc, mih.scoreDocs[i].doc);
+            assertEquals(scan.scoreDocs[i].score, mih.scoreDocs[i].score, 0f);
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  private void checkQueries(CodeFixtures data, int queries) throws Exception {
     int tiesBefore = data.boundaryTies;
-    for (int q = 0; q < 6; q++) {
+    for (int q = 0; q < queries; q++) {
       HashCode query = data.nearCentre(4);
       for (int k : new int[] {1, 5, 17}) {
         data.assertTopK(query, id -> true, k, query(knn(query, k), k));
