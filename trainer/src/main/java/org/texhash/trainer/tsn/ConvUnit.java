@@ -6,19 +6,32 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Convolution, optional instance normalisation, activation: the one building block of G and D.
+ * Convolution, optional normalisation, activation: the one building block of G and D.
  *
  * <p>ONNX: {@code Conv} (symmetric pads, bias only when there is no normalisation, since the
- * normalisation would cancel it) + {@code InstanceNormalization} + {@code Relu} / {@code LeakyRelu}
- * (alpha 0.2) / {@code Tanh}.
+ * normalisation would cancel it) + {@code BatchNormalization} (running statistics) or {@code
+ * InstanceNormalization} + {@code Relu} / {@code LeakyRelu} (alpha 0.2) / {@code Tanh}.
  */
 public final class ConvUnit extends AbstractBlock {
+  /**
+   * The normalisations. G uses batch normalisation (as Zhou et al.): instance normalisation would
+   * remove each image's mean colour and contrast at the first layer, which G must reproduce. D uses
+   * instance normalisation, so that real and fake batches (passed separately) are judged alike.
+   */
+  public enum Norm {
+    NONE,
+    BATCH,
+    INSTANCE
+  }
+
   /** The activations the TSN uses; each is a single ONNX operator. */
   public enum Act {
     NONE,
@@ -41,17 +54,17 @@ public final class ConvUnit extends AbstractBlock {
   private final int filters;
   private final int kernel;
   private final int stride;
-  private final boolean normalized;
+  private final Norm normKind;
   private final Act act;
   private final Conv2d conv;
-  private final InstanceNorm2d norm;
+  private final Block norm;
 
   /**
    * @param filters output channels
    * @param kernel square kernel side; padding is {@code (kernel - 1) / 2} (for even kernels with
    *     stride 2 that is {@code kernel / 2 - 1}), so stride 1 keeps the size and stride 2 halves it
    */
-  public ConvUnit(int filters, int kernel, int stride, boolean normalized, Act act) {
+  public ConvUnit(int filters, int kernel, int stride, Norm normKind, Act act) {
     super((byte) 1);
     if (filters <= 0 || kernel <= 0 || (stride != 1 && stride != 2)) {
       throw new IllegalArgumentException(
@@ -60,7 +73,8 @@ public final class ConvUnit extends AbstractBlock {
     this.filters = filters;
     this.kernel = kernel;
     this.stride = stride;
-    this.normalized = normalized;
+    this.normKind = normKind;
+    boolean normalized = normKind != Norm.NONE;
     this.act = act;
     int pad = padding(kernel, stride);
     conv =
@@ -73,7 +87,11 @@ public final class ConvUnit extends AbstractBlock {
                 .optPadding(new Shape(pad, pad))
                 .optBias(!normalized)
                 .build());
-    norm = normalized ? addChildBlock("norm", new InstanceNorm2d()) : null;
+    norm = switch (normKind) {
+      case NONE -> null;
+      case BATCH -> addChildBlock("norm", BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build());
+      case INSTANCE -> addChildBlock("norm", new InstanceNorm2d());
+    };
   }
 
   static int padding(int kernel, int stride) {
@@ -92,8 +110,8 @@ public final class ConvUnit extends AbstractBlock {
     return stride;
   }
 
-  public boolean normalized() {
-    return normalized;
+  public Norm norm() {
+    return normKind;
   }
 
   public Act activation() {

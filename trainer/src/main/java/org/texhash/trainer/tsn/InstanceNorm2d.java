@@ -12,9 +12,8 @@ import ai.djl.util.PairList;
  * Instance normalisation over the spatial axes of an {@code [N, C, H, W]} map, with a learned
  * per-channel scale ({@code gamma}) and shift ({@code beta}).
  *
- * <p>Chosen over batch normalisation because the statistics do not depend on the batch (training
- * batches here are 1 to 8 patches) and training and inference compute the same function, so the
- * feature maps stage 2 reads are the ones G was trained with. ONNX: {@code InstanceNormalization}
+ * <p>Used in D (real and fake batches go through D separately, so batch statistics would differ
+ * between them). DJL has no instance normalisation block. ONNX: {@code InstanceNormalization}
  * (scale = gamma, B = beta, epsilon).
  */
 public final class InstanceNorm2d extends AbstractBlock {

@@ -32,11 +32,11 @@ public final class PatchDiscriminator extends AbstractBlock {
     int cap = 8 * c;
     for (int i = 1; i <= preset.discDownsamplings(); i++) {
       int filters = Math.min(c << (i - 1), cap);
-      layers.add(addChildBlock("d" + i, new ConvUnit(filters, 4, 2, i > 1, ConvUnit.Act.LEAKY_RELU)));
+      layers.add(addChildBlock("d" + i, new ConvUnit(filters, 4, 2, i > 1 ? ConvUnit.Norm.INSTANCE : ConvUnit.Norm.NONE, ConvUnit.Act.LEAKY_RELU)));
     }
     int mixFilters = Math.min(c << preset.discDownsamplings(), cap);
-    layers.add(addChildBlock("mix", new ConvUnit(mixFilters, 3, 1, true, ConvUnit.Act.LEAKY_RELU)));
-    layers.add(addChildBlock("score", new ConvUnit(1, 3, 1, false, ConvUnit.Act.NONE)));
+    layers.add(addChildBlock("mix", new ConvUnit(mixFilters, 3, 1, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU)));
+    layers.add(addChildBlock("score", new ConvUnit(1, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.NONE)));
   }
 
   /** Every layer's output, first layer first; the last is the score map. */

@@ -9,7 +9,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * {@code x + conv(relu(norm(conv(x))))} with a normalised second conv, channels and size kept.
+ * {@code x + norm(conv(relu(norm(conv(x)))))}, channels and size kept.
  * ONNX: two {@link ConvUnit}s and an {@code Add}.
  */
 public final class ResidualUnit extends AbstractBlock {
@@ -18,8 +18,8 @@ public final class ResidualUnit extends AbstractBlock {
 
   public ResidualUnit(int channels) {
     super((byte) 1);
-    first = addChildBlock("conv1", new ConvUnit(channels, 3, 1, true, ConvUnit.Act.RELU));
-    second = addChildBlock("conv2", new ConvUnit(channels, 3, 1, true, ConvUnit.Act.NONE));
+    first = addChildBlock("conv1", new ConvUnit(channels, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
+    second = addChildBlock("conv2", new ConvUnit(channels, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.NONE));
   }
 
   @Override

@@ -25,7 +25,7 @@ import java.util.List;
  * head      ConvUnit 3x3 + tanh     2S                 3
  * </pre>
  *
- * The encoder and decoder maps of each level have equal size and channels, so stage 2 can
+ * Every unit but the head is conv + batch normalisation + ReLU. The encoder and decoder maps of each level have equal size and channels, so stage 2 can
  * concatenate them pairwise ({@link #forwardWithMaps}). G is fully convolutional: any input whose
  * sides are multiples of {@code 2^n} gives an output twice as large.
  */
@@ -42,9 +42,9 @@ public final class TsnGenerator extends AbstractBlock {
     super((byte) 1);
     this.preset = preset;
     int n = preset.downsamplings();
-    stem = addChildBlock("stem", new ConvUnit(preset.channelsAt(0), 5, 1, true, ConvUnit.Act.RELU));
+    stem = addChildBlock("stem", new ConvUnit(preset.channelsAt(0), 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
     for (int l = 1; l <= n; l++) {
-      down.add(addChildBlock("down" + l, new ConvUnit(preset.channelsAt(l), 3, 2, true, ConvUnit.Act.RELU)));
+      down.add(addChildBlock("down" + l, new ConvUnit(preset.channelsAt(l), 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
     }
     for (int i = 1; i <= preset.residualBlocks(); i++) {
       middle.add(addChildBlock("res" + i, new ResidualUnit(preset.channelsAt(n))));
@@ -53,7 +53,7 @@ public final class TsnGenerator extends AbstractBlock {
       up.add(addChildBlock("up" + l, new UpsampleUnit(preset.channelsAt(l))));
     }
     outer = addChildBlock("outer", new UpsampleUnit(preset.outerChannels()));
-    head = addChildBlock("head", new ConvUnit(3, 3, 1, false, ConvUnit.Act.TANH));
+    head = addChildBlock("head", new ConvUnit(3, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.TANH));
   }
 
   public TsnPreset preset() {

@@ -21,7 +21,7 @@ public final class UpsampleUnit extends AbstractBlock {
 
   public UpsampleUnit(int filters) {
     super((byte) 1);
-    conv = addChildBlock("conv", new ConvUnit(filters, 3, 1, true, ConvUnit.Act.RELU));
+    conv = addChildBlock("conv", new ConvUnit(filters, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
   }
 
   /** Nearest-neighbour 2x upsampling of an {@code [N, C, H, W]} map (repeat each row and column). */
