@@ -80,7 +80,7 @@ public final class HammingCollectorManager
 
     @Override
     public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
-      sawDocs |= context.reader().maxDoc() > 0;
+      sawDocs |= context.reader().numDocs() > 0;
       SegmentCodes codes = SegmentCodes.forQuery(context.reader(), field, code);
       sawField |= context.reader().getFieldInfos().fieldInfo(field) != null;
       long[] query = code.words();

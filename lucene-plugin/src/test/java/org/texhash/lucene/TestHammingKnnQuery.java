@@ -124,6 +124,29 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     }
   }
 
+  /** Whole 64-bit substrings (m = K/64): the longest terms, found at radius 0 for indexed codes. */
+  public void testSixtyFourBitSubstrings() throws IOException {
+    Random random = random();
+    int bits = random.nextBoolean() ? 64 : 128;
+    try (CodeIndex index = CodeIndex.build(random, bits, bits / 64, Data.DUPLICATES,
+        TestUtil.nextInt(random, 100, 300), new CodeIndex.Options())) {
+      for (int i = 0; i < 5; i++) {
+        int id = random.nextInt(index.codeById.length);
+        HashCode code = index.codeById[id];
+        if (code == null || !index.liveById[id]) {
+          continue;
+        }
+        // k = 1 and a live indexed code: radius 0 finds it, so even the unbudgeted strategy stops
+        // there (probing radius 1 of a 64-bit substring already costs 64 lookups, radius 16 ~1e14)
+        long[] expected = index.bruteForce(code, 1, x -> true);
+        for (Strategy strategy : Strategy.values()) {
+          HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, 1).withStrategy(strategy);
+          assertHits(query, expected, index.searcher.search(query, 1));
+        }
+      }
+    }
+  }
+
   /**
    * Lucene's own checks. A top-k query is not a per-document predicate: rewritten on one segment
    * alone it finds that segment's own top-k, which QueryUtils' single-segment skip checks do not
