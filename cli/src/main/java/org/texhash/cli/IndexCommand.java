@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
@@ -70,7 +71,9 @@ public final class IndexCommand implements Callable<Integer> {
     if (maxPixels < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-pixels must be positive, got " + maxPixels);
     }
-    String id = encoder != null ? encoder : IndexInfo.read(index).map(IndexInfo::encoderSource).orElse(Encoders.DEFAULT_ID);
+    Optional<IndexInfo> existing = IndexInfo.read(index);
+    boolean recorded = encoder == null && existing.isPresent();
+    String id = encoder != null ? encoder : existing.map(IndexInfo::encoderSource).orElse(Encoders.DEFAULT_ID);
     FolderIndexer.Options options =
         FolderIndexer.Options.defaults()
             .withThreads(threads)
@@ -79,7 +82,7 @@ public final class IndexCommand implements Callable<Integer> {
     ProgressBar bar = System.console() != null && !json ? new ProgressBar(spec.commandLine().getErr()) : null;
     IndexReport report;
     String encoderId;
-    try (Encoder e = Encoders.open(id)) {
+    try (Encoder e = open(id, recorded)) {
       encoderId = e.id();
       report = new FolderIndexer(e, options, bar == null ? p -> {} : bar::update).index(folder, index);
     } finally {
@@ -91,6 +94,18 @@ public final class IndexCommand implements Callable<Integer> {
     out.println(json ? toJson(report, encoderId) : summary(report, encoderId));
     out.flush();
     return TexhashCommand.EXIT_OK;
+  }
+
+  private static Encoder open(String id, boolean recordedInIndex) throws IOException {
+    try {
+      return Encoders.open(id);
+    } catch (IllegalArgumentException e) {
+      if (!recordedInIndex) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "the index's encoder " + id + " cannot be opened (" + e.getMessage() + "); pass it with --encoder", e);
+    }
   }
 
   static String toJson(IndexReport report, String encoderId) {

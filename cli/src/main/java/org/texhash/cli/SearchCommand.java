@@ -86,7 +86,7 @@ public final class SearchCommand implements Callable<Integer> {
     long start;
     long end;
     try (TextureSearcher searcher = TextureSearcher.open(index)) {
-      Encoder enc = query.image == null ? null : Encoders.open(encoder != null ? encoder : searcher.info().encoderSource());
+      Encoder enc = query.image == null ? null : openEncoder(searcher);
       try {
         start = System.nanoTime();
         HashCode code = code(searcher, enc);
@@ -107,6 +107,20 @@ public final class SearchCommand implements Callable<Integer> {
     out.print(json ? toJson(hits, tookMs) + System.lineSeparator() : table(hits, tookMs));
     out.flush();
     return TexhashCommand.EXIT_OK;
+  }
+
+  /** --encoder, or the index's own; a recorded .onnx that moved away gets a message saying so. */
+  private Encoder openEncoder(TextureSearcher searcher) throws IOException {
+    if (encoder != null) {
+      return Encoders.open(encoder);
+    }
+    String recorded = searcher.info().encoderSource();
+    try {
+      return Encoders.open(recorded);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the index's encoder " + recorded + " cannot be opened (" + e.getMessage() + "); pass it with --encoder", e);
+    }
   }
 
   private HashCode code(TextureSearcher searcher, Encoder enc) throws IOException {
