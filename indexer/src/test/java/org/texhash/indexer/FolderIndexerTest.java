@@ -239,6 +239,32 @@ class FolderIndexerTest {
   }
 
   @Test
+  void anOnnxEncoderIndexesInBatchesAndIsRecordedByItsFile() throws Exception {
+    TinyOnnxModel tiny = new TinyOnnxModel(16, 8, 5);
+    Path model = tiny.write(tmp.resolve("tiny.onnx"), tiny.metadata("tiny-16"));
+    try (Encoder onnx = Encoders.open(model.toString())) {
+      IndexReport report = new FolderIndexer(onnx, OPTIONS, p -> {}).index(images, index);
+      assertEquals(good.size(), report.indexed());
+      IndexInfo info = IndexInfo.read(index).orElseThrow();
+      assertEquals("tiny-16", info.encoderId());
+      assertEquals(abs(model), info.encoderSource());
+      try (TextureSearcher s = TextureSearcher.open(index)) {
+        for (Path file : good) {
+          HashCode code = ImageCodes.code(onnx, ImageLoader.load(file));
+          assertEquals(code, s.codeOfPath(abs(file)), file.toString());
+          assertEquals(0, s.nearest(code, 1, null).get(0).distance());
+        }
+      }
+    }
+    TinyOnnxModel retrained = new TinyOnnxModel(16, 8, 6);
+    try (Encoder other = Encoders.open(retrained.write(tmp.resolve("other.onnx"), retrained.metadata("tiny-16-v2")).toString())) {
+      EncoderMismatchException e =
+          assertThrows(EncoderMismatchException.class, () -> new FolderIndexer(other, OPTIONS, p -> {}).index(images, index));
+      assertTrue(e.getMessage().contains("tiny-16") && e.getMessage().contains(abs(model)), e.getMessage());
+    }
+  }
+
+  @Test
   void progressIsReportedForEveryImageFile() throws Exception {
     writeBadFiles();
     List<FolderIndexer.Progress> seen = new ArrayList<>();
