@@ -30,7 +30,7 @@ final class HammingArgs {
   /** The schema field of the codes: it must exist and be a single-valued binary doc-values field. */
   static SchemaField codeField(IndexSchema schema, String name) {
     if (name == null || name.isBlank()) {
-      throw badRequest("hamming: the code field 'f' is missing");
+      throw badRequest("hamming: the code field is missing ('f' of {!hamming}, the first argument of hamming(field,code))");
     }
     SchemaField field = schema.getFieldOrNull(name);
     if (field == null) {

@@ -193,7 +193,7 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     client.add(new SolrInputDocument("id", "x", "code", "00112233445566ff"));
     client.commit();
     String hex = "00112233445566ff";
-    assertBadRequest("{!hamming code=" + hex + " k=3}", "'f' is missing");
+    assertBadRequest("{!hamming code=" + hex + " k=3}", "the code field is missing");
     assertBadRequest("{!hamming f=nope code=" + hex + " k=3}", "undefined field 'nope'");
     assertBadRequest("{!hamming f=title code=" + hex + " k=3}", "field 'title' must be a single-valued binary field");
     assertBadRequest("{!hamming f=code code=0011 k=3}", "holds 64-bit codes");
@@ -207,6 +207,8 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     assertBadRequest("{!hamming f=code code=" + hex + " k=2 radius=2}", "exactly one of 'k'");
     assertBadRequest("{!func}hamming(title," + hex + ")", "field 'title' must be a single-valued binary field");
     assertBadRequest("{!func}hamming(code,0011)", "holds 64-bit codes");
+    assertBadRequest("{!func}hamming(code)", "'code' (hex) is missing");
+    assertBadRequest("{!func}hamming(code," + hex + ",3)", "takes two arguments");
 
     // Indexing a code of the wrong length names the field and the expected length.
     SolrException e = expectThrows(SolrException.class, () -> client.add(new SolrInputDocument("id", "y", "code", "0011")));
