@@ -21,7 +21,7 @@ py=/usr/bin/python3
 "$root/texhash" --version >&2
 rm -rf "$out/cli" && mkdir -p "$out/cli" && cp -r "$root/cli/target/texhash-cli.jar" "$root/cli/target/lib" "$out/cli/"
 export TEXHASH_BUILD_DIR="$out/cli"
-(cd "$root" && git rev-parse --short HEAD && git status --short -- lucene-plugin cli) > "$out/commit.txt" 2>/dev/null || true
+(cd "$root" && date -u && git rev-parse --short HEAD && git status --short -- lucene-plugin cli) >> "$out/commit.txt" 2>/dev/null || true
 
 for n in ${NS:-100000 1000000}; do
   for bits in ${BITS:-64 256}; do

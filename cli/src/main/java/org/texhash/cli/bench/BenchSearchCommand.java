@@ -88,6 +88,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
   @Option(names = "--hnsw-max-n", paramLabel = "N", description = "Skip HNSW above this database size; 0 skips it always (default: ${DEFAULT-VALUE}).", defaultValue = "100000")
   int hnswMaxN;
 
+  @Option(names = "--passes", description = "Timed passes over all queries, methods interleaved per query (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+  int passes;
+
   @Option(names = "--warmup-seconds", paramLabel = "S", description = "Minimum warm-up per method, in passes over all queries (default: ${DEFAULT-VALUE}).", defaultValue = "2")
   double warmupSeconds;
 
@@ -106,44 +109,58 @@ public final class BenchSearchCommand implements Callable<Integer> {
     err.flush();
 
     ExecutorService executor = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+    BenchIndex index = null;
+    BenchIndex hnsw = null;
     try {
       Results r = new Results();
-      QueryTimer.Run raw = QueryTimer.run("raw long[] scan", queries, warmupSeconds, q -> rawScan(database, queryCodes.wordsOf(q), executor), err);
-      r.raw = raw;
-
+      // The exact answer, untimed: what every method is checked against and what --export writes.
+      int[][] exact = new int[queries][];
+      for (int q = 0; q < queries; q++) {
+        exact[q] = RawScan.topK(database, queryCodes.wordsOf(q), k);
+      }
       if (export != null) {
-        exportCodes(database, queryCodes, raw.results(), err);
+        exportCodes(database, queryCodes, exact, err);
       }
 
       HashCode[] queryHashes = new HashCode[queries];
       for (int q = 0; q < queries; q++) {
         queryHashes[q] = queryCodes.code(q);
       }
-      err.printf(Locale.ROOT, "  building the code index (doc values + %d MIH substrings of %d bits)%n", m, bits / m);
-      try (BenchIndex index = BenchIndex.hashCodes(database, m, segments, err)) {
-        r.indexSeconds = index.buildSeconds;
-        r.indexBytes = index.sizeOnDiskBytes();
-        r.segments = index.segments();
-        IndexSearcher searcher = index.searcher(executor);
-        r.scan = QueryTimer.run("lucene scan", queries, warmupSeconds, q -> search(searcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN)), err);
-        r.mih = QueryTimer.run("lucene MIH", queries, warmupSeconds, q -> search(searcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX)), err);
-      }
+      err.printf(Locale.ROOT, "  building the code index (doc values + %d MIH substrings of ~%d bits)%n", m, bits / m);
+      index = BenchIndex.hashCodes(database, m, segments, err);
+      r.indexSeconds = index.buildSeconds;
+      r.indexBytes = index.sizeOnDiskBytes();
+      r.segments = index.segments();
+      IndexSearcher codeSearcher = index.searcher(executor);
 
+      List<QueryTimer.Method> methods = new ArrayList<>();
+      methods.add(new QueryTimer.Method("raw long[] scan", q -> rawScan(database, queryCodes.wordsOf(q), executor)));
+      methods.add(new QueryTimer.Method("lucene scan", q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN))));
+      methods.add(new QueryTimer.Method("lucene MIH", q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
       if (n <= hnswMaxN) {
         byte[][] vectors = new byte[queries][];
         for (int q = 0; q < queries; q++) {
           vectors[q] = queryCodes.bitVectorOf(q);
         }
         err.printf(Locale.ROOT, "  building the HNSW index (%d-dim 0/1 byte vectors, EUCLIDEAN)%n", bits);
-        try (BenchIndex hnsw = BenchIndex.hnsw(database, segments, err)) {
-          r.hnswBuildSeconds = hnsw.buildSeconds;
-          IndexSearcher searcher = hnsw.searcher(executor);
-          r.hnsw = QueryTimer.run("lucene HNSW", queries, warmupSeconds, q -> search(searcher, new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k)), err);
-          r.hnswRecall = Recall.atK(database, queryCodes, raw.results(), r.hnsw.results());
-        }
+        hnsw = BenchIndex.hnsw(database, segments, err);
+        r.hnswBuildSeconds = hnsw.buildSeconds;
+        IndexSearcher hnswSearcher = hnsw.searcher(executor);
+        methods.add(new QueryTimer.Method("lucene HNSW",
+            q -> search(hnswSearcher, new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k))));
       } else {
         r.hnswNote = String.format(Locale.ROOT, "HNSW skipped: n = %d > --hnsw-max-n = %d", n, hnswMaxN);
         err.println("  " + r.hnswNote);
+      }
+
+      List<QueryTimer.Run> runs = QueryTimer.run(methods, queries, warmupSeconds, passes, err);
+      r.exact = exact;
+      r.raw = runs.get(0);
+      r.scan = runs.get(1);
+      r.mih = runs.get(2);
+      if (runs.size() > 3) {
+        r.hnsw = runs.get(3);
+        r.hnswRecall = Recall.atK(database, queryCodes, exact, r.hnsw.results());
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(json ? new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(r.toMap(this, m, generator)) : r.table(this, m));
@@ -152,6 +169,12 @@ public final class BenchSearchCommand implements Callable<Integer> {
     } finally {
       if (executor != null) {
         executor.shutdownNow();
+      }
+      if (index != null) {
+        index.close();
+      }
+      if (hnsw != null) {
+        hnsw.close();
       }
     }
   }
@@ -164,6 +187,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     require(threads >= 1, "--threads must be >= 1, got " + threads);
     require(segments >= 1, "--segments must be >= 1, got " + segments);
     require(hnswMaxN >= 0, "--hnsw-max-n must be >= 0, got " + hnswMaxN);
+    require(passes >= 1, "--passes must be >= 1, got " + passes);
     require(warmupSeconds >= 0, "--warmup-seconds must be >= 0, got " + warmupSeconds);
     require(mihSubstrings == null || (mihSubstrings >= 1 && mihSubstrings <= bits),
         "--mih-substrings must be between 1 and --bits (" + bits + "), got " + mihSubstrings);
@@ -233,6 +257,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
   /** What one run measured. */
   private static final class Results {
+    int[][] exact;
     QueryTimer.Run raw;
     QueryTimer.Run scan;
     QueryTimer.Run mih;
@@ -261,6 +286,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("hnsw_recall", hnswRecall == null ? null : Math.round(hnswRecall * 1e4) / 1e4);
       j.put("mih_identical", identical(mih.results(), scan.results()));
       j.put("scan_identical_to_raw", identical(scan.results(), raw.results()));
+      j.put("raw_exact", identical(raw.results(), exact));
       j.put("scan_vs_raw", ratio(scan.medianMs(), raw.medianMs()));
       j.put("raw_vs_mih", ratio(raw.medianMs(), mih.medianMs()));
       j.put("raw_vs_hnsw", hnsw == null ? null : ratio(raw.medianMs(), hnsw.medianMs()));
@@ -274,6 +300,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("segments", segments);
       j.put("threads", c.threads);
       j.put("warmup_seconds", c.warmupSeconds);
+      j.put("timed_passes", c.passes);
       j.put("index_seconds", Math.round(indexSeconds * 10) / 10.0);
       j.put("index_bytes", indexBytes);
       j.put("hnsw_build_seconds", hnswBuildSeconds == null ? null : Math.round(hnswBuildSeconds * 10) / 10.0);
@@ -289,7 +316,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       s.append(String.format(Locale.ROOT, "n=%,d bits=%d k=%d queries=%d %s, MIH m=%d, %d segment(s), %d thread(s)%n",
           c.n, c.bits, c.k, c.queries, c.uniform ? "uniform" : "clustered", m, segments, c.threads));
       s.append(String.format(Locale.ROOT, "%-18s %14s %10s %10s%n", "method", "median ms/q", "vs raw", "recall@k"));
-      row(s, "raw long[] scan", raw, "1.000");
+      row(s, "raw long[] scan", raw, identical(raw.results(), exact) ? "exact" : "NOT EXACT");
       row(s, "lucene scan", scan, identical(scan.results(), raw.results()) ? "= raw" : "DIFFERS");
       row(s, "lucene MIH", mih, identical(mih.results(), scan.results()) ? "= scan" : "DIFFERS");
       if (hnsw != null) {

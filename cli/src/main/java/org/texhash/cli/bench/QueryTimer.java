@@ -1,22 +1,32 @@
 package org.texhash.cli.bench;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
- * Times one search method over all queries: untimed warm-up passes over all queries (JIT, page
- * cache, lazily built per-segment caches) until a minimum warm-up time has passed (at least one
- * pass), then one timed pass, one query at a time. Reports the median, which a busy shared machine
- * disturbs far less than the mean.
+ * Times several search methods on the same queries, interleaved, so that all of them meet the same
+ * machine: on a shared, busy machine the load changes from second to second, and timing one method
+ * after another would turn that drift into a false ratio.
+ *
+ * <p>First each method is warmed up on its own (passes over all queries until a minimum time has
+ * passed, at least one pass: JIT, page cache, lazily built per-segment caches). Then every timed
+ * pass runs query q with every method in turn, starting with a different method for each query so
+ * that no method always runs right after another. Each method's latency is the median over all
+ * timed queries of all passes; the median shrugs off the spikes a busy machine adds.
  */
 final class QueryTimer {
   private static final int MAX_WARMUP_PASSES = 50;
 
   private QueryTimer() {}
 
-  /** Per-query results of the timed pass and its latencies. */
+  /** A named search: query index in, result ids out. */
+  record Method(String name, IntFunction<int[]> search) {}
+
+  /** Per-query results of the last timed pass and all latencies. */
   record Run(String method, int[][] results, double[] millis) {
     double medianMs() {
       double[] s = millis.clone();
@@ -30,27 +40,41 @@ final class QueryTimer {
     }
   }
 
-  static Run run(String method, int queries, double warmupSeconds, IntFunction<int[]> search, PrintWriter progress) {
-    progress.printf(Locale.ROOT, "  %s: warming up (>= 1 pass over %d queries, >= %.1f s)%n", method, queries, warmupSeconds);
-    progress.flush();
-    long start = System.nanoTime();
-    int passes = 0;
-    do {
-      for (int q = 0; q < queries; q++) {
-        search.apply(q);
-      }
-      passes++;
-    } while (System.nanoTime() - start < warmupSeconds * 1e9 && passes < MAX_WARMUP_PASSES);
-    int[][] results = new int[queries][];
-    double[] millis = new double[queries];
-    for (int q = 0; q < queries; q++) {
-      long t0 = System.nanoTime();
-      results[q] = search.apply(q);
-      millis[q] = (System.nanoTime() - t0) / 1e6;
+  static List<Run> run(List<Method> methods, int queries, double warmupSeconds, int passes, PrintWriter progress) {
+    for (Method method : methods) {
+      progress.printf(Locale.ROOT, "  %s: warming up (>= 1 pass over %d queries, >= %.1f s)%n", method.name(), queries, warmupSeconds);
+      progress.flush();
+      long start = System.nanoTime();
+      int done = 0;
+      do {
+        for (int q = 0; q < queries; q++) {
+          method.search().apply(q);
+        }
+        done++;
+      } while (System.nanoTime() - start < warmupSeconds * 1e9 && done < MAX_WARMUP_PASSES);
     }
-    Run run = new Run(method, results, millis);
-    progress.printf(Locale.ROOT, "  %s: median %.4f ms/query%n", method, run.medianMs());
+    int count = methods.size();
+    int[][][] results = new int[count][queries][];
+    double[][] millis = new double[count][passes * queries];
+    for (int p = 0; p < passes; p++) {
+      progress.printf(Locale.ROOT, "  timed pass %d of %d (methods interleaved per query)%n", p + 1, passes);
+      progress.flush();
+      for (int q = 0; q < queries; q++) {
+        for (int i = 0; i < count; i++) {
+          int mi = (q + i) % count;
+          long t0 = System.nanoTime();
+          results[mi][q] = methods.get(mi).search().apply(q);
+          millis[mi][p * queries + q] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+    }
+    List<Run> runs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Run run = new Run(methods.get(i).name(), results[i], millis[i]);
+      progress.printf(Locale.ROOT, "  %s: median %.4f ms/query%n", run.method(), run.medianMs());
+      runs.add(run);
+    }
     progress.flush();
-    return run;
+    return runs;
   }
 }
