@@ -2,10 +2,8 @@ package org.texhash.indexer;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,11 +39,10 @@ import org.texhash.lucene.MultiIndexHashing;
  * Indexes the images of a folder tree into a Lucene index of {@link IndexFields} documents, one per
  * image, keyed by absolute path.
  *
- * <p><b>What is indexed.</b> Regular files (symbolic links to files included, linked folders not
- * followed) whose extension names an image format ({@link #IMAGE_EXTENSIONS}); other files
- * (licences, notes, sidecars) are counted as ignored; names starting with "." and the index folder
- * itself are skipped. A file that cannot be decoded is reported with its reason and skipped; the
- * run goes on.
+ * <p><b>What is indexed.</b> The files {@link ImageFolder} lists: image extensions only (other
+ * files, such as licences and notes, are counted as ignored), hidden names and the index folder
+ * itself skipped. A file that cannot be decoded is reported with its reason and skipped; the run
+ * goes on.
  *
  * <p><b>Incremental.</b> A file whose size and modification time equal the indexed ones is
  * unchanged and not read. Otherwise it is read and hashed (SHA-256): identical content only
@@ -66,15 +62,6 @@ import org.texhash.lucene.MultiIndexHashing;
  * documents in file order.
  */
 public final class FolderIndexer {
-  /** File extensions (lower case) that are read as images; other files are ignored. */
-  public static final Set<String> IMAGE_EXTENSIONS =
-      Set.of(
-          "png", "jpg", "jpeg", "jpe", "jfif", "bmp", "dib", "gif", "tif", "tiff", "webp",
-          // Image formats the loader has no reader for: listed so they are reported as
-          // unsupported instead of silently ignored.
-          "psd", "svg", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico", "tga", "pcx", "exr", "hdr",
-          "pbm", "pgm", "ppm", "pnm", "dng", "cr2", "nef", "arw");
-
   /** How a run works; {@link #defaults()} fits a small machine. */
   public record Options(int threads, int batchImages, int commitEvery, long maxPixels, int mihSubstrings) {
     /** -1 for {@link #mihSubstrings}: choose m from the number of images on first indexing. */
@@ -167,8 +154,8 @@ public final class FolderIndexer {
         }
       }
       existing.ifPresent(info -> info.checkCompatible(encoder, indexPath));
-      Walk walk = walk(root, indexPath);
-      int m = existing.map(IndexInfo::mihSubstrings).orElseGet(() -> substrings(walk.images.size()));
+      ImageFolder folderImages = ImageFolder.list(root, indexPath);
+      int m = existing.map(IndexInfo::mihSubstrings).orElseGet(() -> substrings(folderImages.images().size()));
       IndexInfo info = IndexInfo.of(encoder, m);
       IndexWriterConfig config = new IndexWriterConfig().setCommitOnClose(false);
       config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -180,7 +167,7 @@ public final class FolderIndexer {
       }
       try (writer) {
         writer.setLiveCommitData(info.toUserData().entrySet());
-        Run run = new Run(writer, root, walk, m);
+        Run run = new Run(writer, root, folderImages, m);
         IndexReport report = run.execute();
         writer.commit();
         return report;
@@ -193,58 +180,6 @@ public final class FolderIndexer {
       return options.mihSubstrings() == 0 ? 0 : MultiIndexHashing.checkSubstrings(encoder.bits(), options.mihSubstrings());
     }
     return MultiIndexHashing.recommendedSubstrings(encoder.bits(), Math.max(1024, images));
-  }
-
-  /** The image files under the root, sorted, plus what was ignored or could not be listed. */
-  private record Walk(List<Path> images, int ignored, List<FileError> errors) {}
-
-  private static Walk walk(Path root, Path indexPath) throws IOException {
-    List<Path> images = new ArrayList<>();
-    List<FileError> errors = new ArrayList<>();
-    AtomicInteger ignored = new AtomicInteger();
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            if (dir.equals(indexPath) || (!dir.equals(root) && hidden(dir))) {
-              return FileVisitResult.SKIP_SUBTREE;
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (hidden(file) || !(attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file)))) {
-              return FileVisitResult.CONTINUE;
-            }
-            if (IMAGE_EXTENSIONS.contains(extension(file))) {
-              images.add(file);
-            } else {
-              ignored.incrementAndGet();
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            errors.add(new FileError(file.toString(), "cannot read: " + e.getMessage()));
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    images.sort(null);
-    return new Walk(images, ignored.get(), errors);
-  }
-
-  private static boolean hidden(Path p) {
-    Path name = p.getFileName();
-    return name != null && name.toString().startsWith(".");
-  }
-
-  private static String extension(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
   /** A file that needs reading: its stat before reading, and what the index knew of it. */
@@ -265,7 +200,7 @@ public final class FolderIndexer {
   /** The state of one {@link #index} call. */
   private final class Run {
     private final IndexWriter writer;
-    private final Walk walk;
+    private final ImageFolder folder;
     private final String rootPrefix;
     private final int mihSubstrings;
     private final List<FileError> errors = new ArrayList<>();
@@ -275,13 +210,13 @@ public final class FolderIndexer {
     private int done;
     private int sinceCommit;
 
-    Run(IndexWriter writer, Path root, Walk walk, int mihSubstrings) {
+    Run(IndexWriter writer, Path root, ImageFolder folder, int mihSubstrings) {
       this.writer = writer;
-      this.walk = walk;
+      this.folder = folder;
       String r = root.toString();
       this.rootPrefix = r.endsWith(root.getFileSystem().getSeparator()) ? r : r + root.getFileSystem().getSeparator();
       this.mihSubstrings = mihSubstrings;
-      errors.addAll(walk.errors);
+      errors.addAll(folder.errors());
     }
 
     IndexReport execute() throws IOException {
@@ -289,7 +224,7 @@ public final class FolderIndexer {
       Set<String> present = new HashSet<>();
       List<Candidate> work = new ArrayList<>();
       List<Path> statFailed = new ArrayList<>();
-      for (Path file : walk.images) {
+      for (Path file : folder.images()) {
         String path = file.toString();
         present.add(path);
         BasicFileAttributes attrs;
@@ -322,7 +257,7 @@ public final class FolderIndexer {
         }
       }
       process(work);
-      return new IndexReport(indexed, unchanged, deleted, walk.ignored, errors);
+      return new IndexReport(indexed, unchanged, deleted, folder.ignored(), errors);
     }
 
     /** Path to stored state of every live document, from the last commit. */
@@ -458,7 +393,7 @@ public final class FolderIndexer {
 
     private void progress(String path) {
       done++;
-      listener.onProgress(new Progress(done, walk.images.size(), indexed, unchanged, errors.size() - walk.errors.size(), path));
+      listener.onProgress(new Progress(done, folder.images().size(), indexed, unchanged, errors.size() - folder.errors().size(), path));
     }
   }
 
