@@ -29,7 +29,7 @@ import org.apache.lucene.util.SparseFixedBitSet;
  * bound relies on a radius beyond a substring's length.
  *
  * <p>Within a table and radius the probes are sorted, so the terms enum moves forward through
- * the dictionary and reuses the blocks it holds (about 3x cheaper than random-order lookups).
+ * the dictionary and reuses the blocks it holds, which is markedly cheaper than random-order lookups.
  *
  * <p><b>Cost fallback.</b> With a budget, the search gives up (returns null) before a pass whose
  * lookups would push the spent work past the cost of scanning the segment; the caller then scans.

@@ -124,6 +124,33 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     }
   }
 
+  /** One task per segment on an executor: the merged list is the brute-force list. */
+  public void testParallelSegmentsThroughTheExecutor() throws Exception {
+    Random random = random();
+    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(
+        2, new org.apache.lucene.util.NamedThreadFactory("hamming-knn-test"));
+    try (CodeIndex index = CodeIndex.build(random, 64, 4, Data.CLUSTERED, TestUtil.nextInt(random, 300, 600),
+        new CodeIndex.Options())) {
+      IndexSearcher parallel = new IndexSearcher(index.searcher.getIndexReader(), executor);
+      for (int i = 0; i < 5; i++) {
+        HashCode code = index.query(random);
+        int k = CodeIndex.randomK(random);
+        Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
+        long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+        for (Strategy strategy : Strategy.values()) {
+          HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
+          assertHits(query, expected, parallel.search(query, k));
+        }
+        TopDocs collected = parallel.search(
+            new org.apache.lucene.search.MatchAllDocsQuery(), new HammingCollectorManager(CodeIndex.FIELD, code, k));
+        assertHits(new org.apache.lucene.search.MatchAllDocsQuery(), index.bruteForce(code, k, id -> true), collected);
+      }
+    } finally {
+      executor.shutdown();
+      assertTrue(executor.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES));
+    }
+  }
+
   /** Whole 64-bit substrings (m = K/64): the longest terms, found at radius 0 for indexed codes. */
   public void testSixtyFourBitSubstrings() throws IOException {
     Random random = random();
