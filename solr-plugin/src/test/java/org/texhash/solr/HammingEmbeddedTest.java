@@ -138,6 +138,9 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
         // Two filters combined (a negation and an existence query).
         Predicate<String> notBrick = id -> !"brick".equals(data.categories.get(id));
         data.assertTopK(query, notBrick, k, query(knn(query, k), k, "-category:brick", "id:*"));
+        // preFilter names the filter explicitly, as for {!knn}.
+        String pre = "{!hamming f=code code=" + query.toHex() + " k=" + k + " preFilter=category:" + category + "}";
+        data.assertTopK(query, data.inCategory(category), k, query(pre, k));
       }
       for (int r : new int[] {0, 3, 8}) {
         String radius = "{!hamming f=code code=" + query.toHex() + " radius=" + r + "}";
