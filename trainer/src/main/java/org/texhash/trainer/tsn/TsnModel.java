@@ -108,11 +108,13 @@ public final class TsnModel implements AutoCloseable {
     return store;
   }
 
-  /** Trainable parameter count of a block. */
+  /** Trainable parameter count of a block (batch-norm running statistics excluded). */
   public static long parameterCount(Block block) {
     long n = 0;
     for (var p : block.getParameters()) {
-      n += p.getValue().getArray().size();
+      if (p.getValue().requiresGradient()) {
+        n += p.getValue().getArray().size();
+      }
     }
     return n;
   }
