@@ -26,7 +26,7 @@ public final class SyntheticTextures {
     Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + 17);
     int scale = Math.max(width, height);
     float[] t =
-        switch ((int) Math.floorMod(seed, KINDS)) {
+        switch (Math.floorMod(seed, KINDS)) {
           case 0 -> fractalNoise(rnd, width, height, scale);
           case 1 -> grating(rnd, width, height, scale);
           case 2 -> bricks(rnd, width, height, scale);
