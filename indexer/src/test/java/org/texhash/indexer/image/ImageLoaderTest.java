@@ -57,7 +57,21 @@ class ImageLoaderTest {
   }
 
   @Test
-  void paletteGifWithTransparencyReadsOnWhite() throws Exception {
+  void paletteGifWithATransparentEntryReadsOnWhite() throws Exception {
+    byte[] r = {(byte) 200, 0, 0, 0};
+    byte[] g = {0, (byte) 120, 0, 0};
+    byte[] b = {0, 0, (byte) 250, 0};
+    java.awt.image.IndexColorModel palette = new java.awt.image.IndexColorModel(2, 4, r, g, b, 3);
+    BufferedImage image = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_BINARY, palette);
+    for (int x = 0; x < 4; x++) {
+      image.getRaster().setSample(x, 0, 0, x);
+    }
+    int[] px = Images.rgbPixels(ImageLoader.load(TestImages.encode(image, "gif")));
+    assertArrayEquals(new int[] {0xC80000, 0x007800, 0x0000FA, 0xFFFFFF}, px);
+  }
+
+  @Test
+  void alphaPngReadsOnWhite() throws Exception {
     BufferedImage argb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
     argb.setRGB(0, 0, 0xFF0000FF);
     argb.setRGB(1, 0, 0x00000000);
