@@ -137,11 +137,15 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
       SolrInputDocument doc = cmd.getSolrInputDocument();
       SolrInputField bytes = doc.removeField(imageField);
       Object path = doc.getFieldValue(imagePathField);
-      if (bytes != null || path != null) {
+      boolean hasCode = doc.getFieldValue(codeField) != null;
+      // A path next to a code (a re-sent document) or inside an atomic update ({"set": ...}) is
+      // display data: only a plain path without a code asks for encoding.
+      boolean encodePath = path != null && !hasCode && !(path instanceof java.util.Map);
+      if (bytes != null || encodePath) {
         try {
-          if (doc.getFieldValue(codeField) != null) {
-            throw new ImageDecodeException("the document has both a code in '" + codeField + "' and an image;"
-                + " send one of them");
+          if (hasCode) {
+            throw new ImageDecodeException("the document has both a code in '" + codeField + "' and an image in '"
+                + imageField + "'; send one of them");
           }
           BufferedImage image = bytes != null ? ImageLoader.load(imageBytes(bytes.getValue())) : ImageLoader.load(imagePath(path));
           HashCode code;
@@ -149,7 +153,7 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
             code = ImageCodes.code(encoder, image);
           }
           doc.setField(codeField, code.bytes());
-        } catch (ImageDecodeException e) {
+        } catch (ImageDecodeException | IllegalArgumentException e) {
           rejected.add("id=" + cmd.getPrintableId() + ": " + e.getMessage());
           return; // the rest of the batch goes on
         }
@@ -158,6 +162,9 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
     }
 
     private byte[] imageBytes(Object value) throws ImageDecodeException {
+      if (value instanceof java.util.Map) {
+        throw new ImageDecodeException("'" + imageField + "' cannot be set by an atomic update; send the whole document");
+      }
       if (value instanceof byte[] b) {
         return b;
       }

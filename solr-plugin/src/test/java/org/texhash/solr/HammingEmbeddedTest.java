@@ -261,10 +261,12 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     batch.add(new SolrInputDocument("id", "img-c", "image_path", "c.png")); // a file below imageRoot
     batch.add(new SolrInputDocument("id", "escape", "image_path", "../../etc/passwd"));
     batch.add(new SolrInputDocument("id", "plain", "code", "ffffffffffffffff")); // no image: as is
+    // a re-sent document: its code stands, its path is display data
+    batch.add(new SolrInputDocument("id", "resent", "code", "0f0f0f0f0f0f0f0f", "image_path", "c.png"));
     SolrException e = expectThrows(SolrException.class, () -> client.add(batch));
     assertEquals(400, e.code());
     String message = e.getMessage();
-    assertTrue(message, message.contains("2 of 6 documents were rejected"));
+    assertTrue(message, message.contains("2 of 7 documents were rejected"));
     assertTrue(message, message.contains("id=broken"));
     assertTrue(message, message.contains("id=escape") && message.contains("outside the image root"));
     client.commit();
@@ -275,6 +277,7 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
       assertStoredCode("img-c", ImageCodes.code(encoder, c));
     }
     assertStoredCode("plain", HashCode.fromHex("ffffffffffffffff"));
+    assertStoredCode("resent", HashCode.fromHex("0f0f0f0f0f0f0f0f"));
     assertEquals(0, client.query(new SolrQuery("id:broken OR id:escape")).getResults().getNumFound());
     SolrDocument kept = client.getById("img-c");
     assertEquals("the path stays in the document", "c.png", kept.getFirstValue("image_path"));
