@@ -31,11 +31,11 @@ import picocli.CommandLine.Parameters;
     name = "index",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Indexes the images under DIR (PNG, JPEG, BMP, GIF, TIFF, WebP) into a Lucene index: one document",
-      "per image with its hash code. A second run re-encodes only new or changed files and deletes the",
-      "documents of removed ones. Unreadable files are listed with the reason and skipped."
-    })
+    description =
+        "Indexes the images under DIR (PNG, JPEG, BMP, GIF, TIFF, WebP) into a Lucene index: one "
+        + "document per image with its hash code. A second run re-encodes only new or changed files "
+        + "and deletes the documents of removed ones. Unreadable files are listed with the reason and "
+        + "skipped.")
 public final class IndexCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

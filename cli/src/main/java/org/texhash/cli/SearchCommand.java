@@ -30,11 +30,11 @@ import picocli.CommandLine.Option;
     name = "search",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Finds the indexed images whose codes are nearest to a query image, an indexed path or a hex code:",
-      "the k nearest (default), or with --radius every image within that Hamming distance (at most -k",
-      "when -k is given too). Exact: the same answer as comparing against every code."
-    })
+    description =
+        "Finds the indexed images whose codes are nearest to a query image, an indexed path or a "
+        + "hex code: the k nearest (default), or with --radius every image within that Hamming "
+        + "distance (at most -k when -k is given too). Exact: the same answer as comparing against "
+        + "every code.")
 public final class SearchCommand implements Callable<Integer> {
   static final int DEFAULT_K = 10;
 
