@@ -95,6 +95,16 @@ class ImageLoaderTest {
   }
 
   @Test
+  void cmykJpegIsConvertedToRgb() throws Exception {
+    byte[] jpeg = TestImages.cmykJpeg(16, 16, new int[] {0, 0, 0, 0}, new int[] {0, 255, 255, 0});
+    BufferedImage decoded = ImageLoader.load(jpeg);
+    int paper = decoded.getRGB(3, 8) & 0xFFFFFF;
+    int red = decoded.getRGB(12, 8) & 0xFFFFFF;
+    assertTrue(Math.min(paper >>> 16, paper & 0xFF) > 220, "no ink is near white: " + Integer.toHexString(paper));
+    assertTrue((red >>> 16) > 180 && ((red >>> 8) & 0xFF) < 100, "M+Y ink is red: " + Integer.toHexString(red));
+  }
+
+  @Test
   void exifOrientationTurnsAJpegUpright() throws Exception {
     // 16 x 8, left half red, right half blue; stored as if the camera was turned clockwise (6).
     BufferedImage stored = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);

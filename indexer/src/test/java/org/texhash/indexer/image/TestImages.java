@@ -9,7 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Image files the tests write themselves: encoded textures and every kind of bad file. */
 public final class TestImages {
@@ -60,6 +66,34 @@ public final class TestImages {
     crc.update(png, 12, 4 + 13);
     b.putInt(12 + 4 + 13, (int) crc.getValue());
     return png;
+  }
+
+  /**
+   * A CMYK JPEG, {@code width x height}, left half {@code left} ink and right half {@code right}
+   * ink (C, M, Y, K in 0..255). Written as Photoshop does: an Adobe APP14 marker with transform 0
+   * and inverted samples (255 = no ink). The JDK's own reader refuses such files.
+   */
+  public static byte[] cmykJpeg(int width, int height, int[] left, int[] right) {
+    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        int[] ink = x < width / 2 ? left : right;
+        raster.setPixel(x, y, new int[] {255 - ink[0], 255 - ink[1], 255 - ink[2], 255 - ink[3]});
+      }
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(raster, null, null), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+    byte[] jpeg = bytes.toByteArray();
+    byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+    return ByteBuffer.allocate(jpeg.length + adobe.length).put(jpeg, 0, 2).put(adobe).put(jpeg, 2, jpeg.length - 2).array();
   }
 
   /** A 1 x 1 lossless WebP (the well-known feature-detection image; ImageIO has no WebP writer). */
