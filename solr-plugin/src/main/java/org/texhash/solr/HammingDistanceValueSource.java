@@ -1,6 +1,9 @@
 package org.texhash.solr;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Map;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
@@ -8,7 +11,6 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.queries.function.FunctionValues;
 import org.apache.lucene.queries.function.ValueSource;
 import org.apache.lucene.queries.function.docvalues.IntDocValues;
-import org.apache.lucene.util.BitUtil;
 import org.apache.lucene.util.BytesRef;
 import org.texhash.lucene.HashCode;
 
@@ -18,6 +20,7 @@ import org.texhash.lucene.HashCode;
  * and {@code recip(...)} boosts them least. A code of another length is an error naming the field.
  */
 public final class HammingDistanceValueSource extends ValueSource {
+  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private final String field;
   private final HashCode code;
   private final byte[] query;
@@ -65,8 +68,8 @@ public final class HammingDistanceValueSource extends ValueSource {
     int d = 0;
     int i = 0;
     for (; i + Long.BYTES <= query.length; i += Long.BYTES) {
-      long a = (long) BitUtil.VH_BE_LONG.get(query, i);
-      long b = (long) BitUtil.VH_BE_LONG.get(doc.bytes, doc.offset + i);
+      long a = (long) BIG_ENDIAN_LONG.get(query, i);
+      long b = (long) BIG_ENDIAN_LONG.get(doc.bytes, doc.offset + i);
       d += Long.bitCount(a ^ b);
     }
     for (; i < query.length; i++) {

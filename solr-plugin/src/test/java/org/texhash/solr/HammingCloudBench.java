@@ -98,7 +98,7 @@ public class HammingCloudBench extends SolrCloudTestCase {
       long[] matchAllNanos = new long[queries];
       long[] luceneNanos = new long[queries];
       long[] coreNanos = new long[queries];
-      String coreUrl = cluster.getSolrClient().getClusterState().getCollection(COLLECTION).getSlices().iterator().next()
+      String coreUrl = cluster.getZkStateReader().getClusterState().getCollection(COLLECTION).getSlices().iterator().next()
           .getLeader().getCoreUrl();
       SolrClient core = getHttpSolrClient(coreUrl);
       for (int i = 0; i < codes.length; i++) {

@@ -79,7 +79,7 @@ public class HammingCloudTest extends SolrCloudTestCase {
   }
 
   private void assertBothShardsHoldCodes() throws Exception {
-    DocCollection collection = cluster.getSolrClient().getClusterState().getCollection(COLLECTION);
+    DocCollection collection = cluster.getZkStateReader().getClusterState().getCollection(COLLECTION);
     for (Slice slice : collection.getSlices()) {
       SolrQuery q = new SolrQuery("code:*").setRows(0);
       q.set("distrib", "false");
