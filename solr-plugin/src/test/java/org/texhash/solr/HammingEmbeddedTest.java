@@ -192,6 +192,26 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
   }
 
   @Test
+  public void plainBinaryFieldWorksWithTheCodeLengthFromTheIndex() throws Exception {
+    client.deleteByQuery("*:*");
+    CodeFixtures data = new CodeFixtures(random().nextLong(), 2);
+    List<SolrInputDocument> docs = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      SolrInputDocument doc = data.newDoc("p" + i);
+      doc.setField("alt_bin", java.util.Base64.getEncoder().encodeToString(data.codes.get("p" + i).bytes()));
+      docs.add(doc);
+    }
+    client.add(docs);
+    client.commit();
+    HashCode query = data.nearCentre(3);
+    for (int k : new int[] {1, 8}) {
+      data.assertTopK(query, id -> true, k, query("{!hamming f=alt_bin code=" + query.toHex() + " k=" + k + "}", k));
+    }
+    data.assertRadius(query, id -> true, 4, query("{!hamming f=alt_bin code=" + query.toHex() + " radius=4}", 100));
+    assertBadRequest("{!hamming f=alt_bin code=00112233 k=3}", "holds 64-bit codes");
+  }
+
+  @Test
   public void badParametersAre400WithAClearMessage() throws Exception {
     client.add(new SolrInputDocument("id", "x", "code", "00112233445566ff"));
     client.commit();
