@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,8 @@ import org.texhash.indexer.eval.EvalResult;
 /**
  * The {@code --report DIR} of {@code texhash eval}: {@code report.md} (tables, command, data,
  * machine) and three PNG plots drawn with JFreeChart: precision at top-T, precision versus bits,
- * and the precision-recall curve over Hamming radius 0..K (radius 2 is the table's point).
+ * and the precision-recall curve over Hamming radius 0..K (radius 2 is the table's point); and
+ * {@code results.jsonl}, the {@code --json} object of each encoder on its own line.
  */
 final class EvalReport {
   static final String PRECISION_AT_TOP = "precision_at_top.png";
@@ -34,6 +36,12 @@ final class EvalReport {
   static final String PR_RADIUS = "pr_radius.png";
   private static final int WIDTH = 640;
   private static final int HEIGHT = 420;
+  /** Distinct, print-safe colours (no yellow on white). */
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+    new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+    new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x393b79), new Color(0x637939),
+  };
 
   private EvalReport() {}
 
@@ -45,6 +53,11 @@ final class EvalReport {
     ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_VS_BITS).toFile(), precisionVsBits(results), WIDTH, HEIGHT);
     ChartUtils.saveChartAsPNG(dir.resolve(PR_RADIUS).toFile(), prByRadius(results), WIDTH, HEIGHT);
     Files.writeString(dir.resolve("report.md"), markdown(results, context), StandardCharsets.UTF_8);
+    StringBuilder json = new StringBuilder();
+    for (EvalResult r : results) {
+      json.append(r.toJson()).append('\n');
+    }
+    Files.writeString(dir.resolve("results.jsonl"), json, StandardCharsets.UTF_8);
   }
 
   static String markdown(List<EvalResult> results, Map<String, String> context) {
@@ -96,38 +109,45 @@ final class EvalReport {
     JFreeChart chart = ChartFactory.createXYLineChart("Precision at top T", "T (retrieved patches)", "precision", data,
         PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = style(chart);
-    LogAxis x = new LogAxis("T (retrieved patches, log scale)");
-    x.setBase(10);
-    x.setSmallestValue(1);
-    plot.setDomainAxis(x);
+    plot.setDomainAxis(logAxis("T (retrieved patches, log scale)", 10, 1));
     return chart;
   }
 
-  /** Precision at top-100 (or the largest T when fewer) per encoder family, against K. */
+  /**
+   * Per encoder family against K: precision at top T (T = 10 when listed, else the smallest T,
+   * so that T stays below the number of relevant patches per class) and the tie-aware MAP.
+   */
   private static JFreeChart precisionVsBits(List<EvalResult> results) {
-    Map<String, TreeMap<Integer, Double>> byFamily = new LinkedHashMap<>();
-    int t = results.isEmpty() ? 100 : chosenT(results.get(0));
+    int t = results.isEmpty() ? 10 : chosenT(results.get(0));
+    Map<String, TreeMap<Integer, Double>> series = new LinkedHashMap<>();
     for (EvalResult r : results) {
       Double p = r.precisionAtTop().get(t);
       if (p != null) {
-        byFamily.computeIfAbsent(family(r), f -> new TreeMap<>()).put(r.bits(), p);
+        series.computeIfAbsent(family(r) + " P@" + t, f -> new TreeMap<>()).put(r.bits(), p);
       }
+      series.computeIfAbsent(family(r) + " MAP", f -> new TreeMap<>()).put(r.bits(), r.map());
     }
     XYSeriesCollection data = new XYSeriesCollection();
-    for (Map.Entry<String, TreeMap<Integer, Double>> e : byFamily.entrySet()) {
+    for (Map.Entry<String, TreeMap<Integer, Double>> e : series.entrySet()) {
       XYSeries s = new XYSeries(e.getKey());
       e.getValue().forEach((k, p) -> s.add((double) k, p));
       data.addSeries(s);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Precision at top " + t + " vs code length", "bits (K)", "precision@" + t, data,
+    JFreeChart chart = ChartFactory.createXYLineChart("Precision at top " + t + " and MAP vs code length", "bits (K)", "precision / MAP", data,
         PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = style(chart);
-    LogAxis x = new LogAxis("bits (K, log scale)");
-    x.setBase(2);
-    x.setSmallestValue(8);
-    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-    plot.setDomainAxis(x);
+    plot.setDomainAxis(logAxis("bits (K, log scale)", 2, 8));
     return chart;
+  }
+
+  /** A log axis with plain integer labels (32, 64, ... or 1, 10, 100) at integer powers. */
+  private static LogAxis logAxis(String label, int base, double smallest) {
+    LogAxis x = new LogAxis(label);
+    x.setBase(base);
+    x.setSmallestValue(smallest);
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    x.setNumberFormatOverride(new DecimalFormat("0"));
+    return x;
   }
 
   private static JFreeChart prByRadius(List<EvalResult> results) {
@@ -148,14 +168,10 @@ final class EvalReport {
   }
 
   private static int chosenT(EvalResult r) {
-    if (r.precisionAtTop().containsKey(100)) {
-      return 100;
+    if (r.precisionAtTop().containsKey(10)) {
+      return 10;
     }
-    int best = 1;
-    for (int t : r.precisionAtTop().keySet()) {
-      best = Math.max(best, t);
-    }
-    return best;
+    return r.precisionAtTop().keySet().stream().min(Integer::compare).orElse(1);
   }
 
   /** The encoder id without its bit count: lbp-lsh-64 -> lbp-lsh, itq-128 -> itq. */
@@ -174,6 +190,7 @@ final class EvalReport {
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < plot.getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(1.6f));
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
     plot.setRenderer(renderer);
     NumberAxis y = (NumberAxis) plot.getRangeAxis();
