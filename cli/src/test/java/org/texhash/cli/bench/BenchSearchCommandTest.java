@@ -65,7 +65,8 @@ class BenchSearchCommandTest {
 
   @Test
   void uniformLongCodesSeveralSegmentsAndThreadsStayExact() {
-    Result r = bench("--n", "2000", "--bits", "256", "--k", "50", "--queries", "5",
+    // 8-bit substrings: with 16-bit ones, uniform 256-bit codes need radius ~7 probes (slow, not wrong)
+    Result r = bench("--n", "1500", "--bits", "256", "--k", "50", "--queries", "5", "--mih-substrings", "32",
         "--uniform", "--segments", "3", "--threads", "2", "--hnsw-max-n", "0", "--json");
     assertEquals(0, r.exit, r.err);
     JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
@@ -74,6 +75,7 @@ class BenchSearchCommandTest {
     assertTrue(j.get("hnsw_ms").isJsonNull());
     assertTrue(j.get("hnsw_note").getAsString().contains("--hnsw-max-n"));
     assertEquals(3, j.get("segments").getAsInt());
+    assertEquals(32, j.get("mih_substrings").getAsInt());
   }
 
   @Test
