@@ -56,10 +56,19 @@ public record TsnPreset(
   public static TsnPreset of(String name) {
     return switch (name == null ? "" : name) {
       case "tiny" -> new TsnPreset("tiny", 16, 8, 16, 2, 1, 8, 2, 2, 8, 2, 60, 10, 20, 20);
-      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 2000, 20, 250, 100);
+      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100);
       case "paper" -> new TsnPreset("paper", 128, 64, 256, 4, 6, 64, 3, 8, 64, 4, 100_000, 100, 1000, 1000);
       default -> throw new IllegalArgumentException("preset must be one of " + NAMES + ", got " + name);
     };
+  }
+
+  /** Whether {@code other} builds the same G and D and batches (the schedule fields may differ). */
+  public boolean sameNetwork(TsnPreset other) {
+    return name.equals(other.name) && patchSize == other.patchSize && baseChannels == other.baseChannels
+        && maxChannels == other.maxChannels && downsamplings == other.downsamplings
+        && residualBlocks == other.residualBlocks && discChannels == other.discChannels
+        && discDownsamplings == other.discDownsamplings && batchSize == other.batchSize
+        && styleChannels == other.styleChannels && styleScales == other.styleScales;
   }
 
   /** Channels of G's maps at level {@code l} (size S / 2^l), 0 <= l <= downsamplings. */

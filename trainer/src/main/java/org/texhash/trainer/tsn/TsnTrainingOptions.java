@@ -61,7 +61,7 @@ public record TsnTrainingOptions(
    */
   void requireCompatible(Properties checkpoint) {
     TsnPreset saved = TsnPreset.fromProperties(checkpoint);
-    check("preset", saved.equals(preset), saved.name(), preset.name());
+    check("preset", saved.sameNetwork(preset), saved.toString(), preset.toString());
     check("seed", Long.toString(seed).equals(checkpoint.getProperty("seed")), checkpoint.getProperty("seed"), Long.toString(seed));
     check("style", style.equals(checkpoint.getProperty("style")), checkpoint.getProperty("style"), style);
     String c = crop.name().toLowerCase(Locale.ROOT);

@@ -68,6 +68,10 @@ class TsnGeneratorTest {
     TsnPreset cpu = TsnPreset.of("cpu");
     assertEquals(64, cpu.patchSize());
     assertEquals(cpu, TsnPreset.fromProperties(cpu.toProperties()));
+    TsnPreset longer = new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 9000, 20, 250, 100);
+    assertTrue(cpu.sameNetwork(longer), "a schedule change keeps the network");
+    TsnPreset wider = new TsnPreset("cpu", 64, 32, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100);
+    assertTrue(!cpu.sameNetwork(wider));
   }
 
   @Test
