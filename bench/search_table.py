@@ -47,7 +47,7 @@ def main():
             best = min(good, key=lambda m: m["ms"]) if good else max(fj["multihash"], key=lambda m: m["recall"])
             mh = f"{fmt(best['ms'])}, {fmt(best['recall'], 3)} ({best['nflip']})"
         print(f"| {'uniform' if j['uniform'] else 'clustered'} | {j['bits']} | {j['n']:,} | {fmt(raw)} | "
-              f"{fmt(j['scan_ms'])} ({j['scan_vs_raw']:.2f}x) | {fmt(j['mih_ms'])} ({j['raw_vs_mih']:.1f}x) | "
+              f"{fmt(j['scan_ms'])} ({j['scan_vs_raw']:.2f}x) | {fmt(j['mih_ms'])} ({j['raw_vs_mih']:.3g}x) | "
               f"{'yes' if j['mih_identical'] else 'NO'} | {hnsw} | {flat} | {mh} |")
 
     print()
