@@ -82,6 +82,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
   @Option(names = "--mih-substrings", paramLabel = "M", description = "MIH substrings m (default: K/16, i.e. 16-bit substrings).")
   Integer mihSubstrings;
 
+  @Option(names = "--sorted", description = "Index the database sorted by code value (as an index sort on the code would), so that codes sharing a prefix get neighbouring ids.")
+  boolean sorted;
+
   @Option(names = "--segments", description = "Force-merge each index to this many segments (default: ${DEFAULT-VALUE}).", defaultValue = "1")
   int segments;
 
@@ -103,7 +106,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
     err.printf(Locale.ROOT, "bench search: %s; n=%,d, queries=%d, k=%d, threads=%d%n", generator.describe(), n, queries, k, threads);
     long t0 = System.nanoTime();
-    PackedCodes database = generator.database(n);
+    PackedCodes database = sorted ? generator.database(n).sortedByValue() : generator.database(n);
     PackedCodes queryCodes = generator.queries(queries);
     err.printf(Locale.ROOT, "  generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     err.flush();
@@ -295,6 +298,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("mih_mean_ms", ms(mih.meanMs()));
       j.put("hnsw_mean_ms", hnsw == null ? null : ms(hnsw.meanMs()));
       j.put("uniform", c.uniform);
+      j.put("sorted", c.sorted);
       j.put("generator", generator.describe());
       j.put("mih_substrings", m);
       j.put("segments", segments);
@@ -313,8 +317,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
     String table(BenchSearchCommand c, int m) {
       StringBuilder s = new StringBuilder();
-      s.append(String.format(Locale.ROOT, "n=%,d bits=%d k=%d queries=%d %s, MIH m=%d, %d segment(s), %d thread(s)%n",
-          c.n, c.bits, c.k, c.queries, c.uniform ? "uniform" : "clustered", m, segments, c.threads));
+      s.append(String.format(Locale.ROOT, "n=%,d bits=%d k=%d queries=%d %s%s, MIH m=%d, %d segment(s), %d thread(s)%n",
+          c.n, c.bits, c.k, c.queries, c.uniform ? "uniform" : "clustered", c.sorted ? " sorted" : "", m, segments, c.threads));
       s.append(String.format(Locale.ROOT, "%-18s %14s %10s %10s%n", "method", "median ms/q", "vs raw", "recall@k"));
       row(s, "raw long[] scan", raw, identical(raw.results(), exact) ? "exact" : "NOT EXACT");
       row(s, "lucene scan", scan, identical(scan.results(), raw.results()) ? "= raw" : "DIFFERS");

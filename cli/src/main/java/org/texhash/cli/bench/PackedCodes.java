@@ -76,6 +76,32 @@ public final class PackedCodes {
     return v;
   }
 
+  /**
+   * The same codes in ascending order of their value (words compared as unsigned, first word
+   * first): what an index sorted on the code would hold, with codes that share a prefix next to
+   * each other.
+   */
+  public PackedCodes sortedByValue() {
+    Integer[] order = new Integer[size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      for (int w = 0; w < wordsPerCode; w++) {
+        int c = Long.compareUnsigned(words[a * wordsPerCode + w], words[b * wordsPerCode + w]);
+        if (c != 0) {
+          return c;
+        }
+      }
+      return Integer.compare(a, b);
+    });
+    long[] sorted = new long[words.length];
+    for (int i = 0; i < order.length; i++) {
+      System.arraycopy(words, order[i] * wordsPerCode, sorted, i * wordsPerCode, wordsPerCode);
+    }
+    return new PackedCodes(bits, sorted);
+  }
+
   /** Hamming distance between code {@code i} and {@code query} (the query's words). */
   public int distance(int i, long[] query) {
     int base = i * wordsPerCode;

@@ -67,7 +67,7 @@ class BenchSearchCommandTest {
   void uniformLongCodesSeveralSegmentsAndThreadsStayExact() {
     // 8-bit substrings: with 16-bit ones, uniform 256-bit codes need radius ~7 probes (slow, not wrong)
     Result r = bench("--n", "1500", "--bits", "256", "--k", "50", "--queries", "5", "--mih-substrings", "32",
-        "--uniform", "--segments", "3", "--threads", "2", "--hnsw-max-n", "0", "--json");
+        "--uniform", "--sorted", "--segments", "3", "--threads", "2", "--hnsw-max-n", "0", "--json");
     assertEquals(0, r.exit, r.err);
     JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
     assertTrue(j.get("mih_identical").getAsBoolean());
@@ -76,6 +76,7 @@ class BenchSearchCommandTest {
     assertTrue(j.get("hnsw_note").getAsString().contains("--hnsw-max-n"));
     assertEquals(3, j.get("segments").getAsInt());
     assertEquals(32, j.get("mih_substrings").getAsInt());
+    assertTrue(j.get("sorted").getAsBoolean());
   }
 
   @Test

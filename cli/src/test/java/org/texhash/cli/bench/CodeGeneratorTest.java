@@ -70,6 +70,20 @@ class CodeGeneratorTest {
   }
 
   @Test
+  void sortedByValueIsAnOrderedPermutation() {
+    PackedCodes codes = CodeGenerator.uniform(128, 8).database(300);
+    PackedCodes sorted = codes.sortedByValue();
+    java.util.List<String> before = new java.util.ArrayList<>();
+    java.util.List<String> after = new java.util.ArrayList<>();
+    for (int i = 0; i < codes.size(); i++) {
+      before.add(codes.code(i).toHex());
+      after.add(sorted.code(i).toHex());
+    }
+    java.util.Collections.sort(before); // hex order of equal-length codes is unsigned value order
+    assertEquals(before, after);
+  }
+
+  @Test
   void badParametersAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new CodeGenerator(60, false, 10, 0.05, 1));
     assertThrows(IllegalArgumentException.class, () -> new CodeGenerator(64, false, 0, 0.05, 1));
