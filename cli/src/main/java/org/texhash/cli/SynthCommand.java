@@ -107,11 +107,13 @@ public final class SynthCommand implements Callable<Integer> {
     ExpansionEvaluation eval = new ExpansionEvaluation(model);
     ExpansionEvaluation.Result r = eval.evaluate(regions, perRegion, seed);
     if (grid != null) {
-      List<ExpansionEvaluation.Sample> samples = eval.samples(regions, 1, seed);
+      int stride = Math.max(1, regions.size() / Math.max(1, gridRows));
+      List<BufferedImage> shown = new ArrayList<>();
+      for (int i = 0; i < regions.size() && shown.size() < gridRows; i += stride) {
+        shown.add(regions.get(i));
+      }
       List<List<Chw>> rows = new ArrayList<>();
-      int step = Math.max(1, samples.size() / Math.max(1, gridRows));
-      for (int i = 0; i < samples.size() && rows.size() < gridRows; i += step) {
-        ExpansionEvaluation.Sample s = samples.get(i);
+      for (ExpansionEvaluation.Sample s : eval.samples(shown, 1, seed)) {
         List<Chw> row = new ArrayList<>();
         row.add(s.input());
         row.addAll(s.expansions());

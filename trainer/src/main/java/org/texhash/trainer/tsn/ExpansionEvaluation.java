@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * How well G expands held-out textures, against two naive expansions. For each held-out region and
@@ -63,12 +64,18 @@ public final class ExpansionEvaluation {
 
   /** The evaluation samples: {@code perRegion} random crops of each region, drawn from {@code seed}. */
   public List<Sample> samples(List<BufferedImage> regions, int perRegion, long seed) {
+    List<Sample> out = new ArrayList<>();
+    forEachSample(regions, perRegion, seed, out::add);
+    return out;
+  }
+
+  /** Draws the samples one at a time (all of them at once would not fit in memory for large sets). */
+  private void forEachSample(List<BufferedImage> regions, int perRegion, long seed, Consumer<Sample> action) {
     int s = model.preset().patchSize();
     if (perRegion <= 0) {
       throw new IllegalArgumentException("perRegion must be > 0, got " + perRegion);
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    List<Sample> out = new ArrayList<>();
     for (int i = 0; i < regions.size(); i++) {
       Chw region = Chw.of(regions.get(i));
       if (region.height() < 2 * s || region.width() < 2 * s) {
@@ -77,30 +84,32 @@ public final class ExpansionEvaluation {
       for (int k = 0; k < perRegion; k++) {
         Chw truth = region.crop(rnd.nextInt(region.height() - 2 * s + 1), rnd.nextInt(region.width() - 2 * s + 1), 2 * s, 2 * s);
         Chw input = truth.centerCrop(s, s);
-        out.add(new Sample(input, List.of(model.expand(input), input.tileTo(2 * s, 2 * s), input.mirrorTo(2 * s, 2 * s)), truth));
+        action.accept(new Sample(input, List.of(model.expand(input), input.tileTo(2 * s, 2 * s), input.mirrorTo(2 * s, 2 * s)), truth));
       }
     }
-    return out;
   }
 
   public Result evaluate(List<BufferedImage> regions, int perRegion, long seed) {
-    List<Sample> samples = samples(regions, perRegion, seed);
     int s = model.preset().patchSize();
     double[][] sums = new double[METHODS.size()][3];
+    int[] count = new int[1];
     try (NDManager scope = model.manager().newSubManager()) {
       RandomStyleNetwork style = new RandomStyleNetwork(scope, 3, 32, STYLE_SEED);
-      for (Sample sample : samples) {
-        NDArray truth = tensor(scope, sample.truth());
-        for (int m = 0; m < METHODS.size(); m++) {
-          Chw e = sample.expansions().get(m);
-          sums[m][0] += e.l1(sample.truth());
-          sums[m][1] += l1Outside(e, sample.truth(), s);
-          sums[m][2] += GramStyle.distance(style, tensor(scope, e), truth).getFloat();
+      forEachSample(regions, perRegion, seed, sample -> {
+        try (NDManager perSample = scope.newSubManager()) { // frees the feature maps of every sample
+          NDArray truth = tensor(perSample, sample.truth());
+          for (int m = 0; m < METHODS.size(); m++) {
+            Chw e = sample.expansions().get(m);
+            sums[m][0] += e.l1(sample.truth());
+            sums[m][1] += l1Outside(e, sample.truth(), s);
+            sums[m][2] += GramStyle.distance(style, tensor(perSample, e), truth).getFloat();
+          }
         }
-      }
+        count[0]++;
+      });
     }
     Map<String, Score> scores = new LinkedHashMap<>();
-    int n = samples.size();
+    int n = count[0];
     for (int m = 0; m < METHODS.size(); m++) {
       scores.put(METHODS.get(m), new Score(sums[m][0] / n, sums[m][1] / n, sums[m][2] / n));
     }
