@@ -163,7 +163,8 @@ public final class HammingKnnQuery extends Query {
     long[] keys = null;
     if (strategy != Strategy.SCAN) {
       int m = MultiIndexSearch.segmentSubstrings(reader, field, codes);
-      if (m > 0) {
+      // uncached codes would need a fresh substring table per query, which costs more than a scan
+      if (m > 0 && (strategy == Strategy.MULTI_INDEX || codes.cached())) {
         long budget = strategy == Strategy.AUTO ? candidates * codes.words : MultiIndexSearch.UNLIMITED;
         Bits accept = accepted != null ? accepted : liveDocs;
         int acceptable = acceptableCount(codes, reader, accepted);

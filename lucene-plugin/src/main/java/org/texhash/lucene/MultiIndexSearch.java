@@ -1,22 +1,20 @@
 package org.texhash.lucene;
 
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.SparseFixedBitSet;
 
 /**
  * Exact top-k of one segment by multi-index hashing (see {@link MultiIndexHashing}).
  *
  * <p>Radius r = 0, 1, 2, ... is probed table by table: in table j every substring at exactly r
- * bit flips from the query's substring j is looked up in the terms dictionary, and each document
- * of its postings not seen before is verified by its full distance from the cached codes.
+ * bit flips from the query's substring j is looked up in the segment's in-memory {@link
+ * SubstringTable} (built from the cached codes; the terms only tell m), and each document of its
+ * run not met before is verified by its full distance from the cached codes. Whether a document
+ * was met before follows from its own substring distances (see {@link #seenBefore}), so a query
+ * allocates no seen set.
  *
  * <p><b>Stopping bound.</b> After table j has been probed at radius r, tables 0..j are complete to
  * radius r and tables j+1..m-1 to radius r-1. A document not yet seen differs from the query by
@@ -28,20 +26,17 @@ import org.apache.lucene.util.SparseFixedBitSet;
  * unequal substring lengths because the loop ends at the first table to be exhausted, before any
  * bound relies on a radius beyond a substring's length.
  *
- * <p>Within a table and radius the probes are sorted, so the terms enum moves forward through
- * the dictionary and reuses the blocks it holds, which is markedly cheaper than random-order lookups.
- *
  * <p><b>Cost fallback.</b> With a budget, the search gives up (returns null) before a pass whose
  * lookups would push the spent work past the cost of scanning the segment; the caller then scans.
  */
 final class MultiIndexSearch {
   /**
-   * Work of one terms-dictionary lookup, in units of one 64-bit popcount of a scan. Measured
-   * roughly on a 1M-code segment: a seekExact (with its postings) costs about as much as scanning
-   * a few hundred codes.
+   * Work of one table lookup, in units of one 64-bit popcount of a scan: an offsets read and the
+   * first read of the run (or a binary search), a few cache misses, where the terms-dictionary
+   * seek this replaced cost about 400.
    */
-  static final long LOOKUP_COST = 400;
-  /** Work of verifying one candidate (postings decode, seen bit, random code access). */
+  static final long LOOKUP_COST = 32;
+  /** Work of verifying one candidate (a random code access and popcounts). */
   static final long CANDIDATE_COST = 8;
   /** No budget: probe until the bound proves completeness, however long that takes. */
   static final long UNLIMITED = Long.MAX_VALUE;
@@ -82,59 +77,67 @@ final class MultiIndexSearch {
    * The k best keys ({@link TopHits#key}) of the segment, best first, or null when the work would
    * exceed {@code budget}.
    *
+   * @param reader the segment, whose terms {@link #segmentSubstrings} found to have m substrings
    * @param accept the documents that may be hits (live and filtered), or null for all
    * @param acceptable how many documents have a code and are accepted, or -1 when unknown; once
    *     that many have been verified nothing is left to find
    */
   static long[] search(LeafReader reader, String field, int m, SegmentCodes codes, HashCode query,
-      int k, Bits accept, int acceptable, long budget) throws IOException {
-    return new MultiIndexSearch(reader, field, m, codes, query, k, accept).run(acceptable, budget);
+      int k, Bits accept, int acceptable, long budget) {
+    return new MultiIndexSearch(m, codes, query, k, accept).run(acceptable, budget);
   }
-
-  /** Probes are sorted in chunks of at most this many, so terms are visited in index order. */
-  private static final int PROBE_CHUNK = 1 << 14;
 
   private final int m;
   private final SegmentCodes codes;
+  private final SubstringTable table;
   private final long[] query;
   private final Bits accept;
-  private final TermsEnum termsEnum;
-  private final byte[] termBytes;
-  private final BytesRef term;
-  private final SparseFixedBitSet seen; // sparse: allocating maxDoc bits per query would rival a scan
   private final TopHits top;
   private final int[] lengths;
   private final long[] querySubstrings;
-  private PostingsEnum postings;
+  /** Substring j covers the bits {@code masks[2j]} of word {@code maskWords[2j]} and likewise 2j+1. */
+  private final int[] maskWords;
+  private final long[] masks;
+  private final long[] xor;
   private long candidates;
   private int verified;
 
-  private MultiIndexSearch(LeafReader reader, String field, int m, SegmentCodes codes, HashCode query,
-      int k, Bits accept) throws IOException {
+  private MultiIndexSearch(int m, SegmentCodes codes, HashCode query, int k, Bits accept) {
     this.m = m;
     this.codes = codes;
+    this.table = codes.substringTable(m);
     this.query = query.words();
     this.accept = accept;
-    this.termsEnum = reader.terms(MultiIndexHashing.termsField(field)).iterator();
     this.lengths = new int[m];
     this.querySubstrings = new long[m];
-    int maxLength = 0;
+    this.maskWords = new int[2 * m];
+    this.masks = new long[2 * m];
     for (int j = 0; j < m; j++) {
       lengths[j] = MultiIndexHashing.length(codes.bits, m, j);
-      querySubstrings[j] =
-          MultiIndexHashing.substring(this.query, MultiIndexHashing.start(codes.bits, m, j), lengths[j]);
-      maxLength = Math.max(maxLength, lengths[j]);
+      int start = MultiIndexHashing.start(codes.bits, m, j);
+      querySubstrings[j] = MultiIndexHashing.substring(this.query, start, lengths[j]);
+      // a substring of at most 64 bits spans at most two words
+      int end = start + lengths[j];
+      int first = start >>> 6;
+      int last = (end - 1) >>> 6;
+      maskWords[2 * j] = first;
+      masks[2 * j] = wordMask(start - 64 * first, Math.min(64, end - 64 * first));
+      maskWords[2 * j + 1] = last;
+      masks[2 * j + 1] = last == first ? 0 : wordMask(0, end - 64 * last);
     }
-    this.termBytes = new byte[MultiIndexHashing.termLength(maxLength)];
-    this.term = new BytesRef(termBytes);
-    this.seen = new SparseFixedBitSet(Math.max(1, codes.maxDoc));
+    this.xor = new long[codes.words];
     this.top = new TopHits(k);
   }
 
-  private long[] run(int acceptable, long budget) throws IOException {
+  /** The bits at positions [from, to) of a big-endian word (position 0 the most significant). */
+  static long wordMask(int from, int to) {
+    long upTo = to == 64 ? -1L : ~(-1L >>> to);
+    return (-1L >>> from) & upTo;
+  }
+
+  private long[] run(int acceptable, long budget) {
     long spent = 0;
     int[] positions = new int[65]; // substrings are at most 64 bits
-    long[] probes = new long[PROBE_CHUNK];
     for (int r = 0; ; r++) {
       for (int j = 0; j < m; j++) {
         int length = lengths[j];
@@ -149,19 +152,14 @@ final class MultiIndexSearch {
         for (int i = 0; i < r; i++) {
           positions[i] = i;
         }
-        int count = 0;
         boolean more = true;
         while (more) {
           long mask = 0;
           for (int i = 0; i < r; i++) {
             mask |= 1L << positions[i];
           }
-          probes[count++] = querySubstrings[j] ^ mask;
+          probe(j, r, querySubstrings[j] ^ mask);
           more = nextCombination(positions, r, length);
-          if (count == probes.length || !more) {
-            probe(j, length, probes, count);
-            count = 0;
-          }
         }
         if (budget != UNLIMITED) {
           spent = saturatingAdd(spent, saturatingMultiply(candidates, CANDIDATE_COST));
@@ -179,33 +177,56 @@ final class MultiIndexSearch {
   }
 
   /**
-   * Looks up the given substring values of table j in ascending term order (the terms enum then
-   * reuses the blocks it already holds) and verifies every document not seen before.
+   * Verifies the documents whose substring j equals {@code value} (at distance r from the query's
+   * substring j), skipping those an earlier probe already found.
    */
-  private void probe(int j, int length, long[] values, int count) throws IOException {
-    // term order is unsigned order of the left-aligned values: flip the sign bit for a 64-bit substring
-    long flip = length == 64 ? Long.MIN_VALUE : 0;
-    for (int i = 0; i < count; i++) {
-      values[i] ^= flip;
+  private void probe(int j, int r, long value) {
+    int slot = table.start(j, value);
+    if (slot < 0) {
+      return;
     }
-    Arrays.sort(values, 0, count);
-    for (int i = 0; i < count; i++) {
-      term.length = MultiIndexHashing.writeTerm(m, j, length, values[i] ^ flip, termBytes);
-      if (!termsEnum.seekExact(term)) {
+    int[] docs = table.docs(j);
+    int end = table.end(j, slot);
+    long[] stored = codes.codes;
+    int words = codes.words;
+    for (int p = table.begin(j, slot); p < end; p++) {
+      int doc = docs[p];
+      candidates++;
+      if (accept != null && !accept.get(doc)) {
         continue;
       }
-      postings = termsEnum.postings(postings, PostingsEnum.NONE);
-      for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
-        if (seen.getAndSet(doc)) {
-          continue;
-        }
-        candidates++;
-        if (codes.has(doc) && (accept == null || accept.get(doc))) {
-          top.offer(codes.distance(doc, query), doc);
-          verified++;
-        }
+      int base = doc * words;
+      int d = 0;
+      for (int w = 0; w < words; w++) {
+        xor[w] = query[w] ^ stored[base + w];
+        d += Long.bitCount(xor[w]);
+      }
+      if (seenBefore(j, r)) {
+        continue;
+      }
+      top.offer(d, doc);
+      verified++;
+    }
+  }
+
+  /**
+   * Whether a document whose code differs from the query by {@link #xor}, met in table j at radius
+   * r, was already met by an earlier probe: that is, in a table j' < j at a radius up to r, or in a
+   * table j' > j at a radius below r (probes run radius by radius, tables in order). A document
+   * sits in one run per table, so this decides exactly, without a per-query seen set.
+   */
+  private boolean seenBefore(int j, int r) {
+    for (int t = 0; t < m; t++) {
+      if (t == j || (t > j && r == 0)) {
+        continue;
+      }
+      int d = Long.bitCount(xor[maskWords[2 * t]] & masks[2 * t])
+          + Long.bitCount(xor[maskWords[2 * t + 1]] & masks[2 * t + 1]);
+      if (t < j ? d <= r : d < r) {
+        return true;
       }
     }
+    return false;
   }
 
   /** Advances to the next r-subset of {0..n-1} in lexicographic order; false after the last. */

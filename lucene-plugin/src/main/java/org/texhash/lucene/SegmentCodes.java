@@ -38,6 +38,10 @@ final class SegmentCodes {
   final FixedBitSet present;
   /** How many documents have a code (deleted ones included). */
   final int count;
+  /** Whether this instance is cached (shared by later queries) rather than loaded for one query. */
+  private boolean cached;
+  /** The multi-index hashing tables, built on first use; cached with the codes. */
+  private SubstringTable table;
 
   private SegmentCodes(String field, int bits, int maxDoc, long[] codes, FixedBitSet present, int count) {
     this.field = field;
@@ -61,6 +65,21 @@ final class SegmentCodes {
       d += Long.bitCount(query[w] ^ codes[base + w]);
     }
     return d;
+  }
+
+  boolean cached() {
+    return cached;
+  }
+
+  /**
+   * The in-memory substring tables for m substrings, built on first use and then kept with these
+   * codes (same cache entry, same lifecycle). Concurrent first uses wait for one build.
+   */
+  synchronized SubstringTable substringTable(int m) {
+    if (table == null || table.m != m) {
+      table = SubstringTable.build(this, m);
+    }
+    return table;
   }
 
   /** The documents that have a code, in order. */
@@ -117,6 +136,7 @@ final class SegmentCodes {
       // loads of different fields or segments run in parallel; a rare duplicate load is harmless
       codes = load(reader, field);
       if (codes != null) {
+        codes.cached = true;
         SegmentCodes raced = perField.putIfAbsent(field, codes);
         codes = raced == null ? codes : raced;
       }
