@@ -126,6 +126,7 @@ public final class SynthCommand implements Callable<Integer> {
     w.print(json ? r.json() + System.lineSeparator()
         : String.format(Locale.ROOT, "%d held-out regions x %d crops = %d samples (S = %d)%n", r.regions(), perRegion, r.samples(),
             model.preset().patchSize()) + r.table());
+    w.flush(); // print does not auto-flush, and main() exits right after
     return TexhashCommand.EXIT_OK;
   }
 
