@@ -187,6 +187,11 @@ final class MultiIndexSearch {
     }
     int[] docs = table.docs(j);
     int end = table.end(j, slot);
+    long[] runCodes = table.codes(j);
+    if (runCodes != null) {
+      probeOneWord(j, r, docs, runCodes, table.begin(j, slot), end);
+      return;
+    }
     long[] stored = codes.codes;
     int words = codes.words;
     for (int p = table.begin(j, slot); p < end; p++) {
@@ -205,6 +210,25 @@ final class MultiIndexSearch {
         continue;
       }
       top.offer(d, doc);
+      verified++;
+    }
+  }
+
+  /** {@link #probe} for codes of one word, read from the table next to their documents. */
+  private void probeOneWord(int j, int r, int[] docs, long[] runCodes, int begin, int end) {
+    long q = query[0];
+    for (int p = begin; p < end; p++) {
+      int doc = docs[p];
+      candidates++;
+      if (accept != null && !accept.get(doc)) {
+        continue;
+      }
+      long x = q ^ runCodes[p];
+      xor[0] = x;
+      if (seenBefore(j, r)) {
+        continue;
+      }
+      top.offer(Long.bitCount(x), doc);
       verified++;
     }
   }

@@ -9,6 +9,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
@@ -29,7 +30,8 @@ public class TestSubstringTable extends LuceneTestCase {
       int docs = TestUtil.nextInt(random, 1, 300);
       HashCode[] codes = new HashCode[docs];
       try (Directory dir = new ByteBuffersDirectory()) {
-        try (IndexWriter w = new IndexWriter(dir, newIndexWriterConfig())) {
+        // one flushed segment, no merges: doc ids are the insertion order the model assumes
+        try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig().setRAMBufferSizeMB(64))) {
           HashCode[] pool = new HashCode[1 + random.nextInt(20)]; // duplicates share runs
           for (int i = 0; i < pool.length; i++) {
             pool[i] = randomCode(random, bits);
@@ -43,7 +45,6 @@ public class TestSubstringTable extends LuceneTestCase {
             }
             w.addDocument(doc);
           }
-          w.forceMerge(1);
         }
         try (DirectoryReader reader = DirectoryReader.open(dir)) {
           LeafReader leaf = reader.leaves().get(0).reader();
@@ -76,7 +77,14 @@ public class TestSubstringTable extends LuceneTestCase {
               int slot = table.start(j, value);
               if (slot >= 0) {
                 for (int p = table.begin(j, slot); p < table.end(j, slot); p++) {
-                  actual.add(table.docs(j)[p]);
+                  int doc = table.docs(j)[p];
+                  actual.add(doc);
+                  if (bits <= 64) { // one-word codes are copied next to their documents
+                    assertEquals(codes[doc].words()[0], table.codes(j)[p]);
+                  }
+                }
+                if (bits > 64) {
+                  assertNull(table.codes(j));
                 }
               }
               assertEquals("bits=" + bits + " m=" + m + " j=" + j + " value=" + value, expected, actual);
