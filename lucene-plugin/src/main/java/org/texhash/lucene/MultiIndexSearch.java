@@ -87,6 +87,9 @@ final class MultiIndexSearch {
     return new MultiIndexSearch(m, codes, query, k, accept).run(acceptable, budget);
   }
 
+  /** Documents of a run verified together (see {@link #probe}). */
+  private static final int BATCH = 32;
+
   private final int m;
   private final SegmentCodes codes;
   private final SubstringTable table;
@@ -99,6 +102,8 @@ final class MultiIndexSearch {
   private final int[] maskWords;
   private final long[] masks;
   private final long[] xor;
+  /** Distances of the current batch of a run of multi-word codes. */
+  private final int[] distances = new int[BATCH];
   private long candidates;
   private int verified;
 
@@ -194,23 +199,34 @@ final class MultiIndexSearch {
     }
     long[] stored = codes.codes;
     int words = codes.words;
-    for (int p = table.begin(j, slot); p < end; p++) {
-      int doc = docs[p];
-      candidates++;
-      if (accept != null && !accept.get(doc)) {
-        continue;
+    for (int from = table.begin(j, slot); from < end; from += BATCH) {
+      int to = Math.min(end, from + BATCH);
+      candidates += to - from;
+      // first a branch-free pass over the batch, so that its cache misses overlap; the second
+      // pass then finds the codes in cache
+      for (int p = from; p < to; p++) {
+        int base = docs[p] * words;
+        int d = 0;
+        for (int w = 0; w < words; w++) {
+          d += Long.bitCount(query[w] ^ stored[base + w]);
+        }
+        distances[p - from] = d;
       }
-      int base = doc * words;
-      int d = 0;
-      for (int w = 0; w < words; w++) {
-        xor[w] = query[w] ^ stored[base + w];
-        d += Long.bitCount(xor[w]);
+      for (int p = from; p < to; p++) {
+        int doc = docs[p];
+        if (accept != null && !accept.get(doc)) {
+          continue;
+        }
+        int base = doc * words;
+        for (int w = 0; w < words; w++) {
+          xor[w] = query[w] ^ stored[base + w];
+        }
+        if (seenBefore(j, r)) {
+          continue;
+        }
+        top.offer(distances[p - from], doc);
+        verified++;
       }
-      if (seenBefore(j, r)) {
-        continue;
-      }
-      top.offer(d, doc);
-      verified++;
     }
   }
 
