@@ -92,7 +92,7 @@ final class MultiIndexSearch {
 
   private final int m;
   private final SegmentCodes codes;
-  private final SubstringTable table;
+  private SubstringTable table; // fetched (built once per segment) when the first probe is paid for
   private final long[] query;
   private final Bits accept;
   private final TopHits top;
@@ -110,7 +110,6 @@ final class MultiIndexSearch {
   private MultiIndexSearch(int m, SegmentCodes codes, HashCode query, int k, Bits accept) {
     this.m = m;
     this.codes = codes;
-    this.table = codes.substringTable(m);
     this.query = query.words();
     this.accept = accept;
     this.lengths = new int[m];
@@ -151,6 +150,9 @@ final class MultiIndexSearch {
           if (spent > budget) {
             return null;
           }
+        }
+        if (table == null) {
+          table = codes.substringTable(m);
         }
         candidates = 0;
         // all r-subsets of the substring's bit positions, as positions[0] < ... < positions[r-1]
