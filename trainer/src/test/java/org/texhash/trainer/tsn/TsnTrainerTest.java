@@ -25,25 +25,28 @@ class TsnTrainerTest {
   void tinyRunLowersL1() throws Exception {
     TexturePairSampler sampler = TinyData.sampler(TINY, 5);
     TexturePairSampler.Batch heldOut = TinyData.sampler(TINY, 77).batch(0);
-    try (TsnTrainer t = TsnTrainer.create(TsnTrainingOptions.defaults(TINY).withSteps(40))) {
+    try (TsnTrainer t = TsnTrainer.create(TsnTrainingOptions.defaults(TINY).withSteps(60))) {
       double before = l1(t.model(), heldOut);
-      for (int i = 0; i < 40; i++) {
+      for (int i = 0; i < 60; i++) {
         StepLosses l = t.trainStep(sampler.batch(i));
         assertTrue(l.finite(), "step " + i + ": " + l);
       }
-      assertEquals(40, t.step());
+      assertEquals(60, t.step());
       double after = l1(t.model(), heldOut);
-      assertTrue(after < 0.93 * before, "L1 on a fixed batch should fall: before " + before + ", after 40 steps " + after);
+      assertTrue(after < 0.93 * before, "L1 on a fixed batch should fall: before " + before + ", after 60 steps " + after);
     }
   }
 
-  /** L1 of G's expansions of a fixed batch against its targets. */
+  /**
+   * L1 of G's expansions of a fixed batch against its targets, with batch statistics (training
+   * mode: after a few dozen steps the running statistics of batch norm still lag behind).
+   */
   private static double l1(TsnModel m, TexturePairSampler.Batch b) {
-    double s = 0;
-    for (int i = 0; i < b.size(); i++) {
-      s += m.expand(b.input(i)).l1(b.target(i));
+    try (ai.djl.ndarray.NDManager scope = m.manager().newSubManager()) {
+      ai.djl.ndarray.NDArray out =
+          m.generator().forward(m.store(), new ai.djl.ndarray.NDList(b.inputs(scope)), true).singletonOrThrow();
+      return out.sub(b.targets(scope)).abs().mean().getFloat();
     }
-    return s / b.size();
   }
 
   @Test
