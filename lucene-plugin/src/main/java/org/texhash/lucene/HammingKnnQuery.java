@@ -46,9 +46,9 @@ public final class HammingKnnQuery extends Query {
     /** Always scan the cached codes. */
     SCAN,
     /**
-     * Multi-index hashing in every segment with substring terms, never abandoned on cost (segments
-     * without terms are scanned). For benchmarks and tests: with long substrings and far-away data
-     * the probing can cost far more than a scan.
+     * Multi-index hashing in every segment with substring terms, abandoned for a scan only when its
+     * probing would cost over a thousand scans (segments without terms are scanned). For benchmarks
+     * and tests: with long substrings and far-away data the probing can cost far more than a scan.
      */
     MULTI_INDEX
   }
@@ -165,7 +165,8 @@ public final class HammingKnnQuery extends Query {
       int m = MultiIndexSearch.segmentSubstrings(reader, field, codes);
       // uncached codes would need a fresh substring table per query, which costs more than a scan
       if (m > 0 && (strategy == Strategy.MULTI_INDEX || codes.cached())) {
-        long budget = strategy == Strategy.AUTO ? candidates * codes.words : MultiIndexSearch.UNLIMITED;
+        long scanCost = candidates * codes.words;
+        long budget = strategy == Strategy.AUTO ? scanCost : MultiIndexSearch.multiIndexBudget(scanCost);
         Bits accept = accepted != null ? accepted : liveDocs;
         int acceptable = acceptableCount(codes, reader, accepted);
         keys = MultiIndexSearch.search(reader, field, m, codes, code, k, accept, acceptable, budget);

@@ -42,6 +42,20 @@ final class MultiIndexSearch {
   static final long UNLIMITED = Long.MAX_VALUE;
 
   /**
+   * How many scans' worth of work forced multi-index hashing may spend before it too falls back to
+   * the (equally exact) scan. Without a cap, long substrings on far-away data enumerate
+   * astronomically many probes (a 64-bit substring at radius 8 is C(64, 8) = 4.4e9 lookups) and
+   * the query never returns; 1000 scans is far beyond any case worth measuring (forced MIH on
+   * uniform 256-bit codes, the worst row of docs/BENCHMARKS.md, costs about 60 scans).
+   */
+  static final long FORCED_BUDGET_SCANS = 1000;
+
+  /** The budget of {@code HammingKnnQuery.Strategy.MULTI_INDEX} for a segment whose scan costs {@code scanCost}. */
+  static long multiIndexBudget(long scanCost) {
+    return saturatingMultiply(Math.max(scanCost, 1), FORCED_BUDGET_SCANS);
+  }
+
+  /**
    * The number of substrings of the segment's terms, or 0 when the segment has no substring terms
    * or they cannot be trusted to cover every code exactly once per substring (mixed m, a count of
    * documents with terms that differs from the count with codes, or codes changed by doc-values
