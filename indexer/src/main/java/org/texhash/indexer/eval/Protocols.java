@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.texhash.indexer.image.ImageFiles;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.image.Images;
 
@@ -40,9 +41,6 @@ import org.texhash.indexer.image.Images;
 public final class Protocols {
   public static final List<String> NAMES = List.of("vistex", "alot", "unseen");
   public static final int DEFAULT_RESIZE = 512;
-
-  private static final Set<String> IMAGE_EXTENSIONS =
-      Set.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff", "webp", "ppm", "pgm", "pnm");
 
   private Protocols() {}
 
@@ -211,7 +209,7 @@ public final class Protocols {
   private static List<Path> imageFiles(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(Files::isRegularFile)
-          .filter(p -> IMAGE_EXTENSIONS.contains(extension(p.getFileName().toString())))
+          .filter(ImageFiles::isReadable)
           .sorted()
           .toList();
     } catch (IOException e) {
@@ -226,11 +224,6 @@ public final class Protocols {
       System.err.println("texhash: skipping " + file + ": " + e.getMessage());
       return null;
     }
-  }
-
-  private static String extension(String name) {
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
   private static String stripExtension(String name) {
