@@ -183,7 +183,9 @@ final class HammingHitsQuery extends Query {
         @Override
         public int advance(int target) {
           int from = Math.max(at < 0 ? lower : at + 1, lower);
-          if (from >= upper) {
+          // Compare in segment space: target + docBase overflows for NO_MORE_DOCS (a conjunction
+          // advances to it) and would land on an earlier hit.
+          if (from >= upper || target > docs[upper - 1] - docBase) {
             at = upper;
             return DocIdSetIterator.NO_MORE_DOCS;
           }
