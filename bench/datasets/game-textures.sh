@@ -23,7 +23,7 @@ path inside the package, licence) and <package>.copyright (the packages' DEP-5 c
 
   --source S    ufoai (204 classes), supertuxkart (121) or both (325, default)
   --lists DIR   folder with ufoai.classes.tsv and supertuxkart.classes.tsv
-                (default: ../shared/data/game-textures relative to the repository root)
+                (default: bench/datasets, beside this script)
   --cache DIR   where the .deb files (~321 MiB and ~599 MiB) and the unpacked members are kept
                 (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/texhash/game-textures)
   --size N      output side in pixels (default 512)
@@ -40,7 +40,7 @@ die() { echo "error: $*" >&2; exit 1; }
 step() { echo "==> $*"; }
 
 OUT_DIR="" SOURCE=both SIZE=512 FORCE=()
-LISTS="$REPO_ROOT/../shared/data/game-textures"
+LISTS="$SCRIPT_DIR"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/texhash/game-textures"
 PYTHON=/usr/bin/python3
 while (($#)); do

@@ -73,8 +73,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", default=os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "texhash", "game-textures"))
-    parser.add_argument("--lists", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "data", "game-textures"))
+    parser.add_argument("--lists", default=os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "samples"))
     args = parser.parse_args()
 
