@@ -11,7 +11,7 @@ import javax.imageio.ImageIO;
 import org.texhash.indexer.eval.LabeledImage;
 import org.texhash.indexer.eval.Protocols;
 import org.texhash.indexer.image.ImageLoader;
-import org.texhash.trainer.tsn.Chw;
+import org.texhash.trainer.nn.Chw;
 import org.texhash.trainer.tsn.ExpansionEvaluation;
 import org.texhash.trainer.tsn.SampleGrid;
 import org.texhash.trainer.tsn.TextureExpander;

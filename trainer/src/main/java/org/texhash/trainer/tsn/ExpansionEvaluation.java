@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.texhash.trainer.nn.Chw;
 
 /**
  * How well G expands held-out textures, against two naive expansions. For each held-out region and

@@ -18,6 +18,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.texhash.trainer.nn.AtomicFiles;
 
 /**
  * The loss curves of a run: one CSV row per step ({@code losses.csv}) and a PNG chart of their
@@ -64,7 +65,7 @@ public final class LossLog {
 
   private void rewrite() throws IOException {
     Files.createDirectories(csv.toAbsolutePath().getParent());
-    TsnModel.writeAtomically(csv, out -> {
+    AtomicFiles.write(csv, out -> {
       StringBuilder sb = new StringBuilder(HEADER).append('\n');
       for (Row r : rows) {
         sb.append(format(r)).append('\n');

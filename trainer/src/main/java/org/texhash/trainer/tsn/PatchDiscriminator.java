@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.texhash.trainer.nn.ConvUnit;
 
 /**
  * The discriminator D: a fully convolutional PatchGAN (DCGAN-style layers, as in the paper's [44]

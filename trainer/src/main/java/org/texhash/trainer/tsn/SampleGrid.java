@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.texhash.trainer.nn.Chw;
 
 /**
  * A PNG grid of image rows, each row the same number of cells of equal size (2S x 2S), separated

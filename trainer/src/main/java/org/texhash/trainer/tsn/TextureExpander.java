@@ -1,6 +1,7 @@
 package org.texhash.trainer.tsn;
 
 import java.awt.image.BufferedImage;
+import org.texhash.trainer.nn.Chw;
 
 /**
  * Expands a texture image of any size with a trained G ({@code texhash synth}).

@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.texhash.trainer.nn.Chw;
 
 /**
  * Stage-1 training pairs: a random 2S x 2S crop of a training region (randomly flipped / rotated

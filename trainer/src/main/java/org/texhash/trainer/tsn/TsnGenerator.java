@@ -11,6 +11,9 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.texhash.trainer.nn.ConvUnit;
+import org.texhash.trainer.nn.ResidualUnit;
+import org.texhash.trainer.nn.UpsampleUnit;
 
 /**
  * The generator G of the texture synthesis network: an {@code [N, 3, S, S]} patch in [-1, 1] to an

@@ -25,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
+import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.Chw;
 
 /**
  * A TSN's generator and discriminator with their parameters, on DJL's PyTorch engine (CPU).
@@ -83,7 +85,7 @@ public final class TsnModel implements AutoCloseable {
       throw new IllegalArgumentException(
           "not a TSN folder (needs " + PROPERTIES_FILE + " and " + GENERATOR_FILE + "): " + dir);
     }
-    TsnModel m = create(TsnPreset.fromProperties(readProperties(props)), 0);
+    TsnModel m = create(TsnPreset.fromProperties(AtomicFiles.readProperties(props)), 0);
     m.loadParameters(m.generator, params);
     return m;
   }
@@ -134,12 +136,12 @@ public final class TsnModel implements AutoCloseable {
   /** Saves {@value #PROPERTIES_FILE} and {@value #GENERATOR_FILE} into {@code dir}, each replaced atomically. */
   public void saveGenerator(Path dir) throws IOException {
     Files.createDirectories(dir);
-    writeProperties(dir.resolve(PROPERTIES_FILE), preset.toProperties(), "TSN preset");
+    AtomicFiles.writeProperties(dir.resolve(PROPERTIES_FILE), preset.toProperties(), "TSN preset");
     saveParameters(generator, dir.resolve(GENERATOR_FILE));
   }
 
   void saveParameters(Block block, Path file) throws IOException {
-    writeAtomically(file, out -> block.saveParameters(new DataOutputStream(out)));
+    AtomicFiles.write(file, out -> block.saveParameters(new DataOutputStream(out)));
   }
 
   void loadParameters(Block block, Path file) throws IOException {
@@ -154,37 +156,6 @@ public final class TsnModel implements AutoCloseable {
         p.getValue().getArray().setRequiresGradient(true);
       }
     }
-  }
-
-  interface Writing {
-    void write(OutputStream out) throws IOException;
-  }
-
-  /** Writes to a temporary sibling, then renames it over {@code file}: a kill never leaves half a file. */
-  static void writeAtomically(Path file, Writing writing) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-      writing.write(out);
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  static void writeProperties(Path file, Properties p, String comment) throws IOException {
-    writeAtomically(
-        file,
-        out -> {
-          Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
-          p.store(w, comment);
-          w.flush();
-        });
-  }
-
-  static Properties readProperties(Path file) throws IOException {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    }
-    return p;
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.ResumableAdam;
 
 /**
  * Adversarial training of the TSN, one step at a time, with exact checkpoints.
@@ -159,14 +161,14 @@ public final class TsnTrainer implements AutoCloseable {
     Files.createDirectories(dir);
     model.saveParameters(model.generator(), dir.resolve(TsnModel.GENERATOR_FILE));
     model.saveParameters(model.discriminator(), dir.resolve(TsnModel.DISCRIMINATOR_FILE));
-    TsnModel.writeAtomically(dir.resolve(ADAM_G_FILE), out -> adamG.save(new DataOutputStream(out)));
-    TsnModel.writeAtomically(dir.resolve(ADAM_D_FILE), out -> adamD.save(new DataOutputStream(out)));
+    AtomicFiles.write(dir.resolve(ADAM_G_FILE), out -> adamG.save(new DataOutputStream(out)));
+    AtomicFiles.write(dir.resolve(ADAM_D_FILE), out -> adamD.save(new DataOutputStream(out)));
     Properties p = options.toProperties();
     p.setProperty("step", Long.toString(step));
     p.setProperty("seconds", String.format(java.util.Locale.ROOT, "%.1f", seconds));
     p.setProperty("styleNetwork", style.id());
     // written last: a folder without it is an incomplete checkpoint
-    TsnModel.writeProperties(dir.resolve(STATE_FILE), p, "TSN training checkpoint");
+    AtomicFiles.writeProperties(dir.resolve(STATE_FILE), p, "TSN training checkpoint");
   }
 
   /** Whether {@code dir} holds a complete checkpoint. */
@@ -182,7 +184,7 @@ public final class TsnTrainer implements AutoCloseable {
     if (!isCheckpoint(dir)) {
       throw new IllegalArgumentException("not a complete TSN checkpoint: " + dir);
     }
-    Properties p = TsnModel.readProperties(dir.resolve(STATE_FILE));
+    Properties p = AtomicFiles.readProperties(dir.resolve(STATE_FILE));
     options.requireCompatible(p);
     TsnTrainer t = create(options);
     t.model.loadParameters(t.model.generator(), dir.resolve(TsnModel.GENERATOR_FILE));

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.Chw;
 
 /**
  * A TSN training run in an output folder, resumable after a kill.
@@ -109,7 +111,7 @@ public final class TsnTraining {
     String name = String.format(Locale.ROOT, "step-%08d", t.step());
     Path dir = dirs.resolve(name);
     t.saveCheckpoint(dir);
-    TsnModel.writeAtomically(dirs.resolve("latest"), os -> os.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    AtomicFiles.write(dirs.resolve("latest"), os -> os.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     t.model().saveGenerator(out);
     List<Path> old = new ArrayList<>();
     try (Stream<Path> s = Files.list(dirs)) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.texhash.trainer.nn.Chw;
 
 class TsnTrainerTest {
   private static final TsnPreset TINY = TsnPreset.of("tiny");

@@ -1,4 +1,4 @@
-package org.texhash.trainer.tsn;
+package org.texhash.trainer.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -37,7 +37,7 @@ class ResumableAdamTest {
     float b1 = 0.5f;
     float b2 = 0.999f;
     float eps = 1e-8f;
-    try (NDManager m = TsnModel.engine().newBaseManager()) {
+    try (NDManager m = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
       Vec v = new Vec();
       v.setInitializer(new ConstantInitializer(1f), Parameter.Type.WEIGHT);
       v.initialize(m, DataType.FLOAT32, new Shape(1));

@@ -1,4 +1,4 @@
-package org.texhash.trainer.tsn;
+package org.texhash.trainer.nn;
 
 import java.awt.image.BufferedImage;
 

@@ -1,4 +1,4 @@
-package org.texhash.trainer.tsn;
+package org.texhash.trainer.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
