@@ -33,9 +33,12 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Safety: the header dimensions are read before any pixel is decoded, and an image with more
  * than {@code maxPixels} pixels is refused (a 100-byte PNG can claim 50,000 x 50,000 pixels).
- * Decoder warnings about the pixel data are treated as failures: a truncated JPEG decodes
- * "successfully" to grey rows, which would index a wrong code, so it is reported instead (warnings
- * about skipped metadata are not; see {@link #isHarmless}).
+ * Truncated files are refused before decoding: {@link StreamCheck} walks each format's container to
+ * its end marker (every page, frame and chunk), because decoders are lenient in different ways (a
+ * cut-off WebP decodes as if the missing bytes were zeros). Decoder warnings about the pixel data
+ * are failures too: a corrupt JPEG decodes "successfully" to grey rows, which would index a wrong
+ * code, so it is reported instead (warnings about skipped metadata are not; see {@link
+ * #isHarmless}).
  *
  * <p>Orientation: the EXIF orientation of JPEG files (tag 274 in the APP1 "Exif" segment) is
  * applied, so a photo taken sideways is hashed upright, as every viewer shows it.
@@ -94,6 +97,12 @@ public final class ImageLoader {
     }
     ImageReader reader = readerFor(data);
     String format = formatName(reader);
+    try {
+      StreamCheck.requireWhole(data, format);
+    } catch (ImageDecodeException e) {
+      reader.dispose();
+      throw e;
+    }
     List<String> warnings = new ArrayList<>();
     try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
       reader.setInput(in, true, true);
