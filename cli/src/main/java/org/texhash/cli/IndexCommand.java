@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -60,6 +61,19 @@ public final class IndexCommand implements Callable<Integer> {
       description = "Multi-index hashing substrings for a new index (default: chosen from the number of images; 0: off).")
   Integer mihSubstrings;
 
+  @Option(names = "--commit-every", paramLabel = "N",
+      description = "Commit after at most N written documents (default: ${DEFAULT-VALUE}).")
+  int commitEvery = FolderIndexer.Options.DEFAULT_COMMIT_EVERY;
+
+  @Option(names = "--commit-interval", paramLabel = "SECONDS",
+      description = "Commit at least this often while documents are written, so a killed run loses at most this much"
+          + " work (default: ${DEFAULT-VALUE}).")
+  long commitIntervalSeconds = FolderIndexer.Options.DEFAULT_COMMIT_INTERVAL.toSeconds();
+
+  @Option(names = "--decode-memory", paramLabel = "MIB",
+      description = "Heap the decoding threads share, in MiB (default: half the maximum heap, here ${DEFAULT-VALUE}).")
+  long decodeMemoryMib = FolderIndexer.Options.defaultDecodeMemory() >> 20;
+
   @Option(names = "--json", description = "Print one JSON object instead of the summary.")
   boolean json;
 
@@ -71,6 +85,10 @@ public final class IndexCommand implements Callable<Integer> {
     if (maxPixels < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-pixels must be positive, got " + maxPixels);
     }
+    if (commitEvery < 1 || commitIntervalSeconds < 1 || decodeMemoryMib < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--commit-every, --commit-interval and --decode-memory must be at least 1");
+    }
     Optional<IndexInfo> existing = IndexInfo.read(index);
     boolean recorded = encoder == null && existing.isPresent();
     String id = encoder != null ? encoder : existing.map(IndexInfo::encoderSource).orElse(Encoders.DEFAULT_ID);
@@ -78,6 +96,9 @@ public final class IndexCommand implements Callable<Integer> {
         FolderIndexer.Options.defaults()
             .withThreads(threads)
             .withMaxPixels(maxPixels)
+            .withCommitEvery(commitEvery)
+            .withCommitInterval(Duration.ofSeconds(commitIntervalSeconds))
+            .withDecodeMemory(decodeMemoryMib << 20)
             .withMihSubstrings(mihSubstrings == null ? FolderIndexer.Options.AUTO : mihSubstrings);
     ProgressBar bar = System.console() != null && !json ? new ProgressBar(spec.commandLine().getErr()) : null;
     IndexReport report;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -51,58 +53,90 @@ import org.texhash.lucene.MultiIndexHashing;
  * of other folders in the same index are left alone.
  *
  * <p><b>Atomic.</b> The writer never commits on close. Commits happen every {@link
- * Options#commitEvery} written documents and at the end; each one holds only complete documents
- * plus the {@link IndexInfo} user data, so a run killed at any moment leaves the last commit
- * intact, and the next run picks up exactly the files that are still missing or stale (documents
- * are updated by path, never added twice).
+ * Options#commitEvery} written documents or {@link Options#commitInterval}, whichever comes first
+ * ({@link CommitPolicy}), and at the end; each one holds only complete documents plus the {@link
+ * IndexInfo} user data, so a run killed at any moment leaves the last commit intact, and the next
+ * run picks up exactly the files that are still missing or stale (documents are updated by path,
+ * never added twice).
  *
  * <p><b>Parallel.</b> {@link Options#threads} threads read, hash, decode and crop (the crop policy
  * is {@link ImageCodes}); the calling thread encodes the crops of {@link Options#batchImages}
  * images in one {@link Encoder#features} call while the next batch decodes, and writes the
- * documents in file order.
+ * documents in file order. The decoding threads share one {@link DecodeBudget} of {@link
+ * Options#decodeMemory} bytes, so memory does not grow with the thread count and the same folder
+ * gives the same index whatever the number of threads.
  */
 public final class FolderIndexer {
   /** How a run works; {@link #defaults()} fits a small machine. */
-  public record Options(int threads, int batchImages, int commitEvery, long maxPixels, int mihSubstrings) {
+  public record Options(
+      int threads,
+      int batchImages,
+      int commitEvery,
+      long maxPixels,
+      int mihSubstrings,
+      Duration commitInterval,
+      long decodeMemory) {
     /** -1 for {@link #mihSubstrings}: choose m from the number of images on first indexing. */
     public static final int AUTO = -1;
+    /** Default of {@link #commitEvery}: documents written between two commits at most. */
+    public static final int DEFAULT_COMMIT_EVERY = 1000;
+    /** Default of {@link #commitInterval}: time between two commits at most (while documents are written). */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(30);
 
     public Options {
-      if (threads < 1 || batchImages < 1 || commitEvery < 1 || maxPixels < 1 || mihSubstrings < AUTO) {
+      if (threads < 1 || batchImages < 1 || commitEvery < 1 || maxPixels < 1 || mihSubstrings < AUTO
+          || commitInterval == null || commitInterval.isNegative() || commitInterval.isZero() || decodeMemory < 1024) {
         throw new IllegalArgumentException(
-            "options: threads, batchImages, commitEvery and maxPixels must be positive and mihSubstrings"
-                + " -1 (auto), 0 (off) or positive; got " + this);
+            "options: threads, batchImages, commitEvery, maxPixels and commitInterval must be positive, decodeMemory"
+                + " at least 1 KiB and mihSubstrings -1 (auto), 0 (off) or positive; got " + this);
       }
     }
 
     public static Options defaults() {
       return new Options(
-          Math.max(1, Runtime.getRuntime().availableProcessors()), 16, 1000, ImageLoader.DEFAULT_MAX_PIXELS, AUTO);
+          Math.max(1, Runtime.getRuntime().availableProcessors()), 16, DEFAULT_COMMIT_EVERY,
+          ImageLoader.DEFAULT_MAX_PIXELS, AUTO, DEFAULT_COMMIT_INTERVAL, defaultDecodeMemory());
+    }
+
+    /** Half the maximum heap: the rest holds the index writer's buffer, the encoder and the batches in flight. */
+    public static long defaultDecodeMemory() {
+      return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
     }
 
     public Options withThreads(int n) {
-      return new Options(n, batchImages, commitEvery, maxPixels, mihSubstrings);
+      return new Options(n, batchImages, commitEvery, maxPixels, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withBatchImages(int n) {
-      return new Options(threads, n, commitEvery, maxPixels, mihSubstrings);
+      return new Options(threads, n, commitEvery, maxPixels, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withCommitEvery(int n) {
-      return new Options(threads, batchImages, n, maxPixels, mihSubstrings);
+      return new Options(threads, batchImages, n, maxPixels, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withMaxPixels(long n) {
-      return new Options(threads, batchImages, commitEvery, n, mihSubstrings);
+      return new Options(threads, batchImages, commitEvery, n, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withMihSubstrings(int m) {
-      return new Options(threads, batchImages, commitEvery, maxPixels, m);
+      return new Options(threads, batchImages, commitEvery, maxPixels, m, commitInterval, decodeMemory);
+    }
+
+    public Options withCommitInterval(Duration d) {
+      return new Options(threads, batchImages, commitEvery, maxPixels, mihSubstrings, d, decodeMemory);
+    }
+
+    public Options withDecodeMemory(long bytes) {
+      return new Options(threads, batchImages, commitEvery, maxPixels, mihSubstrings, commitInterval, bytes);
     }
   }
 
-  /** Where a run is: {@code done} of {@code total} image files handled, the last one {@code path}. */
-  public record Progress(int done, int total, int indexed, int unchanged, int skipped, String path) {}
+  /**
+   * Where a run is: {@code done} of {@code total} image files handled, the last one {@code path};
+   * {@code committed} of the documents this run wrote are in a commit (survive a crash).
+   */
+  public record Progress(int done, int total, int indexed, int unchanged, int skipped, int committed, String path) {}
 
   /** Called on the indexing thread after each image file; an exception it throws aborts the run. */
   @FunctionalInterface
@@ -113,18 +147,25 @@ public final class FolderIndexer {
   private final Encoder encoder;
   private final Options options;
   private final ProgressListener listener;
+  private final LongSupplier nanoClock;
 
   public FolderIndexer(Encoder encoder) {
     this(encoder, Options.defaults(), p -> {});
   }
 
   public FolderIndexer(Encoder encoder, Options options, ProgressListener listener) {
-    if (encoder == null || options == null || listener == null) {
-      throw new IllegalArgumentException("encoder, options and listener are required");
+    this(encoder, options, listener, System::nanoTime);
+  }
+
+  /** With the clock the commit interval is measured by ({@link System#nanoTime} outside tests). */
+  FolderIndexer(Encoder encoder, Options options, ProgressListener listener, LongSupplier nanoClock) {
+    if (encoder == null || options == null || listener == null || nanoClock == null) {
+      throw new IllegalArgumentException("encoder, options, listener and clock are required");
     }
     this.encoder = encoder;
     this.options = options;
     this.listener = listener;
+    this.nanoClock = nanoClock;
   }
 
   /**
@@ -208,7 +249,11 @@ public final class FolderIndexer {
     private int unchanged;
     private int deleted;
     private int done;
-    private int sinceCommit;
+    private int written;
+    private int committed;
+    private final CommitPolicy commits =
+        new CommitPolicy(options.commitEvery(), options.commitInterval(), nanoClock);
+    private final DecodeBudget budget = new DecodeBudget(options.decodeMemory());
 
     Run(IndexWriter writer, Path root, ImageFolder folder, int mihSubstrings) {
       this.writer = writer;
@@ -348,31 +393,46 @@ public final class FolderIndexer {
           FileState state = new FileState(c.path(), c.size(), c.modified(), d.sha256(), d.width(), d.height());
           writer.updateDocument(IndexFields.key(c.path()), IndexFields.document(state, code, mihSubstrings));
           indexed++;
-          sinceCommit++;
+          written++;
+          commits.written();
         } else if (p instanceof SameContent) {
           Optional<HashCode> code = IndexFields.code(codes, c.path());
           if (code.isPresent()) {
             FileState k = c.known();
             FileState state = new FileState(c.path(), c.size(), c.modified(), k.sha256(), k.width(), k.height());
             writer.updateDocument(IndexFields.key(c.path()), IndexFields.document(state, code.get(), mihSubstrings));
-            sinceCommit++;
+            written++;
+            commits.written();
           }
           unchanged++;
         } else if (p instanceof Failed f) {
           if (c.known() != null) {
             writer.deleteDocuments(IndexFields.key(c.path())); // its code describes content that is gone
+            commits.written();
           }
           errors.add(new FileError(c.path(), f.reason()));
         }
-        progress(c.path());
-        if (sinceCommit >= options.commitEvery()) {
+        if (commits.due()) {
           writer.commit();
-          sinceCommit = 0;
+          commits.committed();
+          committed = written;
         }
+        progress(c.path());
       }
     }
 
+    /** Reads, hashes, decodes and crops one file, holding its share of the decode budget. */
     private Prepared prepare(Candidate c) {
+      long pixels = Math.min(ImageLoader.headerPixels(c.file()), options.maxPixels());
+      try (DecodeBudget.Lease lease = budget.acquire(DecodeBudget.cost(c.size(), pixels))) {
+        return decode(c);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Failed(c, "interrupted");
+      }
+    }
+
+    private Prepared decode(Candidate c) {
       try {
         byte[] data = ImageLoader.readBytes(c.file());
         String sha = sha256(data);
@@ -393,7 +453,8 @@ public final class FolderIndexer {
 
     private void progress(String path) {
       done++;
-      listener.onProgress(new Progress(done, folder.images().size(), indexed, unchanged, errors.size() - folder.errors().size(), path));
+      listener.onProgress(
+          new Progress(done, folder.images().size(), indexed, unchanged, errors.size() - folder.errors().size(), committed, path));
     }
   }
 

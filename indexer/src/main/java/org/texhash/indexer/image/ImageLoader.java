@@ -148,6 +148,32 @@ public final class ImageLoader {
   }
 
   /**
+   * The pixel count the header of {@code file} claims, read without decoding or reading the
+   * whole file; -1 when no reader recognises it or the header cannot be read (decoding will then
+   * say why). Callers use it to budget memory before a file is read.
+   */
+  public static long headerPixels(Path file) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        return -1;
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return -1;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return (long) reader.getWidth(0) * reader.getHeight(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
    * The EXIF orientation (1..8) of a JPEG held in memory, or 1 when it has none or it cannot be
    * read (a broken EXIF block must not lose an otherwise good image).
    */
