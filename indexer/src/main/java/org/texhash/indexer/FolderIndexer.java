@@ -39,7 +39,8 @@ import org.texhash.lucene.MultiIndexHashing;
 
 /**
  * Indexes the images of a folder tree into a Lucene index of {@link IndexFields} documents, one per
- * image, keyed by absolute path.
+ * image, keyed by absolute path ({@link IndexFields#pathKey}: lossless, so two files are never one
+ * document).
  *
  * <p><b>What is indexed.</b> The files {@link ImageFolder} lists: image extensions only (other
  * files, such as licences and notes, are counted as ignored), hidden names and the index folder
@@ -242,7 +243,7 @@ public final class FolderIndexer {
   private final class Run {
     private final IndexWriter writer;
     private final ImageFolder folder;
-    private final String rootPrefix;
+    private final Path root;
     private final int mihSubstrings;
     private final List<FileError> errors = new ArrayList<>();
     private int indexed;
@@ -258,8 +259,7 @@ public final class FolderIndexer {
     Run(IndexWriter writer, Path root, ImageFolder folder, int mihSubstrings) {
       this.writer = writer;
       this.folder = folder;
-      String r = root.toString();
-      this.rootPrefix = r.endsWith(root.getFileSystem().getSeparator()) ? r : r + root.getFileSystem().getSeparator();
+      this.root = root;
       this.mihSubstrings = mihSubstrings;
       errors.addAll(folder.errors());
     }
@@ -270,7 +270,7 @@ public final class FolderIndexer {
       List<Candidate> work = new ArrayList<>();
       List<Path> statFailed = new ArrayList<>();
       for (Path file : folder.images()) {
-        String path = file.toString();
+        String path = IndexFields.pathKey(file);
         present.add(path);
         BasicFileAttributes attrs;
         try {
@@ -293,10 +293,10 @@ public final class FolderIndexer {
         }
       }
       for (Path file : statFailed) {
-        progress(file.toString());
+        progress(IndexFields.pathKey(file));
       }
       for (String path : known.keySet()) {
-        if (path.startsWith(rootPrefix) && !present.contains(path)) {
+        if (IndexFields.toPath(path).startsWith(root) && !present.contains(path)) {
           writer.deleteDocuments(IndexFields.key(path));
           deleted++;
         }

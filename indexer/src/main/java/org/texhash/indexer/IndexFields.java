@@ -1,6 +1,9 @@
 package org.texhash.indexer;
 
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -25,7 +28,8 @@ import org.texhash.lucene.HashCodeField;
  * plugin's users read them.
  *
  * <ul>
- *   <li>{@value #PATH}: the absolute, normalised file path; indexed as one term (the unique key
+ *   <li>{@value #PATH}: the absolute, normalised file path ({@link #pathKey}: a {@code file:} URI
+ *       when the name's bytes do not decode losslessly); indexed as one term (the unique key
  *       documents are updated by) and stored;
  *   <li>{@value #SIZE}, {@value #MODIFIED} (epoch milliseconds), {@value #SHA256} (hex of the file's
  *       bytes), {@value #WIDTH}, {@value #HEIGHT} (decoded, upright): stored, for incremental runs
@@ -47,6 +51,31 @@ public final class IndexFields {
 
   /** What the index remembers of a file, to tell whether it changed. */
   public record FileState(String path, long size, long modified, String sha256, int width, int height) {}
+
+  /**
+   * The stored form of a file's path, its key: the absolute path as a string when that string
+   * names the same file again, else the file's {@code file:} URI, which percent-escapes the file
+   * system's bytes ({@code file:///photos/x-%FF.png} for a name that is not valid in the platform
+   * encoding). The string form would decode such bytes to U+FFFD and make several files one
+   * document whose path opens nothing; the URI keeps them apart and opens with {@link #toPath}.
+   */
+  public static String pathKey(Path file) {
+    Path absolute = file.toAbsolutePath();
+    String s = absolute.toString();
+    try {
+      if (Path.of(s).equals(absolute)) {
+        return s;
+      }
+    } catch (InvalidPathException e) {
+      // not representable as a string: the URI below is
+    }
+    return absolute.toUri().toString();
+  }
+
+  /** The file a stored {@link #PATH} names (either form of {@link #pathKey}). */
+  public static Path toPath(String key) {
+    return key.startsWith("file:") ? Path.of(URI.create(key)) : Path.of(key);
+  }
 
   /** The key term of a path. */
   public static Term key(String path) {
