@@ -34,10 +34,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluates encoders on a texture dataset: MAP over the full Hamming ranking (tie-aware, with",
-      "pessimistic and optimistic bounds), precision at top T, precision/recall within Hamming radius 2,",
-      "and ms per query. Database patches are indexed in a temporary Lucene index and each query is",
-      "searched with HammingKnnQuery. --encoder lbp-lsh,itq --bits 32,64,128,256 covers precision vs bits."
+      "Evaluates encoders on a texture dataset: MAP over the full Hamming ranking (tie-aware, with "
+        + "pessimistic and optimistic bounds), precision at top T, precision/recall within Hamming radius "
+        + "2, and ms per query.",
+      "Database patches are indexed in a temporary Lucene index and each query is searched with "
+        + "HammingKnnQuery. --encoder lbp-lsh,itq --bits 32,64,128,256 covers precision vs bits."
     })
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -152,7 +153,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   private Map<String, String> context(DatasetSplit split) {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("command", "`texhash eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + "`");
+    // originalArgs() are the whole command line, subcommand name included.
+    c.put("command", "`texhash " + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + "`");
     c.put("dataset", dataset.toAbsolutePath().normalize() + " (" + split.classNames().size() + " classes)");
     c.put("split", split.toString());
     Runtime rt = Runtime.getRuntime();

@@ -5,17 +5,24 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
 import org.texhash.indexer.FileError;
 import org.texhash.indexer.FolderIndexer;
 import org.texhash.indexer.IndexInfo;
+import org.texhash.indexer.IndexPruner;
 import org.texhash.indexer.IndexReport;
+import org.texhash.indexer.image.ImageFiles;
 import org.texhash.indexer.image.ImageLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +33,10 @@ import picocli.CommandLine.Parameters;
  * {@code texhash index DIR --index IDX}: indexes (or brings up to date) the images of a folder tree.
  * A progress bar on stderr when it is a terminal; a summary, or with {@code --json} one object
  * {@code {indexed, unchanged, deleted, skipped, ignored, encoder, errors: [{path, reason}]}}, on
- * stdout. Unreadable images are reported and skipped; the exit code is still 0.
+ * stdout. Unreadable images are reported and skipped; the exit code is still 0. A folder without
+ * any image file exits with {@link TexhashCommand#EXIT_NO_IMAGES} and, when the index is new,
+ * leaves no index behind. {@code --prune} (with or without DIR) first drops the documents whose
+ * files no longer exist, in any folder.
  */
 @Command(
     name = "index",
@@ -36,11 +46,13 @@ import picocli.CommandLine.Parameters;
         "Indexes the images under DIR (PNG, JPEG, BMP, GIF, TIFF, WebP) into a Lucene index: one "
         + "document per image with its hash code. A second run re-encodes only new or changed files "
         + "and deletes the documents of removed ones. Unreadable files are listed with the reason and "
-        + "skipped.")
+        + "skipped. --prune drops the documents of files that no longer exist, in any folder (after a "
+        + "folder was moved or deleted); DIR may then be left out.")
 public final class IndexCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "The folder to index (sub-folders included).")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+      description = "The folder to index (sub-folders included); optional with --prune.")
   Path folder;
 
   @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder (created when missing).")
@@ -74,6 +86,9 @@ public final class IndexCommand implements Callable<Integer> {
       description = "Heap the decoding threads share, in MiB (default: half the maximum heap, here ${DEFAULT-VALUE}).")
   long decodeMemoryMib = FolderIndexer.Options.defaultDecodeMemory() >> 20;
 
+  @Option(names = "--prune", description = "First drop the documents whose files no longer exist, under any folder.")
+  boolean prune;
+
   @Option(names = "--json", description = "Print one JSON object instead of the summary.")
   boolean json;
 
@@ -89,7 +104,21 @@ public final class IndexCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--commit-every, --commit-interval and --decode-memory must be at least 1");
     }
+    if (folder == null && !prune) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'DIR' (or --prune)");
+    }
     Optional<IndexInfo> existing = IndexInfo.read(index);
+    if (folder == null) {
+      List<String> pruned = IndexPruner.prune(index);
+      print(json ? toJson(new IndexReport(0, 0, 0, 0, List.of()), existing.get().encoderId(), pruned) : pruneSummary(pruned));
+      return TexhashCommand.EXIT_OK;
+    }
+    if (!Files.isDirectory(folder)) {
+      throw new IllegalArgumentException(
+          "not a folder: " + folder
+              + (existing.isPresent() ? "; to drop the documents of files that no longer exist: texhash index --prune --index " + index : ""));
+    }
+    boolean newIndex = !Files.exists(index);
     boolean recorded = encoder == null && existing.isPresent();
     String id = encoder != null ? encoder : existing.map(IndexInfo::encoderSource).orElse(Encoders.DEFAULT_ID);
     FolderIndexer.Options options =
@@ -103,18 +132,68 @@ public final class IndexCommand implements Callable<Integer> {
     ProgressBar bar = System.console() != null && !json ? new ProgressBar(spec.commandLine().getErr()) : null;
     IndexReport report;
     String encoderId;
+    List<String> pruned = List.of();
     try (Encoder e = open(id, recorded)) {
       encoderId = e.id();
+      if (existing.isPresent()) {
+        existing.get().checkCompatible(e, index); // refused before --prune changes anything
+      }
+      if (prune && existing.isPresent()) {
+        pruned = IndexPruner.prune(index);
+      }
       report = new FolderIndexer(e, options, bar == null ? p -> {} : bar::update).index(folder, index);
     } finally {
       if (bar != null) {
         bar.finish();
       }
     }
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? toJson(report, encoderId) : summary(report, encoderId));
-    out.flush();
+    if (report.indexed() + report.unchanged() + report.skipped() == 0) {
+      return noImages(report, encoderId, newIndex);
+    }
+    print(json ? toJson(report, encoderId, pruned) : pruneSummary(pruned) + summary(report, encoderId));
     return TexhashCommand.EXIT_OK;
+  }
+
+  /** Nothing to index is a distinct outcome: said on stderr, and a new index is not left behind. */
+  private int noImages(IndexReport report, String encoderId, boolean newIndex) throws IOException {
+    if (newIndex) {
+      deleteNewIndex();
+    }
+    if (json) {
+      print(toJson(report, encoderId, List.of()));
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(
+        "texhash: no images found under " + folder + " (looked for ." + String.join(", .", new TreeSet<>(ImageFiles.READABLE))
+            + ")" + (newIndex ? "; no index was created" : report.deleted() > 0 ? "; " + report.deleted() + " documents of removed files deleted" : ""));
+    err.flush();
+    return TexhashCommand.EXIT_NO_IMAGES;
+  }
+
+  /** The index folder this run created holds only the empty commit of a run that found nothing. */
+  private void deleteNewIndex() throws IOException {
+    try (Stream<Path> files = Files.walk(index)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private void print(String text) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(text);
+    out.flush();
+  }
+
+  private String pruneSummary(List<String> pruned) {
+    if (!prune) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d documents pruned (file no longer exists)", index, pruned.size()));
+    for (String p : pruned) {
+      s.append(System.lineSeparator()).append("  pruned ").append(p);
+    }
+    return folder == null ? s.toString() : s.append(System.lineSeparator()).toString();
   }
 
   private static Encoder open(String id, boolean recordedInIndex) throws IOException {
@@ -129,7 +208,7 @@ public final class IndexCommand implements Callable<Integer> {
     }
   }
 
-  static String toJson(IndexReport report, String encoderId) {
+  static String toJson(IndexReport report, String encoderId, List<String> pruned) {
     JsonObject o = new JsonObject();
     o.addProperty("indexed", report.indexed());
     o.addProperty("unchanged", report.unchanged());
@@ -145,6 +224,9 @@ public final class IndexCommand implements Callable<Integer> {
       errors.add(err);
     }
     o.add("errors", errors);
+    JsonArray prunedPaths = new JsonArray();
+    pruned.forEach(prunedPaths::add);
+    o.add("pruned", prunedPaths);
     return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
   }
 

@@ -6,9 +6,11 @@ import com.google.gson.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
@@ -24,7 +26,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code texhash search --index IDX (--image FILE | --path P | --code HEX)}: the nearest indexed
  * images by Hamming distance. A table, or with {@code --json} {@code {hits: [{path, distance,
- * score}], took_ms}} ({@code took_ms}: hashing the query and searching, not opening the index).
+ * score, exists}], query_in_index: [paths], took_ms}} ({@code took_ms}: hashing the query and
+ * searching, not opening the index). The table says when the query image is itself indexed (under
+ * its own path or as a copy), which {@code --exclude-self} leaves out, and which hits are files that
+ * no longer exist.
  */
 @Command(
     name = "search",
@@ -71,6 +76,10 @@ public final class SearchCommand implements Callable<Integer> {
       description = "The encoder for --image (default: the one the index records; another one is refused).")
   String encoder;
 
+  @Option(names = "--exclude-self",
+      description = "Leave out the query image itself: the document of its path and of any file with the same content.")
+  boolean excludeSelf;
+
   @Option(names = "--json", description = "Print JSON instead of the table.")
   boolean json;
 
@@ -83,6 +92,7 @@ public final class SearchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--radius must be at least 0, got " + radius);
     }
     List<Hit> hits;
+    List<String> self;
     long start;
     long end;
     try (TextureSearcher searcher = TextureSearcher.open(index)) {
@@ -90,11 +100,13 @@ public final class SearchCommand implements Callable<Integer> {
       try {
         start = System.nanoTime();
         HashCode code = code(searcher, enc);
+        self = selfDocuments(searcher, code);
+        Set<String> excluded = excludeSelf ? Set.copyOf(self) : Set.of();
         String filter = absolutePrefix(prefix);
         hits =
             radius == null
-                ? searcher.nearest(code, k == null ? DEFAULT_K : k, filter)
-                : searcher.withinRadius(code, radius, filter, k == null ? Integer.MAX_VALUE : k);
+                ? searcher.nearest(code, k == null ? DEFAULT_K : k, filter, excluded)
+                : searcher.withinRadius(code, radius, filter, k == null ? Integer.MAX_VALUE : k, excluded);
         end = System.nanoTime();
       } finally {
         if (enc != null) {
@@ -104,7 +116,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     double tookMs = (end - start) / 1e6;
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? toJson(hits, tookMs) + System.lineSeparator() : table(hits, tookMs));
+    out.print(json ? toJson(hits, self, tookMs) + System.lineSeparator() : table(hits, tookMs) + notes(hits, self));
     out.flush();
     return TexhashCommand.EXIT_OK;
   }
@@ -134,6 +146,35 @@ public final class SearchCommand implements Callable<Integer> {
     return query.path != null ? searcher.codeOfPath(query.path) : searcher.parseCode(query.code);
   }
 
+  /** The indexed documents that are the query image itself; none for a --code query. */
+  private List<String> selfDocuments(TextureSearcher searcher, HashCode code) throws IOException {
+    if (query.image != null) {
+      return searcher.documentsOfImage(query.image, code);
+    }
+    return query.path != null ? searcher.documentsOfPath(query.path) : List.of();
+  }
+
+  /** What a reader of the table should know: the query is indexed, or a hit's file is gone. */
+  private String notes(List<Hit> hits, List<String> self) {
+    StringBuilder s = new StringBuilder();
+    if (!self.isEmpty()) {
+      s.append(excludeSelf ? "left out the query itself, indexed as " : "the query is itself in the index, as ")
+          .append(String.join(", ", self))
+          .append(excludeSelf ? "" : " (--exclude-self leaves it out)")
+          .append(System.lineSeparator());
+    }
+    long gone = hits.stream().filter(h -> !exists(h)).count();
+    if (gone > 0) {
+      s.append(gone).append(gone == 1 ? " hit is a file" : " hits are files").append(" that no longer exists")
+          .append(" (texhash index --prune --index ").append(index).append(" drops them)").append(System.lineSeparator());
+    }
+    return s.toString();
+  }
+
+  private static boolean exists(Hit h) {
+    return Files.isRegularFile(Path.of(h.path()));
+  }
+
   /** Stored paths are absolute: a relative prefix is resolved, keeping a trailing separator. */
   static String absolutePrefix(String prefix) {
     if (prefix == null || prefix.isEmpty() || Path.of(prefix).isAbsolute()) {
@@ -143,7 +184,7 @@ public final class SearchCommand implements Callable<Integer> {
     return prefix.endsWith(File.separator) || prefix.endsWith("/") ? abs + File.separator : abs;
   }
 
-  static String toJson(List<Hit> hits, double tookMs) {
+  static String toJson(List<Hit> hits, List<String> self, double tookMs) {
     JsonObject o = new JsonObject();
     JsonArray array = new JsonArray();
     for (Hit h : hits) {
@@ -151,9 +192,13 @@ public final class SearchCommand implements Callable<Integer> {
       hit.addProperty("path", h.path());
       hit.addProperty("distance", h.distance());
       hit.addProperty("score", h.score());
+      hit.addProperty("exists", exists(h));
       array.add(hit);
     }
     o.add("hits", array);
+    JsonArray selfPaths = new JsonArray();
+    self.forEach(selfPaths::add);
+    o.add("query_in_index", selfPaths);
     o.addProperty("took_ms", Math.round(tookMs * 1000) / 1000.0);
     return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
   }
@@ -162,7 +207,8 @@ public final class SearchCommand implements Callable<Integer> {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%4s  %8s  %6s  %s%n", "rank", "distance", "score", "path"));
     for (int i = 0; i < hits.size(); i++) {
       Hit h = hits.get(i);
-      s.append(String.format(Locale.ROOT, "%4d  %8d  %6.4f  %s%n", i + 1, h.distance(), h.score(), h.path()));
+      s.append(String.format(Locale.ROOT, "%4d  %8d  %6.4f  %s%s%n", i + 1, h.distance(), h.score(), h.path(),
+          exists(h) ? "" : "  (file no longer exists)"));
     }
     s.append(String.format(Locale.ROOT, "%d hits in %.2f ms%n", hits.size(), tookMs));
     return s.toString();

@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Expand a texture image with a trained texture synthesis network (texhash train tsn).",
-      "G is applied at the image's own scale (centre-cropped to a multiple of 2^downsamplings), repeatedly",
-      "until the output reaches --size, then centre-cropped; without --size the output is twice the input.",
+      "G is applied at the image's own scale (centre-cropped to a multiple of 2^downsamplings), "
+        + "repeatedly until the output reaches --size, then centre-cropped; without --size the output is "
+        + "twice the input.",
       "With --evaluate: compare G against tiling and mirror padding on the held-out regions of --data."
     })
 public final class SynthCommand implements Callable<Integer> {

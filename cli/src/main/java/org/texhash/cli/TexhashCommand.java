@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code texhash} command. Exit codes: 0 done, 1 failed, 2 bad usage.
+ * The {@code texhash} command. Exit codes: 0 done, 1 failed, 2 bad usage, 3 no images to index.
  *
  * <p>Each subcommand is its own class; register it in {@code subcommands} below.
  */
@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       IndexCommand.class,
       SearchCommand.class,
+      CodeCommand.class,
       InfoCommand.class,
       org.texhash.cli.bench.BenchCommand.class,
       EvalCommand.class,
@@ -27,6 +28,8 @@ public final class TexhashCommand implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
+  /** {@code texhash index} found no image file under the folder it was given. */
+  public static final int EXIT_NO_IMAGES = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

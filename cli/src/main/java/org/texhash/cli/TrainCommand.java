@@ -39,9 +39,12 @@ public final class TrainCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Train the texture synthesis network (stage 1): a GAN whose generator expands an S x S texture patch to 2S x 2S.",
-        "Trains on the training regions of the split only (the split of 'texhash eval' with the same --split-seed).",
-        "Writes OUT/generator.params + tsn.properties (for 'texhash synth'), losses.csv/.png, samples/, checkpoints/."
+        "Train the texture synthesis network (stage 1): a GAN whose generator expands an S x S texture "
+          + "patch to 2S x 2S.",
+        "Trains on the training regions of the split only (the split of 'texhash eval' with the same "
+          + "--split-seed).",
+        "Writes generator.params and tsn.properties (for 'texhash synth'), losses.csv, losses.png, "
+          + "samples/ and checkpoints/ into OUT."
       })
   static final class Tsn implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")

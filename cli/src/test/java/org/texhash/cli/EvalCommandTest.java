@@ -58,7 +58,10 @@ class EvalCommandTest {
     for (String f : new String[] {"report.md", "manifest.tsv", EvalReport.PRECISION_AT_TOP, EvalReport.PRECISION_VS_BITS, EvalReport.PR_RADIUS}) {
       assertTrue(Files.size(report.resolve(f)) > 0, f);
     }
-    assertTrue(Files.readString(report.resolve("report.md")).contains("| itq-32 | 32 |"));
+    String md = Files.readString(report.resolve("report.md"));
+    assertTrue(md.contains("| itq-32 | 32 |"));
+    assertTrue(md.contains("`texhash eval --dataset " + ds + " "), "the command as it was typed, once: " + md);
+    assertTrue(!md.contains("eval eval"), md);
 
     // The same manifest again gives the same metrics for a fixed encoder.
     StringWriter again = new StringWriter();

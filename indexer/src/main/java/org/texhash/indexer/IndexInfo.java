@@ -1,6 +1,7 @@
 package org.texhash.indexer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,10 +66,26 @@ public record IndexInfo(String encoderId, String encoderSource, int bits, int in
     }
   }
 
-  /** {@link #read(Directory)} for an index folder. */
+  /**
+   * {@link #read(Directory)} for an index folder; empty when the folder does not exist (and it is
+   * not created: a refused run leaves nothing behind).
+   *
+   * @throws IllegalArgumentException when {@code indexDir} is a file
+   */
   public static Optional<IndexInfo> read(Path indexDir) throws IOException {
+    checkNotAFile(indexDir);
+    if (!Files.isDirectory(indexDir)) {
+      return Optional.empty();
+    }
     try (Directory dir = FSDirectory.open(indexDir)) {
       return read(dir);
+    }
+  }
+
+  /** An index is a folder: a file given as one gets a message saying so, not just its path. */
+  static void checkNotAFile(Path indexDir) {
+    if (Files.exists(indexDir) && !Files.isDirectory(indexDir)) {
+      throw new IllegalArgumentException(indexDir + " is a file, not an index folder (give --index a folder, new or built by texhash index)");
     }
   }
 

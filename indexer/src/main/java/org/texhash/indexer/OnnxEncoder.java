@@ -24,8 +24,8 @@ import org.texhash.indexer.image.Images;
 import org.texhash.lucene.HashCode;
 
 /**
- * An encoder in an ONNX file that follows the encoder contract of DESIGN.md, run by DJL's ONNX
- * Runtime engine.
+ * An encoder in an ONNX file that follows the encoder contract (docs/ARCHITECTURE.md), run by
+ * DJL's ONNX Runtime engine.
  *
  * <p>Input {@value #INPUT}: float32 {@code [N, 3, S, S]}, RGB scaled to [-1, 1]. Output {@value
  * #OUTPUT}: float32 {@code [N, K]}, the pre-sign code. K, S and the id come from the model's
@@ -75,8 +75,9 @@ public final class OnnxEncoder implements Encoder {
   /**
    * Loads {@code file} with the ONNX Runtime engine and checks it against the contract.
    *
-   * @throws IllegalArgumentException when the file is not a texhash encoder (the message says why)
-   * @throws IOException when it cannot be read or ONNX Runtime rejects it
+   * @throws IllegalArgumentException when the file is missing, is not a model ONNX Runtime can
+   *     load, or is not a texhash encoder (the message says which): the caller named a bad encoder
+   * @throws IOException when the model cannot be loaded for another reason
    */
   public static OnnxEncoder open(Path file, int batchSize) throws IOException {
     if (batchSize < 1) {
@@ -94,7 +95,10 @@ public final class OnnxEncoder implements Encoder {
     ZooModel<NDList, NDList> model;
     try {
       model = criteria.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
+    } catch (MalformedModelException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          file + " is not an ONNX model that ONNX Runtime can load (" + rootMessage(e) + ")", e);
+    } catch (ModelNotFoundException e) {
       throw new IOException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
     }
     try {
@@ -115,6 +119,15 @@ public final class OnnxEncoder implements Encoder {
       }
       throw e;
     }
+  }
+
+  /** ONNX Runtime's own reason, under DJL's generic "cannot be loaded". */
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
   @Override

@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -16,9 +20,11 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.texhash.indexer.IndexFields.FileState;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.lucene.HammingCollectorManager;
@@ -43,6 +49,10 @@ public final class TextureSearcher implements Closeable {
   /** One result: the indexed path, its Hamming distance to the query, and 1 / (1 + distance). */
   public record Hit(String path, int distance, float score) {}
 
+  /** {@link #sameContent} reads at most this many documents at distance 0. */
+  private static final int MAX_COPIES = 1000;
+  private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
+
   private final Path indexDir;
   private final Directory directory;
   private final DirectoryReader reader;
@@ -63,6 +73,7 @@ public final class TextureSearcher implements Closeable {
    * @throws IllegalArgumentException when there is no texhash index there
    */
   public static TextureSearcher open(Path indexDir) throws IOException {
+    IndexInfo.checkNotAFile(indexDir);
     if (!Files.isDirectory(indexDir)) {
       throw new IllegalArgumentException("no index at " + indexDir + " (build one with: texhash index DIR --index " + indexDir + ")");
     }
@@ -131,18 +142,86 @@ public final class TextureSearcher implements Closeable {
     return code.orElseThrow(() -> new IllegalArgumentException("not in the index " + indexDir + ": " + path));
   }
 
-  /** A code given in hex, checked to have the index's length. */
+  /**
+   * A code given in hex, checked to have the index's length.
+   *
+   * @throws IllegalArgumentException naming the expected number of digits when it is not one
+   */
   public HashCode parseCode(String hex) {
-    HashCode code = HashCode.fromHex(hex == null ? null : hex.strip());
-    checkLength(code);
-    return code;
+    String digits = hex == null ? "" : hex.strip();
+    int expected = info.bits() / 4;
+    if (digits.length() != expected || !HEX.matcher(digits).matches()) {
+      throw new IllegalArgumentException(
+          "not a hex code: '" + hex + "'; the index " + indexDir + " holds " + info.bits() + "-bit codes, written as "
+              + expected + " hex digits (0-9, a-f) without spaces, e.g. " + "0f3a".repeat(expected / 4)
+              + ("0f3a".substring(0, expected % 4)));
+    }
+    return HashCode.fromHex(digits);
   }
+
+  /** What the index stores of the live document of {@code path} (as stored); empty when none. */
+  public Optional<FileState> indexed(String path) throws IOException {
+    TopDocs top = searcher.search(new TermQuery(IndexFields.key(path)), 1);
+    return top.scoreDocs.length == 0 ? Optional.empty() : IndexFields.read(searcher.storedFields(), top.scoreDocs[0].doc);
+  }
+
+  /**
+   * The indexed documents that are the image file {@code image} itself: its own path, or another
+   * path with the same bytes. {@code code} is its code under the index's encoder.
+   */
+  public List<String> documentsOfImage(Path image, HashCode code) throws IOException {
+    Set<String> out = new LinkedHashSet<>();
+    indexed(image.toAbsolutePath().normalize().toString()).ifPresent(s -> out.add(s.path()));
+    try {
+      out.addAll(sameContent(code, FolderIndexer.sha256(ImageLoader.readBytes(image))));
+    } catch (ImageDecodeException e) {
+      throw new IOException("cannot read " + image + ": " + e.getMessage(), e);
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@link #documentsOfImage} for an indexed path, as {@link #codeOfPath} takes it. */
+  public List<String> documentsOfPath(String path) throws IOException {
+    Optional<FileState> state = indexed(path);
+    if (state.isEmpty()) {
+      state = indexed(Path.of(path).toAbsolutePath().normalize().toString());
+    }
+    if (state.isEmpty()) {
+      return List.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    out.add(state.get().path());
+    out.addAll(sameContent(codeOfPath(state.get().path()), state.get().sha256()));
+    return List.copyOf(out);
+  }
+
+  /**
+   * The paths of the documents whose file content has SHA-256 {@code sha256}. Equal content has an
+   * equal code, so only the documents at distance 0 of {@code code} are read.
+   */
+  private List<String> sameContent(HashCode code, String sha256) throws IOException {
+    List<String> out = new ArrayList<>();
+    StoredFields stored = searcher.storedFields();
+    int k = Math.max(1, Math.min(MAX_COPIES, reader.maxDoc()));
+    TopDocs top = searcher.search(new HammingRadiusQuery(IndexFields.CODE, code, 0), new HammingCollectorManager(IndexFields.CODE, code, k));
+    for (ScoreDoc sd : top.scoreDocs) {
+      IndexFields.read(stored, sd.doc).filter(s -> sha256.equals(s.sha256())).ifPresent(s -> out.add(s.path()));
+    }
+    return out;
+  }
+
 
   /** The {@code k} nearest documents, optionally only those whose path starts with {@code pathPrefix}. */
   public List<Hit> nearest(HashCode code, int k, String pathPrefix) throws IOException {
+    return nearest(code, k, pathPrefix, Set.of());
+  }
+
+  /** {@link #nearest(HashCode, int, String)} leaving out the documents of the paths {@code excluded}. */
+  public List<Hit> nearest(HashCode code, int k, String pathPrefix, Set<String> excluded) throws IOException {
     checkLength(code);
-    TopDocs top = searcher.search(new HammingKnnQuery(IndexFields.CODE, code, k, prefixFilter(pathPrefix)), k);
-    return hits(top);
+    int wanted = (int) Math.min(Integer.MAX_VALUE, (long) k + excluded.size());
+    TopDocs top = searcher.search(new HammingKnnQuery(IndexFields.CODE, code, wanted, prefixFilter(pathPrefix)), wanted);
+    return without(hits(top), excluded, k);
   }
 
   /**
@@ -150,6 +229,12 @@ public final class TextureSearcher implements Closeable {
    * ({@link Integer#MAX_VALUE} for all); optionally only paths starting with {@code pathPrefix}.
    */
   public List<Hit> withinRadius(HashCode code, int radius, String pathPrefix, int limit) throws IOException {
+    return withinRadius(code, radius, pathPrefix, limit, Set.of());
+  }
+
+  /** {@link #withinRadius(HashCode, int, String, int)} leaving out the documents of the paths {@code excluded}. */
+  public List<Hit> withinRadius(HashCode code, int radius, String pathPrefix, int limit, Set<String> excluded)
+      throws IOException {
     checkLength(code);
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
@@ -163,8 +248,12 @@ public final class TextureSearcher implements Closeable {
               .add(filter, BooleanClause.Occur.FILTER)
               .build();
     }
-    int k = Math.max(1, Math.min(limit, reader.maxDoc()));
-    return hits(searcher.search(query, new HammingCollectorManager(IndexFields.CODE, code, k)));
+    int k = (int) Math.max(1, Math.min((long) limit + excluded.size(), reader.maxDoc()));
+    return without(hits(searcher.search(query, new HammingCollectorManager(IndexFields.CODE, code, k))), excluded, limit);
+  }
+
+  private static List<Hit> without(List<Hit> hits, Set<String> excluded, int limit) {
+    return hits.stream().filter(h -> !excluded.contains(h.path())).limit(limit).toList();
   }
 
   private static Query prefixFilter(String pathPrefix) {

@@ -39,8 +39,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index hashing",
-      "(MIH) and Lucene HNSW (KnnByteVectorQuery), on the same synthetic codes and queries.",
+      "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index hashing "
+        + "(MIH) and Lucene HNSW (KnnByteVectorQuery), on the same synthetic codes and queries.",
       "Progress goes to stderr; the result table (or --json) to stdout."
     })
 public final class BenchSearchCommand implements Callable<Integer> {

@@ -1,0 +1,104 @@
+package org.texhash.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.texhash.indexer.Encoder;
+import org.texhash.indexer.Encoders;
+import org.texhash.indexer.ImageCodes;
+import org.texhash.indexer.IndexInfo;
+import org.texhash.indexer.image.ImageDecodeException;
+import org.texhash.indexer.image.ImageLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code texhash code IMAGE...}: the hash code of each image, in hex, as {@code texhash index}
+ * would store it (the same crops and pooling, {@link ImageCodes}). One line per image, or with
+ * {@code --json} {@code {encoder, bits, codes: [{path, code}], errors: [{path, reason}]}}.
+ * Unreadable images are reported on stderr and make the exit code 2; the others are still printed.
+ */
+@Command(
+    name = "code",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Prints the hash code of each image in hex, as texhash index stores it and search --code takes it, "
+        + "with the encoder id and the number of bits.")
+public final class CodeCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "The image files.")
+  List<Path> images;
+
+  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
+      description = "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the encoder of --index, or "
+          + Encoders.DEFAULT_ID + ").")
+  String encoder;
+
+  @Option(names = "--index", paramLabel = "IDX", description = "Use the encoder this index was built with.")
+  Path index;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    String id = encoder;
+    if (id == null) {
+      id = index == null ? Encoders.DEFAULT_ID : indexEncoder(index);
+    }
+    JsonArray codes = new JsonArray();
+    JsonArray errors = new JsonArray();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (Encoder e = Encoders.open(id)) {
+      if (!json) {
+        out.printf("# encoder %s, %d bits%n", e.id(), e.bits());
+      }
+      for (Path image : images) {
+        try {
+          String hex = ImageCodes.code(e, ImageLoader.load(image)).toHex();
+          codes.add(entry("path", image.toString(), "code", hex));
+          if (!json) {
+            out.println(hex + "  " + image);
+          }
+        } catch (ImageDecodeException x) {
+          errors.add(entry("path", image.toString(), "reason", x.getMessage()));
+          err.println("texhash: cannot read " + image + ": " + x.getMessage());
+        }
+      }
+      if (json) {
+        JsonObject o = new JsonObject();
+        o.addProperty("encoder", e.id());
+        o.addProperty("bits", e.bits());
+        o.add("codes", codes);
+        o.add("errors", errors);
+        out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
+      }
+    }
+    out.flush();
+    err.flush();
+    return errors.isEmpty() ? TexhashCommand.EXIT_OK : TexhashCommand.EXIT_USAGE;
+  }
+
+  private static String indexEncoder(Path index) throws IOException {
+    return IndexInfo.read(index)
+        .map(IndexInfo::encoderSource)
+        .orElseThrow(() -> new IllegalArgumentException("no index at " + index + " (build one with: texhash index DIR --index " + index + ")"));
+  }
+
+  private static JsonObject entry(String k1, String v1, String k2, String v2) {
+    JsonObject o = new JsonObject();
+    o.addProperty(k1, v1);
+    o.addProperty(k2, v2);
+    return o;
+  }
+}
