@@ -107,11 +107,14 @@ class IndexPruneAndRefusalsTest {
     CliRun.texture(images.resolve("a.png"), 9);
     Path index = tmp.resolve("idx");
     assertEquals(0, cli.run("index", images, "--index", index, "--encoder", "lbp-lsh-32"), cli.err());
-    for (String bad : new String[] {"0f3a 5c00", "0f3a5c0", "0f3a5c0000", "0f3g5c00"}) {
+    for (String bad : new String[] {"0f3a 5c00", "0f3a5c0", "0f3g5c00", ""}) {
       assertEquals(2, cli.run("search", "--index", index, "--code", bad), bad);
       assertTrue(cli.err().contains("not a hex code: '" + bad + "'"), cli.err());
-      assertTrue(cli.err().contains("32-bit codes, written as 8 hex digits"), cli.err());
+      assertTrue(cli.err().contains("32-bit codes (lbp-lsh-32), written as 8 hex digits without spaces, e.g. 01234567"), cli.err());
     }
+    assertEquals(2, cli.run("search", "--index", index, "--code", "0f3a5c0000"));
+    assertTrue(cli.err().contains("the query code has 40 bits; the index " + index + " holds 32-bit codes"), cli.err());
+    assertTrue(cli.err().contains("written as 8 hex digits"), cli.err());
     assertEquals(0, cli.run("search", "--index", index, "--code", "0F3A5C00"), cli.err());
   }
 }

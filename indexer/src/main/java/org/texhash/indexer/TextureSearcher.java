@@ -145,18 +145,24 @@ public final class TextureSearcher implements Closeable {
   /**
    * A code given in hex, checked to have the index's length.
    *
-   * @throws IllegalArgumentException naming the expected number of digits when it is not one
+   * @throws IllegalArgumentException saying how many hex digits the index expects when it is not
+   *     hex or has another length
    */
   public HashCode parseCode(String hex) {
     String digits = hex == null ? "" : hex.strip();
-    int expected = info.bits() / 4;
-    if (digits.length() != expected || !HEX.matcher(digits).matches()) {
-      throw new IllegalArgumentException(
-          "not a hex code: '" + hex + "'; the index " + indexDir + " holds " + info.bits() + "-bit codes, written as "
-              + expected + " hex digits (0-9, a-f) without spaces, e.g. " + "0f3a".repeat(expected / 4)
-              + ("0f3a".substring(0, expected % 4)));
+    if (digits.isEmpty() || digits.length() % 2 != 0 || !HEX.matcher(digits).matches()) {
+      throw new IllegalArgumentException("not a hex code: '" + hex + "'; " + codeForm());
     }
-    return HashCode.fromHex(digits);
+    HashCode code = HashCode.fromHex(digits);
+    checkLength(code);
+    return code;
+  }
+
+  /** How a code of this index is written, for messages. */
+  private String codeForm() {
+    int digits = info.bits() / 4;
+    return "the index " + indexDir + " holds " + info.bits() + "-bit codes (" + info.encoderId() + "), written as " + digits
+        + " hex digits without spaces, e.g. " + "0123456789abcdef".repeat(digits / 16 + 1).substring(0, digits);
   }
 
   /** What the index stores of the live document of {@code path} (as stored); empty when none. */
@@ -262,9 +268,7 @@ public final class TextureSearcher implements Closeable {
 
   private void checkLength(HashCode code) {
     if (code.bits() != info.bits()) {
-      throw new IllegalArgumentException(
-          "the query code has " + code.bits() + " bits, the index " + indexDir + " holds " + info.bits() + "-bit codes ("
-              + info.encoderId() + ")");
+      throw new IllegalArgumentException("the query code has " + code.bits() + " bits; " + codeForm());
     }
   }
 
