@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
+import org.texhash.indexer.IndexFields;
 import org.texhash.indexer.TextureSearcher;
 import org.texhash.indexer.TextureSearcher.Hit;
 import org.texhash.indexer.image.ImageDecodeException;
@@ -172,7 +173,7 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   private static boolean exists(Hit h) {
-    return Files.isRegularFile(Path.of(h.path()));
+    return Files.isRegularFile(IndexFields.toPath(h.path()));
   }
 
   /** Stored paths are absolute: a relative prefix is resolved, keeping a trailing separator. */

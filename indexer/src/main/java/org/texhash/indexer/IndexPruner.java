@@ -66,7 +66,7 @@ public final class IndexPruner {
         StoredFields stored = leaf.reader().storedFields();
         for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
           if (live == null || live.get(doc)) {
-            IndexFields.read(stored, doc).map(IndexFields.FileState::path).filter(p -> !Files.isRegularFile(Path.of(p))).ifPresent(gone::add);
+            IndexFields.read(stored, doc).map(IndexFields.FileState::path).filter(p -> !Files.isRegularFile(IndexFields.toPath(p))).ifPresent(gone::add);
           }
         }
       }

@@ -177,7 +177,7 @@ public final class TextureSearcher implements Closeable {
    */
   public List<String> documentsOfImage(Path image, HashCode code) throws IOException {
     Set<String> out = new LinkedHashSet<>();
-    indexed(image.toAbsolutePath().normalize().toString()).ifPresent(s -> out.add(s.path()));
+    indexed(IndexFields.pathKey(image.toAbsolutePath().normalize())).ifPresent(s -> out.add(s.path()));
     try {
       out.addAll(sameContent(code, FolderIndexer.sha256(ImageLoader.readBytes(image))));
     } catch (ImageDecodeException e) {
@@ -190,7 +190,7 @@ public final class TextureSearcher implements Closeable {
   public List<String> documentsOfPath(String path) throws IOException {
     Optional<FileState> state = indexed(path);
     if (state.isEmpty()) {
-      state = indexed(Path.of(path).toAbsolutePath().normalize().toString());
+      state = indexed(IndexFields.pathKey(Path.of(path).toAbsolutePath().normalize()));
     }
     if (state.isEmpty()) {
       return List.of();
