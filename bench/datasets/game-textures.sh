@@ -38,6 +38,8 @@ EOF
 
 die() { echo "error: $*" >&2; exit 1; }
 step() { echo "==> $*"; }
+# shellcheck source=debian-packages.sh
+source "$SCRIPT_DIR/debian-packages.sh"
 
 OUT_DIR="" SOURCE=both SIZE=512 FORCE=()
 LISTS="$SCRIPT_DIR"
@@ -73,78 +75,29 @@ for source in "${!LIST[@]}"; do
     "$LISTS/${LIST[$source]}")
   [[ -z "$bad" ]] || die "$bad: expected 3 tab-separated fields (path_inside_package, class_name, licence)"
 done
-for tool in apt-get apt-cache dpkg-deb tar sha256sum; do
-  command -v "$tool" >/dev/null || die "'$tool' not found: this script needs a Debian system"
-done
+deb_require_tools
 "$PYTHON" -c 'import PIL' 2>/dev/null \
   || die "$PYTHON cannot import PIL: install it with 'apt-get install -y python3-pil' (or pass --python)"
 
 START=$SECONDS
 mkdir -p "$OUT_DIR" "$CACHE/debs" "$CACHE/unpacked"
 OUT_DIR=$(cd "$OUT_DIR" && pwd)
-APT_UPDATED=false
-
-# Prints the path of the package's .deb in the cache, downloading and checking it if needed.
-fetch_deb() {
-  local package=$1 deb
-  deb=$(find "$CACHE/debs" -maxdepth 1 -name "${package}_*_all.deb" -print | sort | tail -n 1)
-  if [[ -n "$deb" && -f "$deb.verified" ]]; then echo "$deb"; return; fi
-  if [[ -z "$deb" ]]; then
-    if [[ "$APT_UPDATED" == false ]]; then
-      step "apt-get update" >&2
-      apt-get update -q >&2 || die "apt-get update failed (network, or not root?)"
-      APT_UPDATED=true
-    fi
-    step "apt-get download $package (large: this takes a while)" >&2
-    (cd "$CACHE/debs" && apt-get download -q "$package" >&2) \
-      || die "apt-get download $package failed; is it in your apt sources (Debian main)?"
-    deb=$(find "$CACHE/debs" -maxdepth 1 -name "${package}_*_all.deb" -print | sort | tail -n 1)
-    [[ -n "$deb" ]] || die "apt-get download $package left no .deb in $CACHE/debs"
-  fi
-  local version expected actual
-  version=$(dpkg-deb -f "$deb" Version) || die "$deb is not a readable .deb; delete it and re-run"
-  expected=$(apt-cache show "$package=$version" 2>/dev/null | sed -n 's/^SHA256: //p' | head -n 1)
-  if [[ -n "$expected" ]]; then
-    step "checking SHA256 of $(basename "$deb")" >&2
-    actual=$(sha256sum "$deb" | cut -d' ' -f1)
-    [[ "$actual" == "$expected" ]] || die "$deb: SHA256 $actual, apt expects $expected; delete it and re-run"
-  else
-    echo "warning: apt knows no SHA256 for $package=$version; checked the .deb structure only" >&2
-    dpkg-deb --info "$deb" >/dev/null || die "$deb is corrupt; delete it and re-run"
-  fi
-  touch "$deb.verified"
-  echo "$deb"
-}
 
 # Unpacks the listed members (and the copyright file) of one package; prints the unpack root.
 unpack() {
-  local source=$1 deb=$2 package=${PACKAGE[$1]} version root members missing
-  version=$(dpkg-deb -f "$deb" Version)
-  root="$CACHE/unpacked/${package}_$version"
+  local source=$1 deb=$2 members root
   members=$(mktemp)
   # ufoai rows name <archive>.pk3:<member>: the whole .pk3 (a zip) is unpacked and read by Python.
-  { cut -f1 "$LISTS/${LIST[$source]}" | sed -e 's/\.pk3:.*$/.pk3/' -e '/^$/d'
-    echo "usr/share/doc/$package/copyright"; } | sort -u > "$members"
-  missing=$(mktemp)
-  while IFS= read -r member; do
-    [[ -f "$root/$member" ]] || echo "./$member"
-  done < "$members" > "$missing"
-  if [[ -s "$missing" ]]; then
-    step "unpacking $(wc -l < "$missing") files from $(basename "$deb")" >&2
-    mkdir -p "$root"
-    if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root" -f - -T "$missing" 2> "$missing.err"; then
-      cat "$missing.err" >&2
-      die "could not unpack the listed files from $deb; does $LISTS/${LIST[$source]} match $package $version?"
-    fi
-  fi
-  rm -f "$members" "$missing" "$missing.err"
+  cut -f1 "$LISTS/${LIST[$source]}" | sed -e 's/\.pk3:.*$/.pk3/' -e '/^$/d' > "$members"
+  root=$(deb_unpack "${PACKAGE[$source]}" "$deb" "$members")
+  rm -f "$members"
   echo "$root"
 }
 
 PY_SOURCES=()
 for source in "${SOURCES[@]}"; do
   package=${PACKAGE[$source]}
-  deb=$(fetch_deb "$package")
+  deb=$(deb_fetch "$package")
   version=$(dpkg-deb -f "$deb" Version)
   [[ "$version" == "${EXPECTED_VERSION[$source]}" ]] || echo "warning: $package is $version;" \
     "the class lists were made from ${EXPECTED_VERSION[$source]} (a missing file fails clearly)" >&2

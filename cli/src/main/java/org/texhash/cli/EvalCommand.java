@@ -20,6 +20,7 @@ import org.texhash.indexer.eval.Evaluator;
 import org.texhash.indexer.eval.Manifest;
 import org.texhash.indexer.eval.PatchSampler;
 import org.texhash.indexer.eval.Protocols;
+import org.texhash.indexer.eval.QueryTransform;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
       description = "vistex layout: one image per class in DIR; alot layout: one sub-folder of images per class.")
   Path dataset;
 
-  @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen",
-      description = "vistex: 4 quadrants per image, 1 for queries; alot: 70/20/10 images per class; unseen: fit on half the classes, evaluate on the other half.")
+  @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen|unseen-SOURCE",
+      description = {"vistex: 4 quadrants per image, 1 for queries; alot: 70/20/10 images per class; unseen: fit on half the classes, evaluate on the other half;",
+          "unseen-SOURCE: --dataset is a texture pool (one sub-folder per source, one image per class): fit on every other source, evaluate on SOURCE's images (vistex-style quadrants)."})
   String protocol;
 
   @Option(names = "--encoder", required = true, split = ",", paramLabel = "ID|FILE.onnx",
@@ -60,6 +62,11 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--report", paramLabel = "DIR", description = "Write report.md, manifest.tsv and PNG plots to DIR.")
   Path report;
+
+  @Option(names = "--query-transform", split = ",", paramLabel = "T",
+      description = {"Transform the query patches (never the database): identity, scale:F (0.25..4), rotate:DEGREES, brightness:F, contrast:F, jpeg:QUALITY,",
+          "or robustness (= " + QueryTransform.ROBUSTNESS_SPEC + "). One result per encoder and transform (default: identity)."})
+  List<String> queryTransforms = new ArrayList<>(List.of("identity"));
 
   @Option(names = "--json", description = "Print JSON instead of the table.")
   boolean json;
@@ -96,6 +103,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintStream progress = System.err;
     List<String> ids = EvalEncoders.expand(encoders, bits);
+    List<QueryTransform> transforms = QueryTransform.parseAll(queryTransforms);
     Manifest manifest = null;
     if (manifestFile != null && Files.exists(manifestFile)) {
       manifest = Manifest.read(manifestFile);
@@ -122,9 +130,10 @@ public final class EvalCommand implements Callable<Integer> {
     for (String id : ids) {
       EvalEncoders.Opened opened = opener.open(id);
       try (Encoder encoder = opened.encoder()) {
-        EvalResult r = evaluator.evaluate(encoder, opened.fitSeconds());
-        progress.printf(Locale.ROOT, "eval: %s MAP %.4f%n", r.encoder(), r.map());
-        results.add(r);
+        for (EvalResult r : evaluator.evaluate(encoder, opened.fitSeconds(), transforms)) {
+          progress.printf(Locale.ROOT, "eval: %s%s MAP %.4f%n", r.encoder(), transformSuffix(r), r.map());
+          results.add(r);
+        }
       }
     }
     if (report != null) {
@@ -164,13 +173,19 @@ public final class EvalCommand implements Callable<Integer> {
     return c;
   }
 
+  private static String transformSuffix(EvalResult r) {
+    return r.queryTransform().equals("identity") ? "" : " [" + r.queryTransform() + "]";
+  }
+
   static String table(List<EvalResult> results) {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %5s %8s %8s %8s %8s %8s %9s %9s%n",
-        "encoder", "bits", "MAP", "MAP-lo", "MAP-hi", "P@r2", "R@r2", "search ms", "total ms"));
+    boolean transformed = results.stream().anyMatch(r -> !r.queryTransform().equals("identity"));
+    String query = transformed ? "%-16s " : "%s";
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s " + query + "%5s %8s %8s %8s %8s %8s %9s %9s%n",
+        "encoder", transformed ? "query transform" : "", "bits", "MAP", "MAP-lo", "MAP-hi", "P@r2", "R@r2", "search ms", "total ms"));
     for (EvalResult r : results) {
-      b.append(String.format(Locale.ROOT, "%-22s %5d %8.4f %8.4f %8.4f %8.4f %8.4f %9.3f %9.3f%n",
-          r.encoder(), r.bits(), r.map(), r.mapPessimistic(), r.mapOptimistic(), r.radius2Precision(), r.radius2Recall(),
-          r.searchMsPerQuery(), r.totalMsPerQuery()));
+      b.append(String.format(Locale.ROOT, "%-22s " + query + "%5d %8.4f %8.4f %8.4f %8.4f %8.4f %9.3f %9.3f%n",
+          r.encoder(), transformed ? r.queryTransform() : "", r.bits(), r.map(), r.mapPessimistic(), r.mapOptimistic(), r.radius2Precision(),
+          r.radius2Recall(), r.searchMsPerQuery(), r.totalMsPerQuery()));
     }
     if (!results.isEmpty()) {
       EvalResult r = results.get(0);

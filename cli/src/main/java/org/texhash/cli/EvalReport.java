@@ -49,9 +49,10 @@ final class EvalReport {
   static void write(Path dir, List<EvalResult> results, Map<String, String> context) throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
-    ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_AT_TOP).toFile(), precisionAtTop(results), WIDTH, HEIGHT);
-    ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_VS_BITS).toFile(), precisionVsBits(results), WIDTH, HEIGHT);
-    ChartUtils.saveChartAsPNG(dir.resolve(PR_RADIUS).toFile(), prByRadius(results), WIDTH, HEIGHT);
+    List<EvalResult> plotted = untransformed(results);
+    ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_AT_TOP).toFile(), precisionAtTop(plotted), WIDTH, HEIGHT);
+    ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_VS_BITS).toFile(), precisionVsBits(plotted), WIDTH, HEIGHT);
+    ChartUtils.saveChartAsPNG(dir.resolve(PR_RADIUS).toFile(), prByRadius(plotted), WIDTH, HEIGHT);
     Files.writeString(dir.resolve("report.md"), markdown(results, context), StandardCharsets.UTF_8);
     StringBuilder json = new StringBuilder();
     for (EvalResult r : results) {
@@ -60,12 +61,51 @@ final class EvalReport {
     Files.writeString(dir.resolve("results.jsonl"), json, StandardCharsets.UTF_8);
   }
 
-  static String markdown(List<EvalResult> results, Map<String, String> context) {
+  /**
+   * The results with untouched queries (what the plots show), or all of them when every run
+   * transformed its queries.
+   */
+  static List<EvalResult> untransformed(List<EvalResult> results) {
+    List<EvalResult> plain = results.stream().filter(r -> r.queryTransform().equals("identity")).toList();
+    return plain.isEmpty() ? results.stream().filter(r -> r.queryTransform().equals(results.get(0).queryTransform())).toList() : plain;
+  }
+
+  /** MAP by encoder (rows) and query transform (columns); empty when no query was transformed. */
+  static String transformTable(List<EvalResult> results) {
+    List<String> transforms = results.stream().map(EvalResult::queryTransform).distinct().toList();
+    if (transforms.equals(List.of("identity"))) {
+      return "";
+    }
+    Map<String, Map<String, Double>> byEncoder = new LinkedHashMap<>();
+    for (EvalResult r : results) {
+      byEncoder.computeIfAbsent(r.encoder(), e -> new LinkedHashMap<>()).put(r.queryTransform(), r.map());
+    }
+    StringBuilder b = new StringBuilder("MAP (tie-aware) by query transform (database patches untouched):\n\n| encoder |");
+    StringBuilder sep = new StringBuilder("|---|");
+    for (String t : transforms) {
+      b.append(' ').append(t).append(" |");
+      sep.append("---:|");
+    }
+    b.append('\n').append(sep).append('\n');
+    byEncoder.forEach((encoder, maps) -> {
+      b.append("| ").append(encoder).append(" |");
+      for (String t : transforms) {
+        Double m = maps.get(t);
+        b.append(m == null ? " - |" : String.format(Locale.ROOT, " %.4f |", m));
+      }
+      b.append('\n');
+    });
+    return b.append('\n').toString();
+  }
+
+  static String markdown(List<EvalResult> all, Map<String, String> context) {
     StringBuilder b = new StringBuilder("# texhash evaluation\n\n");
     for (Map.Entry<String, String> e : context.entrySet()) {
       b.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
     b.append('\n');
+    b.append(transformTable(all));
+    List<EvalResult> results = untransformed(all);
     b.append("| encoder | bits | MAP (tie-aware) | MAP pessimistic | MAP optimistic | P@r<=2 | R@r<=2 | search ms/query | encode+search ms/query | full ranking ms/query | fit s |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (EvalResult r : results) {

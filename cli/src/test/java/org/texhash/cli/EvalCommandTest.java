@@ -71,6 +71,30 @@ class EvalCommandTest {
   }
 
   @Test
+  void crossPackageProtocolWithQueryTransformsReportsMapPerTransform() throws IOException {
+    for (String source : new String[] {"alpha", "beta"}) {
+      Path dir = Files.createDirectories(tmp.resolve("pool").resolve(source));
+      for (int c = 0; c < 3; c++) {
+        int seed = source.equals("alpha") ? 200 + c : 300 + c;
+        ImageIO.write(org.texhash.indexer.image.SyntheticTextures.generate(seed, 160, 160), "png", dir.resolve("t" + c + ".png").toFile());
+      }
+    }
+    Path report = tmp.resolve("report");
+    StringWriter out = new StringWriter();
+    assertEquals(0, run(out, "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta", "--resize", "192",
+        "--patch-size", "32", "--db-per-class", "6", "--queries-per-class", "3", "--encoder", "lbp-lsh-32,itq-32",
+        "--query-transform", "identity,jpeg:30,scale:2", "--report", report.toString()), out.toString());
+    String table = out.toString();
+    assertTrue(table.contains("query transform") && table.contains("jpeg:30") && table.contains("unseen-beta: 3 classes"), table);
+    String md = Files.readString(report.resolve("report.md"));
+    assertTrue(md.contains("| encoder | identity | jpeg:30 | scale:2 |"), md);
+    assertTrue(md.contains("| itq-32 |"), md);
+    assertTrue(Files.readString(report.resolve("manifest.tsv")).contains("\ttrain"), "itq is fitted on alpha's train patches");
+    assertEquals(2, run(new StringWriter(), "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta",
+        "--encoder", "lbp-lsh-32", "--query-transform", "blur:3"));
+  }
+
+  @Test
   void badUsageExitsWithTwo() throws IOException {
     Path ds = dataset(2);
     assertEquals(2, run(new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "nope", "--encoder", "lbp-lsh-64"));

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param totalMsPerQuery encoding the query patch plus that search
  * @param rankingMsPerQuery the full-ranking search (k = database size) the metrics come from
  * @param fitSeconds time to fit the encoder on the training patches (0 for fixed encoders)
+ * @param queryTransform what was done to the query patches ({@link QueryTransform}; "identity": nothing)
  */
 public record EvalResult(
     String encoder,
@@ -39,10 +40,21 @@ public record EvalResult(
     double encodeMsPerQuery,
     double fitSeconds,
     long seed,
-    int patchSize) {
+    int patchSize,
+    String queryTransform) {
 
   public EvalResult {
     precisionAtTop = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(precisionAtTop));
+  }
+
+  /** A result with untouched queries. */
+  public EvalResult(String encoder, int bits, String protocol, int classes, int queries, int database, double map,
+      double mapPessimistic, double mapOptimistic, Map<Integer, Double> precisionAtTop, double radius2Precision,
+      double radius2Recall, double[] precisionByRadius, double[] recallByRadius, int searchK, double searchMsPerQuery,
+      double totalMsPerQuery, double rankingMsPerQuery, double encodeMsPerQuery, double fitSeconds, long seed, int patchSize) {
+    this(encoder, bits, protocol, classes, queries, database, map, mapPessimistic, mapOptimistic, precisionAtTop,
+        radius2Precision, radius2Recall, precisionByRadius, recallByRadius, searchK, searchMsPerQuery, totalMsPerQuery,
+        rankingMsPerQuery, encodeMsPerQuery, fitSeconds, seed, patchSize, QueryTransform.IDENTITY.toString());
   }
 
   /** The one-object JSON form {@code texhash eval --json} prints. */
@@ -60,11 +72,11 @@ public record EvalResult(
             + "\"map\": %s, \"map_pessimistic\": %s, \"map_optimistic\": %s, \"precision_at_top\": %s, "
             + "\"radius2_precision\": %s, \"radius2_recall\": %s, \"search_ms_per_query\": %s, \"total_ms_per_query\": %s, "
             + "\"search_k\": %d, \"ranking_ms_per_query\": %s, \"encode_ms_per_query\": %s, \"fit_seconds\": %s, "
-            + "\"seed\": %d, \"patch_size\": %d}",
+            + "\"seed\": %d, \"patch_size\": %d, \"query_transform\": %s}",
         quote(encoder), bits, quote(protocol), classes, queries, database,
         num(map), num(mapPessimistic), num(mapOptimistic), top,
         num(radius2Precision), num(radius2Recall), num(searchMsPerQuery), num(totalMsPerQuery),
-        searchK, num(rankingMsPerQuery), num(encodeMsPerQuery), num(fitSeconds), seed, patchSize);
+        searchK, num(rankingMsPerQuery), num(encodeMsPerQuery), num(fitSeconds), seed, patchSize, quote(queryTransform));
   }
 
   private static String num(double v) {

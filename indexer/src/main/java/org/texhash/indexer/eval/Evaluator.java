@@ -91,6 +91,17 @@ public final class Evaluator {
 
   /** Evaluates {@code encoder}; {@code fitSeconds} is reported as given (time spent fitting it). */
   public EvalResult evaluate(Encoder encoder, double fitSeconds) throws IOException {
+    return evaluate(encoder, fitSeconds, List.of(QueryTransform.IDENTITY)).get(0);
+  }
+
+  /**
+   * Evaluates {@code encoder} once per query transform, over one index of the untouched database
+   * patches: one result per transform, in order.
+   */
+  public List<EvalResult> evaluate(Encoder encoder, double fitSeconds, List<QueryTransform> transforms) throws IOException {
+    if (transforms.isEmpty()) {
+      throw new IllegalArgumentException("at least one query transform is needed (identity: none)");
+    }
     List<PatchSpec> db = manifest.patches(PatchSpec.Role.DATABASE);
     List<PatchSpec> queries = manifest.patches(PatchSpec.Role.QUERY);
     if (db.isEmpty() || queries.isEmpty()) {
@@ -103,7 +114,13 @@ public final class Evaluator {
       int m = options.mihSubstrings() > 0 ? options.mihSubstrings() : MultiIndexHashing.recommendedSubstrings(bits, db.size());
       writeIndex(directory, db, dbCodes, m);
       try (DirectoryReader reader = DirectoryReader.open(directory)) {
-        return search(encoder, new IndexSearcher(reader), labels(reader), dbCodes, db, queries, fitSeconds);
+        IndexSearcher searcher = new IndexSearcher(reader);
+        int[] docLabels = labels(reader);
+        List<EvalResult> results = new java.util.ArrayList<>();
+        for (QueryTransform t : transforms) {
+          results.add(search(encoder, searcher, docLabels, dbCodes, db, queries, fitSeconds, t));
+        }
+        return results;
       }
     } finally {
       deleteTree(dir);
@@ -158,8 +175,8 @@ public final class Evaluator {
   }
 
   private EvalResult search(
-      Encoder encoder, IndexSearcher searcher, int[] docLabels, HashCode[] dbCodes, List<PatchSpec> db, List<PatchSpec> queries, double fitSeconds)
-      throws IOException {
+      Encoder encoder, IndexSearcher searcher, int[] docLabels, HashCode[] dbCodes, List<PatchSpec> db, List<PatchSpec> queries, double fitSeconds,
+      QueryTransform transform) throws IOException {
     int bits = encoder.bits();
     int n = dbCodes.length;
     List<Integer> topT = options.topT().stream().filter(t -> t <= n).distinct().sorted().toList();
@@ -181,7 +198,7 @@ public final class Evaluator {
     int warmup = Math.min(WARMUP_QUERIES, queries.size());
     for (int qi = -warmup; qi < queries.size(); qi++) {
       PatchSpec q = queries.get(Math.floorMod(qi, queries.size()));
-      List<BufferedImage> patch = PatchSampler.crop(split, List.of(q), encoder.inputSize());
+      List<BufferedImage> patch = PatchSampler.crop(split, List.of(q), encoder.inputSize(), transform);
       long t0 = System.nanoTime();
       HashCode code = encoder.encode(patch).get(0);
       long t1 = System.nanoTime();
@@ -213,7 +230,7 @@ public final class Evaluator {
       cumulativePrecisionRecall(all, relevant, precisionByRadius, recallByRadius);
       if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || qi == queries.size() - 1) {
         lastReport = System.nanoTime();
-        log("%s: searched %d/%d queries, MAP so far %.4f", encoder.id(), qi + 1, queries.size(), apSum / (qi + 1));
+        log("%s%s: searched %d/%d queries, MAP so far %.4f", encoder.id(), suffix(transform), qi + 1, queries.size(), apSum / (qi + 1));
       }
     }
     int nq = queries.size();
@@ -231,7 +248,11 @@ public final class Evaluator {
         apSum / nq, pessimisticSum / nq, optimisticSum / nq, precisionAtTop,
         precisionByRadius[Math.min(2, bits)], recallByRadius[Math.min(2, bits)], precisionByRadius, recallByRadius,
         k, searchNanos * ms, (searchNanos + encodeNanos) * ms, rankingNanos * ms, encodeNanos * ms, fitSeconds,
-        manifest.seed(), manifest.patchSize());
+        manifest.seed(), manifest.patchSize(), transform.toString());
+  }
+
+  private static String suffix(QueryTransform t) {
+    return t.kind() == QueryTransform.Kind.IDENTITY ? "" : " [" + t + "]";
   }
 
   /**

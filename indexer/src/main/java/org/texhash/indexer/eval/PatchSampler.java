@@ -85,6 +85,11 @@ public final class PatchSampler {
    * split does not have (a manifest made for another dataset, protocol or seed).
    */
   public static List<BufferedImage> crop(DatasetSplit split, List<PatchSpec> patches, int outputSize) {
+    return crop(split, patches, outputSize, QueryTransform.IDENTITY);
+  }
+
+  /** {@link #crop(DatasetSplit, List, int)} with {@code transform} applied to every patch. */
+  public static List<BufferedImage> crop(DatasetSplit split, List<PatchSpec> patches, int outputSize, QueryTransform transform) {
     Map<String, Region> regions = split.regionsByKey();
     List<BufferedImage> out = new ArrayList<>(patches.size());
     for (PatchSpec p : patches) {
@@ -96,6 +101,10 @@ public final class PatchSampler {
       if (r.label() != p.label()) {
         throw new IllegalArgumentException("manifest patch in " + p.image() + " has label " + p.label()
             + " but the dataset's class there is " + r.label() + " (" + r.content().className() + ")");
+      }
+      if (transform.kind() != QueryTransform.Kind.IDENTITY) {
+        out.add(transform.apply(r.pixels(), p, outputSize));
+        continue;
       }
       BufferedImage img = Images.crop(r.pixels(), p.x(), p.y(), p.size());
       out.add(p.size() == outputSize ? img : Images.resize(img, outputSize, outputSize));

@@ -33,6 +33,12 @@ import org.texhash.indexer.image.Images;
  *       training set (encoders are fitted on its training regions); the second half is evaluated
  *       (database from its training regions, queries from its query regions), so no evaluated class
  *       was seen in fitting.
+ *   <li>{@code unseen-SOURCE}, cross-package: the dataset is a {@link TexturePool} (one sub-folder
+ *       per source, one image per class). The images of SOURCE are evaluated like {@code vistex}
+ *       (resized to R x R, one quadrant per class drawn from the seed and the class name is its
+ *       query region, the other 3 are the database); every other source's image is one training
+ *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are
+ *       {@code source/file-stem}. Example: {@code unseen-supertuxkart}.
  * </ul>
  *
  * <p>Unreadable images are reported on stderr and skipped; a dataset with fewer than 2 usable
@@ -40,6 +46,8 @@ import org.texhash.indexer.image.Images;
  */
 public final class Protocols {
   public static final List<String> NAMES = List.of("vistex", "alot", "unseen");
+  /** Prefix of the cross-package protocols: {@code unseen-SOURCE} holds out pool source SOURCE. */
+  public static final String CROSS_PACKAGE_PREFIX = "unseen-";
   public static final int DEFAULT_RESIZE = 512;
 
   private Protocols() {}
@@ -56,14 +64,18 @@ public final class Protocols {
    *     (512 for vistex-layout images, the original size for alot-layout images)
    */
   public static DatasetSplit load(String protocol, Path dataset, long seed, int resize) {
-    if (protocol == null || !NAMES.contains(protocol)) {
-      throw new IllegalArgumentException("protocol must be one of " + NAMES + ", got " + protocol);
+    if (!isKnown(protocol)) {
+      throw new IllegalArgumentException("protocol must be one of " + NAMES + " or " + CROSS_PACKAGE_PREFIX + "SOURCE, got " + protocol);
     }
     if (resize < 0) {
       throw new IllegalArgumentException("resize must be >= 0 (0 = protocol default), got " + resize);
     }
     if (dataset == null || !Files.isDirectory(dataset)) {
       throw new IllegalArgumentException("dataset must be a folder: " + dataset);
+    }
+    if (protocol.startsWith(CROSS_PACKAGE_PREFIX)) {
+      return crossPackage(TexturePool.open(dataset), protocol.substring(CROSS_PACKAGE_PREFIX.length()), seed,
+          resize == 0 ? DEFAULT_RESIZE : resize);
     }
     boolean folders = hasClassFolders(dataset);
     return switch (protocol) {
@@ -84,6 +96,48 @@ public final class Protocols {
       }
       default -> unseen(folders ? alot(dataset, seed, resize) : vistex(dataset, seed, resize == 0 ? DEFAULT_RESIZE : resize), seed);
     };
+  }
+
+  /** True for {@link #NAMES} and {@code unseen-SOURCE} (SOURCE not empty). */
+  public static boolean isKnown(String protocol) {
+    return protocol != null
+        && (NAMES.contains(protocol) || (protocol.startsWith(CROSS_PACKAGE_PREFIX) && protocol.length() > CROSS_PACKAGE_PREFIX.length()));
+  }
+
+  private static DatasetSplit crossPackage(TexturePool pool, String heldOut, long seed, int side) {
+    List<Path> evaluated = pool.images(heldOut);
+    List<String> classes = new ArrayList<>();
+    List<Region> train = new ArrayList<>();
+    List<Region> database = new ArrayList<>();
+    List<Region> query = new ArrayList<>();
+    for (String source : pool.sources()) {
+      for (Path file : pool.images(source)) {
+        BufferedImage img = readOrSkip(file);
+        if (img == null) {
+          continue;
+        }
+        String name = TexturePool.className(source, file);
+        int label = classes.size();
+        classes.add(name);
+        BufferedImage square = Images.resize(img, side, side);
+        String rel = pool.dir().relativize(file).toString();
+        if (!source.equals(heldOut)) {
+          train.add(new Region(rel, Region.WHOLE, new LabeledImage(label, name, square)));
+          continue;
+        }
+        int half = side / 2;
+        int queryQuadrant = queryQuadrant(seed, name);
+        for (int q = 0; q < 4; q++) {
+          BufferedImage part = square.getSubimage((q % 2) * half, (q / 2) * half, half, half);
+          (q == queryQuadrant ? query : database).add(new Region(rel, q, new LabeledImage(label, name, part)));
+        }
+      }
+    }
+    if (query.size() < 2 || train.isEmpty()) {
+      throw new IllegalArgumentException("unseen-" + heldOut + " needs at least 2 readable images in " + heldOut
+          + " (has " + query.size() + " of " + evaluated.size() + ") and at least 1 in another source (has " + train.size() + ")");
+    }
+    return new DatasetSplit(CROSS_PACKAGE_PREFIX + heldOut, seed, classes, train, database, query, List.of());
   }
 
   private record Split(List<String> classes, List<Region> train, List<Region> query, List<Region> validation) {}

@@ -1,5 +1,6 @@
 package org.texhash.indexer.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,6 +72,34 @@ class EvaluatorTest {
     assertEquals(65, r.precisionByRadius().length);
     assertEquals(1.0, r.recallByRadius()[64], 1e-12);
     assertTrue(r.toJson().contains("\"encoder\": \"lbp-lsh-64-s32\""), r.toJson());
+  }
+
+  @Test
+  void identityQueryTransformGivesTheSameResultAndRealOnesChangeCodes() throws IOException {
+    Evaluator ev = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
+    EvalEncoders encoders = new EvalEncoders(split, manifest, null);
+    EvalResult plain = ev.evaluate(encoders.open("lbp-lsh-64").encoder(), 0);
+    List<QueryTransform> transforms = QueryTransform.parseAll(List.of("identity", "scale:2", "jpeg:30"));
+    List<EvalResult> results = ev.evaluate(encoders.open("lbp-lsh-64").encoder(), 0, transforms);
+    assertEquals(3, results.size());
+    EvalResult identity = results.get(0);
+    assertEquals("identity", identity.queryTransform());
+    assertEquals(plain.map(), identity.map(), 0.0);
+    assertEquals(plain.mapPessimistic(), identity.mapPessimistic(), 0.0);
+    assertEquals(plain.precisionAtTop(), identity.precisionAtTop());
+    assertArrayEquals(plain.precisionByRadius(), identity.precisionByRadius(), 0.0);
+    assertEquals("scale:2", results.get(1).queryTransform());
+    assertTrue(results.get(2).toJson().contains("\"query_transform\": \"jpeg:30\""), results.get(2).toJson());
+
+    List<PatchSpec> queries = manifest.patches(PatchSpec.Role.QUERY);
+    org.texhash.indexer.Encoder lsh = encoders.open("lbp-lsh-64").encoder();
+    for (QueryTransform t : transforms.subList(1, 3)) {
+      var before = lsh.encode(PatchSampler.crop(split, queries, lsh.inputSize()));
+      var after = lsh.encode(PatchSampler.crop(split, queries, lsh.inputSize(), t));
+      long changed = java.util.stream.IntStream.range(0, queries.size()).filter(i -> !before.get(i).equals(after.get(i))).count();
+      assertTrue(changed > queries.size() / 2, t + " changed " + changed + " of " + queries.size() + " codes");
+      assertTrue(results.get(transforms.indexOf(t)).map() != plain.map(), t + " left MAP unchanged");
+    }
   }
 
   @Test

@@ -87,6 +87,41 @@ class ProtocolsTest {
   }
 
   @Test
+  void crossPackageUnseenTrainsOnOtherSourcesAndEvaluatesTheHeldOutOne() throws IOException {
+    Path pool = SyntheticTextures.poolDataset(tmp.resolve("pool"), List.of("alpha", "beta", "gamma"), new int[] {3, 4, 2}, 96);
+    Files.writeString(pool.resolve("LICENSES.tsv"), "not an image");
+    DatasetSplit s = Protocols.load("unseen-beta", pool, 9, 128);
+    assertEquals("unseen-beta", s.protocol());
+    assertEquals(9, s.classNames().size());
+    assertTrue(s.classNames().contains("beta/tex03"));
+    assertEquals(5, s.train().size(), "one whole image per class of alpha and gamma");
+    assertTrue(s.train().stream().allMatch(r -> r.index() == Region.WHOLE && r.pixels().getWidth() == 128));
+    assertTrue(s.train().stream().noneMatch(r -> r.image().startsWith("beta")));
+    assertEquals(4, s.query().size());
+    assertEquals(12, s.database().size());
+    for (Region q : s.query()) {
+      assertTrue(q.content().className().startsWith("beta/"));
+      assertEquals(Protocols.queryQuadrant(9, q.content().className()), q.index());
+      assertEquals(64, q.pixels().getWidth());
+      assertTrue(s.database().stream().noneMatch(d -> d.key().equals(q.key())), "query quadrant is not in the database");
+    }
+    Set<Integer> fit = s.train().stream().map(Region::label).collect(Collectors.toSet());
+    assertTrue(s.evaluatedLabels().stream().noneMatch(fit::contains));
+    assertEquals(keys(s.query()), keys(Protocols.load("unseen-beta", pool, 9, 128).query()));
+
+    TexturePool p = TexturePool.open(pool);
+    assertEquals(List.of("alpha", "beta", "gamma"), p.sources());
+    assertEquals(5, p.imagesExcept("beta").size());
+    assertTrue(p.imagesExcept("beta").stream().noneMatch(f -> f.getParent().getFileName().toString().equals("beta")));
+    assertTrue(Protocols.isKnown("unseen-beta"));
+    assertFalse(Protocols.isKnown("unseen-"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Protocols.load("unseen-delta", pool, 1));
+    assertTrue(e.getMessage().contains("[alpha, beta, gamma]"), e.getMessage());
+    Path flat = SyntheticTextures.vistexDataset(tmp.resolve("flat"), 3, 64);
+    assertThrows(IllegalArgumentException.class, () -> Protocols.load("unseen-beta", flat, 1));
+  }
+
+  @Test
   void badInputIsAClearError() throws IOException {
     Path ds = SyntheticTextures.vistexDataset(tmp.resolve("v"), 3, 64);
     assertThrows(IllegalArgumentException.class, () -> Protocols.load("nope", ds, 1));

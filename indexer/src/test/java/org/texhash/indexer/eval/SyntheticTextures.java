@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 
@@ -38,6 +39,21 @@ final class SyntheticTextures {
     Files.createDirectories(dir);
     for (int c = 0; c < classes; c++) {
       ImageIO.write(texture(c, size, 7), "png", dir.resolve(String.format("class%02d.png", c)).toFile());
+    }
+    return dir;
+  }
+
+  /**
+   * Writes a texture pool: one sub-folder per source, {@code counts[i]} images in source i,
+   * classes numbered on across sources so every image is a distinct texture.
+   */
+  static Path poolDataset(Path dir, List<String> sources, int[] counts, int size) throws IOException {
+    int cls = 0;
+    for (int i = 0; i < sources.size(); i++) {
+      Path sdir = Files.createDirectories(dir.resolve(sources.get(i)));
+      for (int j = 0; j < counts[i]; j++) {
+        ImageIO.write(texture(cls++, size, 7), "png", sdir.resolve(String.format("tex%02d.png", j)).toFile());
+      }
     }
     return dir;
   }
