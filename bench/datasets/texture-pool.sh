@@ -121,7 +121,7 @@ for source in "${SOURCES[@]}"; do
     "$expected (a changed file fails its SHA256 check)" >&2
   members=$(mktemp)
   # Rows inside an archive name <archive>:<member>; the archive is unpacked and read by Python.
-  grep -v '^#' "$list" | cut -f1 | sed -e 's/:.*$//' -e '/^$/d' > "$members"
+  { grep -v '^#' "$list" || true; } | cut -f1 | sed -e 's/:.*$//' -e '/^$/d' > "$members"
   root=$(deb_unpack "$package" "$deb" "$members")
   rm -f "$members"
   cp "$root/usr/share/doc/$package/copyright" "$OUT_DIR/$package.copyright"
