@@ -26,14 +26,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Expand a texture image with a trained texture synthesis network (texhash train tsn).",
+      "Expand a texture image with a texture synthesis network: the shipped one, or one trained with 'texhash train tsn'.",
       "G is applied at the image's own scale (centre-cropped to a multiple of 2^downsamplings), "
         + "repeatedly until the output reaches --size, then centre-cropped; without --size the output is "
         + "twice the input.",
       "With --evaluate: compare G against tiling and mirror padding on the held-out regions of --data."
     })
 public final class SynthCommand implements Callable<Integer> {
-  @Option(names = "--tsn", required = true, paramLabel = "DIR", description = "Folder of a trained TSN (the --out of 'train tsn').")
+  @Option(names = "--tsn", paramLabel = "DIR",
+      description = "Folder of a trained TSN (the --out of 'train tsn'; default: the shipped generator " + TsnModel.SHIPPED + ").")
   Path tsn;
 
   @Option(names = "--image", paramLabel = "FILE", description = "Texture image to expand.")
@@ -77,7 +78,7 @@ public final class SynthCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
-    try (TsnModel model = TsnModel.loadGenerator(tsn)) {
+    try (TsnModel model = tsn == null ? TsnModel.loadShipped() : TsnModel.loadGenerator(tsn)) {
       return evaluate ? evaluate(model) : expand(model);
     }
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.texhash.indexer.eval.DatasetSplit;
 import org.texhash.indexer.eval.LabeledImage;
 import org.texhash.indexer.eval.Protocols;
+import org.texhash.trainer.tsn.InputSkip;
 import org.texhash.trainer.tsn.LossLog;
 import org.texhash.trainer.tsn.StepLosses;
 import org.texhash.trainer.tsn.TexturePairSampler;
@@ -62,7 +63,7 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--steps", paramLabel = "N", description = "Total training steps (default: the preset's).")
     Integer steps;
 
-    @Option(names = "--resume", description = "Continue from the latest checkpoint in OUT (same preset, seed, style and crop).")
+    @Option(names = "--resume", description = "Continue from the latest checkpoint in OUT (same preset, seed, style, crop and weights).")
     boolean resume;
 
     @Option(names = "--style", defaultValue = "random", paramLabel = "random|discriminator|FILE",
@@ -72,6 +73,16 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--crop", defaultValue = "center", paramLabel = "center|random",
         description = "Where the S x S input sits in its 2S x 2S target (default: ${DEFAULT-VALUE}, as Zhou et al.).")
     String crop;
+
+    @Option(names = "--input-skip", paramLabel = "none|mirror",
+        description = "How G's input reaches its output: none (the paper's G) or mirror (G corrects the mirror-padded input; default: the preset's).")
+    String inputSkip;
+
+    @Option(names = "--style-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the style term in G's loss (default: ${DEFAULT-VALUE}).")
+    float styleWeight;
+
+    @Option(names = "--adversarial-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the adversarial term in G's loss (default: ${DEFAULT-VALUE}).")
+    float adversarialWeight;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of initialisation, batches and style filters (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -96,12 +107,20 @@ public final class TrainCommand implements Runnable {
         default -> throw new IllegalArgumentException("--crop must be center or random, got " + crop);
       };
       TsnPreset p = TsnPreset.of(preset);
+      if (inputSkip != null) {
+        p = p.withInputSkip(switch (inputSkip) {
+          case "none" -> InputSkip.NONE;
+          case "mirror" -> InputSkip.MIRROR;
+          default -> throw new IllegalArgumentException("--input-skip must be none or mirror, got " + inputSkip);
+        });
+      }
       TsnTrainingOptions options =
           TsnTrainingOptions.defaults(p)
               .withSteps(steps == null ? p.defaultSteps() : steps)
               .withSeed(seed)
               .withStyle(style)
-              .withCrop(cropPolicy);
+              .withCrop(cropPolicy)
+              .withWeights(styleWeight, adversarialWeight);
       PrintStream progress = System.err;
       progress.printf(Locale.ROOT, "train tsn: loading %s under %s (split seed %d)%n", data, protocol, splitSeed);
       DatasetSplit split = Protocols.load(protocol, data, splitSeed);

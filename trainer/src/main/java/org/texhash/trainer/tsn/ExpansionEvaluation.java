@@ -20,8 +20,9 @@ import org.texhash.trainer.nn.Chw;
  *
  * <ul>
  *   <li>{@code l1}: mean absolute difference over all pixels (values in [-1, 1]);
- *   <li>{@code l1Outside}: the same over the pixels outside the centre S x S (what was synthesised;
- *       the naive methods copy the centre exactly);
+ *   <li>{@code l1Inside}: the same over the centre S x S, where the input sits (the naive methods
+ *       copy it exactly, so theirs is 0; G must reproduce its input there);
+ *   <li>{@code l1Outside}: the same over the pixels outside the centre S x S (what was synthesised);
  *   <li>{@code style}: the Gram distance ({@link GramStyle}) under a random multi-scale network with
  *       a fixed evaluation seed, different from any training seed, so this is not the training loss.
  * </ul>
@@ -34,12 +35,14 @@ public final class ExpansionEvaluation {
   public static final List<String> METHODS = List.of("tsn", "tile", "mirror");
 
   /** Mean scores of one method. */
-  public record Score(double l1, double l1Outside, double style) {}
+  public record Score(double l1, double l1Inside, double l1Outside, double style) {}
 
   public record Result(int regions, int samples, Map<String, Score> scores) {
     public String table() {
-      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-8s %10s %12s %12s%n", "method", "L1", "L1 outside", "Gram style"));
-      scores.forEach((m, s) -> sb.append(String.format(Locale.ROOT, "%-8s %10.4f %12.4f %12.4f%n", m, s.l1(), s.l1Outside(), s.style())));
+      StringBuilder sb = new StringBuilder(
+          String.format(Locale.ROOT, "%-8s %10s %10s %12s %12s%n", "method", "L1", "L1 inside", "L1 outside", "Gram style"));
+      scores.forEach((m, s) -> sb.append(
+          String.format(Locale.ROOT, "%-8s %10.4f %10.4f %12.4f %12.4f%n", m, s.l1(), s.l1Inside(), s.l1Outside(), s.style())));
       return sb.toString();
     }
 
@@ -48,7 +51,8 @@ public final class ExpansionEvaluation {
       int i = 0;
       for (var e : scores.entrySet()) {
         sb.append(i++ > 0 ? "," : "").append(String.format(Locale.ROOT,
-            "\"%s\":{\"l1\":%.6f,\"l1Outside\":%.6f,\"style\":%.6f}", e.getKey(), e.getValue().l1(), e.getValue().l1Outside(), e.getValue().style()));
+            "\"%s\":{\"l1\":%.6f,\"l1Inside\":%.6f,\"l1Outside\":%.6f,\"style\":%.6f}", e.getKey(), e.getValue().l1(),
+            e.getValue().l1Inside(), e.getValue().l1Outside(), e.getValue().style()));
       }
       return sb.append("}}").toString();
     }
@@ -92,7 +96,7 @@ public final class ExpansionEvaluation {
 
   public Result evaluate(List<BufferedImage> regions, int perRegion, long seed) {
     int s = model.preset().patchSize();
-    double[][] sums = new double[METHODS.size()][3];
+    double[][] sums = new double[METHODS.size()][4];
     int[] count = new int[1];
     try (NDManager scope = model.manager().newSubManager()) {
       RandomStyleNetwork style = new RandomStyleNetwork(scope, 3, 32, STYLE_SEED);
@@ -102,8 +106,9 @@ public final class ExpansionEvaluation {
           for (int m = 0; m < METHODS.size(); m++) {
             Chw e = sample.expansions().get(m);
             sums[m][0] += e.l1(sample.truth());
-            sums[m][1] += l1Outside(e, sample.truth(), s);
-            sums[m][2] += GramStyle.distance(style, tensor(perSample, e), truth).getFloat();
+            sums[m][1] += l1Centre(e, sample.truth(), s, true);
+            sums[m][2] += l1Centre(e, sample.truth(), s, false);
+            sums[m][3] += GramStyle.distance(style, tensor(perSample, e), truth).getFloat();
           }
         }
         count[0]++;
@@ -112,7 +117,7 @@ public final class ExpansionEvaluation {
     Map<String, Score> scores = new LinkedHashMap<>();
     int n = count[0];
     for (int m = 0; m < METHODS.size(); m++) {
-      scores.put(METHODS.get(m), new Score(sums[m][0] / n, sums[m][1] / n, sums[m][2] / n));
+      scores.put(METHODS.get(m), new Score(sums[m][0] / n, sums[m][1] / n, sums[m][2] / n, sums[m][3] / n));
     }
     return new Result(regions.size(), n, scores);
   }
@@ -121,8 +126,8 @@ public final class ExpansionEvaluation {
     return m.create(c.data(), new Shape(1, 3, c.height(), c.width()));
   }
 
-  /** Mean absolute difference over the pixels outside the centred {@code s x s} square. */
-  static double l1Outside(Chw a, Chw b, int s) {
+  /** Mean absolute difference over the pixels inside (or outside) the centred {@code s x s} square. */
+  static double l1Centre(Chw a, Chw b, int s, boolean inside) {
     int h = a.height();
     int w = a.width();
     int y0 = (h - s) / 2;
@@ -132,7 +137,7 @@ public final class ExpansionEvaluation {
     for (int c = 0; c < 3; c++) {
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
-          if (y >= y0 && y < y0 + s && x >= x0 && x < x0 + s) {
+          if ((y >= y0 && y < y0 + s && x >= x0 && x < x0 + s) != inside) {
             continue;
           }
           int i = (c * h + y) * w + x;

@@ -28,6 +28,10 @@ import org.texhash.trainer.nn.UpsampleUnit;
  * head      ConvUnit 3x3 + tanh     2S                 3
  * </pre>
  *
+ * With {@link InputSkip#MIRROR} the head reads the outer map concatenated with the input mirror
+ * padded and tiled to 2S (6 more channels), has no tanh, and its output is added to the mirror
+ * padding (clipped to [-1, 1] at inference); the encoder and decoder maps keep their shapes.
+ *
  * Every unit but the head is conv + batch normalisation + ReLU. The encoder and decoder maps of each level have equal size and channels, so stage 2 can
  * concatenate them pairwise ({@link #forwardWithMaps}). G is fully convolutional: any input whose
  * sides are multiples of {@code 2^n} gives an output twice as large.
@@ -56,7 +60,8 @@ public final class TsnGenerator extends AbstractBlock {
       up.add(addChildBlock("up" + l, new UpsampleUnit(preset.channelsAt(l))));
     }
     outer = addChildBlock("outer", new UpsampleUnit(preset.outerChannels()));
-    head = addChildBlock("head", new ConvUnit(3, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.TANH));
+    ConvUnit.Act headAct = preset.inputSkip() == InputSkip.NONE ? ConvUnit.Act.TANH : ConvUnit.Act.NONE;
+    head = addChildBlock("head", new ConvUnit(3, 3, 1, ConvUnit.Norm.NONE, headAct));
   }
 
   public TsnPreset preset() {
@@ -91,12 +96,36 @@ public final class TsnGenerator extends AbstractBlock {
       h = up.get(k).forward(store, h, training);
       decoder[n - 1 - k] = h.singletonOrThrow();
     }
-    NDArray out = head.forward(store, outer.forward(store, h, training), training).singletonOrThrow();
+    NDArray out = output(store, x, outer.forward(store, h, training).singletonOrThrow(), training);
     List<MapPair> pairs = new ArrayList<>(n + 1);
     for (int l = 0; l <= n; l++) {
       pairs.add(new MapPair(l, encoder.get(l), decoder[l]));
     }
     return new Maps(out, Collections.unmodifiableList(pairs));
+  }
+
+  private NDArray output(ParameterStore store, NDArray x, NDArray top, boolean training) {
+    if (preset.inputSkip() == InputSkip.NONE) {
+      return head.forward(store, new NDList(top), training).singletonOrThrow();
+    }
+    NDArray mirror = InputSkip.mirror2x(x);
+    NDArray features = ai.djl.ndarray.NDArrays.concat(new NDList(top, mirror, InputSkip.tile2x(x)), 1);
+    NDArray out = mirror.add(head.forward(store, new NDList(features), training).singletonOrThrow());
+    // no clip while training: a clipped pixel would get no gradient back into range
+    return training ? out : out.clip(-1f, 1f);
+  }
+
+  /**
+   * With an input skip, zeroes the head's parameters, so that a new G is exactly mirror padding
+   * and learns a correction from there (as residual branches are often started at zero).
+   */
+  void zeroCorrectionHead() {
+    if (preset.inputSkip() != InputSkip.NONE) {
+      for (var p : head.getParameters()) {
+        NDArray w = p.getValue().getArray();
+        w.subi(w);
+      }
+    }
   }
 
   private void requireInput(Shape s) {
@@ -117,6 +146,10 @@ public final class TsnGenerator extends AbstractBlock {
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape[] s = inputShapes;
     for (var child : getChildren().values()) {
+      if (child == head && preset.inputSkip() != InputSkip.NONE) {
+        Shape t = s[0];
+        s = new Shape[] {new Shape(t.get(0), t.get(1) + preset.inputSkip().headExtraChannels(), t.get(2), t.get(3))};
+      }
       child.initialize(manager, dataType, s);
       s = child.getOutputShapes(s);
     }

@@ -64,6 +64,7 @@ public final class TsnModel implements AutoCloseable {
     engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
     TsnModel m = new TsnModel(preset, engine.newBaseManager());
     m.initialize(m.generator, new Shape(1, 3, preset.patchSize(), preset.patchSize()));
+    m.generator.zeroCorrectionHead();
     m.initialize(m.discriminator, new Shape(1, 3, 2L * preset.patchSize(), 2L * preset.patchSize()));
     return m;
   }
@@ -88,6 +89,25 @@ public final class TsnModel implements AutoCloseable {
     TsnModel m = create(TsnPreset.fromProperties(AtomicFiles.readProperties(props)), 0);
     m.loadParameters(m.generator, params);
     return m;
+  }
+
+  /** Name of the generator shipped in the trainer jar (from {@code samples/models/}). */
+  public static final String SHIPPED = "tsn-cpu";
+
+  /** The generator shipped with texhash ({@value #SHIPPED}), what {@code texhash synth} uses by default. */
+  public static TsnModel loadShipped() throws IOException {
+    String base = "models/" + SHIPPED + "/";
+    try (InputStream props = TsnModel.class.getResourceAsStream(base + PROPERTIES_FILE);
+        InputStream params = TsnModel.class.getResourceAsStream(base + GENERATOR_FILE)) {
+      if (props == null || params == null) {
+        throw new IOException("the shipped generator " + SHIPPED + " is missing from the classpath");
+      }
+      Properties p = new Properties();
+      p.load(new java.io.InputStreamReader(props, StandardCharsets.UTF_8));
+      TsnModel m = create(TsnPreset.fromProperties(p), 0);
+      m.loadParameters(m.generator, new BufferedInputStream(params), SHIPPED);
+      return m;
+    }
   }
 
   public TsnPreset preset() {
@@ -146,9 +166,15 @@ public final class TsnModel implements AutoCloseable {
 
   void loadParameters(Block block, Path file) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      loadParameters(block, in, file.toString());
+    }
+  }
+
+  private void loadParameters(Block block, InputStream in, String source) throws IOException {
+    try {
       block.loadParameters(manager, new DataInputStream(in));
     } catch (MalformedModelException e) {
-      throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot read " + source + ": " + e.getMessage(), e);
     }
     // Parameter.load replaces the arrays without marking them trainable again
     for (var p : block.getParameters()) {

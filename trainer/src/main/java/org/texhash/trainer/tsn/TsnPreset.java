@@ -17,6 +17,7 @@ import java.util.Properties;
  * @param discDownsamplings stride-2 layers of D (its patch output is 2S / 2^this on a side)
  * @param styleChannels filters per scale of the random style network
  * @param styleScales scales (image pyramid levels) of the random style network
+ * @param inputSkip how G's input reaches its output ({@link InputSkip})
  */
 public record TsnPreset(
     String name,
@@ -33,7 +34,8 @@ public record TsnPreset(
     int defaultSteps,
     int logEvery,
     int sampleEvery,
-    int checkpointEvery) {
+    int checkpointEvery,
+    InputSkip inputSkip) {
 
   public static final List<String> NAMES = List.of("tiny", "cpu", "paper");
 
@@ -44,7 +46,7 @@ public record TsnPreset(
     }
     if (baseChannels <= 0 || maxChannels < baseChannels || residualBlocks < 0 || discChannels <= 0
         || discDownsamplings < 1 || batchSize <= 0 || styleChannels <= 0 || styleScales <= 0
-        || defaultSteps <= 0 || logEvery <= 0 || sampleEvery <= 0 || checkpointEvery <= 0) {
+        || defaultSteps <= 0 || logEvery <= 0 || sampleEvery <= 0 || checkpointEvery <= 0 || inputSkip == null) {
       throw new IllegalArgumentException("invalid TSN preset " + name);
     }
     if ((2 * patchSize) >> discDownsamplings < 4) {
@@ -55,9 +57,9 @@ public record TsnPreset(
   /** {@code tiny} (tests, seconds), {@code cpu} (S = 64, under two hours on 2 cores), {@code paper} (S = 128, GPU). */
   public static TsnPreset of(String name) {
     return switch (name == null ? "" : name) {
-      case "tiny" -> new TsnPreset("tiny", 16, 8, 16, 2, 1, 8, 2, 2, 8, 2, 60, 10, 20, 20);
-      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100);
-      case "paper" -> new TsnPreset("paper", 128, 64, 256, 4, 6, 64, 3, 8, 64, 4, 100_000, 100, 1000, 1000);
+      case "tiny" -> new TsnPreset("tiny", 16, 8, 16, 2, 1, 8, 2, 2, 8, 2, 60, 10, 20, 20, InputSkip.MIRROR);
+      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100, InputSkip.MIRROR);
+      case "paper" -> new TsnPreset("paper", 128, 64, 256, 4, 6, 64, 3, 8, 64, 4, 100_000, 100, 1000, 1000, InputSkip.MIRROR);
       default -> throw new IllegalArgumentException("preset must be one of " + NAMES + ", got " + name);
     };
   }
@@ -68,7 +70,13 @@ public record TsnPreset(
         && maxChannels == other.maxChannels && downsamplings == other.downsamplings
         && residualBlocks == other.residualBlocks && discChannels == other.discChannels
         && discDownsamplings == other.discDownsamplings && batchSize == other.batchSize
-        && styleChannels == other.styleChannels && styleScales == other.styleScales;
+        && styleChannels == other.styleChannels && styleScales == other.styleScales
+        && inputSkip == other.inputSkip;
+  }
+
+  public TsnPreset withInputSkip(InputSkip skip) {
+    return new TsnPreset(name, patchSize, baseChannels, maxChannels, downsamplings, residualBlocks, discChannels,
+        discDownsamplings, batchSize, styleChannels, styleScales, defaultSteps, logEvery, sampleEvery, checkpointEvery, skip);
   }
 
   /** Channels of G's maps at level {@code l} (size S / 2^l), 0 <= l <= downsamplings. */
@@ -98,6 +106,7 @@ public record TsnPreset(
     p.setProperty("logEvery", Integer.toString(logEvery));
     p.setProperty("sampleEvery", Integer.toString(sampleEvery));
     p.setProperty("checkpointEvery", Integer.toString(checkpointEvery));
+    p.setProperty("inputSkip", inputSkip.name().toLowerCase(Locale.ROOT));
     return p;
   }
 
@@ -118,7 +127,18 @@ public record TsnPreset(
         intOf(p, "defaultSteps"),
         intOf(p, "logEvery"),
         intOf(p, "sampleEvery"),
-        intOf(p, "checkpointEvery"));
+        intOf(p, "checkpointEvery"),
+        inputSkipOf(p));
+  }
+
+  /** Files written before the input skip existed describe a G without one. */
+  private static InputSkip inputSkipOf(Properties p) {
+    String v = p.getProperty("inputSkip", "none").trim();
+    try {
+      return InputSkip.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TSN property 'inputSkip' must be none or mirror, got " + v);
+    }
   }
 
   private static String required(Properties p, String key) {
@@ -142,8 +162,8 @@ public record TsnPreset(
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "%s (S=%d, G %d..%d ch, %d down, %d res; D %d ch, %d down; batch %d)",
-        name, patchSize, baseChannels, maxChannels, downsamplings, residualBlocks, discChannels,
-        discDownsamplings, batchSize);
+        "%s (S=%d, G %d..%d ch, %d down, %d res, input skip %s; D %d ch, %d down; batch %d)",
+        name, patchSize, baseChannels, maxChannels, downsamplings, residualBlocks,
+        inputSkip.name().toLowerCase(Locale.ROOT), discChannels, discDownsamplings, batchSize);
   }
 }

@@ -34,8 +34,6 @@ import org.texhash.trainer.nn.ResumableAdam;
  */
 public final class TsnTrainer implements AutoCloseable {
   public static final float L1_WEIGHT = 100f;
-  public static final float STYLE_WEIGHT = 1f;
-  public static final float ADVERSARIAL_WEIGHT = 1f;
   /** Seed offset of the random style filters, so they differ from the parameter initialisation. */
   static final long STYLE_SEED_SALT = 0x5747_4C45L;
 
@@ -121,7 +119,7 @@ public final class TsnTrainer implements AutoCloseable {
         NDArray l1Loss = fake.sub(y).abs().mean();
         NDArray styleLoss = GramStyle.distance(style, fake, y);
         NDArray loss =
-            advLoss.mul(ADVERSARIAL_WEIGHT).add(l1Loss.mul(L1_WEIGHT)).add(styleLoss.mul(STYLE_WEIGHT));
+            advLoss.mul(options.adversarialWeight()).add(l1Loss.mul(L1_WEIGHT)).add(styleLoss.mul(options.styleWeight()));
         gc.backward(loss);
         adv = advLoss.getFloat();
         l1 = l1Loss.getFloat();

@@ -41,6 +41,7 @@ class ExpansionTest {
         ExpansionEvaluation.Score s = r.scores().get(naive);
         // the naive expansions copy the centre (a quarter of the pixels) exactly
         assertEquals(0.75 * s.l1Outside(), s.l1(), 1e-6, naive);
+        assertEquals(0.0, s.l1Inside(), 0.0, naive);
         assertTrue(s.style() >= 0);
       }
       ExpansionEvaluation.Score tsn = r.scores().get("tsn");

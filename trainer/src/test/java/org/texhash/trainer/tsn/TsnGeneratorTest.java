@@ -65,13 +65,13 @@ class TsnGeneratorTest {
   void presetsValidate() {
     assertThrows(IllegalArgumentException.class, () -> TsnPreset.of("huge"));
     assertThrows(IllegalArgumentException.class,
-        () -> new TsnPreset("bad", 20, 8, 16, 3, 1, 8, 2, 2, 8, 2, 10, 1, 1, 1)); // 20 % 8 != 0
+        () -> new TsnPreset("bad", 20, 8, 16, 3, 1, 8, 2, 2, 8, 2, 10, 1, 1, 1, InputSkip.MIRROR)); // 20 % 8 != 0
     TsnPreset cpu = TsnPreset.of("cpu");
     assertEquals(64, cpu.patchSize());
     assertEquals(cpu, TsnPreset.fromProperties(cpu.toProperties()));
-    TsnPreset longer = new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 9000, 20, 250, 100);
+    TsnPreset longer = new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 9000, 20, 250, 100, InputSkip.MIRROR);
     assertTrue(cpu.sameNetwork(longer), "a schedule change keeps the network");
-    TsnPreset wider = new TsnPreset("cpu", 64, 32, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100);
+    TsnPreset wider = new TsnPreset("cpu", 64, 32, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100, InputSkip.MIRROR);
     assertTrue(!cpu.sameNetwork(wider));
   }
 
