@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.texhash.trainer.nn.Chw;
 import org.junit.jupiter.api.Test;
 
 class InputSkipTest {
