@@ -75,6 +75,8 @@ class TrainSynthCommandTest {
     assertEquals(2, run(w, "train", "tsn", "--data", ds.toString(), "--protocol", "unseen", "--out", out));
     assertEquals(2, run(w, "train", "tsn", "--data", ds.toString(), "--protocol", "vistex", "--preset", "huge", "--out", out));
     assertEquals(2, run(w, "train", "tsn", "--data", ds.toString(), "--protocol", "vistex", "--crop", "left", "--out", out));
+    assertEquals(2, run(w, "train", "tsn", "--data", ds.toString(), "--protocol", "vistex", "--input-skip", "sideways", "--out", out));
+    assertEquals(2, run(w, "train", "tsn", "--data", ds.toString(), "--protocol", "vistex", "--style-weight", "-1", "--out", out));
     assertEquals(2, run(w, "train"));
     assertEquals(2, run(w, "synth", "--tsn", tmp.resolve("missing").toString(), "--image", "x.png", "--out", out));
   }
