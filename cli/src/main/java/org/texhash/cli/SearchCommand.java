@@ -1,17 +1,16 @@
 package org.texhash.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.texhash.cli.serve.HtmlReport;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
 import org.texhash.indexer.IndexFields;
@@ -84,6 +83,10 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of the table.")
   boolean json;
 
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "Also write the hits as a grid of thumbnails to FILE: one standalone HTML page, images embedded.")
+  Path html;
+
   @Override
   public Integer call() throws IOException {
     if (k != null && k < 1) {
@@ -109,6 +112,9 @@ public final class SearchCommand implements Callable<Integer> {
                 ? searcher.nearest(code, k == null ? DEFAULT_K : k, filter, excluded)
                 : searcher.withinRadius(code, radius, filter, k == null ? Integer.MAX_VALUE : k, excluded);
         end = System.nanoTime();
+        if (html != null) {
+          HtmlReport.write(html, htmlQuery(), searcher.info(), searcher.numDocs(), hits);
+        }
       } finally {
         if (enc != null) {
           enc.close();
@@ -164,7 +170,7 @@ public final class SearchCommand implements Callable<Integer> {
           .append(excludeSelf ? "" : " (--exclude-self leaves it out)")
           .append(System.lineSeparator());
     }
-    long gone = hits.stream().filter(h -> !exists(h)).count();
+    long gone = hits.stream().filter(h -> !SearchJson.exists(h)).count();
     if (gone > 0) {
       s.append(gone).append(gone == 1 ? " hit is a file" : " hits are files").append(" that no longer exists")
           .append(" (texhash index --prune --index ").append(index).append(" drops them)").append(System.lineSeparator());
@@ -172,8 +178,14 @@ public final class SearchCommand implements Callable<Integer> {
     return s.toString();
   }
 
-  private static boolean exists(Hit h) {
-    return Files.isRegularFile(IndexFields.toPath(h.path()));
+
+  private HtmlReport.Query htmlQuery() {
+    if (query.image != null) {
+      return new HtmlReport.Query(query.image.toString(), query.image);
+    }
+    return query.path != null
+        ? new HtmlReport.Query(query.path, IndexFields.toPath(query.path))
+        : new HtmlReport.Query("code " + query.code, null);
   }
 
   /** Stored paths are absolute: a relative prefix is resolved, keeping a trailing separator. */
@@ -186,22 +198,11 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   static String toJson(List<Hit> hits, List<String> self, double tookMs) {
-    JsonObject o = new JsonObject();
-    JsonArray array = new JsonArray();
-    for (Hit h : hits) {
-      JsonObject hit = new JsonObject();
-      hit.addProperty("path", h.path());
-      hit.addProperty("distance", h.distance());
-      hit.addProperty("score", h.score());
-      hit.addProperty("exists", exists(h));
-      array.add(hit);
-    }
-    o.add("hits", array);
+    JsonObject o = SearchJson.result(hits, tookMs);
     JsonArray selfPaths = new JsonArray();
     self.forEach(selfPaths::add);
     o.add("query_in_index", selfPaths);
-    o.addProperty("took_ms", Math.round(tookMs * 1000) / 1000.0);
-    return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
+    return SearchJson.GSON.toJson(o);
   }
 
   static String table(List<Hit> hits, double tookMs) {
@@ -209,7 +210,7 @@ public final class SearchCommand implements Callable<Integer> {
     for (int i = 0; i < hits.size(); i++) {
       Hit h = hits.get(i);
       s.append(String.format(Locale.ROOT, "%4d  %8d  %6.4f  %s%s%n", i + 1, h.distance(), h.score(), h.path(),
-          exists(h) ? "" : "  (file no longer exists)"));
+          SearchJson.exists(h) ? "" : "  (file no longer exists)"));
     }
     s.append(String.format(Locale.ROOT, "%d hits in %.2f ms%n", hits.size(), tookMs));
     return s.toString();

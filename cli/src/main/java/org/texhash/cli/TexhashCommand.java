@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       SearchCommand.class,
       CodeCommand.class,
+      ServeCommand.class,
       InfoCommand.class,
       org.texhash.cli.bench.BenchCommand.class,
       EvalCommand.class,

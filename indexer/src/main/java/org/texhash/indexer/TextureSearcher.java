@@ -54,17 +54,29 @@ public final class TextureSearcher implements Closeable {
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
 
   private final Path indexDir;
-  private final Directory directory;
+  private final Directory directory; // null when the caller owns the reader
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
   private final IndexInfo info;
 
-  private TextureSearcher(Path indexDir, Directory directory, DirectoryReader reader, IndexInfo info) {
+  private TextureSearcher(Path indexDir, Directory directory, IndexSearcher searcher, IndexInfo info) {
     this.indexDir = indexDir;
     this.directory = directory;
-    this.reader = reader;
-    this.searcher = new IndexSearcher(reader);
+    this.reader = (DirectoryReader) searcher.getIndexReader();
+    this.searcher = searcher;
     this.info = info;
+  }
+
+  /**
+   * A searcher over a point-in-time view the caller owns, such as one acquired from Lucene's
+   * {@code SearcherManager} (a server that follows an index while it is updated); {@link #close}
+   * leaves it open. {@code info} is what that view's commit records.
+   */
+  public static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir) {
+    if (!(searcher.getIndexReader() instanceof DirectoryReader)) {
+      throw new IllegalArgumentException("a TextureSearcher needs a searcher over a DirectoryReader");
+    }
+    return new TextureSearcher(indexDir, null, searcher, info);
   }
 
   /**
@@ -90,7 +102,7 @@ public final class TextureSearcher implements Closeable {
                     closeQuietly(reader);
                     return new IllegalArgumentException(indexDir + " is a Lucene index that texhash did not write");
                   });
-      return new TextureSearcher(indexDir, dir, reader, info);
+      return new TextureSearcher(indexDir, dir, new IndexSearcher(reader), info);
     } catch (IOException | RuntimeException e) {
       dir.close();
       throw e;
@@ -284,6 +296,9 @@ public final class TextureSearcher implements Closeable {
 
   @Override
   public void close() throws IOException {
+    if (directory == null) {
+      return;
+    }
     try {
       reader.close();
     } finally {
