@@ -72,12 +72,6 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    // Jetty logs through SLF4J, which has no provider here and would print a warning at start;
-    // the server reports what matters itself. Someone who adds a provider can choose it instead.
-    if (System.getProperty("slf4j.provider") == null) {
-      System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-      System.setProperty("slf4j.internal.verbosity", "WARN");
-    }
     try (LiveIndex live = LiveIndex.open(index);
         Encoder enc = openEncoder(live)) {
       SearchServer server = SearchServer.start(new SearchApi(live, enc, limits), host, port);
