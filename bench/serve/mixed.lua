@@ -30,16 +30,21 @@ uploads, searches, bad = 0, 0, 0
 request = function()
   counter = counter + 1
   if (counter * 37) % 100 < uploadPercent then
-    uploads = uploads + 1
     return wrk.format("POST", "/api/search?k=10", { ["Content-Type"] = "application/octet-stream" },
       bodies[counter % #bodies + 1])
   end
-  searches = searches + 1
   return wrk.format("GET", "/api/search?k=10&path=" .. paths[(counter * 104729) % #paths + 1])
 end
 
+-- Counts answers by kind: an upload's answer describes the decoded query image (its "width").
 response = function(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
+  if status ~= 200 then
+    bad = bad + 1
+  elseif body:find('"width":', 1, true) then
+    uploads = uploads + 1
+  else
+    searches = searches + 1
+  end
 end
 
 done = function(summary, latency, requests)
