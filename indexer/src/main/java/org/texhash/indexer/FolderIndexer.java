@@ -423,7 +423,7 @@ public final class FolderIndexer {
 
     /** Reads, hashes, decodes and crops one file, holding its share of the decode budget. */
     private Prepared prepare(Candidate c) {
-      long pixels = Math.min(ImageLoader.headerPixels(c.file()), options.maxPixels());
+      long pixels = Math.min(ImageLoader.decodedPixels(c.file()), options.maxPixels());
       try (DecodeBudget.Lease lease = budget.acquire(DecodeBudget.cost(c.size(), pixels))) {
         return decode(c);
       } catch (InterruptedException e) {
@@ -439,9 +439,9 @@ public final class FolderIndexer {
         if (c.known() != null && sha.equals(c.known().sha256())) {
           return new SameContent(c);
         }
-        BufferedImage image = ImageLoader.load(data, options.maxPixels());
-        List<BufferedImage> crops = ImageCodes.crops(image, encoder.inputSize());
-        return new Decoded(c, sha, image.getWidth(), image.getHeight(), crops);
+        ImageLoader.Decoded image = ImageLoader.decode(data, options.maxPixels());
+        List<BufferedImage> crops = ImageCodes.crops(image.image(), encoder.inputSize());
+        return new Decoded(c, sha, image.width(), image.height(), crops);
       } catch (ImageDecodeException e) {
         return new Failed(c, e.getMessage());
       } catch (RuntimeException e) {

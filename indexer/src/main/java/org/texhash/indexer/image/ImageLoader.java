@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -40,12 +41,20 @@ import javax.imageio.stream.ImageInputStream;
  * code, so it is reported instead (warnings about skipped metadata are not; see {@link
  * #isHarmless}).
  *
+ * <p>Memory: an image of more than {@link #DECODE_PIXELS} pixels is decoded with source
+ * subsampling ({@link #subsampling}), so one decode holds at most about 16 Mi pixels whatever the
+ * file's size (the pixel limit still applies to the size the header claims).
+ *
  * <p>Orientation: the EXIF orientation of JPEG files (tag 274 in the APP1 "Exif" segment) is
  * applied, so a photo taken sideways is hashed upright, as every viewer shows it.
  */
 public final class ImageLoader {
   /** Default pixel limit: 64 megapixels (256 MiB as packed RGB). */
   public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
+  /** Images with more pixels are decoded subsampled ({@link #subsampling}): 16 Mi pixels, 64 MiB as packed RGB. */
+  public static final long DECODE_PIXELS = 16L * 1024 * 1024;
+  /** Subsampling never takes an image's shorter side below this (twice the crop policy's largest working size for S = 64). */
+  public static final int MIN_DECODED_SIDE = 1024;
   /** Files larger than this are refused before they are read. */
   public static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
 
@@ -89,6 +98,17 @@ public final class ImageLoader {
 
   /** Decodes an encoded image held in memory; see the class comment. */
   public static BufferedImage load(byte[] data, long maxPixels) throws ImageDecodeException {
+    return decode(data, maxPixels).image();
+  }
+
+  /**
+   * An image as decoded, and the upright size of the file's image: larger than the image's own
+   * when the file was decoded with {@link #subsampling}.
+   */
+  public record Decoded(BufferedImage image, int width, int height) {}
+
+  /** {@link #load(byte[], long)}, with the file's own upright size. */
+  public static Decoded decode(byte[] data, long maxPixels) throws ImageDecodeException {
     if (maxPixels < 1) {
       throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
     }
@@ -125,9 +145,17 @@ public final class ImageLoader {
                 "%s of %d x %d = %d pixels is over the limit of %d pixels",
                 format, width, height, width * height, maxPixels));
       }
+      int k = subsampling(width, height);
       BufferedImage decoded;
       try {
-        decoded = reader.read(0);
+        ImageReadParam param = reader.getDefaultReadParam();
+        if (k > 1) {
+          param.setSourceSubsampling(k, k, 0, 0);
+        }
+        decoded = reader.read(0, param);
+        if (k > 1 && decoded.getWidth() > (width + k - 1) / k) {
+          decoded = Images.subsample(decoded, k); // a reader that ignores the parameter
+        }
       } catch (IOException | RuntimeException e) {
         throw new ImageDecodeException("corrupt or truncated " + format + ": " + describe(e), e);
       } catch (OutOfMemoryError e) {
@@ -139,7 +167,10 @@ public final class ImageLoader {
         }
       }
       BufferedImage rgb = Images.toRgb(decoded);
-      return "JPEG".equals(format) ? Images.orient(rgb, exifOrientation(data)) : rgb;
+      int orientation = "JPEG".equals(format) ? exifOrientation(data) : 1;
+      boolean turned = orientation >= 5 && orientation <= 8;
+      return new Decoded(
+          Images.orient(rgb, orientation), (int) (turned ? height : width), (int) (turned ? width : height));
     } catch (IOException e) {
       throw e instanceof ImageDecodeException d ? d : new ImageDecodeException(describe(e), e);
     } finally {
@@ -148,11 +179,33 @@ public final class ImageLoader {
   }
 
   /**
-   * The pixel count the header of {@code file} claims, read without decoding or reading the
-   * whole file; -1 when no reader recognises it or the header cannot be read (decoding will then
-   * say why). Callers use it to budget memory before a file is read.
+   * The subsampling factor k an image of {@code width x height} is decoded with (every k-th pixel
+   * of every k-th row): the smallest k that brings it to at most {@value #DECODE_PIXELS} pixels,
+   * as long as its shorter side stays at least {@value #MIN_DECODED_SIDE}. Every caller decodes a
+   * file the same way, so an image searched for itself still finds itself at distance 0; the crop
+   * policy then resizes by area averaging, and its largest working size (a shorter side of 8 S) is
+   * far below what the decoded image keeps.
    */
-  public static long headerPixels(Path file) {
+  public static int subsampling(long width, long height) {
+    int k = 1;
+    while (ceilDiv(width, k) * ceilDiv(height, k) > DECODE_PIXELS
+        && Math.min(width, height) / (k + 1) >= MIN_DECODED_SIDE) {
+      k++;
+    }
+    return k;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  /**
+   * The number of pixels {@code file} decodes to (after {@link #subsampling}), read from its
+   * header without decoding or reading the whole file; -1 when no reader recognises it or the
+   * header cannot be read (decoding will then say why). Callers use it to budget memory before a
+   * file is read.
+   */
+  public static long decodedPixels(Path file) {
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) {
         return -1;
@@ -164,7 +217,10 @@ public final class ImageLoader {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        return (long) reader.getWidth(0) * reader.getHeight(0);
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        int k = subsampling(width, height);
+        return ceilDiv(width, k) * ceilDiv(height, k);
       } finally {
         reader.dispose();
       }

@@ -76,6 +76,22 @@ public final class Images {
     return fromPixels(px, size, size);
   }
 
+  /** Every {@code k}-th pixel of every {@code k}-th row, from (0, 0): what ImageIO's source subsampling gives. */
+  public static BufferedImage subsample(BufferedImage image, int k) {
+    BufferedImage rgb = toRgb(image);
+    int w = (rgb.getWidth() + k - 1) / k;
+    int h = (rgb.getHeight() + k - 1) / k;
+    int[] out = new int[w * h];
+    int[] row = new int[rgb.getWidth()];
+    for (int y = 0; y < h; y++) {
+      rgb.getRaster().getDataElements(0, y * k, rgb.getWidth(), 1, row);
+      for (int x = 0; x < w; x++) {
+        out[y * w + x] = row[x * k];
+      }
+    }
+    return fromPixels(out, w, h);
+  }
+
   /**
    * Resamples to {@code width x height}: area averaging along an axis that shrinks (every source
    * pixel counts, no aliasing), bilinear along an axis that grows. Separable, in float, rounded once.

@@ -141,6 +141,8 @@ final class StreamCheck {
       switch (block) {
         case 0x3B:
           return null;
+        case 0x00: // stray padding between blocks, which decoders skip
+          break;
         case 0x21: // extension: label, then sub-blocks
           pos = subBlocks(d, pos + 1);
           break;
@@ -347,10 +349,7 @@ final class StreamCheck {
       if (problem != null) {
         return problem;
       }
-      pos = (int) (end + (size & 1)); // chunks are padded to an even size
-      if (pos > to && topLevel) {
-        return "the last chunk's padding byte is missing";
-      }
+      pos = (int) (end + (size & 1)); // chunks are padded to an even size (a last pad byte may be left out)
     }
     if (!image && !animated) {
       return topLevel ? "no image chunk (VP8, VP8L or ANMF)" : "an animation frame without image data";
