@@ -12,6 +12,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.texhash.trainer.onnx.OnnxGraph;
+import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
  * Convolution, optional normalisation, activation: the one building block of G and D.
@@ -20,7 +22,7 @@ import ai.djl.util.PairList;
  * normalisation would cancel it) + {@code BatchNormalization} (running statistics) or {@code
  * InstanceNormalization} + {@code Relu} / {@code LeakyRelu} (alpha 0.2) / {@code Tanh}.
  */
-public final class ConvUnit extends AbstractBlock {
+public final class ConvUnit extends AbstractBlock implements OnnxNodes {
   /**
    * The normalisations. G uses batch normalisation (as Zhou et al.): instance normalisation would
    * remove each image's mean colour and contrast at the first layer, which G must reproduce. D uses
@@ -50,6 +52,7 @@ public final class ConvUnit extends AbstractBlock {
   }
 
   public static final float LEAKY_SLOPE = 0.2f;
+  public static final float BATCH_EPSILON = 1e-5f;
 
   private final int filters;
   private final int kernel;
@@ -89,7 +92,7 @@ public final class ConvUnit extends AbstractBlock {
                 .build());
     norm = switch (normKind) {
       case NONE -> null;
-      case BATCH -> addChildBlock("norm", BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build());
+      case BATCH -> addChildBlock("norm", BatchNorm.builder().optMomentum(0.9f).optEpsilon(BATCH_EPSILON).build());
       case INSTANCE -> addChildBlock("norm", new InstanceNorm2d());
     };
   }
@@ -126,6 +129,30 @@ public final class ConvUnit extends AbstractBlock {
       y = norm.forward(store, y, training);
     }
     return new NDList(act.apply(y.singletonOrThrow()));
+  }
+
+  @Override
+  public String emitOnnx(OnnxGraph g, String input) {
+    int pad = padding(kernel, stride);
+    var p = conv.getParameters();
+    String w = g.weight("conv_w", p.get("weight").getArray());
+    String[] in = norm == null ? new String[] {input, w, g.weight("conv_b", p.get("bias").getArray())} : new String[] {input, w};
+    String y = g.node("Conv", "conv", in,
+        "kernel_shape", new long[] {kernel, kernel}, "strides", new long[] {stride, stride}, "pads", new long[] {pad, pad, pad, pad});
+    if (normKind == Norm.BATCH) {
+      var n = norm.getParameters();
+      y = g.node("BatchNormalization", "bn", new String[] {y, g.weight("bn_scale", n.get("gamma").getArray()),
+          g.weight("bn_b", n.get("beta").getArray()), g.weight("bn_mean", n.get("runningMean").getArray()),
+          g.weight("bn_var", n.get("runningVar").getArray())}, "epsilon", BATCH_EPSILON);
+    } else if (normKind == Norm.INSTANCE) {
+      y = ((InstanceNorm2d) norm).emitOnnx(g, y);
+    }
+    return switch (act) {
+      case NONE -> y;
+      case RELU -> g.node("Relu", "relu", y);
+      case LEAKY_RELU -> g.node("LeakyRelu", "lrelu", y, "alpha", LEAKY_SLOPE);
+      case TANH -> g.node("Tanh", "tanh", y);
+    };
   }
 
   @Override

@@ -7,6 +7,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.texhash.trainer.onnx.OnnxGraph;
+import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
  * Instance normalisation over the spatial axes of an {@code [N, C, H, W]} map, with a learned
@@ -16,7 +18,7 @@ import ai.djl.util.PairList;
  * between them). DJL has no instance normalisation block. ONNX: {@code InstanceNormalization}
  * (scale = gamma, B = beta, epsilon).
  */
-public final class InstanceNorm2d extends AbstractBlock {
+public final class InstanceNorm2d extends AbstractBlock implements OnnxNodes {
   public static final float EPSILON = 1e-5f;
 
   private final Parameter gamma;
@@ -40,6 +42,12 @@ public final class InstanceNorm2d extends AbstractBlock {
     NDArray g = store.getValue(gamma, x.getDevice(), training).reshape(1, c, 1, 1);
     NDArray b = store.getValue(beta, x.getDevice(), training).reshape(1, c, 1, 1);
     return new NDList(normalized.mul(g).add(b));
+  }
+
+  @Override
+  public String emitOnnx(OnnxGraph g, String input) {
+    return g.node("InstanceNormalization", "in", new String[] {input, g.weight("in_scale", gamma.getArray()), g.weight("in_b", beta.getArray())},
+        "epsilon", EPSILON);
   }
 
   /** Mean over H and W, kept as {@code [N, C, 1, 1]} (the PyTorch engine reduces one axis at a time). */

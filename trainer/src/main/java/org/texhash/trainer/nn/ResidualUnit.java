@@ -7,12 +7,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.texhash.trainer.onnx.OnnxGraph;
+import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
  * {@code x + norm(conv(relu(norm(conv(x)))))}, channels and size kept.
  * ONNX: two {@link ConvUnit}s and an {@code Add}.
  */
-public final class ResidualUnit extends AbstractBlock {
+public final class ResidualUnit extends AbstractBlock implements OnnxNodes {
   private final ConvUnit first;
   private final ConvUnit second;
 
@@ -27,6 +29,12 @@ public final class ResidualUnit extends AbstractBlock {
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList h = second.forward(store, first.forward(store, inputs, training), training);
     return new NDList(inputs.singletonOrThrow().add(h.singletonOrThrow()));
+  }
+
+  @Override
+  public String emitOnnx(OnnxGraph g, String input) {
+    String h = second.emitOnnx(g, first.emitOnnx(g, input));
+    return g.node("Add", "res", new String[] {input, h});
   }
 
   @Override

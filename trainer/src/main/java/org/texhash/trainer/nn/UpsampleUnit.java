@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.texhash.trainer.onnx.OnnxGraph;
+import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
  * Doubles the spatial size: nearest-neighbour 2x resize, then a 3x3 {@link ConvUnit}.
@@ -16,7 +18,7 @@ import ai.djl.util.PairList;
  * resize + conv also avoids the checkerboard artefacts of strided deconvolution. ONNX: {@code
  * Resize} (mode nearest, scales [1, 1, 2, 2]) + {@link ConvUnit}.
  */
-public final class UpsampleUnit extends AbstractBlock {
+public final class UpsampleUnit extends AbstractBlock implements OnnxNodes {
   private final ConvUnit conv;
 
   public UpsampleUnit(int filters) {
@@ -33,6 +35,15 @@ public final class UpsampleUnit extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     return conv.forward(store, new NDList(nearest2x(inputs.singletonOrThrow())), training);
+  }
+
+  /** Resize (nearest, floor of asymmetric coordinates: each pixel repeated 2 x 2) + the conv unit. */
+  @Override
+  public String emitOnnx(OnnxGraph g, String input) {
+    String scales = g.floats("up_scales", new float[] {1, 1, 2, 2}, 4);
+    String y = g.node("Resize", "up", new String[] {input, "", scales},
+        "mode", "nearest", "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor");
+    return conv.emitOnnx(g, y);
   }
 
   @Override

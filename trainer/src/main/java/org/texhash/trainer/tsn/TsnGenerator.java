@@ -14,6 +14,7 @@ import java.util.List;
 import org.texhash.trainer.nn.ConvUnit;
 import org.texhash.trainer.nn.ResidualUnit;
 import org.texhash.trainer.nn.UpsampleUnit;
+import org.texhash.trainer.onnx.OnnxGraph;
 
 /**
  * The generator G of the texture synthesis network: an {@code [N, 3, S, S]} patch in [-1, 1] to an
@@ -78,6 +79,13 @@ public final class TsnGenerator extends AbstractBlock {
   public record Maps(NDArray output, List<MapPair> pairs) {}
 
   public Maps forwardWithMaps(ParameterStore store, NDArray x, boolean training) {
+    List<MapPair> pairs = forwardMaps(store, x, training);
+    NDArray top = outer.forward(store, new NDList(pairs.get(0).decoder()), training).singletonOrThrow();
+    return new Maps(output(store, x, top, training), pairs);
+  }
+
+  /** The map pairs alone (finest first), without the output layers: what stage 2 reads. */
+  public List<MapPair> forwardMaps(ParameterStore store, NDArray x, boolean training) {
     int n = preset.downsamplings();
     requireInput(x.getShape());
     List<NDArray> encoder = new ArrayList<>(n + 1);
@@ -96,12 +104,40 @@ public final class TsnGenerator extends AbstractBlock {
       h = up.get(k).forward(store, h, training);
       decoder[n - 1 - k] = h.singletonOrThrow();
     }
-    NDArray out = output(store, x, outer.forward(store, h, training).singletonOrThrow(), training);
     List<MapPair> pairs = new ArrayList<>(n + 1);
     for (int l = 0; l <= n; l++) {
       pairs.add(new MapPair(l, encoder.get(l), decoder[l]));
     }
-    return new Maps(out, Collections.unmodifiableList(pairs));
+    return Collections.unmodifiableList(pairs);
+  }
+
+  /** ONNX names of one level's (encoder, decoder) maps. */
+  public record MapNames(String encoder, String decoder) {}
+
+  /** Emits the nodes of {@link #forwardMaps} (inference mode) reading {@code input}; finest first. */
+  public List<MapNames> emitOnnxMaps(OnnxGraph g, String input) {
+    int n = preset.downsamplings();
+    List<String> encoder = new ArrayList<>(n + 1);
+    String h = stem.emitOnnx(g, input);
+    encoder.add(h);
+    for (ConvUnit d : down) {
+      h = d.emitOnnx(g, h);
+      encoder.add(h);
+    }
+    for (ResidualUnit r : middle) {
+      h = r.emitOnnx(g, h);
+    }
+    String[] decoder = new String[n + 1];
+    decoder[n] = h;
+    for (int k = 0; k < up.size(); k++) {
+      h = up.get(k).emitOnnx(g, h);
+      decoder[n - 1 - k] = h;
+    }
+    List<MapNames> out = new ArrayList<>(n + 1);
+    for (int l = 0; l <= n; l++) {
+      out.add(new MapNames(encoder.get(l), decoder[l]));
+    }
+    return out;
   }
 
   private NDArray output(ParameterStore store, NDArray x, NDArray top, boolean training) {

@@ -1,0 +1,154 @@
+package org.texhash.trainer.hashing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.List;
+import org.texhash.trainer.onnx.OnnxGraph;
+import org.texhash.trainer.onnx.OnnxNodes;
+
+/**
+ * The stage-2 network: backbone taps, attention and progressive fusion to a D-vector, a hash layer
+ * to K continuous outputs (the code is their sign) and a linear classifier on those outputs.
+ *
+ * <p>Input {@code [N, 3, S, S]} in [-1, 1]; {@link #forward} returns {@code (u [N, K], logits [N, C])}.
+ * The encoder that is exported is everything up to u ({@link #emitOnnx}).
+ */
+public final class HashNetwork extends AbstractBlock implements OnnxNodes {
+  private final Backbone backbone;
+  private final ProgressiveFusion fusion;
+  private final Linear hash;
+  private final Linear classifier;
+  private final int bits;
+
+  private HashNetwork(Builder b) {
+    super((byte) 1);
+    this.backbone = b.backbone;
+    this.bits = b.bits;
+    if (backbone instanceof Block trainable) {
+      addChildBlock("backbone", trainable);
+    }
+    fusion = addChildBlock("fusion", new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims));
+    hash = addChildBlock("hash", Linear.builder().setUnits(b.bits).build());
+    classifier = addChildBlock("classify", Linear.builder().setUnits(b.classes).build());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link HashNetwork}; every setter but the attention kernel is required. */
+  public static final class Builder {
+    private Backbone backbone;
+    private int bits;
+    private int classes;
+    private int dims;
+    private int attentionKernel = 3;
+
+    public Builder backbone(Backbone b) {
+      this.backbone = b;
+      return this;
+    }
+
+    public Builder bits(int k) {
+      this.bits = k;
+      return this;
+    }
+
+    public Builder classes(int c) {
+      this.classes = c;
+      return this;
+    }
+
+    /** D, the fused descriptor's length. */
+    public Builder dims(int d) {
+      this.dims = d;
+      return this;
+    }
+
+    /** Width of the attention filters; 0 removes channel-wise attention. */
+    public Builder attentionKernel(int k) {
+      this.attentionKernel = k;
+      return this;
+    }
+
+    public HashNetwork build() {
+      if (backbone == null || bits < 1 || classes < 2 || dims < 1 || attentionKernel < 0) {
+        throw new IllegalArgumentException("HashNetwork needs a backbone, bits >= 1, classes >= 2, dims >= 1, attention kernel >= 0");
+      }
+      return new HashNetwork(this);
+    }
+  }
+
+  public Backbone backbone() {
+    return backbone;
+  }
+
+  public int bits() {
+    return bits;
+  }
+
+  public ProgressiveFusion fusion() {
+    return fusion;
+  }
+
+  /** The continuous codes u {@code [N, K]} alone (what the encoder exports). */
+  public NDArray codes(ParameterStore store, NDArray x, boolean training) {
+    List<NDArray> taps = backbone.taps(store, x, training);
+    NDArray v = fusion.forward(store, new NDList(taps), training).singletonOrThrow();
+    return hash.forward(store, new NDList(v), training).singletonOrThrow();
+  }
+
+  public NDArray classify(ParameterStore store, NDArray u, boolean training) {
+    return classifier.forward(store, new NDList(u), training).singletonOrThrow();
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray u = codes(store, inputs.singletonOrThrow(), training);
+    return new NDList(u, classify(store, u, training));
+  }
+
+  @Override
+  public String emitOnnx(OnnxGraph g, String input) {
+    String v = fusion.emitOnnx(g, backbone.emitOnnxTaps(g, input));
+    var p = hash.getParameters();
+    return g.node("Gemm", "hash", new String[] {v, g.weight("hash_w", p.get("weight").getArray()), g.weight("hash_b", p.get("bias").getArray())},
+        "transB", 1L);
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape x = inputShapes[0];
+    Shape[] taps = tapShapes(x);
+    if (backbone instanceof Block trainable) {
+      trainable.initialize(manager, dataType, x);
+    }
+    fusion.initialize(manager, dataType, taps);
+    hash.initialize(manager, dataType, new Shape(x.get(0), fusion.dims()));
+    classifier.initialize(manager, dataType, new Shape(x.get(0), bits));
+  }
+
+  /** Shapes of the taps for input {@code x}: level l has {@code S / 2^l} on a side. */
+  public Shape[] tapShapes(Shape x) {
+    List<Integer> c = backbone.tapChannels();
+    Shape[] s = new Shape[c.size()];
+    for (int l = 0; l < s.length; l++) {
+      s[l] = new Shape(x.get(0), c.get(l), x.get(2) >> l, x.get(3) >> l);
+    }
+    return s;
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    long n = inputShapes[0].get(0);
+    return new Shape[] {new Shape(n, bits), classifier.getOutputShapes(new Shape[] {new Shape(n, bits)})[0]};
+  }
+}

@@ -1,0 +1,86 @@
+package org.texhash.trainer.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.texhash.indexer.OnnxEncoder;
+import org.texhash.trainer.nn.AtomicFiles;
+
+/**
+ * Writes an encoder under the texhash encoder contract (docs/HASHING.md): input {@value
+ * OnnxEncoder#INPUT} {@code [N, 3, S, S]}, output {@value OnnxEncoder#OUTPUT} {@code [N, K]}, IR
+ * version 8, opset 17, and the {@code texhash.*} metadata, whose model id is a hash of the graph
+ * (weights included) and the other metadata.
+ */
+public final class EncoderExport {
+  public static final long IR_VERSION = 8;
+  public static final long OPSET = 17;
+  public static final String META_TRAINING_DATA = "texhash.training_data";
+
+  private EncoderExport() {}
+
+  /**
+   * @param encoder the block whose nodes compute the pre-sign codes
+   * @param metadata extra {@code metadata_props} (objective, backbone, training data...); bits,
+   *     input size and model id are added here
+   * @return the model id
+   */
+  public static String write(Path file, OnnxNodes encoder, int inputSize, int bits, String idPrefix, Map<String, String> metadata)
+      throws IOException {
+    ModelProto model = build(encoder, inputSize, bits, idPrefix, metadata);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    AtomicFiles.write(file, out -> model.writeTo(out));
+    return modelId(model);
+  }
+
+  public static ModelProto build(OnnxNodes encoder, int inputSize, int bits, String idPrefix, Map<String, String> metadata) {
+    OnnxGraph g = new OnnxGraph("texhash_encoder");
+    g.input(OnnxEncoder.INPUT, -1, 3, inputSize, inputSize);
+    String out = encoder.emitOnnx(g, OnnxEncoder.INPUT);
+    g.renameLastOutput(out, OnnxEncoder.OUTPUT);
+    g.output(OnnxEncoder.OUTPUT, -1, bits);
+    GraphProto graph = g.build();
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put(OnnxEncoder.META_BITS, Integer.toString(bits));
+    meta.put(OnnxEncoder.META_INPUT_SIZE, Integer.toString(inputSize));
+    meta.putAll(metadata);
+    meta.put(OnnxEncoder.META_MODEL_ID, idPrefix + "-" + contentHash(graph, meta));
+    ModelProto.Builder m = ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setProducerName("texhash-trainer")
+        .setGraph(graph);
+    meta.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return m.build();
+  }
+
+  public static String modelId(ModelProto model) {
+    return model.getMetadataPropsList().stream()
+        .filter(e -> e.getKey().equals(OnnxEncoder.META_MODEL_ID))
+        .findFirst().orElseThrow().getValue();
+  }
+
+  /** First 12 hex digits of SHA-256 over the serialised graph and the sorted metadata. */
+  private static String contentHash(GraphProto graph, Map<String, String> meta) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(graph.toByteArray());
+      new java.util.TreeMap<>(meta).forEach((k, v) -> d.update((k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(d.digest()).substring(0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

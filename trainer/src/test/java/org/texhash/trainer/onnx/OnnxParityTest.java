@@ -1,0 +1,169 @@
+package org.texhash.trainer.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.texhash.trainer.hashing.HashNetwork;
+import org.texhash.trainer.hashing.PlainCnn;
+import org.texhash.trainer.hashing.ProgressiveFusion;
+import org.texhash.trainer.hashing.TsnTaps;
+import org.texhash.trainer.nn.ChannelAttention;
+import org.texhash.trainer.nn.ConvUnit;
+import org.texhash.trainer.nn.ResidualUnit;
+import org.texhash.trainer.nn.UpsampleUnit;
+import org.texhash.trainer.tsn.TsnGenerator;
+import org.texhash.trainer.tsn.TsnPreset;
+
+/**
+ * ONNX Runtime computes what DJL's forward pass computes in inference mode, block by block and for
+ * the whole encoder: max abs difference under 1e-4, and the same signs wherever DJL's value is
+ * farther than that from zero.
+ */
+class OnnxParityTest {
+  private static final float TOLERANCE = 1e-4f;
+
+  private static NDManager manager() {
+    return Engine.getEngine("PyTorch").newBaseManager();
+  }
+
+  /** Random weights, and batch-norm statistics that are not the identity. */
+  private static void initialize(Block b, NDManager m, long seed, Shape... in) {
+    Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+    b.setInitializer(new NormalInitializer(0.2f), Parameter.Type.WEIGHT);
+    b.setInitializer(new NormalInitializer(0.2f), Parameter.Type.BIAS);
+    b.initialize(m, DataType.FLOAT32, in);
+    Random rnd = new Random(seed);
+    for (var p : b.getParameters()) {
+      String k = p.getKey();
+      NDArray a = p.getValue().getArray();
+      if (k.endsWith("runningMean") || k.endsWith("beta")) {
+        a.set(uniform(rnd, (int) a.size(), -0.5f, 0.5f));
+      } else if (k.endsWith("runningVar") || k.endsWith("gamma")) {
+        a.set(uniform(rnd, (int) a.size(), 0.5f, 1.5f));
+      }
+    }
+  }
+
+  private static float[] uniform(Random rnd, int n, float lo, float hi) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = lo + (hi - lo) * rnd.nextFloat();
+    }
+    return f;
+  }
+
+  private static void assertParity(float[] djl, float[] ort) {
+    assertEquals(djl.length, ort.length);
+    float max = 0;
+    for (int i = 0; i < djl.length; i++) {
+      max = Math.max(max, Math.abs(djl[i] - ort[i]));
+      if (Math.abs(djl[i]) > TOLERANCE) {
+        assertEquals(djl[i] > 0, ort[i] > 0, "sign of element " + i);
+      }
+    }
+    assertTrue(max < TOLERANCE, "max abs difference " + max);
+  }
+
+  private static void checkSingleInput(Block block, OnnxNodes nodes, Shape in, long seed) throws Exception {
+    try (NDManager m = manager()) {
+      initialize(block, m, seed, in);
+      float[] x = uniform(new Random(seed + 1), (int) in.size(), -1, 1);
+      NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false).singletonOrThrow();
+      OnnxGraph g = new OnnxGraph("block");
+      g.input("x", in.getShape());
+      String out = nodes.emitOnnx(g, "x");
+      float[] ort = OrtRunner.run(OrtRunner.model(g, out, y.getShape().getShape()), Map.of("x", new OrtRunner.Input(x, in.getShape())));
+      assertParity(y.toFloatArray(), ort);
+    }
+  }
+
+  @Test
+  void convUnitsOfEveryKind() throws Exception {
+    Shape in = new Shape(2, 3, 8, 8);
+    check(new ConvUnit(5, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU), in, 1);
+    check(new ConvUnit(4, 5, 1, ConvUnit.Norm.NONE, ConvUnit.Act.TANH), in, 2);
+    check(new ConvUnit(4, 4, 2, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU), in, 3);
+    check(new ConvUnit(6, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.NONE), in, 4);
+    check(new ConvUnit(6, 1, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU), in, 5);
+  }
+
+  private static void check(Block block, Shape in, long seed) throws Exception {
+    checkSingleInput(block, (OnnxNodes) block, in, seed);
+  }
+
+  @Test
+  void residualUpsampleAndAttention() throws Exception {
+    check(new ResidualUnit(4), new Shape(2, 4, 8, 8), 6);
+    check(new UpsampleUnit(3), new Shape(2, 4, 4, 4), 7);
+    check(new ChannelAttention(3), new Shape(2, 6, 5, 5), 8);
+    check(new ChannelAttention(5), new Shape(1, 16, 4, 4), 9);
+  }
+
+  @Test
+  void progressiveFusionWithAndWithoutAttention() throws Exception {
+    for (int kernel : new int[] {3, 0}) {
+      List<Integer> channels = List.of(8, 16, 16);
+      ProgressiveFusion f = new ProgressiveFusion(channels, kernel, 12);
+      Shape[] taps = {new Shape(2, 8, 16, 16), new Shape(2, 16, 8, 8), new Shape(2, 16, 4, 4)};
+      try (NDManager m = manager()) {
+        initialize(f, m, 10 + kernel, taps);
+        NDList in = new NDList();
+        Map<String, OrtRunner.Input> feed = new LinkedHashMap<>();
+        OnnxGraph g = new OnnxGraph("fusion");
+        List<String> names = new ArrayList<>();
+        for (int l = 0; l < taps.length; l++) {
+          float[] x = uniform(new Random(l), (int) taps[l].size(), 0, 2);
+          in.add(m.create(x, taps[l]));
+          feed.put("t" + l, new OrtRunner.Input(x, taps[l].getShape()));
+          g.input("t" + l, taps[l].getShape());
+          names.add("t" + l);
+        }
+        NDArray y = f.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
+        assertEquals(new Shape(2, 12), y.getShape());
+        String out = f.emitOnnx(g, names);
+        assertParity(y.toFloatArray(), OrtRunner.run(OrtRunner.model(g, out, 2, 12), feed));
+      }
+    }
+  }
+
+  @Test
+  void wholeEncoderOnTsnTapsAndOnPlainCnn() throws Exception {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    for (String backbone : List.of("tsn", "cnn")) {
+      try (NDManager m = manager()) {
+        Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
+        HashNetwork net;
+        if (backbone.equals("tsn")) {
+          TsnGenerator g = new TsnGenerator(tiny);
+          initialize(g, m, 20, in);
+          net = HashNetwork.builder().backbone(new TsnTaps(g)).bits(16).classes(5).dims(24).build();
+        } else {
+          PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32));
+          net = HashNetwork.builder().backbone(cnn).bits(16).classes(5).dims(24).build();
+        }
+        initialize(net, m, 21, in);
+        float[] x = uniform(new Random(22), (int) in.size(), -1, 1);
+        NDArray u = net.codes(new ParameterStore(m, false), m.create(x, in), false);
+        var model = EncoderExport.build(net, tiny.patchSize(), 16, "test", Map.of("texhash.backbone", backbone));
+        float[] ort = OrtRunner.run(model, Map.of("image", new OrtRunner.Input(x, in.getShape())));
+        assertParity(u.toFloatArray(), ort);
+      }
+    }
+  }
+}
