@@ -25,13 +25,13 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Train a texhash network.",
-    subcommands = {TrainCommand.Tsn.class})
+    subcommands = {TrainCommand.Tsn.class, TrainHashCommand.class})
 public final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a network is required, e.g. 'train tsn'");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a network is required: 'train tsn' or 'train hash'");
   }
 
   /** {@code texhash train tsn}: stage 1, the texture synthesis network. */

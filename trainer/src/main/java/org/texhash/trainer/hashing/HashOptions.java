@@ -1,0 +1,58 @@
+package org.texhash.trainer.hashing;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * What a stage-2 run is. {@code tsn} is the folder of a trained G (required for the tsn backbone
+ * and for augmentation); batches and parameter initialisation derive from {@code seed}.
+ */
+public record HashOptions(
+    HashPreset preset, Objective objective, String backbone, int bits, boolean attention, boolean augmentation,
+    int steps, long seed, Path tsn) {
+
+  public HashOptions {
+    if (!backbone.equals("tsn") && !backbone.equals("cnn")) {
+      throw new IllegalArgumentException("backbone must be tsn or cnn, got " + backbone);
+    }
+    if (!java.util.List.of(16, 32, 64, 128, 256).contains(bits)) {
+      throw new IllegalArgumentException("bits must be 16, 32, 64, 128 or 256, got " + bits);
+    }
+    if (steps <= 0) {
+      throw new IllegalArgumentException("steps must be > 0, got " + steps);
+    }
+    if (tsn == null && (backbone.equals("tsn") || augmentation)) {
+      throw new IllegalArgumentException("a trained TSN (--tsn DIR) is needed for the tsn backbone and for augmentation");
+    }
+  }
+
+  /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
+  public String tag() {
+    return backbone + "-" + objective.id() + "-" + bits + (attention ? "" : "-noca") + (augmentation ? "" : "-noaug");
+  }
+
+  Properties toProperties() {
+    Properties p = new Properties();
+    p.setProperty("preset", preset.name());
+    p.setProperty("objective", objective.id());
+    p.setProperty("backbone", backbone);
+    p.setProperty("bits", Integer.toString(bits));
+    p.setProperty("attention", Boolean.toString(attention));
+    p.setProperty("augmentation", Boolean.toString(augmentation));
+    p.setProperty("steps", Integer.toString(steps));
+    p.setProperty("seed", Long.toString(seed));
+    return p;
+  }
+
+  /** The checkpoint must come from the same run (only the step count may differ). */
+  void requireCompatible(Properties saved) {
+    Properties mine = toProperties();
+    for (String key : mine.stringPropertyNames()) {
+      if (!key.equals("steps") && !mine.getProperty(key).equals(saved.getProperty(key))) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "cannot resume: the checkpoint's %s is %s, this run asks for %s", key, saved.getProperty(key), mine.getProperty(key)));
+      }
+    }
+  }
+}

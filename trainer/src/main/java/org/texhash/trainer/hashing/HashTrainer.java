@@ -1,0 +1,267 @@
+package org.texhash.trainer.hashing;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.texhash.indexer.OnnxEncoder;
+import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.ResumableAdam;
+import org.texhash.trainer.onnx.EncoderExport;
+import org.texhash.trainer.tsn.TsnModel;
+import org.texhash.trainer.tsn.TsnPreset;
+
+/**
+ * Stage-2 training, one step at a time, with exact checkpoints: the network (G stays frozen and is
+ * not saved with it), Adam's state, the training set's U, B and W, and the step.
+ */
+public final class HashTrainer implements AutoCloseable {
+  static final String STATE_FILE = "state.properties";
+  static final String NETWORK_FILE = "network.params";
+  static final String ADAM_FILE = "adam.bin";
+  static final String CODES_FILE = "codes.bin";
+
+  /** The loss terms of one step. */
+  public record StepLosses(float total, float main, float quantisation) {
+    public boolean finite() {
+      return Float.isFinite(total) && Float.isFinite(main) && Float.isFinite(quantisation);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "loss %.4f (main %.4f, quantisation %.4f)", total, main, quantisation);
+    }
+  }
+
+  private final HashOptions options;
+  private final TrainingSlots slots;
+  private final TsnModel tsn; // null without a TSN
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final HashNetwork network;
+  private final ResumableAdam adam;
+  private final DiscreteCodes codes;
+  private final int patchSize;
+  private long step;
+  private double seconds;
+
+  private HashTrainer(HashOptions options, TrainingSlots slots) throws IOException {
+    this.options = options;
+    this.slots = slots;
+    this.tsn = options.tsn() == null ? null : TsnModel.loadGenerator(options.tsn());
+    TsnPreset tp = tsn == null ? TsnPreset.of(options.preset().name()) : tsn.preset();
+    if (!tp.name().equals(options.preset().name())) {
+      close();
+      throw new IllegalArgumentException("the TSN in " + options.tsn() + " is preset " + tp.name() + ", this run asks for " + options.preset().name());
+    }
+    patchSize = tp.patchSize();
+    Engine engine = Engine.getEngine(TsnModel.ENGINE);
+    engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
+    manager = engine.newBaseManager();
+    store = new ParameterStore(manager, false);
+    Backbone backbone = options.backbone().equals("tsn")
+        ? new TsnTaps(tsn.generator())
+        : new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
+    network = HashNetwork.builder()
+        .backbone(backbone)
+        .bits(options.bits())
+        .classes(slots.classes())
+        .dims(HashPreset.descriptorDims(backbone.tapChannels()))
+        .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
+        .build();
+    network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
+    adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
+    codes = new DiscreteCodes(slots.labels(), slots.classes(), options.bits(), 1, 1, options.objective().eta, options.seed());
+  }
+
+  public static HashTrainer create(HashOptions options, TrainingSlots slots) throws IOException {
+    return new HashTrainer(options, slots);
+  }
+
+  public HashOptions options() {
+    return options;
+  }
+
+  public HashNetwork network() {
+    return network;
+  }
+
+  public DiscreteCodes codes() {
+    return codes;
+  }
+
+  public TrainingSlots slots() {
+    return slots;
+  }
+
+  public long step() {
+    return step;
+  }
+
+  public double seconds() {
+    return seconds;
+  }
+
+  void addSeconds(double s) {
+    seconds += s;
+  }
+
+  public int patchSize() {
+    return patchSize;
+  }
+
+  /** One Adam step on the batch of the current step; then, for DSDH on schedule, W and B. */
+  public StepLosses trainStep() {
+    TrainingSlots.Batch batch = slots.batch(step);
+    Engine engine = manager.getEngine();
+    StepLosses losses;
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray x = inputs(scope, batch);
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        NDList out = network.forward(store, new NDList(x), true);
+        NDArray u = out.get(0);
+        codes.remember(batch.slots(), u.toFloatArray());
+        Objective.Terms t = options.objective().loss(u, out.get(1), batch.slots(), codes);
+        gc.backward(t.total());
+        losses = new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
+      }
+      adam.step(network);
+    }
+    step++;
+    if (options.objective() == Objective.DSDH && step % options.preset().codeUpdates() == 0) {
+      codes.updateClassifier();
+      codes.updateCodes(1);
+    }
+    return losses;
+  }
+
+  /** The batch's pixels; augmented slots get a random S x S crop of G's expansion of their patch. */
+  private NDArray inputs(NDManager scope, TrainingSlots.Batch batch) {
+    int n = batch.size();
+    NDArray x = scope.create(batch.inputs(), new Shape(n, 3, patchSize, patchSize));
+    List<Integer> aug = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (batch.augmented()[i]) {
+        aug.add(i);
+      }
+    }
+    if (aug.isEmpty() || !options.augmentation()) {
+      return x;
+    }
+    NDList chosen = new NDList();
+    aug.forEach(i -> chosen.add(x.get(i)));
+    NDArray expanded = tsn.generator().forwardWithMaps(tsn.store(), NDArrays.stack(chosen), false).output();
+    NDList rows = new NDList();
+    int a = 0;
+    for (int i = 0; i < n; i++) {
+      if (batch.augmented()[i]) {
+        int ox = batch.offsetX()[i];
+        int oy = batch.offsetY()[i];
+        rows.add(expanded.get(new NDIndex("{}, :, {}:{}, {}:{}", a++, oy, oy + patchSize, ox, ox + patchSize)));
+      } else {
+        rows.add(x.get(i));
+      }
+    }
+    return NDArrays.stack(rows);
+  }
+
+  /** Continuous codes of {@code [N, 3, S, S]} inputs in inference mode. */
+  public float[] encode(float[] inputs, int n) {
+    try (NDManager scope = manager.newSubManager()) {
+      return network.codes(store, scope.create(inputs, new Shape(n, 3, patchSize, patchSize)), false).toFloatArray();
+    }
+  }
+
+  /** Writes the encoder under the contract; returns its model id. */
+  public String export(Path file, Map<String, String> trainingData) throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put(OnnxEncoder.META_OBJECTIVE, options.objective().id());
+    meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
+    meta.put("texhash.preset", options.preset().name());
+    meta.put("texhash.attention", Boolean.toString(options.attention()));
+    meta.put("texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));
+    meta.put("texhash.steps", Long.toString(step));
+    meta.put("texhash.seed", Long.toString(options.seed()));
+    trainingData.forEach((k, v) -> meta.put("texhash.training." + k, v));
+    return EncoderExport.write(file, network, patchSize, options.bits(), options.tag(), meta);
+  }
+
+  // ---- checkpoints ----
+
+  public void saveCheckpoint(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    AtomicFiles.write(dir.resolve(NETWORK_FILE), out -> network.saveParameters(new DataOutputStream(out)));
+    AtomicFiles.write(dir.resolve(ADAM_FILE), out -> adam.save(new DataOutputStream(out)));
+    AtomicFiles.write(dir.resolve(CODES_FILE), out -> {
+      DataOutputStream d = new DataOutputStream(out);
+      codes.save(d);
+      d.flush();
+    });
+    Properties p = options.toProperties();
+    p.setProperty("step", Long.toString(step));
+    p.setProperty("seconds", String.format(Locale.ROOT, "%.1f", seconds));
+    AtomicFiles.writeProperties(dir.resolve(STATE_FILE), p, "stage-2 training checkpoint"); // last: marks it complete
+  }
+
+  public static boolean isCheckpoint(Path dir) {
+    return Files.isRegularFile(dir.resolve(STATE_FILE));
+  }
+
+  public static HashTrainer restore(Path dir, HashOptions options, TrainingSlots slots) throws IOException {
+    if (!isCheckpoint(dir)) {
+      throw new IllegalArgumentException("not a complete stage-2 checkpoint: " + dir);
+    }
+    Properties p = AtomicFiles.readProperties(dir.resolve(STATE_FILE));
+    options.requireCompatible(p);
+    HashTrainer t = create(options, slots);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(NETWORK_FILE)))) {
+      t.network.loadParameters(t.manager, new DataInputStream(in));
+      for (var param : t.network.getParameters()) {
+        if (param.getValue().requiresGradient()) {
+          param.getValue().getArray().setRequiresGradient(true);
+        }
+      }
+    } catch (ai.djl.MalformedModelException e) {
+      t.close();
+      throw new IOException("cannot read " + dir.resolve(NETWORK_FILE) + ": " + e.getMessage(), e);
+    }
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(ADAM_FILE)))) {
+      t.adam.load(new DataInputStream(in), t.manager);
+    }
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(CODES_FILE)))) {
+      t.codes.load(new DataInputStream(in));
+    }
+    t.step = Long.parseLong(p.getProperty("step"));
+    t.seconds = Double.parseDouble(p.getProperty("seconds", "0"));
+    return t;
+  }
+
+  @Override
+  public void close() {
+    if (manager != null) {
+      manager.close();
+    }
+    if (tsn != null) {
+      tsn.close();
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package org.texhash.trainer.hashing;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.CurveLog;
+
+/**
+ * A stage-2 run in a work folder, resumable after a kill.
+ *
+ * <pre>
+ * WORK/losses.csv, WORK/losses.png     loss curves (total, objective term, quantisation)
+ * WORK/checkpoints/step-NNNNNNNN/      network, Adam state, U/B/W, step (the last two are kept)
+ * WORK/checkpoints/latest              name of the newest complete checkpoint
+ * </pre>
+ */
+public final class HashTraining {
+  public static final List<String> COLUMNS = List.of("total", "objective", "quantisation");
+
+  private final Path work;
+  private final PrintStream progress;
+
+  public HashTraining(Path work, PrintStream progress) {
+    this.work = work;
+    this.progress = progress;
+  }
+
+  public static Path latestCheckpoint(Path work) throws IOException {
+    Path latest = work.resolve("checkpoints").resolve("latest");
+    if (!Files.isRegularFile(latest)) {
+      return null;
+    }
+    Path dir = work.resolve("checkpoints").resolve(Files.readString(latest).trim());
+    return HashTrainer.isCheckpoint(dir) ? dir : null;
+  }
+
+  /** Starts, or with {@code resume} continues from the latest checkpoint, until {@code options.steps()}. */
+  public HashTrainer run(HashOptions options, TrainingSlots slots, boolean resume) throws IOException {
+    Files.createDirectories(work);
+    Path ckpt = resume ? latestCheckpoint(work) : null;
+    if (resume && ckpt == null) {
+      progress.println("texhash: no checkpoint in " + work + ", starting a new run");
+    }
+    HashTrainer t = ckpt == null ? HashTrainer.create(options, slots) : HashTrainer.restore(ckpt, options, slots);
+    try {
+      train(t);
+      return t;
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  private void train(HashTrainer t) throws IOException {
+    HashOptions o = t.options();
+    HashPreset p = o.preset();
+    CurveLog log = CurveLog.open(work.resolve("losses.csv"), COLUMNS, t.step());
+    progress.printf(Locale.ROOT, "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s; %d slots of %d classes (%d steps/epoch); %,d trainable params; step %d of %d%n",
+        o.objective().id(), o.backbone(), o.bits(), p.name(), o.attention() ? "on" : "off", o.augmentation() ? "on" : "off",
+        slots(t).size(), slots(t).classes(), slots(t).stepsPerEpoch(), trainableParameters(t), t.step(), o.steps());
+    long windowStart = System.nanoTime();
+    long windowSteps = 0;
+    long segmentStart = System.nanoTime();
+    double secondsAtStart = t.seconds();
+    while (t.step() < o.steps()) {
+      HashTrainer.StepLosses l = t.trainStep();
+      if (!l.finite()) {
+        throw new IllegalStateException("loss became non-finite at step " + t.step() + ": " + l);
+      }
+      long now = System.nanoTime();
+      double seconds = secondsAtStart + (now - segmentStart) / 1e9;
+      log.append(t.step(), seconds, l.total(), l.main(), l.quantisation());
+      windowSteps++;
+      long s = t.step();
+      if (s % p.logEvery() == 0 || s == o.steps()) {
+        double rate = windowSteps / ((now - windowStart) / 1e9);
+        progress.printf(Locale.ROOT, "step %d/%d  %s  %.3f steps/s  elapsed %s  eta %s%n",
+            s, o.steps(), l, rate, hms(seconds), hms((o.steps() - s) / rate));
+        windowStart = now;
+        windowSteps = 0;
+      }
+      if (s % p.checkpointEvery() == 0 || s == o.steps()) {
+        t.addSeconds(seconds - t.seconds());
+        checkpoint(t);
+        log.writeChart(work.resolve("losses.png"), "stage 2: " + o.tag() + " (" + p.name() + ")");
+      }
+    }
+  }
+
+  private static TrainingSlots slots(HashTrainer t) {
+    return t.slots();
+  }
+
+  private static long trainableParameters(HashTrainer t) {
+    long n = 0;
+    for (var p : t.network().getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        n += p.getValue().getArray().size();
+      }
+    }
+    return n;
+  }
+
+  private void checkpoint(HashTrainer t) throws IOException {
+    Path dirs = work.resolve("checkpoints");
+    String name = String.format(Locale.ROOT, "step-%08d", t.step());
+    t.saveCheckpoint(dirs.resolve(name));
+    AtomicFiles.write(dirs.resolve("latest"), os -> os.write(name.getBytes(StandardCharsets.UTF_8)));
+    List<Path> old = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dirs)) {
+      s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
+          .sorted(Comparator.comparing(Path::toString))
+          .forEach(old::add);
+    }
+    for (int i = 0; i < old.size() - 2; i++) {
+      try (Stream<Path> s = Files.walk(old.get(i))) {
+        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  static String hms(double seconds) {
+    if (!Double.isFinite(seconds)) {
+      return "?";
+    }
+    long s = Math.round(seconds);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  }
+}

@@ -1,0 +1,121 @@
+package org.texhash.trainer.hashing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Locale;
+
+/**
+ * The hashing objectives, by name. u is the network's continuous code {@code [N, K]} for a batch of
+ * training slots; U and B are the whole training set's (in {@link DiscreteCodes}).
+ *
+ * <ul>
+ *   <li>{@code dsdh} (Li et al. 2017): pairwise likelihood of the label similarity given {@code
+ *       theta_ij = u_i . U_j / 2}, plus {@code eta ||B_i - u_i||^2}; B and the classifier W are
+ *       updated between epochs by {@link DiscreteCodes} (so the classification term acts through B).
+ *   <li>{@code dpsh} (Li et al. 2016): the same pairwise likelihood plus {@code eta ||u - sign(u)||^2}.
+ *   <li>{@code dhcq}: softmax cross-entropy of the linear classifier on u plus {@code eta ||u -
+ *       sign(u)||^2}.
+ * </ul>
+ *
+ * With hundreds of classes, similar pairs are a fraction of a percent of all pairs; the likelihood
+ * averages similar and dissimilar pairs separately and adds the two halves, so similar pairs are
+ * not drowned.
+ */
+public enum Objective {
+  DSDH(0.5),
+  DPSH(0.1),
+  DHCQ(0.1);
+
+  /** Weight of the quantisation term. */
+  public final double eta;
+
+  Objective(double eta) {
+    this.eta = eta;
+  }
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Objective of(String name) {
+    for (Objective o : values()) {
+      if (o.id().equals(name)) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException("unknown objective '" + name + "' (expected dsdh, dpsh or dhcq)");
+  }
+
+  /** The loss terms of one batch. */
+  public record Terms(NDArray total, NDArray main, NDArray quantisation) {}
+
+  /**
+   * @param u the batch's codes {@code [N, K]}, attached to the graph
+   * @param logits the classifier's output on u
+   * @param slots the batch's training slots; their rows of U must already hold u
+   */
+  public Terms loss(NDArray u, NDArray logits, int[] slots, DiscreteCodes codes) {
+    NDManager m = u.getManager();
+    int batch = slots.length;
+    int k = codes.bits();
+    NDArray main;
+    NDArray quant;
+    switch (this) {
+      case DSDH, DPSH -> {
+        main = pairwise(u, slots, codes);
+        // DSDH pulls u towards B once B has been solved for (it starts random)
+        NDArray target = this == DSDH && codes.updated() ? rows(m, codes.codes(), slots, k) : u.stopGradient().sign();
+        quant = u.sub(target).square().mean();
+      }
+      case DHCQ -> {
+        float[] oneHot = new float[batch * (int) logits.getShape().get(1)];
+        int c = (int) logits.getShape().get(1);
+        for (int r = 0; r < batch; r++) {
+          oneHot[r * c + codes.label(slots[r])] = 1f;
+        }
+        main = logits.logSoftmax(-1).mul(m.create(oneHot, logits.getShape())).sum().div(-batch);
+        quant = u.sub(u.stopGradient().sign()).square().mean();
+      }
+      default -> throw new IllegalStateException();
+    }
+    return new Terms(main.add(quant.mul((float) eta)), main, quant);
+  }
+
+  /** Balanced negative log-likelihood of the similarities between the batch and all of U. */
+  private static NDArray pairwise(NDArray u, int[] slots, DiscreteCodes codes) {
+    NDManager m = u.getManager();
+    int n = codes.size();
+    int k = codes.bits();
+    NDArray all = m.create(codes.outputs(), new Shape(n, k));
+    NDArray theta = u.matMul(all.transpose()).mul(0.5f);
+    float[] similar = new float[slots.length * n];
+    int positives = 0;
+    for (int r = 0; r < slots.length; r++) {
+      int label = codes.label(slots[r]);
+      for (int j = 0; j < n; j++) {
+        if (codes.label(j) == label) {
+          similar[r * n + j] = 1f;
+          positives++;
+        }
+      }
+    }
+    int negatives = slots.length * n - positives;
+    float[] weight = new float[similar.length];
+    for (int i = 0; i < weight.length; i++) {
+      weight[i] = similar[i] > 0 ? 0.5f / positives : 0.5f / Math.max(1, negatives);
+    }
+    NDArray s = m.create(similar, theta.getShape());
+    // -log p(s | theta) = log(1 + e^theta) - s theta, written to stay finite for large |theta|
+    NDArray softplus = theta.maximum(0f).add(theta.abs().neg().exp().add(1f).log());
+    return softplus.sub(s.mul(theta)).mul(m.create(weight, theta.getShape())).sum();
+  }
+
+  private static NDArray rows(NDManager m, float[] matrix, int[] slots, int k) {
+    float[] out = new float[slots.length * k];
+    for (int r = 0; r < slots.length; r++) {
+      System.arraycopy(matrix, slots[r] * k, out, r * k, k);
+    }
+    return m.create(out, new Shape(slots.length, k));
+  }
+}

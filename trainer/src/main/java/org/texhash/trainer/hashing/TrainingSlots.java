@@ -1,0 +1,136 @@
+package org.texhash.trainer.hashing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.texhash.indexer.eval.LabeledImage;
+import org.texhash.trainer.nn.Chw;
+
+/**
+ * The training set of stage 2 as n fixed slots: per class, {@code real} slots of real patches and
+ * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its pixels
+ * are a fresh random S x S crop of one of the class's training regions at every visit. Each epoch
+ * visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only, so a
+ * resumed run sees the batches an uninterrupted one would.
+ */
+public final class TrainingSlots {
+  private final int patchSize;
+  private final int batchSize;
+  private final long seed;
+  private final List<List<Chw>> regionsByClass = new ArrayList<>();
+  private final List<String> classNames = new ArrayList<>();
+  private final int[] labels;
+  private final boolean[] augmented;
+
+  /** A batch: slots, their labels, inputs {@code [N, 3, S, S]} and, for augmented slots, the crop offset in G's 2S output. */
+  public record Batch(int[] slots, int[] labels, float[] inputs, boolean[] augmented, int[] offsetX, int[] offsetY) {
+    public int size() {
+      return slots.length;
+    }
+  }
+
+  public TrainingSlots(List<LabeledImage> regions, int patchSize, int real, int aug, int batchSize, long seed) {
+    if (real < 1 || aug < 0 || batchSize < 1) {
+      throw new IllegalArgumentException("need real >= 1, aug >= 0, batch >= 1");
+    }
+    this.patchSize = patchSize;
+    this.batchSize = batchSize;
+    this.seed = seed;
+    Map<Integer, List<LabeledImage>> byLabel = new TreeMap<>();
+    for (LabeledImage r : regions) {
+      if (r.image().getWidth() < patchSize || r.image().getHeight() < patchSize) {
+        throw new IllegalArgumentException(r.className() + ": a training region is smaller than " + patchSize + " pixels");
+      }
+      byLabel.computeIfAbsent(r.label(), l -> new ArrayList<>()).add(r);
+    }
+    if (byLabel.size() < 2) {
+      throw new IllegalArgumentException("stage 2 needs at least 2 classes with training regions, got " + byLabel.size());
+    }
+    for (List<LabeledImage> own : byLabel.values()) {
+      classNames.add(own.get(0).className());
+      regionsByClass.add(own.stream().map(r -> Chw.of(r.image())).toList());
+    }
+    int per = real + aug;
+    labels = new int[per * classNames.size()];
+    augmented = new boolean[labels.length];
+    for (int c = 0; c < classNames.size(); c++) {
+      for (int j = 0; j < per; j++) {
+        labels[c * per + j] = c;
+        augmented[c * per + j] = j >= real;
+      }
+    }
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  public int classes() {
+    return classNames.size();
+  }
+
+  public List<String> classNames() {
+    return List.copyOf(classNames);
+  }
+
+  /** Slot labels (dense, 0 .. classes - 1). */
+  public int[] labels() {
+    return labels.clone();
+  }
+
+  public int stepsPerEpoch() {
+    return (labels.length + batchSize - 1) / batchSize;
+  }
+
+  public Batch batch(long step) {
+    long epoch = step / stepsPerEpoch();
+    int[] order = permutation(epoch);
+    int start = (int) (step % stepsPerEpoch()) * batchSize;
+    int n = Math.min(batchSize, labels.length);
+    Random rnd = new Random(mix(seed, step));
+    int[] slots = new int[n];
+    int[] ls = new int[n];
+    boolean[] aug = new boolean[n];
+    int[] ox = new int[n];
+    int[] oy = new int[n];
+    int plane = 3 * patchSize * patchSize;
+    float[] x = new float[n * plane];
+    for (int i = 0; i < n; i++) {
+      int slot = order[(start + i) % labels.length];
+      slots[i] = slot;
+      ls[i] = labels[slot];
+      aug[i] = augmented[slot];
+      List<Chw> own = regionsByClass.get(labels[slot]);
+      Chw region = own.get(rnd.nextInt(own.size()));
+      Chw patch = region.crop(rnd.nextInt(region.height() - patchSize + 1), rnd.nextInt(region.width() - patchSize + 1), patchSize, patchSize);
+      System.arraycopy(patch.data(), 0, x, i * plane, plane);
+      ox[i] = rnd.nextInt(patchSize + 1);
+      oy[i] = rnd.nextInt(patchSize + 1);
+    }
+    return new Batch(slots, ls, x, aug, ox, oy);
+  }
+
+  private int[] permutation(long epoch) {
+    int[] p = new int[labels.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = i;
+    }
+    Random rnd = new Random(mix(seed ^ 0x5107_5L, epoch));
+    for (int i = p.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static long mix(long a, long b) {
+    long z = a * 0x9e3779b97f4a7c15L + b;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}

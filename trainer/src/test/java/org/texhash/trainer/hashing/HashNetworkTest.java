@@ -1,0 +1,67 @@
+package org.texhash.trainer.hashing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.texhash.trainer.tsn.TsnGenerator;
+import org.texhash.trainer.tsn.TsnPreset;
+
+class HashNetworkTest {
+
+  @Test
+  void shapesForEveryPresetAndCodeLength() {
+    for (String name : TsnPreset.NAMES) {
+      TsnPreset p = TsnPreset.of(name);
+      List<Integer> taps = HashPreset.tapChannels(p);
+      assertEquals(p.downsamplings() + 1, taps.size());
+      for (int k : new int[] {16, 32, 64, 128, 256}) {
+        for (String backbone : List.of("tsn", "cnn")) {
+          Backbone b = backbone.equals("tsn") ? new TsnTaps(new TsnGenerator(p)) : new PlainCnn(p.patchSize(), taps);
+          HashNetwork net = HashNetwork.builder().backbone(b).bits(k).classes(325).dims(HashPreset.descriptorDims(taps)).build();
+          Shape[] out = net.getOutputShapes(new Shape[] {new Shape(2, 3, p.patchSize(), p.patchSize())});
+          assertEquals(new Shape(2, k), out[0]);
+          assertEquals(new Shape(2, 325), out[1]);
+          Shape[] tapShapes = net.tapShapes(new Shape(2, 3, p.patchSize(), p.patchSize()));
+          assertEquals(p.patchSize() >> p.downsamplings(), tapShapes[tapShapes.length - 1].get(2));
+        }
+      }
+    }
+  }
+
+  @Test
+  void forwardOnTheTinyPresetGivesCodesAndLogits() {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+      TsnGenerator g = new TsnGenerator(tiny);
+      g.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+      for (int k : new int[] {16, 64}) {
+        for (int kernel : new int[] {3, 0}) {
+          HashNetwork net = HashNetwork.builder().backbone(new TsnTaps(g)).bits(k).classes(5).dims(32).attentionKernel(kernel).build();
+          net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+          NDList out = net.forward(new ParameterStore(m, false), new NDList(m.randomUniform(-1, 1, new Shape(4, 3, 16, 16))), false);
+          assertEquals(new Shape(4, k), out.get(0).getShape());
+          assertEquals(new Shape(4, 5), out.get(1).getShape());
+          assertEquals(kernel > 0, net.fusion().hasAttention());
+        }
+      }
+    }
+  }
+
+  @Test
+  void builderRefusesIncompleteNetworks() {
+    assertThrows(IllegalArgumentException.class, () -> HashNetwork.builder().bits(64).classes(3).dims(8).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> new HashOptions(HashPreset.of("tiny"), Objective.DSDH, "tsn", 64, true, true, 10, 1, null));
+    assertThrows(IllegalArgumentException.class,
+        () -> new HashOptions(HashPreset.of("tiny"), Objective.DSDH, "cnn", 48, true, false, 10, 1, null));
+    assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
+  }
+}

@@ -1,0 +1,106 @@
+package org.texhash.trainer.hashing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.texhash.indexer.OnnxEncoder;
+import org.texhash.indexer.eval.LabeledImage;
+import org.texhash.indexer.image.SyntheticTextures;
+import org.texhash.trainer.nn.CurveLog;
+import org.texhash.trainer.tsn.TsnModel;
+import org.texhash.trainer.tsn.TsnPreset;
+
+class HashTrainerTest {
+  @TempDir Path tmp;
+
+  /** Four synthetic classes, three 40 x 40 regions each. */
+  static List<LabeledImage> regions() {
+    List<LabeledImage> out = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      for (int r = 0; r < 3; r++) {
+        out.add(new LabeledImage(c, "class" + c, SyntheticTextures.generate(10 * c + 1, 40, 40)));
+      }
+    }
+    return out;
+  }
+
+  static Path tinyTsn(Path dir) throws Exception {
+    try (TsnModel m = TsnModel.create(TsnPreset.of("tiny"), 3)) {
+      m.saveGenerator(dir);
+    }
+    return dir;
+  }
+
+  private static HashOptions options(Objective o, String backbone, int steps, Path tsn) {
+    return new HashOptions(HashPreset.of("tiny"), o, backbone, 16, true, backbone.equals("tsn"), steps, 5, tsn);
+  }
+
+  private static TrainingSlots slots(HashOptions o) {
+    HashPreset p = o.preset();
+    return new TrainingSlots(regions(), 16, p.realPerClass(), o.augmentation() ? p.augPerClass() : 0, p.batchSize(), o.seed());
+  }
+
+  private static double mean(CurveLog log, int from, int to) {
+    double s = 0;
+    for (int i = from; i < to; i++) {
+      s += log.value(i, 0);
+    }
+    return s / (to - from);
+  }
+
+  @Test
+  void tinyRunsLowerTheirLossForEveryObjective() throws Exception {
+    Path tsn = tinyTsn(tmp.resolve("tsn"));
+    for (Objective o : Objective.values()) {
+      HashOptions opts = options(o, "tsn", 60, tsn);
+      Path work = tmp.resolve("work-" + o.id());
+      try (HashTrainer t = new HashTraining(work, new PrintStream(new ByteArrayOutputStream())).run(opts, slots(opts), false)) {
+        assertEquals(60, t.step());
+      }
+      CurveLog log = CurveLog.open(work.resolve("losses.csv"), HashTraining.COLUMNS, 60);
+      assertEquals(60, log.size());
+      double first = mean(log, 0, 10);
+      double last = mean(log, 50, 60);
+      assertTrue(last < first, o.id() + ": loss " + first + " -> " + last);
+    }
+  }
+
+  @Test
+  void resumedRunRepeatsTheUninterruptedOneAndExports() throws Exception {
+    HashOptions full = options(Objective.DSDH, "cnn", 12, null);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    float[] probe = new float[2 * 3 * 16 * 16];
+    for (int i = 0; i < probe.length; i++) {
+      probe[i] = (float) Math.sin(i);
+    }
+    float[] expected;
+    try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false)) {
+      expected = t.encode(probe, 2);
+    }
+    HashOptions half = options(Objective.DSDH, "cnn", 10, null); // checkpoints every 10 steps
+    new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
+    try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
+      assertEquals(12, t.step());
+      assertArrayEquals(expected, t.encode(probe, 2), 1e-6f);
+      Path onnx = tmp.resolve("cnn.onnx");
+      String id = t.export(onnx, Map.of("dataset", "synthetic"));
+      try (OnnxEncoder e = OnnxEncoder.open(onnx)) {
+        assertEquals(id, e.id());
+        assertEquals(16, e.bits());
+        assertEquals(16, e.inputSize());
+        assertEquals("dsdh", e.objective());
+        assertEquals("cnn", e.backbone());
+        assertEquals("synthetic", e.metadata().get("texhash.training.dataset"));
+      }
+    }
+  }
+}
