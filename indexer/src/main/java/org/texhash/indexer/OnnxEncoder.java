@@ -80,18 +80,32 @@ public final class OnnxEncoder implements Encoder {
    * @throws IOException when the model cannot be loaded for another reason
    */
   public static OnnxEncoder open(Path file, int batchSize) throws IOException {
+    return open(file, batchSize, 0);
+  }
+
+  /**
+   * {@link #open(Path, int)} with {@code intraOpThreads} ONNX Runtime threads per operator (0: ONNX
+   * Runtime's default, one per core; 1 measures one core).
+   */
+  public static OnnxEncoder open(Path file, int batchSize, int intraOpThreads) throws IOException {
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("encoder file not found: " + file);
     }
-    Criteria<NDList, NDList> criteria =
+    Criteria.Builder<NDList, NDList> builder =
         Criteria.builder()
             .setTypes(NDList.class, NDList.class)
             .optModelPath(file.toAbsolutePath())
-            .optEngine(ENGINE)
-            .build();
+            .optEngine(ENGINE);
+    if (intraOpThreads > 0) {
+      builder.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
+    }
+    Criteria<NDList, NDList> criteria = builder.build();
     ZooModel<NDList, NDList> model;
     try {
       model = criteria.loadModel();

@@ -8,12 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (speed is measured here, never in tests). See docs/BENCHMARKS.md.",
-    subcommands = {BenchSearchCommand.class})
+    subcommands = {BenchSearchCommand.class, BenchEncodeCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a bench subcommand is required (search)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a bench subcommand is required (search, encode)");
   }
 }

@@ -20,8 +20,8 @@ public record HashPreset(
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
       case "tiny" -> new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10);
-      case "cpu" -> new HashPreset("cpu", 32, 16, 8, 1500, 1e-3f, 3, 100, 20, 100);
-      case "paper" -> new HashPreset("paper", 64, 64, 32, 20_000, 1e-3f, 5, 500, 100, 1000);
+      case "cpu" -> new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100);
+      case "paper" -> new HashPreset("paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000);
       default -> throw new IllegalArgumentException("preset must be one of " + TsnPreset.NAMES + ", got " + name);
     };
   }

@@ -1,0 +1,86 @@
+package org.texhash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.texhash.indexer.OnnxEncoder;
+import org.texhash.indexer.image.SyntheticTextures;
+import picocli.CommandLine;
+
+class TrainHashCommandTest {
+  @TempDir Path tmp;
+
+  private Path dataset() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("textures"));
+    for (int c = 0; c < 3; c++) {
+      ImageIO.write(SyntheticTextures.generate(300 + c, 96, 96), "png", dir.resolve("t" + c + ".png").toFile());
+    }
+    return dir;
+  }
+
+  private static int run(StringWriter out, StringWriter err, String... args) {
+    CommandLine cl = TexhashCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private static int run(String... args) {
+    return run(new StringWriter(), new StringWriter(), args);
+  }
+
+  private String trainHash(Path ds, Path tsn, String backbone, int bits) {
+    Path out = tmp.resolve(backbone + "-" + bits + ".onnx");
+    StringWriter w = new StringWriter();
+    assertEquals(0, run(w, new StringWriter(), "train", "hash", "--tsn", tsn.toString(), "--data", ds.toString(), "--protocol", "vistex",
+        "--preset", "tiny", "--backbone", backbone, "--bits", Integer.toString(bits), "--steps", "4", "--out", out.toString()), w.toString());
+    assertTrue(Files.isRegularFile(out));
+    assertTrue(Files.isRegularFile(tmp.resolve(backbone + "-" + bits + ".training").resolve("losses.csv")));
+    return out.toString();
+  }
+
+  @Test
+  void trainedEncodersServeIndexAndEvalAndAMismatchIsRefused() throws Exception {
+    Path ds = dataset();
+    Path tsn = tmp.resolve("tsn");
+    assertEquals(0, run("train", "tsn", "--data", ds.toString(), "--protocol", "vistex", "--preset", "tiny", "--out", tsn.toString(), "--steps", "2"));
+    String m64 = trainHash(ds, tsn, "tsn", 64);
+    String m32 = trainHash(ds, tsn, "cnn", 32);
+    try (OnnxEncoder e = OnnxEncoder.open(Path.of(m64))) {
+      assertEquals(64, e.bits());
+      assertEquals(16, e.inputSize());
+      assertEquals("tsn", e.backbone());
+      assertEquals("dsdh", e.objective());
+      assertEquals("vistex", e.metadata().get("texhash.training.protocol"));
+    }
+
+    Path index = tmp.resolve("index");
+    assertEquals(0, run("index", ds.toString(), "--index", index.toString(), "--encoder", m64));
+    assertEquals(2, run("index", ds.toString(), "--index", index.toString(), "--encoder", m32)); // a 32-bit model, a 64-bit index
+
+    StringWriter w = new StringWriter();
+    assertEquals(0, run(w, new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "vistex", "--resize", "128",
+        "--patch-size", "16", "--db-per-class", "4", "--queries-per-class", "2", "--encoder", m64 + "," + m32, "--json"), w.toString());
+    assertEquals(2, JsonParser.parseString(w.toString()).getAsJsonArray().size()); // one result per encoder
+  }
+
+  @Test
+  void badInputIsAUsageError() throws IOException {
+    Path ds = dataset();
+    String out = tmp.resolve("m.onnx").toString();
+    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--preset", "tiny", "--out", out)); // tsn backbone without --tsn
+    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--backbone", "cnn", "--bits", "48", "--out", out));
+    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--backbone", "cnn", "--objective", "sdh", "--out", out));
+    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "nope", "--backbone", "cnn", "--out", out));
+    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--backbone", "cnn", "--out", tmp.resolve("m.bin").toString()));
+  }
+}
