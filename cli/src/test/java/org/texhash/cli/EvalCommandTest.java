@@ -7,6 +7,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -27,11 +29,18 @@ class EvalCommandTest {
     return dir;
   }
 
+  /** Runs eval; its progress lines (on System.err) are kept out of the build log. */
   private static int run(StringWriter out, String... args) {
-    CommandLine cl = TexhashCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(new StringWriter()));
-    return cl.execute(args);
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(OutputStream.nullOutputStream())); // before the CommandLine exists
+    try {
+      CommandLine cl = TexhashCommand.commandLine();
+      cl.setOut(new PrintWriter(out));
+      cl.setErr(new PrintWriter(new StringWriter()));
+      return cl.execute(args);
+    } finally {
+      System.setErr(err);
+    }
   }
 
   @Test
