@@ -25,12 +25,9 @@ import java.util.function.LongSupplier;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
-import org.apache.lucene.util.Bits;
 import org.texhash.indexer.IndexFields.FileState;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
@@ -199,15 +196,7 @@ public final class FolderIndexer {
       ImageFolder folderImages = ImageFolder.list(root, indexPath);
       int m = existing.map(IndexInfo::mihSubstrings).orElseGet(() -> substrings(folderImages.images().size()));
       IndexInfo info = IndexInfo.of(encoder, m);
-      IndexWriterConfig config = new IndexWriterConfig().setCommitOnClose(false);
-      config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-      IndexWriter writer;
-      try {
-        writer = new IndexWriter(dir, config);
-      } catch (LockObtainFailedException e) {
-        throw new IOException("index " + indexPath + " is locked: another texhash index run is writing it", e);
-      }
-      try (writer) {
+      try (IndexWriter writer = openWriter(dir, indexPath, IndexWriterConfig.OpenMode.CREATE_OR_APPEND)) {
         writer.setLiveCommitData(info.toUserData().entrySet());
         Run run = new Run(writer, root, folderImages, m);
         IndexReport report = run.execute();
@@ -309,15 +298,7 @@ public final class FolderIndexer {
     private Map<String, FileState> known() throws IOException {
       Map<String, FileState> out = new HashMap<>();
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
-        for (LeafReaderContext leaf : reader.leaves()) {
-          Bits live = leaf.reader().getLiveDocs();
-          StoredFields stored = leaf.reader().storedFields();
-          for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
-            if (live == null || live.get(doc)) {
-              IndexFields.read(stored, doc).ifPresent(s -> out.put(s.path(), s));
-            }
-          }
-        }
+        IndexFields.liveStates(reader).forEach(s -> out.put(s.path(), s));
       }
       return out;
     }
@@ -455,6 +436,21 @@ public final class FolderIndexer {
       done++;
       listener.onProgress(
           new Progress(done, folder.images().size(), indexed, unchanged, errors.size() - folder.errors().size(), committed, path));
+    }
+  }
+
+  /**
+   * A writer that never commits on close (every commit is explicit and complete).
+   *
+   * @throws IOException saying so when another run holds the index's write lock
+   */
+  static IndexWriter openWriter(Directory dir, Path indexPath, IndexWriterConfig.OpenMode mode) throws IOException {
+    IndexWriterConfig config = new IndexWriterConfig().setCommitOnClose(false);
+    config.setOpenMode(mode);
+    try {
+      return new IndexWriter(dir, config);
+    } catch (LockObtainFailedException e) {
+      throw new IOException("index " + indexPath + " is locked: another texhash index run is writing it", e);
     }
   }
 

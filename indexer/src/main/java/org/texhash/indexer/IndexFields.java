@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -75,6 +77,21 @@ public final class IndexFields {
   /** The file a stored {@link #PATH} names (either form of {@link #pathKey}). */
   public static Path toPath(String key) {
     return key.startsWith("file:") ? Path.of(URI.create(key)) : Path.of(key);
+  }
+
+  /** The stored state of every live image document of {@code reader}, in index order. */
+  public static List<FileState> liveStates(IndexReader reader) throws IOException {
+    List<FileState> out = new ArrayList<>();
+    for (LeafReaderContext leaf : reader.leaves()) {
+      Bits live = leaf.reader().getLiveDocs();
+      StoredFields stored = leaf.reader().storedFields();
+      for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+        if (live == null || live.get(doc)) {
+          read(stored, doc).ifPresent(out::add);
+        }
+      }
+    }
+    return out;
   }
 
   /** The key term of a path. */
