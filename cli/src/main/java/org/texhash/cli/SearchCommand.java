@@ -172,7 +172,7 @@ public final class SearchCommand implements Callable<Integer> {
     }
     long gone = hits.stream().filter(h -> !SearchJson.exists(h)).count();
     if (gone > 0) {
-      s.append(gone).append(gone == 1 ? " hit is a file" : " hits are files").append(" that no longer exists")
+      s.append(gone).append(gone == 1 ? " hit is a file that no longer exists" : " hits are files that no longer exist")
           .append(" (texhash index --prune --index ").append(index).append(" drops them)").append(System.lineSeparator());
     }
     return s.toString();
