@@ -77,6 +77,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--queries-per-class", paramLabel = "N", description = "Query patches per class (default: ${DEFAULT-VALUE}; the paper: 200).")
   int queriesPerClass = PatchSampler.DEFAULT_QUERIES_PER_CLASS;
 
+  @Option(names = "--train-per-class", paramLabel = "N",
+      description = "Training patches per fitting class, for protocols that fit on other classes (unseen, unseen-SOURCE; default: --db-per-class).")
+  Integer trainPerClass;
+
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the split, the patches and ITQ (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
@@ -117,7 +121,7 @@ public final class EvalCommand implements Callable<Integer> {
     progress.printf(Locale.ROOT, "eval: loading %s under %s (seed %d)%n", dataset, protocol, splitSeed);
     DatasetSplit split = Protocols.load(protocol, dataset, splitSeed, splitResize);
     if (manifest == null) {
-      manifest = PatchSampler.sample(split, dbPerClass, queriesPerClass, patchSize, splitResize);
+      manifest = PatchSampler.sample(split, dbPerClass, queriesPerClass, trainPerClass == null ? dbPerClass : trainPerClass, patchSize, splitResize);
       if (manifestFile != null) {
         manifest.write(manifestFile);
         progress.printf(Locale.ROOT, "eval: wrote the manifest %s%n", manifestFile);

@@ -91,14 +91,16 @@ class EvalCommandTest {
     Path report = tmp.resolve("report");
     StringWriter out = new StringWriter();
     assertEquals(0, run(out, "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta", "--resize", "192",
-        "--patch-size", "32", "--db-per-class", "6", "--queries-per-class", "3", "--encoder", "lbp-lsh-32,itq-32",
+        "--patch-size", "32", "--db-per-class", "6", "--queries-per-class", "3", "--train-per-class", "5", "--encoder", "lbp-lsh-32,itq-32",
         "--query-transform", "identity,jpeg:30,scale:2", "--report", report.toString()), out.toString());
     String table = out.toString();
     assertTrue(table.contains("query transform") && table.contains("jpeg:30") && table.contains("unseen-beta: 3 classes"), table);
     String md = Files.readString(report.resolve("report.md"));
     assertTrue(md.contains("| encoder | identity | jpeg:30 | scale:2 |"), md);
     assertTrue(md.contains("| itq-32 |"), md);
-    assertTrue(Files.readString(report.resolve("manifest.tsv")).contains("\ttrain"), "itq is fitted on alpha's train patches");
+    String manifest = Files.readString(report.resolve("manifest.tsv"));
+    assertEquals(15, manifest.lines().filter(l -> l.endsWith("\ttrain")).count(), "itq is fitted on 5 patches of each alpha texture");
+    assertTrue(manifest.lines().filter(l -> l.endsWith("\ttrain")).allMatch(l -> l.startsWith("alpha/")), manifest);
     assertEquals(2, run(new StringWriter(), "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta",
         "--encoder", "lbp-lsh-32", "--query-transform", "blur:3"));
   }

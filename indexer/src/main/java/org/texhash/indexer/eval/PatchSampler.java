@@ -31,9 +31,18 @@ public final class PatchSampler {
    * @param resize the resize the split was loaded with (recorded in the manifest header)
    */
   public static Manifest sample(DatasetSplit split, int databasePerClass, int queriesPerClass, int patchSize, int resize) {
-    if (databasePerClass < 1 || queriesPerClass < 1) {
+    return sample(split, databasePerClass, queriesPerClass, databasePerClass, patchSize, resize);
+  }
+
+  /**
+   * As {@link #sample(DatasetSplit, int, int, int, int)}, with {@code trainPerClass} training
+   * patches per fitting class (a texture pool has thousands of fitting classes with one image each,
+   * where a few patches per class are enough to fit on).
+   */
+  public static Manifest sample(DatasetSplit split, int databasePerClass, int queriesPerClass, int trainPerClass, int patchSize, int resize) {
+    if (databasePerClass < 1 || queriesPerClass < 1 || trainPerClass < 1) {
       throw new IllegalArgumentException(
-          "patches per class must be >= 1, got database " + databasePerClass + ", queries " + queriesPerClass);
+          "patches per class must be >= 1, got database " + databasePerClass + ", queries " + queriesPerClass + ", train " + trainPerClass);
     }
     if (patchSize < 1) {
       throw new IllegalArgumentException("patch size must be >= 1, got " + patchSize);
@@ -45,9 +54,10 @@ public final class PatchSampler {
     header.put("patch_size", Integer.toString(patchSize));
     header.put("database_per_class", Integer.toString(databasePerClass));
     header.put("queries_per_class", Integer.toString(queriesPerClass));
+    header.put("train_per_class", Integer.toString(trainPerClass));
     List<PatchSpec> patches = new ArrayList<>();
     if (!split.train().equals(split.database())) {
-      patches.addAll(draw(split.train(), PatchSpec.Role.TRAIN, databasePerClass, patchSize, split.seed()));
+      patches.addAll(draw(split.train(), PatchSpec.Role.TRAIN, trainPerClass, patchSize, split.seed()));
     }
     patches.addAll(draw(split.database(), PatchSpec.Role.DATABASE, databasePerClass, patchSize, split.seed()));
     patches.addAll(draw(split.query(), PatchSpec.Role.QUERY, queriesPerClass, patchSize, split.seed()));
