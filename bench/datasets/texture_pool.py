@@ -18,7 +18,10 @@ applies, when:
   normalmap  its colours are those of a tangent-space normal map (blue ~1, red and green ~0.5)
   flat       its luminance standard deviation is under MIN_STD (6 of 255): a plain colour
   duplicate  its 64-bit difference hash (dHash of the centre square at 9x8 grey) is within
-             DUPLICATE_DISTANCE (5) bits of an image kept before it, or its bytes are identical.
+             DUPLICATE_DISTANCE (5) bits of an image kept before it and its mean colour within
+             DUPLICATE_COLOUR (12 of 255 per channel) of that image's, or its bytes are identical
+             (the colour test keeps recoloured variants, e.g. red and yellow dirt, and
+             low-contrast textures whose coarse grey hashes agree by chance).
              Images are visited by source (ufoai, supertuxkart first: the development
              benchmark's packages keep their copy), then larger first, then path.
 """
@@ -52,6 +55,7 @@ MAX_ASPECT = 2.0
 MIN_OPAQUE = 0.95
 MIN_STD = 6.0
 DUPLICATE_DISTANCE = 5
+DUPLICATE_COLOUR = 12.0
 
 # Source short name -> Debian package, in dedup priority order.
 SOURCES = {
@@ -68,7 +72,7 @@ SOURCES = {
 # (UV atlases of karts, cars and units, not surfaces).
 EXCLUDED_DIRS = {
     "ufoai": r"/tex_common/|/tex_pics/",
-    "supertuxkart": r"/karts/|/gui/|/ttf/|/models/|/editor/|/library/|/skins/|/data/[^/]+$",
+    "supertuxkart": r"/karts/|/gui/|/ttf/|/models/|/editor/|/skins/|/data/[^/]+$",
     "extremetuxracer": r"/fonts/|/hud/|/gui/|/env/|/textures/(?:herring|tux)",
     "neverball": r"/gui/|/ttf/|/ball/|/shot-",  # shot-*: level screenshots
     "megaglest": r"/techs/|/data/core/|/docs/|/scenarios/|/tutorials/|/maps/|/models/",
@@ -85,11 +89,11 @@ EXCLUDED_WORDS = {
     "thumbnails", "minimap", "portrait", "portraits", "title", "credits", "loading", "arrow",
     "arrows", "normal", "normals", "nm", "nrm", "norm", "nmap", "bump", "bumpmap", "height",
     "heightmap", "hmap", "disp", "displacement", "spec", "specular", "gloss", "glossiness",
-    "roughness", "glossy", "pbrdata", "metalness", "ao", "occlusion", "mask", "masks", "lightmap", "shadow", "shadows",
+    "roughness", "glossy", "pbrdata", "albedo", "metalness", "ao", "occlusion", "mask", "masks", "lightmap", "shadow", "shadows",
     "sky", "skybox", "skydome", "background", "cubemap", "env", "envmap", "reflection", "glow", "emissive", "gradient",
     "noise", "flare", "lensflare", "smoke", "fire", "explosion", "spark", "sparks",
 }
-EXCLUDED_SUFFIX = re.compile(r"[_\-](?:n|s|h|g|r|m|e|a|ao|nm|nrm|norm|spec|gloss|height|bump|mask)$")
+EXCLUDED_SUFFIX = re.compile(r"[_\-](?:n|s|h|ao|nm|nrm|norm|spec|gloss|height|bump|mask)$")
 
 
 # ---------------------------------------------------------------------------------------- scan
@@ -287,10 +291,13 @@ def select(args):
     kept_hashes, kept_shas, kept = [], set(), {source: [] for source in scans}
     for _, _, _, source, row in candidates:
         h = int(row["dhash"], 16)
-        if row["sha256"] in kept_shas or any(bin(h ^ k).count("1") <= DUPLICATE_DISTANCE for k in kept_hashes):
+        colour = [float(row[c]) for c in ("mean_r", "mean_g", "mean_b")]
+        if row["sha256"] in kept_shas or any(
+                bin(h ^ k).count("1") <= DUPLICATE_DISTANCE and max(abs(a - b) for a, b in zip(colour, c)) <= DUPLICATE_COLOUR
+                for k, c in kept_hashes):
             reasons[source]["duplicate"] = reasons[source].get("duplicate", 0) + 1
             continue
-        kept_hashes.append(h)
+        kept_hashes.append((h, colour))
         kept_shas.add(row["sha256"])
         kept[source].append(row)
     os.makedirs(args.lists, exist_ok=True)
