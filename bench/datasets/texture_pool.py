@@ -73,13 +73,15 @@ SOURCES = {
 EXCLUDED_DIRS = {
     "ufoai": r"/tex_common/|/tex_pics/",
     "supertuxkart": r"/karts/|/gui/|/ttf/|/models/|/editor/|/skins/|/data/[^/]+$",
-    "extremetuxracer": r"/fonts/|/hud/|/gui/|/env/|/textures/(?:herring|tux)",
+    # courses/: per-course elevation, terrain-type and tree maps; players/: avatars
+    "extremetuxracer": r"/fonts/|/hud/|/gui/|/env/|/courses/|/players/|/textures/(?:herring|tux)",
     "neverball": r"/gui/|/ttf/|/ball/|/shot-",  # shot-*: level screenshots
     "megaglest": r"/techs/|/data/core/|/docs/|/scenarios/|/tutorials/|/maps/|/models/",
     "torcs": r"/cars/|/menu/|/img/|/drivers/",
     # maps/: per-map height, colour, foliage and road maps and screenshots, no surfaces
     "trigger-rally": r"/vehicles/|/gui/|/fonts?/|/events/|/maps/|signs/",
-    "warzone2100": r"/images/|/fonts?/|/bdrops/|/doc/",
+    # texpages/page-*: model atlases (buildings, droids, weapons), except the two water pages
+    "warzone2100": r"/images/|/fonts?/|/bdrops/|/doc/|/texpages/page-(?!8[01]-water)",
 }
 COMMON_DIRS = r"^usr/share/(?:doc|icons|pixmaps|applications|metainfo)/"
 EXCLUDED_WORDS = {
@@ -91,7 +93,11 @@ EXCLUDED_WORDS = {
     "heightmap", "hmap", "disp", "displacement", "spec", "specular", "gloss", "glossiness",
     "roughness", "glossy", "pbrdata", "albedo", "metalness", "ao", "occlusion", "mask", "masks", "lightmap", "shadow", "shadows",
     "sky", "skybox", "skydome", "background", "cubemap", "env", "envmap", "reflection", "glow", "emissive", "gradient",
-    "noise", "flare", "lensflare", "smoke", "fire", "explosion", "spark", "sparks",
+    "noise", "flare", "lensflare", "smoke", "fire", "flame", "flames", "explosion", "spark", "sparks",
+    # character and vehicle skins, signs, foliage cut-outs, clouds
+    "face", "body", "eye", "eyes", "cloth", "hair", "skin", "avatar", "accesories", "accessories",
+    "kart", "wheel", "tire", "tyre", "crowd", "spectator", "sign", "signs", "leaves", "alpha",
+    "clouds", "cloudshadow", "caustics", "elev",
 }
 EXCLUDED_SUFFIX = re.compile(r"[_\-](?:n|s|h|ao|nm|nrm|norm|spec|gloss|height|bump|mask)$")
 
