@@ -22,7 +22,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -72,6 +72,7 @@ class ServeBrowserTest {
       WebDriver driver = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
         driver.get(server.uri().toString());
         wait.until(d -> d.findElement(By.id("info")).getText().contains("images"));
         assertTrue(driver.findElement(By.id("info")).getText().contains("lbp-lsh-64 \u00b7 64 bits"),
@@ -125,8 +126,11 @@ class ServeBrowserTest {
     return new ChromeDriver(service, options);
   }
 
+  /** The grid's paths, read in one script call: the grid may be replaced between two element look-ups. */
+  @SuppressWarnings("unchecked")
   private static List<String> hitPaths(WebDriver driver) {
-    return driver.findElements(By.cssSelector("#hits li a")).stream().map((WebElement a) -> a.getDomAttribute("data-path")).toList();
+    return (List<String>) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('#hits li a')].map(a => a.dataset.path);");
   }
 
   /** Every thumbnail in the window has arrived and decoded (lazy ones below the fold may wait). */
