@@ -47,10 +47,16 @@ echo "load.sh: server at $url (pid $server_pid); warming up 10 s" >&2
 wrk -t2 -c"$connections" -d10s -s "$root/bench/serve/mixed.lua" "$url" -- "$work/paths" "$work/uploads" "$upload_percent" > /dev/null
 
 echo "load.sh: $connections connections for $seconds s, $upload_percent% uploads; load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+cpu_before="$(cpu_ticks)"
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 30s --latency -s "$root/bench/serve/mixed.lua" "$url" \
   -- "$work/paths" "$work/uploads" "$upload_percent" | tee "$work/wrk.out" >&2
 echo "load.sh: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+cpu_after="$(cpu_ticks)"
 rss_kb="$(ps -o rss= -p "$server_pid" | tr -d ' ')"
+requests="$(grep -oE '^RESULT requests=[0-9]+' "$work/wrk.out" | grep -oE '[0-9]+$')"
+# Server CPU time per request: unlike latency, it does not grow when other processes share the cores.
+cpu_ms="$(awk -v t="$((cpu_after - cpu_before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? 1000 * t / hz / n : 0) }')"
 heap="$(jcmd "$server_pid" GC.heap_info 2>/dev/null | grep -oE 'total [0-9]+K, used [0-9]+K' | head -1 || true)"
 health="$(curl -s "${url}health" || echo unreachable)"
-grep '^RESULT' "$work/wrk.out" | sed -E "s/^RESULT /RESULT images=$(wc -l < "$work/paths") connections=$connections /; s/$/ server_rss_mb=$((rss_kb / 1024)) heap=\"$heap\" health=$health/"
+grep '^RESULT' "$work/wrk.out" | sed -E "s/^RESULT /RESULT images=$(wc -l < "$work/paths") connections=$connections /; s/$/ server_cpu_ms_per_request=$cpu_ms server_rss_mb=$((rss_kb / 1024)) heap=\"$heap\" health=$health/"
