@@ -12,12 +12,12 @@ import org.texhash.indexer.image.SyntheticTextures;
 import picocli.CommandLine;
 
 /** Runs texhash in-process as a user would type it, keeping what it printed. */
-final class CliRun {
+public final class CliRun {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   /** The exit code of {@code texhash args...}; {@link #out} and {@link #err} hold what it printed. */
-  int run(Object... args) {
+  public int run(Object... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
     CommandLine cl = TexhashCommand.commandLine();
@@ -30,26 +30,26 @@ final class CliRun {
     return cl.execute(strings);
   }
 
-  String out() {
+  public String out() {
     return out.toString();
   }
 
-  String err() {
+  public String err() {
     return err.toString();
   }
 
-  JsonObject json() {
+  public JsonObject json() {
     return JsonParser.parseString(out()).getAsJsonObject();
   }
 
   /** A synthetic texture of {@code seed}, written as PNG to {@code file} (folders created). */
-  static Path texture(Path file, int seed) throws IOException {
+  public static Path texture(Path file, int seed) throws IOException {
     Files.createDirectories(file.getParent());
     ImageIO.write(SyntheticTextures.generate(seed, 96, 96), "png", file.toFile());
     return file;
   }
 
-  static String abs(Path p) {
+  public static String abs(Path p) {
     return p.toAbsolutePath().normalize().toString();
   }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,20 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.texhash.cli.TexhashCommand;
+import org.texhash.cli.CliRun;
 import org.texhash.indexer.TextureSearcher.Hit;
-import picocli.CommandLine;
 
 /** {@code texhash search --html}: one self-contained page with the result grid. */
 class HtmlReportTest {
   @TempDir Path tmp;
 
-  private int run(StringWriter err, String... args) {
-    CommandLine cl = TexhashCommand.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(err));
-    return cl.execute(args);
-  }
+  private final CliRun cli = new CliRun();
 
   @Test
   void searchWritesAStandalonePageWithEmbeddedThumbnails() throws IOException {
@@ -37,11 +29,9 @@ class HtmlReportTest {
     }
     TestServer.writeTexture(images.resolve("a&b <odd>.png"), 99);
     Path index = tmp.resolve("idx");
-    StringWriter err = new StringWriter();
-    assertEquals(0, run(err, "index", images.toString(), "--index", index.toString()), err.toString());
+    assertEquals(0, cli.run("index", images, "--index", index), cli.err());
     Path page = tmp.resolve("hits.html");
-    assertEquals(0, run(err, "search", "--index", index.toString(), "--image", images.resolve("t1.png").toString(), "-k", "5",
-        "--html", page.toString()), err.toString());
+    assertEquals(0, cli.run("search", "--index", index, "--image", images.resolve("t1.png"), "-k", "5", "--html", page), cli.err());
 
     String html = Files.readString(page);
     Matcher thumbs = Pattern.compile("<li class=\"hit\">.*?<img src=\"data:image/jpeg;base64,[A-Za-z0-9+/=]+\"").matcher(html);
@@ -65,11 +55,10 @@ class HtmlReportTest {
     Path images = Files.createDirectories(tmp.resolve("images"));
     TestServer.writeTexture(images.resolve("t.png"), 1);
     Path index = tmp.resolve("idx");
-    StringWriter err = new StringWriter();
-    assertEquals(0, run(err, "index", images.toString(), "--index", index.toString()));
+    assertEquals(0, cli.run("index", images, "--index", index), cli.err());
     Path nowhere = tmp.resolve("no/such/folder/hits.html");
-    assertEquals(1, run(err, "search", "--index", index.toString(), "--code", "0123456789abcdef", "--html", nowhere.toString()));
-    assertTrue(err.toString().contains("cannot write " + nowhere), err.toString());
+    assertEquals(1, cli.run("search", "--index", index, "--code", "0123456789abcdef", "--html", nowhere));
+    assertTrue(cli.err().contains("cannot write " + nowhere), cli.err());
   }
 
   @Test

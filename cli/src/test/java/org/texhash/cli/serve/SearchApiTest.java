@@ -8,24 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.texhash.cli.TexhashCommand;
-import picocli.CommandLine;
+import org.texhash.cli.CliRun;
 
 /** The JSON API and the page over a real server on a loopback port. */
 class SearchApiTest {
@@ -69,11 +66,9 @@ class SearchApiTest {
     assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     JsonObject result = TestServer.json(api);
 
-    StringWriter out = new StringWriter();
-    CommandLine cl = TexhashCommand.commandLine();
-    cl.setOut(new PrintWriter(out));
-    assertEquals(0, cl.execute("search", "--index", s.index.toString(), "--path", s.abs("t2.png"), "-k", "4", "--json"));
-    JsonObject cli = JsonParser.parseString(out.toString()).getAsJsonObject();
+    CliRun run = new CliRun();
+    assertEquals(0, run.run("search", "--index", s.index, "--path", s.abs("t2.png"), "-k", "4", "--json"), run.err());
+    JsonObject cli = run.json();
 
     JsonArray hits = result.getAsJsonArray("hits");
     JsonArray cliHits = cli.getAsJsonArray("hits");
@@ -183,6 +178,35 @@ class SearchApiTest {
     JsonObject all = TestServer.json(s.get("/api/search?radius=64&path=" + q(added)));
     assertEquals(6, all.getAsJsonArray("hits").size());
     assertFalse(all.toString().contains("t0.png"), all.toString());
+  }
+
+  @Test
+  void searchesGoOnWhileAnotherWriterIndexes() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      TestServer.writeTexture(s.images.resolve("new" + i + ".png"), 5000 + i);
+    }
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread indexer = new Thread(() -> {
+      try {
+        s.reindex();
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    indexer.start();
+    int requests = 0;
+    String all = "/api/search?radius=64&k=50&path=" + q(s.abs("t1.png"));
+    do {
+      // Each answer is one commit's view: the 6 old images, or those and the 10 new ones.
+      HttpResponse<String> response = s.get(all);
+      assertEquals(200, response.statusCode(), response.body());
+      int hits = TestServer.json(response).getAsJsonArray("hits").size();
+      assertTrue(hits == 6 || hits == 16, hits + " hits");
+      requests++;
+    } while (indexer.isAlive());
+    indexer.join();
+    assertEquals(null, failure.get());
+    assertEquals(16, TestServer.json(s.get(all)).getAsJsonArray("hits").size(), "after " + requests + " searches during the run");
   }
 
   @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,10 +25,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.texhash.cli.TexhashCommand;
+import org.texhash.cli.CliRun;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
-import picocli.CommandLine;
 
 /**
  * The search page in a real browser: Debian's chromium driven by its chromedriver, both given by
@@ -59,11 +56,8 @@ class ServeBrowserTest {
       }
     }
     Path index = tmp.resolve("idx");
-    StringWriter err = new StringWriter();
-    CommandLine cl = TexhashCommand.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(err));
-    assertEquals(0, cl.execute("index", samples.toString(), "--index", index.toString()), err.toString());
+    CliRun cli = new CliRun();
+    assertEquals(0, cli.run("index", samples, "--index", index), cli.err());
     Path text = Files.writeString(tmp.resolve("notes.txt"), "not an image");
 
     try (LiveIndex live = LiveIndex.open(index);

@@ -4,37 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.texhash.cli.TexhashCommand;
-import picocli.CommandLine;
+import org.texhash.cli.CliRun;
 
 /** How {@code texhash serve} refuses to start: exit 2 for bad usage, 1 when the port is taken. */
 class ServeCommandTest {
   @TempDir Path tmp;
-  private final StringWriter err = new StringWriter();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    CommandLine cl = TexhashCommand.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(err));
-    return cl.execute(args);
+    return cli.run((Object[]) args);
   }
 
   @Test
   void noIndexIsUsageError() {
     assertEquals(2, run("serve", "--index", tmp.resolve("missing").toString(), "--port", "0"));
-    assertTrue(err.toString().contains("no index at"), err.toString());
+    assertTrue(cli.err().contains("no index at"), cli.err());
   }
 
   @Test
   void badOptionsAreUsageErrors() throws IOException {
     assertEquals(2, run("serve", "--index", tmp.toString(), "--port", "70000"));
-    assertTrue(err.toString().contains("--port must be from 0 to 65535"), err.toString());
+    assertTrue(cli.err().contains("--port must be from 0 to 65535"), cli.err());
     assertEquals(2, run("serve", "--index", tmp.toString(), "--max-upload-mb", "0"));
     Files.writeString(tmp.resolve("notes.txt"), "x");
     assertEquals(2, run("serve", "--index", tmp.toString(), "--port", "0"), "a folder without an index");
@@ -44,7 +38,7 @@ class ServeCommandTest {
   void portInUseIsAFailureWithTheReason() throws IOException {
     try (TestServer s = new TestServer(tmp, 2)) {
       assertEquals(1, run("serve", "--index", s.index.toString(), "--port", Integer.toString(s.server.port())));
-      assertTrue(err.toString().contains("cannot listen on 127.0.0.1:" + s.server.port()), err.toString());
+      assertTrue(cli.err().contains("cannot listen on 127.0.0.1:" + s.server.port()), cli.err());
     }
   }
 }

@@ -8,8 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
@@ -19,12 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
-import org.texhash.cli.TexhashCommand;
+import org.texhash.cli.CliRun;
 import org.texhash.indexer.Encoder;
 import org.texhash.indexer.Encoders;
-import org.texhash.indexer.image.SyntheticTextures;
-import picocli.CommandLine;
 
 /**
  * A folder of synthetic textures, its index, and a server over it on a free loopback port, with
@@ -54,16 +49,13 @@ final class TestServer implements AutoCloseable {
   }
 
   static void writeTexture(Path file, long seed) throws IOException {
-    ImageIO.write(SyntheticTextures.generate(seed, 96, 96), "png", file.toFile());
+    CliRun.texture(file, (int) seed);
   }
 
   /** Runs {@code texhash index} over the folder, as a user would beside the running server. */
   void reindex() {
-    StringWriter err = new StringWriter();
-    CommandLine cl = TexhashCommand.commandLine();
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(err));
-    assertEquals(0, cl.execute("index", images.toString(), "--index", index.toString(), "--threads", "1"), err.toString());
+    CliRun cli = new CliRun();
+    assertEquals(0, cli.run("index", images, "--index", index, "--threads", "1"), cli.err());
   }
 
   String abs(String name) {
