@@ -125,7 +125,8 @@ function render(hits) {
     meta.className = 'meta';
     const dist = document.createElement('span');
     dist.className = 'dist';
-    dist.textContent = 'distance ' + hit.distance;
+    dist.textContent = 'distance ' + hit.distance + (hit.exists === false ? ' \u00b7 file gone' : '');
+    if (hit.exists === false) li.classList.add('gone');
     const rank = document.createElement('span');
     rank.className = 'rank';
     rank.textContent = '#' + (i + 1);

@@ -181,6 +181,18 @@ class SearchApiTest {
   }
 
   @Test
+  void hitsWhoseFileIsGoneSaySo() throws IOException {
+    Files.delete(s.images.resolve("t5.png")); // deleted, not yet re-indexed
+    JsonObject result = TestServer.json(s.get("/api/search?k=1&path=" + q(s.abs("t5.png"))));
+    JsonObject hit = result.getAsJsonArray("hits").get(0).getAsJsonObject();
+    assertEquals(s.abs("t5.png"), hit.get("path").getAsString());
+    assertFalse(hit.get("exists").getAsBoolean());
+    HttpResponse<String> thumb = s.get(hit.get("thumb").getAsString());
+    assertEquals(404, thumb.statusCode());
+    assertTrue(TestServer.json(thumb).get("error").getAsString().contains("cannot read the indexed file"), thumb.body());
+  }
+
+  @Test
   void searchesGoOnWhileAnotherWriterIndexes() throws Exception {
     for (int i = 0; i < 10; i++) {
       TestServer.writeTexture(s.images.resolve("new" + i + ".png"), 5000 + i);
