@@ -8,16 +8,17 @@ import org.texhash.indexer.image.ImageLoader;
  * @param maxUploadBytes the largest image body accepted (413 above it)
  * @param maxPixels the most pixels an image may decode to (decompression bombs stop at the header)
  * @param maxK the most hits one search returns
- * @param decodeSlots how many images are decoded at once (uploads and thumbnails); each may take
- *     up to 4 bytes per pixel of {@code maxPixels}, so this bounds the memory of decoding
+ * @param decodeSlots how many images are decoded at once (uploads and thumbnails); {@link
+ *     ImageLoader} holds at most {@link ImageLoader#DECODE_PIXELS} pixels per decode (larger images
+ *     are decoded subsampled), so this bounds the memory of decoding
  * @param thumbCacheBytes memory for cached thumbnails
  * @param thumbSize the longer side of a thumbnail, in pixels
  */
 public record ServeLimits(
     long maxUploadBytes, long maxPixels, int maxK, int decodeSlots, long thumbCacheBytes, int thumbSize) {
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 20L * 1024 * 1024;
-  /** 40 megapixels: a 6000 x 6000 photo fits, and decoding it takes 160 MB. */
-  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+  /** The indexer's limit: any image that can be indexed can be a query. */
+  public static final long DEFAULT_MAX_PIXELS = ImageLoader.DEFAULT_MAX_PIXELS;
   public static final int DEFAULT_MAX_K = 500;
   public static final long DEFAULT_THUMB_CACHE_BYTES = 64L * 1024 * 1024;
 
