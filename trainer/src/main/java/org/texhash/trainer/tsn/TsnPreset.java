@@ -58,7 +58,7 @@ public record TsnPreset(
   public static TsnPreset of(String name) {
     return switch (name == null ? "" : name) {
       case "tiny" -> new TsnPreset("tiny", 16, 8, 16, 2, 1, 8, 2, 2, 8, 2, 60, 10, 20, 20, InputSkip.MIRROR);
-      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100, InputSkip.MIRROR);
+      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 4000, 20, 250, 100, InputSkip.MIRROR);
       case "paper" -> new TsnPreset("paper", 128, 64, 256, 4, 6, 64, 3, 8, 64, 4, 100_000, 100, 1000, 1000, InputSkip.MIRROR);
       default -> throw new IllegalArgumentException("preset must be one of " + NAMES + ", got " + name);
     };
