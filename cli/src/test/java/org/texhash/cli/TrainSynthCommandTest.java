@@ -68,6 +68,18 @@ class TrainSynthCommandTest {
   }
 
   @Test
+  void synthWithoutTsnUsesTheShippedGenerator() throws IOException {
+    Path in = tmp.resolve("in.png");
+    ImageIO.write(SyntheticTextures.generate(7, 64, 64), "png", in.toFile());
+    Path png = tmp.resolve("out.png");
+    StringWriter w = new StringWriter();
+    assertEquals(0, run(w, "synth", "--image", in.toString(), "--out", png.toString()), w.toString());
+    BufferedImage out = ImageIO.read(png.toFile());
+    assertEquals(128, out.getWidth());
+    assertEquals(128, out.getHeight());
+  }
+
+  @Test
   void badInputIsAUsageError() throws IOException {
     Path ds = dataset();
     StringWriter w = new StringWriter();
