@@ -261,12 +261,15 @@ public final class ImageLoader {
 
   /**
    * Decoder warnings that leave the pixels intact: metadata the decoder skipped (an unusable ICC
-   * profile, a broken thumbnail, an odd APP14 marker) or padding between JPEG markers. Anything
+   * profile, a broken thumbnail, an odd APP14 marker), padding between JPEG markers, or an
+   * uncompressed TIFF strip shorter than a whole strip (normal for the last one; {@link
+   * StreamCheck} has checked each strip holds its rows). Anything
    * else (premature end of data, missing EOI, bad Huffman codes) means rows are missing or wrong.
    */
   static boolean isHarmless(String warning) {
     String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
-    return w.contains("ignor") || w.contains("extraneous bytes") || w.contains("thumbnail") || w.contains("icc");
+    return w.contains("ignor") || w.contains("extraneous bytes") || w.contains("thumbnail") || w.contains("icc")
+        || w.startsWith("strip/tilebytecount < required"); // a short last TIFF strip; cut strips are StreamCheck's
   }
 
   private static ImageReader readerFor(byte[] data) throws ImageDecodeException {

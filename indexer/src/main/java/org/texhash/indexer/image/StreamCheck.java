@@ -3,7 +3,11 @@ package org.texhash.indexer.image;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Whether an encoded image is whole, by walking its container to the end marker before any pixel
@@ -18,7 +22,8 @@ import java.util.Locale;
  *   <li><b>GIF</b>: blocks and sub-blocks of every frame to the trailer {@code 0x3B};
  *   <li><b>BMP</b>: the pixel array (offset, stride x height, or the stated size when compressed)
  *       within the file;
- *   <li><b>TIFF</b>: every IFD of the chain (every page), each strip or tile within the file;
+ *   <li><b>TIFF</b>: every IFD of the chain (every page), each strip or tile within the file, and
+ *       each uncompressed strip as long as its rows;
  *   <li><b>WebP</b>: the RIFF size within the file, every chunk (and every frame's sub-chunks)
  *       within the RIFF, and a VP8 (lossy) frame's header: key-frame start code, first partition
  *       and DCT partition table within the chunk.
@@ -222,6 +227,16 @@ final class StreamCheck {
   private static final int STRIP_BYTE_COUNTS = 279;
   private static final int TILE_OFFSETS = 324;
   private static final int TILE_BYTE_COUNTS = 325;
+  private static final int IMAGE_WIDTH = 256;
+  private static final int IMAGE_LENGTH = 257;
+  private static final int BITS_PER_SAMPLE = 258;
+  private static final int COMPRESSION = 259;
+  private static final int SAMPLES_PER_PIXEL = 277;
+  private static final int ROWS_PER_STRIP = 278;
+  private static final int PLANAR_CONFIGURATION = 284;
+  private static final Set<Integer> TAGS_READ =
+      Set.of(STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS, IMAGE_WIDTH, IMAGE_LENGTH,
+          BITS_PER_SAMPLE, COMPRESSION, SAMPLES_PER_PIXEL, ROWS_PER_STRIP, PLANAR_CONFIGURATION);
   private static final int MAX_PAGES = 10_000;
 
   private static String tiff(byte[] d) {
@@ -246,21 +261,24 @@ final class StreamCheck {
       if (next + 4 > d.length) {
         return String.format(Locale.ROOT, "page %d's directory runs past the end of the file (%d bytes)", page, d.length);
       }
-      long[][] pieces = new long[4][];
+      Map<Integer, long[]> tags = new HashMap<>();
       for (int i = 0; i < entries; i++) {
         int at = (int) (ifd + 2 + 12L * i);
         int tag = b.getShort(at) & 0xFFFF;
-        int slot = tag == STRIP_OFFSETS ? 0 : tag == STRIP_BYTE_COUNTS ? 1 : tag == TILE_OFFSETS ? 2 : tag == TILE_BYTE_COUNTS ? 3 : -1;
-        if (slot >= 0) {
-          pieces[slot] = values(b, at);
-          if (pieces[slot] == null) {
+        if (TAGS_READ.contains(tag)) {
+          long[] v = values(b, at);
+          if (v == null) {
             return String.format(Locale.ROOT, "page %d's tag %d points past the end of the file (%d bytes)", page, tag, d.length);
           }
+          tags.put(tag, v);
         }
       }
-      String problem = pieces(d.length, page, pieces[0], pieces[1]);
+      String problem = pieces(d.length, page, tags.get(STRIP_OFFSETS), tags.get(STRIP_BYTE_COUNTS));
       if (problem == null) {
-        problem = pieces(d.length, page, pieces[2], pieces[3]);
+        problem = pieces(d.length, page, tags.get(TILE_OFFSETS), tags.get(TILE_BYTE_COUNTS));
+      }
+      if (problem == null) {
+        problem = uncompressedStrips(page, tags);
       }
       if (problem != null) {
         return problem;
@@ -268,6 +286,43 @@ final class StreamCheck {
       ifd = b.getInt((int) next) & 0xFFFFFFFFL;
     }
     return null;
+  }
+
+  /**
+   * For uncompressed strips: each holds the bytes of its rows (the last strip only the rows that
+   * remain). The TIFF reader pads a short strip silently after a warning that does not tell a
+   * short last strip, which is normal, from a cut one, so the check is made here.
+   */
+  private static String uncompressedStrips(int page, Map<Integer, long[]> tags) {
+    long[] counts = tags.get(STRIP_BYTE_COUNTS);
+    if (counts == null || first(tags, COMPRESSION, 1) != 1) {
+      return null;
+    }
+    long width = first(tags, IMAGE_WIDTH, 0);
+    long height = first(tags, IMAGE_LENGTH, 0);
+    long rowsPerStrip = Math.min(height, first(tags, ROWS_PER_STRIP, height));
+    long[] bits = tags.getOrDefault(BITS_PER_SAMPLE, new long[] {1});
+    long samples = first(tags, SAMPLES_PER_PIXEL, 1);
+    boolean planar = first(tags, PLANAR_CONFIGURATION, 1) == 2;
+    if (width < 1 || height < 1 || rowsPerStrip < 1) {
+      return null; // the reader reports a bad size
+    }
+    long pixelBits = planar ? bits[0] : bits.length == samples ? Arrays.stream(bits).sum() : bits[0] * samples;
+    long rowBytes = (width * pixelBits + 7) / 8;
+    long stripsPerPlane = (height + rowsPerStrip - 1) / rowsPerStrip;
+    for (int i = 0; i < counts.length; i++) {
+      long rows = Math.min(rowsPerStrip, height - (i % stripsPerPlane) * rowsPerStrip);
+      if (rows > 0 && counts[i] < rows * rowBytes) {
+        return String.format(Locale.ROOT, "page %d's strip %d holds %d bytes, its %d rows need %d",
+            page, i, counts[i], rows, rows * rowBytes);
+      }
+    }
+    return null;
+  }
+
+  private static long first(Map<Integer, long[]> tags, int tag, long otherwise) {
+    long[] v = tags.get(tag);
+    return v == null || v.length == 0 ? otherwise : v[0];
   }
 
   private static String pieces(int length, int page, long[] offsets, long[] counts) {
