@@ -47,11 +47,12 @@ public final class LiveIndex implements Closeable {
       if (!DirectoryReader.indexExists(directory)) {
         throw new IllegalArgumentException(missing);
       }
-      LiveIndex live = new LiveIndex(dir, directory, new SearcherManager(directory, new ViewFactory()));
+      SearcherManager manager = new SearcherManager(directory, new ViewFactory());
+      LiveIndex live = new LiveIndex(dir, directory, manager);
       try (View view = live.acquire()) {
         view.info(); // a Lucene index without texhash's commit data is refused here, at start
       } catch (IOException | RuntimeException e) {
-        live.close();
+        manager.close();
         throw e;
       }
       return live;
@@ -91,7 +92,7 @@ public final class LiveIndex implements Closeable {
     /** What this view's commit records. */
     public IndexInfo info() {
       if (searcher.info == null) {
-        throw new IllegalStateException(dir + " is a Lucene index that texhash did not write");
+        throw new IllegalArgumentException(dir + " is a Lucene index that texhash did not write");
       }
       return searcher.info;
     }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.texhash.cli.CliRun;
@@ -32,6 +36,17 @@ class ServeCommandTest {
     assertEquals(2, run("serve", "--index", tmp.toString(), "--max-upload-mb", "0"));
     Files.writeString(tmp.resolve("notes.txt"), "x");
     assertEquals(2, run("serve", "--index", tmp.toString(), "--port", "0"), "a folder without an index");
+  }
+
+  @Test
+  void aLuceneIndexTexhashDidNotWriteIsRefused() throws IOException {
+    Path other = tmp.resolve("other");
+    try (IndexWriter writer = new IndexWriter(FSDirectory.open(other), new IndexWriterConfig())) {
+      writer.addDocument(new Document());
+      writer.commit();
+    }
+    assertEquals(2, run("serve", "--index", other.toString(), "--port", "0"));
+    assertTrue(cli.err().contains("texhash did not write"), cli.err());
   }
 
   @Test
