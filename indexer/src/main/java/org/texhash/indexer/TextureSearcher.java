@@ -19,7 +19,6 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
@@ -28,6 +27,8 @@ import org.texhash.indexer.IndexFields.FileState;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.lucene.HammingCollectorManager;
+import org.texhash.lucene.HammingHit;
+import org.texhash.lucene.HammingHits;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingRadiusQuery;
 import org.texhash.lucene.HashCode;
@@ -221,9 +222,9 @@ public final class TextureSearcher implements Closeable {
     List<String> out = new ArrayList<>();
     StoredFields stored = searcher.storedFields();
     int k = Math.max(1, Math.min(MAX_COPIES, reader.maxDoc()));
-    TopDocs top = searcher.search(new HammingRadiusQuery(IndexFields.CODE, code, 0), new HammingCollectorManager(IndexFields.CODE, code, k));
-    for (ScoreDoc sd : top.scoreDocs) {
-      IndexFields.read(stored, sd.doc).filter(s -> sha256.equals(s.sha256())).ifPresent(s -> out.add(s.path()));
+    HammingHits hits = searcher.search(new HammingRadiusQuery(IndexFields.CODE, code, 0), new HammingCollectorManager(IndexFields.CODE, code, k));
+    for (HammingHit hit : hits) {
+      IndexFields.read(stored, hit.doc()).filter(s -> sha256.equals(s.sha256())).ifPresent(s -> out.add(s.path()));
     }
     return out;
   }
@@ -238,7 +239,7 @@ public final class TextureSearcher implements Closeable {
   public List<Hit> nearest(HashCode code, int k, String pathPrefix, Set<String> excluded) throws IOException {
     checkLength(code);
     int wanted = (int) Math.min(Integer.MAX_VALUE, (long) k + excluded.size());
-    TopDocs top = searcher.search(new HammingKnnQuery(IndexFields.CODE, code, wanted, prefixFilter(pathPrefix)), wanted);
+    HammingHits top = new HammingKnnQuery(IndexFields.CODE, code, wanted, prefixFilter(pathPrefix)).hits(searcher);
     return without(hits(top), excluded, k);
   }
 
@@ -284,12 +285,12 @@ public final class TextureSearcher implements Closeable {
     }
   }
 
-  private List<Hit> hits(TopDocs top) throws IOException {
+  private List<Hit> hits(HammingHits top) throws IOException {
     StoredFields stored = searcher.storedFields();
-    List<Hit> out = new ArrayList<>(top.scoreDocs.length);
-    for (ScoreDoc sd : top.scoreDocs) {
-      String path = stored.document(sd.doc).get(IndexFields.PATH);
-      out.add(new Hit(path, HammingKnnQuery.distance(sd.score), sd.score));
+    List<Hit> out = new ArrayList<>(top.size());
+    for (HammingHit hit : top) {
+      String path = stored.document(hit.doc()).get(IndexFields.PATH);
+      out.add(new Hit(path, hit.distance(), hit.score()));
     }
     return out;
   }

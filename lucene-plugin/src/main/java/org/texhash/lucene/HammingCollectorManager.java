@@ -9,23 +9,20 @@ import org.apache.lucene.search.Collector;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TotalHits;
 
 /**
  * Ranks the hits of any query by Hamming distance to a code and keeps the k nearest (ties by the
- * lower doc id). Hits without a code are not ranked. The result's scores are {@link
- * HammingKnnQuery#score(int) 1 / (1 + distance)}; its total hit count is the number of hits that
- * had a code. Works with concurrent searchers (one collector per slice, merged in {@link #reduce}).
+ * lower doc id). Hits without a code are not ranked. The result carries each hit's int distance
+ * (and {@link HammingHits#topDocs()} the scores {@link HammingScores#score(int) 1 / (1 + distance)});
+ * its total hit count is the number of hits that had a code. Works with concurrent searchers (one collector per slice, merged in {@link #reduce}).
  *
  * <pre>
- *   TopDocs nearest = searcher.search(textQuery, new HammingCollectorManager("code", code, 10));
+ *   HammingHits nearest = searcher.search(textQuery, new HammingCollectorManager("code", code, 10));
  * </pre>
  */
 public final class HammingCollectorManager
-    implements CollectorManager<HammingCollectorManager.HammingCollector, TopDocs> {
+    implements CollectorManager<HammingCollectorManager.HammingCollector, HammingHits> {
   private final String field;
   private final HashCode code;
   private final int k;
@@ -45,13 +42,13 @@ public final class HammingCollectorManager
   }
 
   @Override
-  public TopDocs reduce(Collection<HammingCollector> collectors) {
-    List<long[]> perCollector = new ArrayList<>(collectors.size());
+  public HammingHits reduce(Collection<HammingCollector> collectors) {
+    List<HammingHits> perCollector = new ArrayList<>(collectors.size());
     long total = 0;
     boolean sawDocs = false;
     boolean sawField = false;
     for (HammingCollector c : collectors) {
-      perCollector.add(c.top.sortedKeys());
+      perCollector.add(c.top.hits());
       total += c.collected;
       sawDocs |= c.sawDocs;
       sawField |= c.sawField;
@@ -61,12 +58,7 @@ public final class HammingCollectorManager
           "unknown field '" + field + "': no searched segment has a hash code in it;"
               + " expected BINARY doc values of " + code.bits() / 8 + " bytes");
     }
-    long[] keys = HammingKnnQuery.merge(perCollector, k);
-    ScoreDoc[] hits = new ScoreDoc[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      hits[i] = new ScoreDoc(TopHits.doc(keys[i]), HammingKnnQuery.score(TopHits.distance(keys[i])));
-    }
-    return new TopDocs(new TotalHits(total, TotalHits.Relation.EQUAL_TO), hits);
+    return TopHits.merge(perCollector, k, total);
   }
 
   /** Collects the hits of the segments of one slice. */

@@ -45,20 +45,11 @@ final class HammingHitsQuery extends Query {
     this.docBases = docBases;
   }
 
-  /** The query matching the merged keys ({@link TopHits#key}, global doc ids) on this reader. */
-  static HammingHitsQuery of(IndexReader reader, HammingKnnQuery source, long[] keys) {
-    long[] byDoc = new long[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      // doc first, so sorting orders by doc id
-      byDoc[i] = ((long) TopHits.doc(keys[i]) << 32) | TopHits.distance(keys[i]);
-    }
-    Arrays.sort(byDoc);
-    int[] docs = new int[keys.length];
-    int[] distances = new int[keys.length];
-    for (int i = 0; i < byDoc.length; i++) {
-      docs[i] = (int) (byDoc[i] >>> 32);
-      distances[i] = (int) byDoc[i];
-    }
+  /** The query matching the merged hits (global doc ids) on this reader. */
+  static HammingHitsQuery of(IndexReader reader, HammingKnnQuery source, HammingHits hits) {
+    int[] docs = new int[hits.size()];
+    int[] distances = new int[hits.size()];
+    TopHits.byDoc(hits, docs, distances);
     List<LeafReaderContext> leaves = reader.leaves();
     int[] starts = new int[leaves.size() + 1];
     Object[] identities = new Object[leaves.size()];
@@ -103,7 +94,7 @@ final class HammingHitsQuery extends Query {
           return Explanation.noMatch("not in the top " + source.getK() + " by Hamming distance");
         }
         int d = distances[found];
-        return Explanation.match(HammingKnnQuery.score(d) * boost,
+        return Explanation.match(HammingScores.score(d) * boost,
             "in the top " + source.getK() + " by Hamming distance, 1 / (1 + distance) * boost, distance=" + d);
       }
 
@@ -154,7 +145,7 @@ final class HammingHitsQuery extends Query {
 
     @Override
     public float score() {
-      return HammingKnnQuery.score(distances[at]) * boost;
+      return HammingScores.score(distances[at]) * boost;
     }
 
     @Override
@@ -163,7 +154,7 @@ final class HammingHitsQuery extends Query {
       for (int i = Math.max(at, lower); i < upper && docs[i] - docBase <= upTo; i++) {
         best = Math.min(best, distances[i]);
       }
-      return best == Integer.MAX_VALUE ? 0f : HammingKnnQuery.score(best) * boost;
+      return best == Integer.MAX_VALUE ? 0f : HammingScores.score(best) * boost;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.texhash.lucene;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -28,7 +27,8 @@ import org.apache.lucene.util.FixedBitSet;
  * segment is searched (in parallel through the searcher's task executor, when it has one), the
  * per-segment top-k lists are merged, and the query rewrites to a fixed list of documents and
  * scores. Deleted documents, documents without a code and documents the optional filter rejects
- * are never hits. The score is {@link #score(int) 1 / (1 + distance)} (times the boost).
+ * are never hits. The score is {@link HammingScores#score(int) 1 / (1 + distance)} (times the
+ * boost); {@link #hits} gives the same list with int distances.
  *
  * <p>Each segment is searched by a scan of its cached codes or, when the segment has the
  * substring terms of {@link HashCodeField} ({@code mihSubstrings > 0}), by multi-index hashing;
@@ -87,16 +87,6 @@ public final class HammingKnnQuery extends Query {
     return new HammingKnnQuery(field, code, k, filter, strategy);
   }
 
-  /** The score of a hit at Hamming distance d: 1 / (1 + d), 1 for an identical code. */
-  public static float score(int distance) {
-    return 1f / (1f + distance);
-  }
-
-  /** The distance a (non-boosted) score of {@link #score(int)} came from. */
-  public static int distance(float score) {
-    return Math.round(1f / score - 1f);
-  }
-
   public String getField() {
     return field;
   }
@@ -119,6 +109,19 @@ public final class HammingKnnQuery extends Query {
 
   @Override
   public Query rewrite(IndexSearcher searcher) throws IOException {
+    HammingHits hits = hits(searcher);
+    if (hits.isEmpty()) {
+      return new MatchNoDocsQuery("no document with a code in field '" + field + "'");
+    }
+    return HammingHitsQuery.of(searcher.getIndexReader(), this, hits);
+  }
+
+  /**
+   * The k nearest documents of the searcher's index with their int distances (what {@link
+   * #rewrite} turns into a query). Segments are searched in parallel through the searcher's task
+   * executor, when it has one; {@link HammingHits#totalHits()} is the number of hits returned.
+   */
+  public HammingHits hits(IndexSearcher searcher) throws IOException {
     IndexReader reader = searcher.getIndexReader();
     CodeFields.checkIndex(reader, field, code);
     Weight filterWeight = null;
@@ -126,59 +129,97 @@ public final class HammingKnnQuery extends Query {
       Query rewritten = searcher.rewrite(filter);
       filterWeight = searcher.createWeight(rewritten, ScoreMode.COMPLETE_NO_SCORES, 1f);
     }
-    List<Callable<long[]>> tasks = new ArrayList<>(reader.leaves().size());
+    List<Callable<HammingHits>> tasks = new ArrayList<>(reader.leaves().size());
     for (LeafReaderContext context : reader.leaves()) {
       Weight w = filterWeight;
       tasks.add(() -> searchLeaf(context, w));
     }
-    List<long[]> perLeaf = searcher.getTaskExecutor().invokeAll(tasks);
-    long[] merged = merge(perLeaf, k);
-    if (merged.length == 0) {
-      return new MatchNoDocsQuery("no document with a code in field '" + field + "'");
+    List<HammingHits> perLeaf = searcher.getTaskExecutor().invokeAll(tasks);
+    long found = 0;
+    for (HammingHits leafHits : perLeaf) {
+      found += leafHits.size();
     }
-    return HammingHitsQuery.of(reader, this, merged);
+    return TopHits.merge(perLeaf, k, Math.min(found, k));
   }
 
-  /** The segment's best keys, with global doc ids. */
-  private long[] searchLeaf(LeafReaderContext context, Weight filterWeight) throws IOException {
-    LeafReader reader = context.reader();
-    SegmentCodes codes = SegmentCodes.forQuery(reader, field, code);
+  /** The segment's k nearest hits, with global doc ids. */
+  private HammingHits searchLeaf(LeafReaderContext context, Weight filterWeight) throws IOException {
+    SegmentCodes codes = SegmentCodes.forQuery(context.reader(), field, code);
     if (codes == null) {
-      return new long[0];
+      return HammingHits.empty(); // no document of the segment has a code in this field
     }
-    Bits liveDocs = reader.getLiveDocs();
-    FixedBitSet accepted = null;
-    long candidates = codes.count;
-    if (filterWeight != null) {
-      Scorer scorer = filterWeight.scorer(context);
-      if (scorer == null) {
-        return new long[0];
-      }
-      accepted = acceptedDocs(scorer.iterator(), liveDocs, reader.maxDoc());
-      candidates = accepted.cardinality();
-      if (candidates == 0) {
-        return new long[0];
-      }
+    return getLeafResults(context, codes, filterWeight).withDocBase(context.docBase);
+  }
+
+  /** The segment's k nearest hits among the documents the filter accepts (segment doc ids). */
+  private HammingHits getLeafResults(LeafReaderContext context, SegmentCodes codes, Weight filterWeight)
+      throws IOException {
+    if (filterWeight == null) {
+      // every live document is a candidate
+      return search(context.reader(), codes, null, codes.count);
     }
-    long[] keys = null;
-    if (strategy != Strategy.SCAN) {
-      int m = MultiIndexSearch.segmentSubstrings(reader, field, codes);
+    Scorer scorer = filterWeight.scorer(context);
+    if (scorer == null) {
+      return HammingHits.empty(); // the filter matches nothing in this segment
+    }
+    FixedBitSet accepted = acceptedDocs(scorer.iterator(), context.reader().getLiveDocs(), context.reader().maxDoc());
+    int candidates = accepted.cardinality();
+    if (candidates == 0) {
+      return HammingHits.empty(); // the filter matches only deleted documents
+    }
+    return search(context.reader(), codes, accepted, candidates);
+  }
+
+  /**
+   * Multi-index hashing where the strategy and the segment allow it and it stays within budget,
+   * otherwise the exact scan; both give the same hits.
+   *
+   * @param accepted the live documents the filter accepts, or null for every live document
+   * @param candidates how many documents a scan would visit
+   */
+  private HammingHits search(LeafReader reader, SegmentCodes codes, FixedBitSet accepted, long candidates)
+      throws IOException {
+    int m = substringsToProbe(reader, codes);
+    if (m > 0) {
+      HammingHits hits = multiIndexSearch(reader, codes, m, accepted, candidates);
+      if (hits != null) {
+        return hits;
+      }
+      // probing would have cost more than the budget: the scan is cheaper and just as exact
+    }
+    return exactSearch(codes, reader.getLiveDocs(), accepted);
+  }
+
+  /** The number of substrings to probe in this segment, or 0 to scan it. */
+  private int substringsToProbe(LeafReader reader, SegmentCodes codes) throws IOException {
+    if (strategy == Strategy.SCAN) {
+      return 0; // the caller asked for a scan
+    }
+    int m = MultiIndexSearch.segmentSubstrings(reader, field, codes);
+    if (m == 0) {
+      return 0; // no substring terms, or none that cover the codes exactly
+    }
+    if (strategy == Strategy.AUTO && !codes.cached()) {
       // uncached codes would need a fresh substring table per query, which costs more than a scan
-      if (m > 0 && (strategy == Strategy.MULTI_INDEX || codes.cached())) {
-        long scanCost = candidates * codes.words;
-        long budget = strategy == Strategy.AUTO ? scanCost : MultiIndexSearch.multiIndexBudget(scanCost);
-        Bits accept = accepted != null ? accepted : liveDocs;
-        int acceptable = acceptableCount(codes, reader, accepted);
-        keys = MultiIndexSearch.search(reader, field, m, codes, code, k, accept, acceptable, budget);
-      }
+      return 0;
     }
-    if (keys == null) {
-      keys = HammingScan.search(codes, code.words(), k, liveDocs, accepted);
-    }
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = TopHits.key(TopHits.distance(keys[i]), TopHits.doc(keys[i]) + context.docBase);
-    }
-    return keys;
+    return m;
+  }
+
+  /** Multi-index hashing within this strategy's budget; null when the budget runs out first. */
+  private HammingHits multiIndexSearch(LeafReader reader, SegmentCodes codes, int m, FixedBitSet accepted,
+      long candidates) {
+    long scanCost = candidates * codes.words;
+    // AUTO gives up as soon as probing costs more than a scan; MULTI_INDEX only when it is absurd
+    long budget = strategy == Strategy.AUTO ? scanCost : MultiIndexSearch.multiIndexBudget(scanCost);
+    Bits accept = accepted != null ? accepted : reader.getLiveDocs();
+    int acceptable = acceptableCount(codes, reader, accepted);
+    return MultiIndexSearch.search(reader, field, m, codes, code, k, accept, acceptable, budget);
+  }
+
+  /** The scan of every candidate's code: exact, and the fallback of every other path. */
+  private HammingHits exactSearch(SegmentCodes codes, Bits liveDocs, FixedBitSet accepted) {
+    return HammingScan.search(codes, code.words(), k, liveDocs, accepted);
   }
 
   /**
@@ -207,22 +248,6 @@ public final class HammingKnnQuery extends Query {
       }
     }
     return bits;
-  }
-
-  /** The k best keys of all segments, best first. */
-  static long[] merge(List<long[]> perLeaf, int k) {
-    int total = 0;
-    for (long[] keys : perLeaf) {
-      total += keys.length;
-    }
-    long[] all = new long[total];
-    int at = 0;
-    for (long[] keys : perLeaf) {
-      System.arraycopy(keys, 0, all, at, keys.length);
-      at += keys.length;
-    }
-    Arrays.sort(all);
-    return all.length <= k ? all : Arrays.copyOf(all, k);
   }
 
   @Override

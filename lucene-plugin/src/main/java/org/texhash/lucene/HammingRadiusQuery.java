@@ -16,7 +16,7 @@ import org.apache.lucene.search.Weight;
 
 /**
  * Every document whose code is within Hamming distance {@code radius} of a query code, scored
- * {@link HammingKnnQuery#score(int) 1 / (1 + distance)} (times the boost).
+ * {@link HammingScores#score(int) 1 / (1 + distance)} (times the boost).
  *
  * <p>An ordinary query that composes in a {@code BooleanQuery}: its scorer is two-phase, the
  * approximation being the documents with a code and the confirmation the distance check on the
@@ -78,7 +78,7 @@ public final class HammingRadiusQuery extends Query {
         if (d > radius) {
           return Explanation.noMatch("Hamming distance " + d + " > radius " + radius);
         }
-        return Explanation.match(HammingKnnQuery.score(d) * boost,
+        return Explanation.match(HammingScores.score(d) * boost,
             "Hamming distance " + d + " <= radius " + radius + ", 1 / (1 + distance) * boost");
       }
 
@@ -123,7 +123,7 @@ public final class HammingRadiusQuery extends Query {
 
     @Override
     public float score() {
-      return HammingKnnQuery.score(distance) * boost;
+      return HammingScores.score(distance) * boost;
     }
 
     @Override

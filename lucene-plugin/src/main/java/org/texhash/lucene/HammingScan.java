@@ -13,12 +13,12 @@ final class HammingScan {
   private HammingScan() {}
 
   /**
-   * The k best keys ({@link TopHits#key}) of the segment, best first.
+   * The k best hits of the segment (segment doc ids), best first.
    *
    * @param liveDocs the segment's live docs, or null when nothing is deleted
    * @param accepted the documents a filter accepts (live ones only), or null for no filter
    */
-  static long[] search(SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
+  static HammingHits search(SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
     TopHits top = new TopHits(k);
     if (accepted != null) {
       scanAccepted(codes, query, top, accepted);
@@ -29,7 +29,7 @@ final class HammingScan {
     } else {
       scanN(codes, query, top, liveDocs);
     }
-    return top.sortedKeys();
+    return top.hits();
   }
 
   private static void scan1(SegmentCodes codes, long q, TopHits top, Bits liveDocs) {

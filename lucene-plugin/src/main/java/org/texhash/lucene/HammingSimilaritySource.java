@@ -9,7 +9,7 @@ import org.apache.lucene.search.DoubleValuesSource;
 import org.apache.lucene.search.IndexSearcher;
 
 /**
- * The Hamming similarity {@link HammingKnnQuery#score(int) 1 / (1 + distance)} of each document's
+ * The Hamming similarity {@link HammingScores#score(int) 1 / (1 + distance)} of each document's
  * code to a query code, for rescoring and {@code FunctionScoreQuery}. Documents without a code
  * have no value.
  */
@@ -34,7 +34,7 @@ public final class HammingSimilaritySource extends DoubleValuesSource {
 
       @Override
       public double doubleValue() {
-        return HammingKnnQuery.score(codes.distance(doc, query));
+        return HammingScores.score(codes.distance(doc, query));
       }
 
       @Override

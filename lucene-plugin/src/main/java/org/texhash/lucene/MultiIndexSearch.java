@@ -88,7 +88,7 @@ final class MultiIndexSearch {
   }
 
   /**
-   * The k best keys ({@link TopHits#key}) of the segment, best first, or null when the work would
+   * The k best hits of the segment (segment doc ids), best first, or null when the work would
    * exceed {@code budget}.
    *
    * @param reader the segment, whose terms {@link #segmentSubstrings} found to have m substrings
@@ -96,7 +96,7 @@ final class MultiIndexSearch {
    * @param acceptable how many documents have a code and are accepted, or -1 when unknown; once
    *     that many have been verified nothing is left to find
    */
-  static long[] search(LeafReader reader, String field, int m, SegmentCodes codes, HashCode query,
+  static HammingHits search(LeafReader reader, String field, int m, SegmentCodes codes, HashCode query,
       int k, Bits accept, int acceptable, long budget) {
     return new MultiIndexSearch(m, codes, query, k, accept).run(acceptable, budget);
   }
@@ -153,7 +153,7 @@ final class MultiIndexSearch {
     return (-1L >>> from) & upTo;
   }
 
-  private long[] run(int acceptable, long budget) {
+  private HammingHits run(int acceptable, long budget) {
     long spent = 0;
     int[] positions = new int[65]; // substrings are at most 64 bits
     for (int r = 0; ; r++) {
@@ -187,11 +187,11 @@ final class MultiIndexSearch {
         }
         if (r >= length || verified == acceptable) {
           // table j probed at every radius, or every acceptable document verified: nothing unseen
-          return top.sortedKeys();
+          return top.hits();
         }
         long bound = (long) m * r + j + 1;
         if (top.full() && top.worstDistance() < bound) {
-          return top.sortedKeys();
+          return top.hits();
         }
       }
     }

@@ -77,9 +77,20 @@ final class SegmentCodes {
    */
   synchronized SubstringTable substringTable(int m) {
     if (table == null || table.m != m) {
-      table = SubstringTable.build(this, m);
+      table = SubstringTable.build(codes, bits, docsWithCode(), m);
     }
     return table;
+  }
+
+  private int[] docsWithCode() {
+    int[] docs = new int[count];
+    int n = 0;
+    for (int doc = 0; doc < maxDoc; doc++) {
+      if (has(doc)) {
+        docs[n++] = doc;
+      }
+    }
+    return docs;
   }
 
   /** The documents that have a code, in order. */

@@ -8,8 +8,7 @@ import org.apache.lucene.util.IntroSorter;
  * within a value, and the offsets of each value's run), so that probing a value is an array index
  * or a binary search instead of a terms-dictionary seek and a postings decode.
  *
- * <p>Built once per segment from the cached codes ({@link SegmentCodes#substringTable}) and cached
- * with them; the substring terms stay the on-disk source of truth and tell the query m (see
+ * <p>Built once per segment from the arrays of its cached codes and cached with them; the substring terms stay the on-disk source of truth and tell the query m (see
  * {@link MultiIndexSearch#segmentSubstrings}). A table is direct-addressed (offsets indexed by the
  * value, {@code 2^length + 1} ints) when its substrings are short and the segment large enough to
  * fill it, otherwise it keeps the sorted distinct values and is searched by binary search.
@@ -95,26 +94,26 @@ final class SubstringTable {
     return -1;
   }
 
-  /** Builds the m tables of the segment's codes. */
-  static SubstringTable build(SegmentCodes codes, int m) {
-    MultiIndexHashing.checkSubstrings(codes.bits, m);
+  /**
+   * Builds the m tables of a segment's codes.
+   *
+   * @param codes the codes of documents 0..maxDoc-1, {@code ceil(bits / 64)} big-endian words each
+   * @param withCode the documents that have a code, ascending
+   */
+  static SubstringTable build(long[] codes, int bits, int[] withCode, int m) {
+    MultiIndexHashing.checkSubstrings(bits, m);
+    int words = (bits + 63) / 64;
     int[][] docs = new int[m][];
     int[][] offsets = new int[m][];
     long[][] values = new long[m][];
-    long[] word = new long[codes.words];
-    int[] withCode = new int[codes.count];
-    int n = 0;
-    for (int doc = 0; doc < codes.maxDoc; doc++) {
-      if (codes.has(doc)) {
-        withCode[n++] = doc;
-      }
-    }
-    long[] substrings = new long[codes.count];
+    long[] word = new long[words];
+    int n = withCode.length;
+    long[] substrings = new long[n];
     for (int j = 0; j < m; j++) {
-      int length = MultiIndexHashing.length(codes.bits, m, j);
-      int start = MultiIndexHashing.start(codes.bits, m, j);
+      int length = MultiIndexHashing.length(bits, m, j);
+      int start = MultiIndexHashing.start(bits, m, j);
       for (int i = 0; i < n; i++) {
-        System.arraycopy(codes.codes, withCode[i] * codes.words, word, 0, codes.words);
+        System.arraycopy(codes, withCode[i] * words, word, 0, words);
         substrings[i] = MultiIndexHashing.substring(word, start, length);
       }
       if (length <= MAX_DIRECT_BITS && (1L << length) <= Math.max(1024L, 2L * n)) {
@@ -124,11 +123,11 @@ final class SubstringTable {
       }
     }
     long[][] inline = null;
-    if (codes.words == 1) {
+    if (words == 1) {
       inline = new long[m][n];
       for (int j = 0; j < m; j++) {
         for (int p = 0; p < n; p++) {
-          inline[j][p] = codes.codes[docs[j][p]];
+          inline[j][p] = codes[docs[j][p]];
         }
       }
     }

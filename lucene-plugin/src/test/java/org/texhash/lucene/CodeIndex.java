@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntPredicate;
@@ -216,10 +217,10 @@ final class CodeIndex implements Closeable {
 
   /**
    * The brute-force top-k: every live doc of the searcher's reader with a code that the filter
-   * accepts, ordered by distance then doc id, as {@link TopHits#key} values.
+   * accepts, ordered by distance then doc id.
    */
-  long[] bruteForce(HashCode query, int k, IntPredicate acceptId) {
-    List<Long> keys = new ArrayList<>();
+  List<HammingHit> bruteForce(HashCode query, int k, IntPredicate acceptId) {
+    List<HammingHit> hits = new ArrayList<>();
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       Bits live = leaf.reader().getLiveDocs();
       for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
@@ -230,10 +231,13 @@ final class CodeIndex implements Closeable {
         if (id < 0 || !liveById[id] || codeById[id] == null || !acceptId.test(id)) {
           continue;
         }
-        keys.add(TopHits.key(codeById[id].distance(query), leaf.docBase + doc));
+        hits.add(new HammingHit(leaf.docBase + doc, codeById[id].distance(query)));
       }
     }
-    return keys.stream().mapToLong(Long::longValue).sorted().limit(k).toArray();
+    return hits.stream()
+        .sorted(Comparator.comparingInt(HammingHit::distance).thenComparingInt(HammingHit::doc))
+        .limit(k)
+        .toList();
   }
 
   /** A random k from 1 to 1000, weighted towards small values. */

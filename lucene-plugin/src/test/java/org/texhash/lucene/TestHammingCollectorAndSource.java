@@ -1,6 +1,7 @@
 package org.texhash.lucene;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Random;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
@@ -33,10 +34,10 @@ public class TestHammingCollectorAndSource extends LuceneTestCase {
           int k = CodeIndex.randomK(random);
           Query query = random.nextBoolean() ? new MatchAllDocsQuery() : CodeIndex.filter(random);
           Query filter = query instanceof TermQuery ? query : null;
-          TopDocs got = index.searcher.search(query, new HammingCollectorManager(CodeIndex.FIELD, code, k));
-          long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+          TopDocs got = index.searcher.search(query, new HammingCollectorManager(CodeIndex.FIELD, code, k)).topDocs();
+          List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
           TestHammingKnnQuery.assertHits(query, expected, got);
-          long withCodes = index.bruteForce(code, Integer.MAX_VALUE, id -> index.accepts(filter, id)).length;
+          long withCodes = index.bruteForce(code, Integer.MAX_VALUE, id -> index.accepts(filter, id)).size();
           assertEquals(withCodes, got.totalHits.value);
           // the same list as the k-NN query with that filter
           TopDocs knn = index.searcher.search(new HammingKnnQuery(CodeIndex.FIELD, code, k, filter), k);
@@ -65,18 +66,18 @@ public class TestHammingCollectorAndSource extends LuceneTestCase {
           HashCode stored = id < 0 ? null : index.codeById[id];
           assertEquals(stored != null, values.advanceExact(doc));
           if (stored != null) {
-            assertEquals(HammingKnnQuery.score(stored.distance(code)), values.doubleValue(), 0.0);
+            assertEquals(HammingScores.score(stored.distance(code)), values.doubleValue(), 0.0);
           }
         }
       }
       // as a function score: the ranking is the Hamming ranking (docs without a code score 0, last)
       int k = TestUtil.nextInt(random, 1, 100);
       TopDocs got = index.searcher.search(new FunctionScoreQuery(new MatchAllDocsQuery(), source), k);
-      long[] expected = index.bruteForce(code, k, id -> true);
-      for (int i = 0; i < Math.min(expected.length, got.scoreDocs.length); i++) {
+      List<HammingHit> expected = index.bruteForce(code, k, id -> true);
+      for (int i = 0; i < Math.min(expected.size(), got.scoreDocs.length); i++) {
         ScoreDoc hit = got.scoreDocs[i];
-        assertEquals(TopHits.doc(expected[i]), hit.doc);
-        assertEquals(HammingKnnQuery.score(TopHits.distance(expected[i])), hit.score, 1e-7f);
+        assertEquals(expected.get(i).doc(), hit.doc);
+        assertEquals(HammingScores.score(expected.get(i).distance()), hit.score, 1e-7f);
       }
     }
   }

@@ -2,6 +2,7 @@ package org.texhash.lucene;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.BooleanClause;
@@ -73,7 +74,7 @@ public class TestHammingKnnQuery extends LuceneTestCase {
       HashCode code = index.query(random);
       int k = CodeIndex.randomK(random);
       Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
-      long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+      List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
       for (Strategy strategy : Strategy.values()) {
         HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
         assertHits(query, expected, index.searcher.search(query, k));
@@ -81,15 +82,15 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     }
   }
 
-  static void assertHits(Query query, long[] expected, TopDocs actual) {
-    String message = query + ": expected " + expected.length + " hits, got " + actual.scoreDocs.length;
-    assertEquals(message, expected.length, actual.scoreDocs.length);
-    for (int i = 0; i < expected.length; i++) {
+  static void assertHits(Query query, List<HammingHit> expected, TopDocs actual) {
+    String message = query + ": expected " + expected.size() + " hits, got " + actual.scoreDocs.length;
+    assertEquals(message, expected.size(), actual.scoreDocs.length);
+    for (int i = 0; i < expected.size(); i++) {
       ScoreDoc hit = actual.scoreDocs[i];
-      int d = TopHits.distance(expected[i]);
-      assertEquals(message + " at rank " + i, TopHits.doc(expected[i]), hit.doc);
-      assertEquals(message + " at rank " + i, HammingKnnQuery.score(d), hit.score, 0f);
-      assertEquals(d, HammingKnnQuery.distance(hit.score));
+      int d = expected.get(i).distance();
+      assertEquals(message + " at rank " + i, expected.get(i).doc(), hit.doc);
+      assertEquals(message + " at rank " + i, HammingScores.score(d), hit.score, 0f);
+      assertEquals(d, HammingScores.distance(hit.score));
     }
   }
 
@@ -111,10 +112,10 @@ public class TestHammingKnnQuery extends LuceneTestCase {
             }
             assertEquals("every document with a code has its substring terms", m,
                 MultiIndexSearch.segmentSubstrings(leaf.reader(), CodeIndex.FIELD, codes));
-            long[] scan = HammingScan.search(codes, code.words(), k, leaf.reader().getLiveDocs(), null);
-            long[] mih = MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
+            HammingHits scan = HammingScan.search(codes, code.words(), k, leaf.reader().getLiveDocs(), null);
+            HammingHits mih = MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
                 leaf.reader().getLiveDocs(), -1, MultiIndexSearch.UNLIMITED);
-            assertArrayEquals(scan, mih);
+            assertEquals(scan, mih);
             // with a budget too small for even the first probes, it hands back to the scan
             assertNull(MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
                 leaf.reader().getLiveDocs(), -1, MultiIndexSearch.LOOKUP_COST - 1));
@@ -136,13 +137,14 @@ public class TestHammingKnnQuery extends LuceneTestCase {
         HashCode code = index.query(random);
         int k = CodeIndex.randomK(random);
         Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
-        long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+        List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
         for (Strategy strategy : Strategy.values()) {
           HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
           assertHits(query, expected, parallel.search(query, k));
         }
         TopDocs collected = parallel.search(
-            new org.apache.lucene.search.MatchAllDocsQuery(), new HammingCollectorManager(CodeIndex.FIELD, code, k));
+            new org.apache.lucene.search.MatchAllDocsQuery(), new HammingCollectorManager(CodeIndex.FIELD, code, k))
+            .topDocs();
         assertHits(new org.apache.lucene.search.MatchAllDocsQuery(), index.bruteForce(code, k, id -> true), collected);
       }
     } finally {
@@ -165,7 +167,7 @@ public class TestHammingKnnQuery extends LuceneTestCase {
         }
         // k = 1 and a live indexed code: radius 0 finds it, so even the unbudgeted strategy stops
         // there (probing radius 1 of a 64-bit substring already costs 64 lookups, radius 16 ~1e14)
-        long[] expected = index.bruteForce(code, 1, x -> true);
+        List<HammingHit> expected = index.bruteForce(code, 1, x -> true);
         for (Strategy strategy : Strategy.values()) {
           HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, 1).withStrategy(strategy);
           assertHits(query, expected, index.searcher.search(query, 1));
@@ -192,11 +194,8 @@ public class TestHammingKnnQuery extends LuceneTestCase {
         int k = TestUtil.nextInt(random, 1, 50);
         Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
         HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter);
-        long[] expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
-        int[] docs = new int[expected.length];
-        for (int j = 0; j < docs.length; j++) {
-          docs[j] = TopHits.doc(expected[j]);
-        }
+        List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
+        int[] docs = expected.stream().mapToInt(HammingHit::doc).toArray();
         Query rewritten = index.searcher.rewrite(query);
         QueryUtils.check(random, rewritten, index.searcher);
         CheckHits.checkHitCollector(random, rewritten, CodeIndex.FIELD, index.searcher, docs);
@@ -212,9 +211,9 @@ public class TestHammingKnnQuery extends LuceneTestCase {
             .add(query, BooleanClause.Occur.MUST)
             .add(tag, BooleanClause.Occur.FILTER)
             .build();
-        long[] inTag = Arrays.stream(expected)
-            .filter(key -> index.accepts(tag, index.idByDoc[TopHits.doc(key)]))
-            .toArray();
+        List<HammingHit> inTag = expected.stream()
+            .filter(hit -> index.accepts(tag, index.idByDoc[hit.doc()]))
+            .toList();
         assertHits(both, inTag, index.searcher.search(both, k));
       }
     }

@@ -40,10 +40,10 @@ public class TestHammingQueriesCompose extends LuceneTestCase {
         HashCode code = index.query(random);
         int k = CodeIndex.randomK(random);
         Query knn = new HammingKnnQuery(CodeIndex.FIELD, code, k);
-        long[] topK = index.bruteForce(code, k, id -> true);
+        List<HammingHit> topK = index.bruteForce(code, k, id -> true);
         double[] knnScores = new double[index.idByDoc.length];
-        for (long key : topK) {
-          knnScores[TopHits.doc(key)] = HammingKnnQuery.score(TopHits.distance(key));
+        for (HammingHit hit : topK) {
+          knnScores[hit.doc()] = HammingScores.score(hit.distance());
         }
         checkAsClauses(index, random, knn, doc -> knnScores[doc]);
 
@@ -52,7 +52,7 @@ public class TestHammingQueriesCompose extends LuceneTestCase {
         checkAsClauses(index, random, within, doc -> {
           int id = index.idByDoc[doc];
           int d = index.codeById[id] == null ? Integer.MAX_VALUE : index.codeById[id].distance(code);
-          return d <= radius ? HammingKnnQuery.score(d) : 0;
+          return d <= radius ? HammingScores.score(d) : 0;
         });
       }
     }

@@ -44,12 +44,12 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
           assertArrayEquals(expected, got);
           for (ScoreDoc hit : top.scoreDocs) {
             int id = index.idByDoc[hit.doc];
-            assertEquals(HammingKnnQuery.score(index.codeById[id].distance(code)), hit.score, 0f);
+            assertEquals(HammingScores.score(index.codeById[id].distance(code)), hit.score, 0f);
           }
           // the k nearest within the radius are the first hits of the radius query's ranking
-          long[] nearest = index.bruteForce(code, expected.length, id -> true);
+          List<HammingHit> nearest = index.bruteForce(code, expected.length, id -> true);
           for (int j = 0; j < top.scoreDocs.length; j++) {
-            assertEquals(TopHits.doc(nearest[j]), top.scoreDocs[j].doc);
+            assertEquals(nearest.get(j).doc(), top.scoreDocs[j].doc);
           }
         }
       }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
-import org.texhash.lucene.HammingKnnQuery;
+import org.texhash.lucene.HammingScores;
 import org.texhash.lucene.HashCode;
 
 /**
@@ -172,7 +172,7 @@ final class CodeFixtures {
 
   /**
    * The response as hits, each checked: its code is the one the reference holds for its id, and its
-   * score is exactly {@link HammingKnnQuery#score(int)} of its true distance.
+   * score is exactly {@link HammingScores#score(int)} of its true distance.
    */
   List<Hit> hits(HashCode query, QueryResponse rsp) {
     List<Hit> hits = new ArrayList<>();
@@ -183,7 +183,7 @@ final class CodeFixtures {
       assertEquals("stored code of " + id, expected.toHex(), hex(doc.getFirstValue("code")));
       int d = expected.distance(query);
       Object score = doc.getFirstValue("score");
-      assertEquals("score of " + id + " at distance " + d, HammingKnnQuery.score(d), ((Number) score).floatValue(), 0f);
+      assertEquals("score of " + id + " at distance " + d, HammingScores.score(d), ((Number) score).floatValue(), 0f);
       hits.add(new Hit(id, d));
     }
     return hits;

@@ -27,6 +27,7 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 import org.junit.Test;
 import org.texhash.lucene.HammingKnnQuery;
+import org.texhash.lucene.HammingScores;
 import org.texhash.lucene.HashCode;
 import org.texhash.lucene.HashCodeField;
 
@@ -120,7 +121,7 @@ public class HammingCloudBench extends SolrCloudTestCase {
             long t0 = System.nanoTime();
             TopDocs top = searcher.search(new HammingKnnQuery("code", codes[i], K), K);
             l = System.nanoTime() - t0;
-            luceneDistances = Arrays.stream(top.scoreDocs).mapToInt(d -> HammingKnnQuery.distance(d.score)).sorted().toArray();
+            luceneDistances = Arrays.stream(top.scoreDocs).mapToInt(d -> HammingScores.distance(d.score)).sorted().toArray();
           }
         }
         assertArrayEquals("query " + i, luceneDistances, solrDistances);
@@ -148,7 +149,7 @@ public class HammingCloudBench extends SolrCloudTestCase {
   }
 
   private static int distance(SolrDocument doc) {
-    return HammingKnnQuery.distance(((Number) doc.getFirstValue("score")).floatValue());
+    return HammingScores.distance(((Number) doc.getFirstValue("score")).floatValue());
   }
 
   private static double percentile(long[] nanos, double p) {

@@ -20,13 +20,13 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.texhash.indexer.Encoder;
+import org.texhash.lucene.HammingDistances;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingRadiusQuery;
 import org.texhash.lucene.HashCode;
@@ -206,7 +206,7 @@ public final class Evaluator {
       long t2 = System.nanoTime();
       int[] all = new int[bits + 1];
       int[] relevant = new int[bits + 1];
-      HistogramCollector ranking = new HistogramCollector(docLabels, q.label(), all, relevant);
+      HistogramCollector ranking = new HistogramCollector(code, docLabels, q.label(), all, relevant);
       searcher.search(new HammingRadiusQuery(FIELD, code, bits), ranking);
       long t3 = System.nanoTime();
       if (top.scoreDocs.length != k) {
@@ -257,18 +257,20 @@ public final class Evaluator {
 
   /**
    * Collects a radius-K query (every document with a code) into distance histograms: the full
-   * Hamming ranking without sorting it, each distance read back from Lucene's score.
+   * Hamming ranking without sorting it, each distance read from the segment's codes.
    */
   private static final class HistogramCollector extends SimpleCollector {
     private final int[] docLabels;
     private final int label;
     private final int[] all;
     private final int[] relevant;
-    private Scorable scorer;
+    private final HashCode code;
+    private HammingDistances distances;
     private int docBase;
     int hits;
 
-    HistogramCollector(int[] docLabels, int label, int[] all, int[] relevant) {
+    HistogramCollector(HashCode code, int[] docLabels, int label, int[] all, int[] relevant) {
+      this.code = code;
       this.docLabels = docLabels;
       this.label = label;
       this.all = all;
@@ -276,18 +278,14 @@ public final class Evaluator {
     }
 
     @Override
-    protected void doSetNextReader(LeafReaderContext context) {
+    protected void doSetNextReader(LeafReaderContext context) throws IOException {
       docBase = context.docBase;
-    }
-
-    @Override
-    public void setScorer(Scorable scorer) {
-      this.scorer = scorer;
+      distances = HammingDistances.of(context.reader(), FIELD, code);
     }
 
     @Override
     public void collect(int doc) throws IOException {
-      int d = HammingKnnQuery.distance(scorer.score());
+      int d = distances.distance(doc);
       all[d]++;
       if (docLabels[docBase + doc] == label) {
         relevant[d]++;
@@ -297,7 +295,7 @@ public final class Evaluator {
 
     @Override
     public ScoreMode scoreMode() {
-      return ScoreMode.COMPLETE;
+      return ScoreMode.COMPLETE_NO_SCORES;
     }
   }
 
