@@ -2,15 +2,11 @@ package org.texhash.trainer.hashing;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
-import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.CheckpointFolder;
 import org.texhash.trainer.nn.CurveLog;
 
 /**
@@ -33,14 +29,11 @@ public final class HashTraining {
     this.progress = progress;
   }
 
+  /** The newest complete checkpoint under {@code work}, or null. */
   public static Path latestCheckpoint(Path work) throws IOException {
-    Path latest = work.resolve("checkpoints").resolve("latest");
-    if (!Files.isRegularFile(latest)) {
-      return null;
-    }
-    Path dir = work.resolve("checkpoints").resolve(Files.readString(latest).trim());
-    return HashTrainer.isCheckpoint(dir) ? dir : null;
+    return new CheckpointFolder(work).latest(HashTrainer::isCheckpoint);
   }
+
 
   /** Starts, or with {@code resume} continues from the latest checkpoint, until {@code options.steps()}. */
   public HashTrainer run(HashOptions options, TrainingSlots slots, boolean resume) throws IOException {
@@ -110,24 +103,9 @@ public final class HashTraining {
   }
 
   private void checkpoint(HashTrainer t) throws IOException {
-    Path dirs = work.resolve("checkpoints");
-    String name = String.format(Locale.ROOT, "step-%08d", t.step());
-    t.saveCheckpoint(dirs.resolve(name));
-    AtomicFiles.write(dirs.resolve("latest"), os -> os.write(name.getBytes(StandardCharsets.UTF_8)));
-    List<Path> old = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dirs)) {
-      s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
-          .sorted(Comparator.comparing(Path::toString))
-          .forEach(old::add);
-    }
-    for (int i = 0; i < old.size() - 2; i++) {
-      try (Stream<Path> s = Files.walk(old.get(i))) {
-        for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(f);
-        }
-      }
-    }
+    new CheckpointFolder(work).save(t.step(), t::saveCheckpoint);
   }
+
 
   static String hms(double seconds) {
     if (!Double.isFinite(seconds)) {

@@ -5,11 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
-import org.texhash.trainer.nn.AtomicFiles;
+import org.texhash.trainer.nn.CheckpointFolder;
 import org.texhash.trainer.nn.Chw;
 
 /**
@@ -34,13 +32,9 @@ public final class TsnTraining {
 
   /** The newest complete checkpoint under {@code out}, or null. */
   public static Path latestCheckpoint(Path out) throws IOException {
-    Path latest = out.resolve("checkpoints").resolve("latest");
-    if (!Files.isRegularFile(latest)) {
-      return null;
-    }
-    Path dir = out.resolve("checkpoints").resolve(Files.readString(latest).trim());
-    return TsnTrainer.isCheckpoint(dir) ? dir : null;
+    return new CheckpointFolder(out).latest(TsnTrainer::isCheckpoint);
   }
+
 
   /**
    * Starts (or, with {@code resume}, continues from the latest checkpoint) the run described by
@@ -107,30 +101,10 @@ public final class TsnTraining {
   }
 
   private void checkpoint(TsnTrainer t) throws IOException {
-    Path dirs = out.resolve("checkpoints");
-    String name = String.format(Locale.ROOT, "step-%08d", t.step());
-    Path dir = dirs.resolve(name);
-    t.saveCheckpoint(dir);
-    AtomicFiles.write(dirs.resolve("latest"), os -> os.write(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    new CheckpointFolder(out).save(t.step(), t::saveCheckpoint);
     t.model().saveGenerator(out);
-    List<Path> old = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dirs)) {
-      s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
-          .sorted(Comparator.comparing(Path::toString))
-          .forEach(old::add);
-    }
-    for (int i = 0; i < old.size() - 2; i++) {
-      deleteTree(old.get(i));
-    }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 
   /** Rows of input (centred on a 2S cell), G's output and the ground truth. */
   static void writeSamples(TsnTrainer t, TexturePairSampler.Batch preview, Path png) throws IOException {

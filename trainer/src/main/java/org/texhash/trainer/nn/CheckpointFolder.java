@@ -1,0 +1,67 @@
+package org.texhash.trainer.nn;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A training run's {@code checkpoints/} folder: one {@code step-NNNNNNNN} folder per checkpoint
+ * and a {@code latest} file naming the newest complete one. The pointer is written (atomically)
+ * only after the checkpoint itself, so a kill mid-save leaves the previous checkpoint in charge;
+ * the newest {@value #KEPT} checkpoints are kept.
+ */
+public final class CheckpointFolder {
+  static final int KEPT = 2;
+
+  private final Path dir;
+
+  /** The checkpoints of the run writing to {@code runDir}. */
+  public CheckpointFolder(Path runDir) {
+    this.dir = runDir.resolve("checkpoints");
+  }
+
+  /** What writes one checkpoint into an empty folder. */
+  public interface Saving {
+    void save(Path checkpoint) throws IOException;
+  }
+
+  /** The newest checkpoint that {@code complete} accepts, or null when there is none. */
+  public Path latest(Predicate<Path> complete) throws IOException {
+    Path pointer = dir.resolve("latest");
+    if (!Files.isRegularFile(pointer)) {
+      return null;
+    }
+    Path checkpoint = dir.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+    return complete.test(checkpoint) ? checkpoint : null;
+  }
+
+  /** Saves the checkpoint of {@code step}, points {@code latest} at it and drops the older ones. */
+  public void save(long step, Saving saving) throws IOException {
+    String name = String.format(Locale.ROOT, "step-%08d", step);
+    saving.save(dir.resolve(name));
+    AtomicFiles.write(dir.resolve("latest"), out -> out.write(name.getBytes(StandardCharsets.UTF_8)));
+    List<Path> steps;
+    try (Stream<Path> s = Files.list(dir)) {
+      steps = s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
+          .sorted()
+          .toList();
+    }
+    for (Path old : steps.subList(0, Math.max(0, steps.size() - KEPT))) {
+      deleteTree(old);
+    }
+  }
+
+  private static void deleteTree(Path folder) throws IOException {
+    try (Stream<Path> s = Files.walk(folder)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
