@@ -44,7 +44,7 @@ except ImportError:
              "(apt-get install -y python3-pil python3-numpy)")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from game_textures import square_resize  # noqa: E402  (same crop + Lanczos as the benchmark)
+from game_textures import is_done, square_resize  # noqa: E402  (same crop + Lanczos as the benchmark)
 
 Image.MAX_IMAGE_PIXELS = 64 * 1024 * 1024
 
@@ -391,14 +391,6 @@ def build(args):
             f.write("\t".join(row) + "\n")
     os.replace(os.path.join(args.out, "LICENSES.tsv.tmp"), os.path.join(args.out, "LICENSES.tsv"))
     print(f"  {len(licences)} images: {written} written, {kept} already up to date")
-
-
-def is_done(path, size):
-    try:
-        with Image.open(path) as existing:
-            return existing.format == "PNG" and existing.size == (size, size) and existing.mode == "RGB"
-    except (OSError, UnidentifiedImageError):
-        return False
 
 
 def main():
