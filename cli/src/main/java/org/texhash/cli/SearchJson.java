@@ -6,8 +6,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.util.List;
-import org.texhash.indexer.IndexFields;
-import org.texhash.indexer.TextureSearcher.Hit;
+import org.texhash.indexer.index.IndexFields;
+import org.texhash.indexer.search.TextureSearcher.Hit;
 
 /**
  * The JSON of a search result, {@code {hits: [{path, distance, score, exists}], took_ms}}: what {@code

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.texhash.indexer.OnnxEncoder;
+import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.indexer.image.SyntheticTextures;
 import picocli.CommandLine;
 

@@ -15,9 +15,9 @@ import org.apache.solr.common.cloud.DocCollection;
 import org.apache.solr.common.cloud.Slice;
 import org.junit.BeforeClass;
 import org.junit.Test;
-import org.texhash.indexer.Encoder;
-import org.texhash.indexer.Encoders;
-import org.texhash.indexer.ImageCodes;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.lucene.HashCode;
 
 /**

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.texhash.indexer.IndexFields;
-import org.texhash.indexer.IndexInfo;
-import org.texhash.indexer.TextureSearcher.Hit;
+import org.texhash.indexer.index.IndexFields;
+import org.texhash.indexer.index.IndexInfo;
+import org.texhash.indexer.search.TextureSearcher.Hit;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
 

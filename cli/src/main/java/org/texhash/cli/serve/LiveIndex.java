@@ -12,8 +12,8 @@ import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
-import org.texhash.indexer.IndexInfo;
-import org.texhash.indexer.TextureSearcher;
+import org.texhash.indexer.index.IndexInfo;
+import org.texhash.indexer.search.TextureSearcher;
 
 /**
  * An index that a server keeps open while {@code texhash index} updates it: Lucene's {@link

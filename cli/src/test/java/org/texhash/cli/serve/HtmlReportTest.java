@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.texhash.cli.CliRun;
-import org.texhash.indexer.TextureSearcher.Hit;
+import org.texhash.indexer.search.TextureSearcher.Hit;
 
 /** {@code texhash search --html}: one self-contained page with the result grid. */
 class HtmlReportTest {

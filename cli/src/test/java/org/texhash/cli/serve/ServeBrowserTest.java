@@ -26,8 +26,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.texhash.cli.CliRun;
-import org.texhash.indexer.Encoder;
-import org.texhash.indexer.Encoders;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
 
 /**
  * The search page in a real browser: Debian's chromium driven by its chromedriver, both given by

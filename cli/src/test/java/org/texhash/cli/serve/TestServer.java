@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.texhash.cli.CliRun;
-import org.texhash.indexer.Encoder;
-import org.texhash.indexer.Encoders;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
 
 /**
  * A folder of synthetic textures, its index, and a server over it on a free loopback port, with

@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.texhash.indexer.Encoder;
-import org.texhash.indexer.Encoders;
-import org.texhash.indexer.classic.ItqEncoder;
-import org.texhash.indexer.classic.LbpColorDescriptor;
+import org.texhash.indexer.dataset.DatasetSplit;
+import org.texhash.indexer.dataset.Manifest;
+import org.texhash.indexer.dataset.PatchSampler;
+import org.texhash.indexer.dataset.PatchSpec;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.encoder.classic.ItqEncoder;
+import org.texhash.indexer.encoder.classic.LbpColorDescriptor;
 
 /**
  * The encoders of an evaluation run. Besides what {@link Encoders#open} knows, {@code itq-K} is

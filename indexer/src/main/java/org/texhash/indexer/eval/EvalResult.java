@@ -3,6 +3,7 @@ package org.texhash.indexer.eval;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.texhash.indexer.dataset.QueryTransform;
 
 /**
  * The metrics of one encoder under one protocol (means over queries). See {@link RankingMetrics}

@@ -14,6 +14,13 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.texhash.indexer.dataset.DatasetSplit;
+import org.texhash.indexer.dataset.GratingTextures;
+import org.texhash.indexer.dataset.Manifest;
+import org.texhash.indexer.dataset.PatchSampler;
+import org.texhash.indexer.dataset.PatchSpec;
+import org.texhash.indexer.dataset.Protocols;
+import org.texhash.indexer.dataset.QueryTransform;
 
 class EvaluatorTest {
   private static final int CLASSES = 6;
@@ -26,7 +33,7 @@ class EvaluatorTest {
 
   @BeforeAll
   static void dataset() throws IOException {
-    Path ds = SyntheticTextures.vistexDataset(tmp.resolve("vistex"), CLASSES, 160);
+    Path ds = GratingTextures.vistexDataset(tmp.resolve("vistex"), CLASSES, 160);
     split = Protocols.load("vistex", ds, 17, RESIZE);
     manifest = PatchSampler.sample(split, 20, 5, PATCH, RESIZE);
   }
@@ -92,7 +99,7 @@ class EvaluatorTest {
     assertTrue(results.get(2).toJson().contains("\"query_transform\": \"jpeg:30\""), results.get(2).toJson());
 
     List<PatchSpec> queries = manifest.patches(PatchSpec.Role.QUERY);
-    org.texhash.indexer.Encoder lsh = encoders.open("lbp-lsh-64").encoder();
+    org.texhash.indexer.encoder.Encoder lsh = encoders.open("lbp-lsh-64").encoder();
     for (QueryTransform t : transforms.subList(1, 3)) {
       var before = lsh.encode(PatchSampler.crop(split, queries, lsh.inputSize()));
       var after = lsh.encode(PatchSampler.crop(split, queries, lsh.inputSize(), t));

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.texhash.indexer.Encoder;
-import org.texhash.indexer.Encoders;
-import org.texhash.indexer.ImageCodes;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.lucene.HashCode;
 
 /**

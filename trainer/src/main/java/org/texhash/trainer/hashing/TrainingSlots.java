@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.texhash.indexer.eval.LabeledImage;
+import org.texhash.indexer.dataset.LabeledImage;
 import org.texhash.trainer.nn.Chw;
 
 /**
