@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.eval.EvalEncoders;
 import org.texhash.indexer.eval.EvalResult;
@@ -106,7 +107,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintStream progress = System.err;
-    List<String> ids = EvalEncoders.expand(encoders, bits);
+    List<String> ids = Encoders.expand(encoders, bits);
     List<QueryTransform> transforms = QueryTransform.parseAll(queryTransforms);
     Manifest manifest = null;
     if (manifestFile != null && Files.exists(manifestFile)) {

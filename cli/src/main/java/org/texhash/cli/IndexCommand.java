@@ -119,8 +119,7 @@ public final class IndexCommand implements Callable<Integer> {
               + (existing.isPresent() ? "; to drop the documents of files that no longer exist: texhash index --prune --index " + index : ""));
     }
     boolean newIndex = !Files.exists(index);
-    boolean recorded = encoder == null && existing.isPresent();
-    String id = encoder != null ? encoder : existing.map(IndexInfo::encoderSource).orElse(Encoders.DEFAULT_ID);
+    String id = encoder != null ? encoder : Encoders.DEFAULT_ID;
     FolderIndexer.Options options =
         FolderIndexer.Options.defaults()
             .withThreads(threads)
@@ -133,11 +132,9 @@ public final class IndexCommand implements Callable<Integer> {
     IndexReport report;
     String encoderId;
     List<String> pruned = List.of();
-    try (Encoder e = open(id, recorded)) {
+    // an existing index's encoder is checked before --prune changes anything
+    try (Encoder e = existing.isPresent() ? existing.get().openEncoder(encoder, index) : Encoders.open(id)) {
       encoderId = e.id();
-      if (existing.isPresent()) {
-        existing.get().checkCompatible(e, index); // refused before --prune changes anything
-      }
       if (prune && existing.isPresent()) {
         pruned = IndexPruner.prune(index);
       }
@@ -194,18 +191,6 @@ public final class IndexCommand implements Callable<Integer> {
       s.append(System.lineSeparator()).append("  pruned ").append(p);
     }
     return folder == null ? s.toString() : s.append(System.lineSeparator()).toString();
-  }
-
-  private static Encoder open(String id, boolean recordedInIndex) throws IOException {
-    try {
-      return Encoders.open(id);
-    } catch (IllegalArgumentException e) {
-      if (!recordedInIndex) {
-        throw e;
-      }
-      throw new IllegalArgumentException(
-          "the index's encoder " + id + " cannot be opened (" + e.getMessage() + "); pass it with --encoder", e);
-    }
   }
 
   static String toJson(IndexReport report, String encoderId, List<String> pruned) {

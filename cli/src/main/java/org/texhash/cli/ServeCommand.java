@@ -11,7 +11,6 @@ import org.texhash.cli.serve.SearchApi;
 import org.texhash.cli.serve.SearchServer;
 import org.texhash.cli.serve.ServeLimits;
 import org.texhash.indexer.encoder.Encoder;
-import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.index.IndexInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,24 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
     try (LiveIndex.View view = live.acquire()) {
       info = view.info();
     }
-    Encoder enc;
-    if (encoder != null) {
-      enc = Encoders.open(encoder);
-    } else {
-      try {
-        enc = Encoders.open(info.encoderSource());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("the index's encoder " + info.encoderSource() + " cannot be opened ("
-            + e.getMessage() + "); pass it with --encoder", e);
-      }
-    }
-    try {
-      info.checkCompatible(enc, index);
-    } catch (RuntimeException e) {
-      enc.close();
-      throw e;
-    }
-    return enc;
+    return info.openEncoder(encoder, index);
   }
 
   private static void closeQuietly(SearchServer server) {

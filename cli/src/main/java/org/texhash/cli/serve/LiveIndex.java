@@ -12,6 +12,8 @@ import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.EncoderMismatchException;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.search.TextureSearcher;
 
@@ -97,8 +99,18 @@ public final class LiveIndex implements Closeable {
       return searcher.info;
     }
 
+    /** A searcher for code and path queries. */
     public TextureSearcher searcher() {
       return TextureSearcher.over(searcher, info(), dir);
+    }
+
+    /**
+     * A searcher that also hashes images, with {@code encoder} (the server's, shared by views).
+     *
+     * @throws EncoderMismatchException when this view's index was rebuilt with another encoder
+     */
+    public TextureSearcher searcher(Encoder encoder) {
+      return TextureSearcher.over(searcher, info(), dir, encoder);
     }
 
     public IndexReader reader() {

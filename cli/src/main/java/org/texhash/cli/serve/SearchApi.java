@@ -109,15 +109,15 @@ public final class SearchApi {
     }
     BufferedImage decoded = decode(() -> ImageLoader.load(image, limits.maxPixels()), 400, "the uploaded image");
     try (LiveIndex.View view = index.acquire()) {
-      TextureSearcher searcher = view.searcher();
-      long start = System.nanoTime();
-      HashCode query;
+      TextureSearcher searcher;
       try {
-        query = searcher.codeOfImage(decoded, encoder);
+        searcher = view.searcher(encoder);
       } catch (EncoderMismatchException e) {
         throw new HttpError(409, "the index was rebuilt with another encoder (" + view.info().encoderId()
             + ") since the server started with " + encoder.id() + "; restart texhash serve");
       }
+      long start = System.nanoTime();
+      HashCode query = searcher.codeOfImage(decoded);
       JsonObject result = run(searcher, view.info(), query, k, radius, start);
       JsonObject q = new JsonObject();
       q.addProperty("code", query.toHex());

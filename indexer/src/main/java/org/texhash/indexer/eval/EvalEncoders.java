@@ -3,11 +3,8 @@ package org.texhash.indexer.eval;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.dataset.Manifest;
 import org.texhash.indexer.dataset.PatchSampler;
@@ -18,14 +15,13 @@ import org.texhash.indexer.encoder.classic.ItqEncoder;
 import org.texhash.indexer.encoder.classic.LbpColorDescriptor;
 
 /**
- * The encoders of an evaluation run. Besides what {@link Encoders#open} knows, {@code itq-K} is
- * fitted here on the manifest's training patches ({@link Manifest#fitPatches()}) with the
- * manifest's seed, over the same {@link LbpColorDescriptor} that {@code lbp-lsh-K} hashes.
+ * The encoders of an evaluation run, by the ids {@link Encoders#parse} reads. Besides what
+ * {@link Encoders#open} opens, {@code itq-K} is fitted here on the manifest's training patches
+ * ({@link Manifest#fitPatches()}) with the manifest's seed, over the same {@link
+ * LbpColorDescriptor} that {@code lbp-lsh-K} hashes; {@code lbp-lsh-K} hashes the manifest's patch
+ * size.
  */
 public final class EvalEncoders {
-  private static final Pattern FAMILY = Pattern.compile("(lbp-lsh|itq)");
-  private static final Pattern ITQ = Pattern.compile("itq-(\\d+)");
-  private static final Pattern LBP_LSH = Pattern.compile("lbp-lsh-(\\d+)");
   private static final int BATCH = 256;
 
   private final DatasetSplit split;
@@ -45,43 +41,16 @@ public final class EvalEncoders {
   public record Opened(Encoder encoder, double fitSeconds) {}
 
   /**
-   * Expands encoder specs with a bits list: a family name ({@code lbp-lsh}, {@code itq}) becomes
-   * one id per K (64 when no K is given); full ids and .onnx files stay as they are.
-   */
-  public static List<String> expand(List<String> specs, List<Integer> bits) {
-    List<String> out = new ArrayList<>();
-    for (String raw : specs) {
-      String s = raw.strip();
-      if (s.isEmpty()) {
-        continue;
-      }
-      if (FAMILY.matcher(s).matches()) {
-        for (int k : bits.isEmpty() ? List.of(64) : bits) {
-          out.add(s + "-" + k);
-        }
-      } else {
-        out.add(s);
-      }
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("encoder: expected at least one id, family (lbp-lsh, itq) or .onnx file");
-    }
-    return out;
-  }
-
-  /**
    * Opens (or fits) the encoder {@code id} for patches of the manifest's size. The fit time of
    * an ITQ encoder includes describing the training patches (done once per run and shared).
    */
   public Opened open(String id) throws IOException {
-    int size = manifest.patchSize();
-    Matcher itq = ITQ.matcher(id);
-    if (itq.matches()) {
-      return fitItq(Integer.parseInt(itq.group(1)));
+    Encoders.Spec spec = Encoders.parse(id);
+    if (spec instanceof Encoders.Itq itq) {
+      return fitItq(itq.bits());
     }
-    Matcher lsh = LBP_LSH.matcher(id);
-    if (lsh.matches() && size != 64) {
-      return new Opened(Encoders.open(id + "-s" + size), 0); // hash the sampled size, no rescaling
+    if (spec instanceof Encoders.LbpLsh lsh) {
+      return new Opened(lsh.open(manifest.patchSize()), 0); // hash the sampled size, no rescaling
     }
     return new Opened(Encoders.open(id), 0);
   }

@@ -85,6 +85,36 @@ public record IndexInfo(String encoderId, String encoderSource, int bits, int in
     }
   }
 
+  /**
+   * Opens the encoder that hashes queries and new files for this index: {@code override} when
+   * given, else the one the index records ({@link #encoderSource}); either way it must be
+   * {@linkplain #checkCompatible compatible}. A recorded encoder that cannot be opened (an .onnx
+   * file that moved away) gets a message saying to name it with --encoder.
+   *
+   * @throws IllegalArgumentException when the encoder cannot be opened
+   * @throws EncoderMismatchException when it is not the index's encoder
+   */
+  public Encoder openEncoder(String override, Path indexDir) throws IOException {
+    Encoder encoder;
+    if (override != null) {
+      encoder = Encoders.open(override);
+    } else {
+      try {
+        encoder = Encoders.open(encoderSource);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "the index's encoder " + encoderSource + " cannot be opened (" + e.getMessage() + "); pass it with --encoder", e);
+      }
+    }
+    try {
+      checkCompatible(encoder, indexDir);
+    } catch (RuntimeException e) {
+      encoder.close();
+      throw e;
+    }
+    return encoder;
+  }
+
   /** An index is a folder: a file given as one gets a message saying so, not just its path. */
   public static void checkNotAFile(Path indexDir) {
     if (Files.exists(indexDir) && !Files.isDirectory(indexDir)) {

@@ -44,10 +44,13 @@ import org.texhash.lucene.HashCode;
  * or every code within a Hamming radius; optionally only among paths that start with a prefix.
  * Results are exact (the Lucene plugin's Hamming queries), nearest first, ties by index order.
  *
+ * <p>The searcher owns its query encoder: the one the index records ({@link IndexInfo}), or an
+ * explicit override. It is opened, and checked against the index, once, at the first image query;
+ * code and path queries never open it.
+ *
  * <pre>
- *   try (TextureSearcher s = TextureSearcher.open(Path.of("idx"));
- *        Encoder e = Encoders.open(s.info().encoderSource())) {
- *     List&lt;Hit&gt; hits = s.nearest(s.codeOfImage(Path.of("query.png"), e), 10, null);
+ *   try (TextureSearcher s = TextureSearcher.open(Path.of("idx"))) {
+ *     List&lt;Hit&gt; hits = s.nearest(s.codeOfImage(Path.of("query.png")), 10, null);
  *   }
  * </pre>
  */
@@ -64,33 +67,62 @@ public final class TextureSearcher implements Closeable {
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
   private final IndexInfo info;
+  private final QueryEncoder queryEncoder;
 
-  private TextureSearcher(Path indexDir, Directory directory, IndexSearcher searcher, IndexInfo info) {
+  private TextureSearcher(Path indexDir, Directory directory, IndexSearcher searcher, IndexInfo info, QueryEncoder queryEncoder) {
     this.indexDir = indexDir;
     this.directory = directory;
     this.reader = (DirectoryReader) searcher.getIndexReader();
     this.searcher = searcher;
     this.info = info;
+    this.queryEncoder = queryEncoder;
   }
 
   /**
    * A searcher over a point-in-time view the caller owns, such as one acquired from Lucene's
    * {@code SearcherManager} (a server that follows an index while it is updated); {@link #close}
-   * leaves it open. {@code info} is what that view's commit records.
+   * leaves it open. {@code info} is what that view's commit records. It answers code and path
+   * queries; image queries need {@link #over(IndexSearcher, IndexInfo, Path, Encoder)}.
    */
   public static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir) {
-    if (!(searcher.getIndexReader() instanceof DirectoryReader)) {
-      throw new IllegalArgumentException("a TextureSearcher needs a searcher over a DirectoryReader");
-    }
-    return new TextureSearcher(indexDir, null, searcher, info);
+    return over(searcher, info, indexDir, QueryEncoder.NONE);
   }
 
   /**
-   * Opens the latest commit of the index at {@code indexDir}.
+   * {@link #over(IndexSearcher, IndexInfo, Path)} with the query encoder {@code encoder}, which
+   * the caller owns (a server opens it once and shares it between views).
+   *
+   * @throws EncoderMismatchException when {@code encoder} is not the view's encoder
+   */
+  public static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir, Encoder encoder) {
+    info.checkCompatible(encoder, indexDir);
+    return over(searcher, info, indexDir, QueryEncoder.shared(encoder));
+  }
+
+  private static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir, QueryEncoder queryEncoder) {
+    if (!(searcher.getIndexReader() instanceof DirectoryReader)) {
+      throw new IllegalArgumentException("a TextureSearcher needs a searcher over a DirectoryReader");
+    }
+    return new TextureSearcher(indexDir, null, searcher, info, queryEncoder);
+  }
+
+  /**
+   * Opens the latest commit of the index at {@code indexDir}; image queries are hashed with the
+   * encoder the index records.
    *
    * @throws IllegalArgumentException when there is no texhash index there
    */
   public static TextureSearcher open(Path indexDir) throws IOException {
+    return open(indexDir, null);
+  }
+
+  /**
+   * {@link #open(Path)} hashing image queries with {@code encoder} (an id or .onnx file, as {@link
+   * org.texhash.indexer.encoder.Encoders#open} takes it) instead of the recorded one; null for the
+   * recorded one. Either way it is refused at the first image query unless it is the index's
+   * encoder.
+   */
+  public static TextureSearcher open(Path indexDir, String encoder) throws IOException {
     IndexInfo.checkNotAFile(indexDir);
     if (!Files.isDirectory(indexDir)) {
       throw new IllegalArgumentException("no index at " + indexDir + " (build one with: texhash index DIR --index " + indexDir + ")");
@@ -108,7 +140,7 @@ public final class TextureSearcher implements Closeable {
                     closeQuietly(reader);
                     return new IllegalArgumentException(indexDir + " is a Lucene index that texhash did not write");
                   });
-      return new TextureSearcher(indexDir, dir, new IndexSearcher(reader), info);
+      return new TextureSearcher(indexDir, dir, new IndexSearcher(reader), info, QueryEncoder.owned(encoder));
     } catch (IOException | RuntimeException e) {
       dir.close();
       throw e;
@@ -129,20 +161,29 @@ public final class TextureSearcher implements Closeable {
   }
 
   /**
-   * The code of an image file under {@code encoder}, which must be the index's encoder.
+   * The query encoder, opened (and checked against the index) at the first call.
    *
-   * @throws EncoderMismatchException when it is not
-   * @throws ImageDecodeException when the file cannot be decoded (the message is the reason)
+   * @throws IllegalArgumentException when it cannot be opened
+   * @throws EncoderMismatchException when it is not the index's encoder
    */
-  public HashCode codeOfImage(Path image, Encoder encoder) throws ImageDecodeException {
-    info.checkCompatible(encoder, indexDir); // before decoding: a mismatch is the more useful message
-    return codeOfImage(ImageLoader.load(image), encoder);
+  public Encoder encoder() throws IOException {
+    return queryEncoder.get(info, indexDir);
   }
 
-  /** The code of a decoded image under {@code encoder}, which must be the index's encoder. */
-  public HashCode codeOfImage(BufferedImage image, Encoder encoder) {
-    info.checkCompatible(encoder, indexDir);
-    return ImageCodes.code(encoder, image);
+  /**
+   * The code of an image file under the query encoder.
+   *
+   * @throws EncoderMismatchException when the query encoder is not the index's
+   * @throws ImageDecodeException when the file cannot be decoded (the message is the reason)
+   */
+  public HashCode codeOfImage(Path image) throws IOException {
+    Encoder encoder = encoder(); // before decoding: a mismatch is the more useful message
+    return ImageCodes.code(encoder, ImageLoader.load(image));
+  }
+
+  /** The code of a decoded image under the query encoder. */
+  public HashCode codeOfImage(BufferedImage image) throws IOException {
+    return ImageCodes.code(encoder(), image);
   }
 
   /**
@@ -302,6 +343,7 @@ public final class TextureSearcher implements Closeable {
 
   @Override
   public void close() throws IOException {
+    queryEncoder.close();
     if (directory == null) {
       return;
     }

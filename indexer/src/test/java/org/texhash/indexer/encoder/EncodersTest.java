@@ -33,4 +33,14 @@ class EncodersTest {
     e = assertThrows(IllegalArgumentException.class, () -> Encoders.open("/no/such/model.onnx"));
     assertTrue(e.getMessage().contains("not found"), e.getMessage());
   }
+
+  @Test
+  void oneParserReadsEveryKindOfId() {
+    assertEquals(new Encoders.LbpLsh(64, java.util.OptionalInt.empty()), Encoders.parse(" lbp-lsh-64 "));
+    assertEquals(new Encoders.LbpLsh(32, java.util.OptionalInt.of(48)), Encoders.parse("lbp-lsh-32-s48"));
+    assertEquals(new Encoders.Itq(128), Encoders.parse("itq-128"));
+    assertEquals(new Encoders.OnnxFile(java.nio.file.Path.of("m.onnx")), Encoders.parse("m.onnx"));
+    assertThrows(IllegalArgumentException.class, () -> Encoders.parse("itq-99999999999"));
+    assertThrows(IllegalArgumentException.class, () -> Encoders.parse(""));
+  }
 }

@@ -21,6 +21,7 @@ import org.texhash.indexer.dataset.PatchSampler;
 import org.texhash.indexer.dataset.PatchSpec;
 import org.texhash.indexer.dataset.Protocols;
 import org.texhash.indexer.dataset.QueryTransform;
+import org.texhash.indexer.encoder.Encoders;
 
 class EvaluatorTest {
   private static final int CLASSES = 6;
@@ -122,9 +123,9 @@ class EvaluatorTest {
   @Test
   void expandsFamiliesOverBits() {
     assertEquals(List.of("lbp-lsh-32", "lbp-lsh-64", "itq-32", "itq-64", "m.onnx"),
-        EvalEncoders.expand(List.of("lbp-lsh", "itq", "m.onnx"), List.of(32, 64)));
-    assertEquals(List.of("itq-64"), EvalEncoders.expand(List.of("itq"), List.of()));
-    assertThrows(IllegalArgumentException.class, () -> EvalEncoders.expand(List.of(" "), List.of()));
+        Encoders.expand(List.of("lbp-lsh", "itq", "m.onnx"), List.of(32, 64)));
+    assertEquals(List.of("itq-64"), Encoders.expand(List.of("itq"), List.of()));
+    assertThrows(IllegalArgumentException.class, () -> Encoders.expand(List.of(" "), List.of()));
   }
 
   /** A patch's rectangle in the resized image's coordinates. */

@@ -93,7 +93,7 @@ class FolderIndexerTest {
 
     try (TextureSearcher s = TextureSearcher.open(index)) {
       for (Path file : good) {
-        HashCode code = s.codeOfImage(file, ENCODER);
+        HashCode code = s.codeOfImage(file); // the recorded encoder, reopened by its id
         assertEquals(code, ImageCodes.code(ENCODER, ImageLoader.load(file)));
         List<Hit> hits = s.nearest(code, 3, null);
         assertEquals(0, hits.get(0).distance());
@@ -238,8 +238,8 @@ class FolderIndexerTest {
     EncoderMismatchException e =
         assertThrows(EncoderMismatchException.class, () -> new FolderIndexer(other, OPTIONS, p -> {}).index(images, index));
     assertTrue(e.getMessage().contains("lbp-lsh-64-s32") && e.getMessage().contains("--encoder"), e.getMessage());
-    try (TextureSearcher s = TextureSearcher.open(index)) {
-      assertThrows(EncoderMismatchException.class, () -> s.codeOfImage(good.get(0), other));
+    try (TextureSearcher s = TextureSearcher.open(index, other.id())) {
+      assertThrows(EncoderMismatchException.class, () -> s.codeOfImage(good.get(0)));
     }
     assertEquals(good.size(), paths().size());
   }
