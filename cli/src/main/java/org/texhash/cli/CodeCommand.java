@@ -1,6 +1,5 @@
 package org.texhash.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -11,11 +10,13 @@ import java.util.concurrent.Callable;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.encoder.ImageCodes;
-import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
+import org.texhash.indexer.index.IndexInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,20 +39,16 @@ public final class CodeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "The image files.")
   List<Path> images;
 
-  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
-      description = "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the encoder of --index, or "
-          + Encoders.DEFAULT_ID + ").")
-  String encoder;
+  @Mixin SharedOptions.EncoderChoice encoder;
 
   @Option(names = "--index", paramLabel = "IDX", description = "Use the encoder this index was built with.")
   Path index;
 
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @Override
   public Integer call() throws IOException {
-    String id = encoder;
+    String id = encoder.id;
     if (id == null) {
       id = index == null ? Encoders.DEFAULT_ID : indexEncoder(index);
     }
@@ -60,14 +57,14 @@ public final class CodeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Encoder e = Encoders.open(id)) {
-      if (!json) {
+      if (!json.on) {
         out.printf("# encoder %s, %d bits%n", e.id(), e.bits());
       }
       for (Path image : images) {
         try {
           String hex = ImageCodes.code(e, ImageLoader.load(image)).toHex();
           codes.add(entry("path", image.toString(), "code", hex));
-          if (!json) {
+          if (!json.on) {
             out.println(hex + "  " + image);
           }
         } catch (ImageDecodeException x) {
@@ -75,18 +72,18 @@ public final class CodeCommand implements Callable<Integer> {
           err.println("texhash: cannot read " + image + ": " + x.getMessage());
         }
       }
-      if (json) {
+      if (json.on) {
         JsonObject o = new JsonObject();
         o.addProperty("encoder", e.id());
         o.addProperty("bits", e.bits());
         o.add("codes", codes);
         o.add("errors", errors);
-        out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
+        Json.print(out, o);
       }
     }
     out.flush();
     err.flush();
-    return errors.isEmpty() ? TexhashCommand.EXIT_OK : TexhashCommand.EXIT_USAGE;
+    return errors.isEmpty() ? ExitCode.OK : ExitCode.USAGE;
   }
 
   private static String indexEncoder(Path index) throws IOException {

@@ -1,5 +1,6 @@
 package org.texhash.cli;
 
+import com.google.gson.JsonArray;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -12,18 +13,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.texhash.indexer.encoder.Encoder;
-import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.dataset.DatasetSplit;
-import org.texhash.indexer.eval.EvalEncoders;
-import org.texhash.indexer.eval.EvalResult;
-import org.texhash.indexer.eval.Evaluator;
 import org.texhash.indexer.dataset.Manifest;
 import org.texhash.indexer.dataset.PatchSampler;
 import org.texhash.indexer.dataset.Protocols;
 import org.texhash.indexer.dataset.QueryTransform;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.eval.EvalEncoders;
+import org.texhash.indexer.eval.EvalResult;
+import org.texhash.indexer.eval.Evaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,6 +53,7 @@ public final class EvalCommand implements Callable<Integer> {
   Path dataset;
 
   @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen|unseen-SOURCE",
+      converter = ProtocolConverter.class, completionCandidates = ProtocolConverter.Candidates.class,
       description = {"vistex: 4 quadrants per image, 1 for queries; alot: 70/20/10 images per class; unseen: fit on half the classes, evaluate on the other half;",
           "unseen-SOURCE: --dataset is a texture pool (one sub-folder per source, one image per class): fit on every other source, evaluate on SOURCE's images (vistex-style quadrants)."})
   String protocol;
@@ -69,8 +73,7 @@ public final class EvalCommand implements Callable<Integer> {
           "or robustness (= " + QueryTransform.ROBUSTNESS_SPEC + "). One result per encoder and transform (default: identity)."})
   List<String> queryTransforms = new ArrayList<>(List.of("identity"));
 
-  @Option(names = "--json", description = "Print JSON instead of the table.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @Option(names = "--db-per-class", paramLabel = "N", description = "Database patches per class (default: ${DEFAULT-VALUE}; the paper: 2000).")
   int dbPerClass = PatchSampler.DEFAULT_DATABASE_PER_CLASS;
@@ -148,21 +151,15 @@ public final class EvalCommand implements Callable<Integer> {
       progress.printf(Locale.ROOT, "eval: wrote %s%n", report.resolve("report.md"));
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      if (results.size() == 1) {
-        out.println(results.get(0).toJson());
-      } else {
-        out.println("[");
-        for (int i = 0; i < results.size(); i++) {
-          out.println("  " + results.get(i).toJson() + (i + 1 < results.size() ? "," : ""));
-        }
-        out.println("]");
-      }
+    if (json.on) {
+      JsonArray all = new JsonArray();
+      results.forEach(r -> all.add(r.toJsonObject()));
+      Json.print(out, results.size() == 1 ? all.get(0) : all);
     } else {
       out.print(table(results));
     }
     out.flush();
-    return TexhashCommand.EXIT_OK;
+    return ExitCode.OK;
   }
 
   private Map<String, String> context(DatasetSplit split) {

@@ -1,6 +1,5 @@
 package org.texhash.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -17,15 +16,17 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.image.ImageFiles;
+import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.index.FileError;
 import org.texhash.indexer.index.FolderIndexer;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.index.IndexPruner;
 import org.texhash.indexer.index.IndexReport;
-import org.texhash.indexer.image.ImageFiles;
-import org.texhash.indexer.image.ImageLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,13 +56,9 @@ public final class IndexCommand implements Callable<Integer> {
       description = "The folder to index (sub-folders included); optional with --prune.")
   Path folder;
 
-  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder (created when missing).")
-  Path index;
+  @Mixin SharedOptions.IndexDir index;
 
-  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
-      description = "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the index's own encoder, or "
-          + Encoders.DEFAULT_ID + " for a new index).")
-  String encoder;
+  @Mixin SharedOptions.EncoderChoice encoder;
 
   @Option(names = "--threads", paramLabel = "N", description = "Decoding threads (default: the number of cores, ${DEFAULT-VALUE}).")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -89,8 +86,7 @@ public final class IndexCommand implements Callable<Integer> {
   @Option(names = "--prune", description = "First drop the documents whose files no longer exist, under any folder.")
   boolean prune;
 
-  @Option(names = "--json", description = "Print one JSON object instead of the summary.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @Override
   public Integer call() throws IOException {
@@ -107,19 +103,19 @@ public final class IndexCommand implements Callable<Integer> {
     if (folder == null && !prune) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'DIR' (or --prune)");
     }
-    Optional<IndexInfo> existing = IndexInfo.read(index);
+    Optional<IndexInfo> existing = IndexInfo.read(index.path);
     if (folder == null) {
-      List<String> pruned = IndexPruner.prune(index);
-      print(json ? toJson(new IndexReport(0, 0, 0, 0, List.of()), existing.get().encoderId(), pruned) : pruneSummary(pruned));
-      return TexhashCommand.EXIT_OK;
+      List<String> pruned = IndexPruner.prune(index.path);
+      print(json.on ? toJson(new IndexReport(0, 0, 0, 0, List.of()), existing.get().encoderId(), pruned) : pruneSummary(pruned));
+      return ExitCode.OK;
     }
     if (!Files.isDirectory(folder)) {
       throw new IllegalArgumentException(
           "not a folder: " + folder
-              + (existing.isPresent() ? "; to drop the documents of files that no longer exist: texhash index --prune --index " + index : ""));
+              + (existing.isPresent() ? "; to drop the documents of files that no longer exist: texhash index --prune --index " + index.path : ""));
     }
-    boolean newIndex = !Files.exists(index);
-    String id = encoder != null ? encoder : Encoders.DEFAULT_ID;
+    boolean newIndex = !Files.exists(index.path);
+    String id = encoder.id != null ? encoder.id : Encoders.DEFAULT_ID;
     FolderIndexer.Options options =
         FolderIndexer.Options.defaults()
             .withThreads(threads)
@@ -128,17 +124,17 @@ public final class IndexCommand implements Callable<Integer> {
             .withCommitInterval(Duration.ofSeconds(commitIntervalSeconds))
             .withDecodeMemory(decodeMemoryMib << 20)
             .withMihSubstrings(mihSubstrings == null ? FolderIndexer.Options.AUTO : mihSubstrings);
-    ProgressBar bar = System.console() != null && !json ? new ProgressBar(spec.commandLine().getErr()) : null;
+    ProgressBar bar = System.console() != null && !json.on ? new ProgressBar(spec.commandLine().getErr()) : null;
     IndexReport report;
     String encoderId;
     List<String> pruned = List.of();
     // an existing index's encoder is checked before --prune changes anything
-    try (Encoder e = existing.isPresent() ? existing.get().openEncoder(encoder, index) : Encoders.open(id)) {
+    try (Encoder e = existing.isPresent() ? existing.get().openEncoder(encoder.id, index.path) : Encoders.open(id)) {
       encoderId = e.id();
       if (prune && existing.isPresent()) {
-        pruned = IndexPruner.prune(index);
+        pruned = IndexPruner.prune(index.path);
       }
-      report = new FolderIndexer(e, options, bar == null ? p -> {} : bar::update).index(folder, index);
+      report = new FolderIndexer(e, options, bar == null ? p -> {} : bar::update).index(folder, index.path);
     } finally {
       if (bar != null) {
         bar.finish();
@@ -147,8 +143,8 @@ public final class IndexCommand implements Callable<Integer> {
     if (report.indexed() + report.unchanged() + report.skipped() == 0) {
       return noImages(report, encoderId, newIndex);
     }
-    print(json ? toJson(report, encoderId, pruned) : pruneSummary(pruned) + summary(report, encoderId));
-    return TexhashCommand.EXIT_OK;
+    print(json.on ? toJson(report, encoderId, pruned) : pruneSummary(pruned) + summary(report, encoderId));
+    return ExitCode.OK;
   }
 
   /** Nothing to index is a distinct outcome: said on stderr, and a new index is not left behind. */
@@ -156,7 +152,7 @@ public final class IndexCommand implements Callable<Integer> {
     if (newIndex) {
       deleteNewIndex();
     }
-    if (json) {
+    if (json.on) {
       print(toJson(report, encoderId, List.of()));
     }
     PrintWriter err = spec.commandLine().getErr();
@@ -169,7 +165,7 @@ public final class IndexCommand implements Callable<Integer> {
 
   /** The index folder this run created holds only the empty commit of a run that found nothing. */
   private void deleteNewIndex() throws IOException {
-    try (Stream<Path> files = Files.walk(index)) {
+    try (Stream<Path> files = Files.walk(index.path)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
@@ -186,7 +182,7 @@ public final class IndexCommand implements Callable<Integer> {
     if (!prune) {
       return "";
     }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d documents pruned (file no longer exists)", index, pruned.size()));
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d documents pruned (file no longer exists)", index.path, pruned.size()));
     for (String p : pruned) {
       s.append(System.lineSeparator()).append("  pruned ").append(p);
     }
@@ -212,7 +208,7 @@ public final class IndexCommand implements Callable<Integer> {
     JsonArray prunedPaths = new JsonArray();
     pruned.forEach(prunedPaths::add);
     o.add("pruned", prunedPaths);
-    return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
+    return Json.GSON.toJson(o);
   }
 
   private String summary(IndexReport report, String encoderId) {
@@ -221,7 +217,7 @@ public final class IndexCommand implements Callable<Integer> {
         String.format(
             Locale.ROOT,
             "%s: %d indexed, %d unchanged, %d deleted, %d skipped, %d other files ignored (encoder %s)",
-            index, report.indexed(), report.unchanged(), report.deleted(), report.skipped(), report.ignored(), encoderId));
+            index.path, report.indexed(), report.unchanged(), report.deleted(), report.skipped(), report.ignored(), encoderId));
     for (FileError e : report.errors()) {
       s.append(System.lineSeparator()).append("  skipped ").append(e.path()).append(": ").append(e.reason());
     }

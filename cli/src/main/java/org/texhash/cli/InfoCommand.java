@@ -1,6 +1,5 @@
 package org.texhash.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,7 +12,8 @@ import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.search.TextureSearcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 
 /** {@code texhash info --index IDX}: what an index was built with and how big it is. */
 @Command(
@@ -23,27 +23,25 @@ import picocli.CommandLine.Option;
 public final class InfoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
-  Path index;
+  @Mixin SharedOptions.IndexDir index;
 
-  @Option(names = "--json", description = "Print one JSON object.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @Override
   public Integer call() throws IOException {
     int documents;
     int segments;
     IndexInfo info;
-    try (TextureSearcher s = TextureSearcher.open(index)) {
+    try (TextureSearcher s = TextureSearcher.open(index.path)) {
       info = s.info();
       documents = s.numDocs();
       segments = s.searcher().getIndexReader().leaves().size();
     }
-    long bytes = sizeOnDisk(index);
+    long bytes = sizeOnDisk(index.path);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    if (json.on) {
       JsonObject o = new JsonObject();
-      o.addProperty("index", index.toAbsolutePath().normalize().toString());
+      o.addProperty("index", index.path.toAbsolutePath().normalize().toString());
       o.addProperty("encoder", info.encoderId());
       o.addProperty("encoder_source", info.encoderSource());
       o.addProperty("bits", info.bits());
@@ -52,9 +50,9 @@ public final class InfoCommand implements Callable<Integer> {
       o.addProperty("documents", documents);
       o.addProperty("segments", segments);
       o.addProperty("size_bytes", bytes);
-      out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
+      Json.print(out, o);
     } else {
-      out.printf(Locale.ROOT, "index:          %s%n", index.toAbsolutePath().normalize());
+      out.printf(Locale.ROOT, "index:          %s%n", index.path.toAbsolutePath().normalize());
       out.printf(Locale.ROOT, "encoder:        %s (from %s)%n", info.encoderId(), info.encoderSource());
       out.printf(Locale.ROOT, "bits:           %d%n", info.bits());
       out.printf(Locale.ROOT, "input size:     %d x %d%n", info.inputSize(), info.inputSize());
@@ -64,7 +62,7 @@ public final class InfoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "size:           %d bytes (%.1f MiB)%n", bytes, bytes / 1048576.0);
     }
     out.flush();
-    return TexhashCommand.EXIT_OK;
+    return ExitCode.OK;
   }
 
   private static long sizeOnDisk(Path dir) throws IOException {

@@ -11,14 +11,16 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.texhash.cli.serve.HtmlReport;
+import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.index.IndexFields;
 import org.texhash.indexer.search.TextureSearcher;
 import org.texhash.indexer.search.TextureSearcher.Hit;
-import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,8 +45,7 @@ public final class SearchCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
-  Path index;
+  @Mixin SharedOptions.IndexDir index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Query query;
@@ -70,16 +71,13 @@ public final class SearchCommand implements Callable<Integer> {
       description = "Only images whose path starts with P (a relative P is taken from the current folder).")
   String prefix;
 
-  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
-      description = "The encoder for --image (default: the one the index records; another one is refused).")
-  String encoder;
+  @Mixin SharedOptions.EncoderChoice encoder;
 
   @Option(names = "--exclude-self",
       description = "Leave out the query image itself: the document of its path and of any file with the same content.")
   boolean excludeSelf;
 
-  @Option(names = "--json", description = "Print JSON instead of the table.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @Option(names = "--html", paramLabel = "FILE",
       description = "Also write the hits as a grid of thumbnails to FILE: one standalone HTML page, images embedded.")
@@ -97,7 +95,7 @@ public final class SearchCommand implements Callable<Integer> {
     List<String> self;
     long start;
     long end;
-    try (TextureSearcher searcher = TextureSearcher.open(index, encoder)) {
+    try (TextureSearcher searcher = TextureSearcher.open(index.path, encoder.id)) {
       if (query.image != null) {
         searcher.encoder(); // opened before the clock starts, as for every other search
       }
@@ -117,9 +115,9 @@ public final class SearchCommand implements Callable<Integer> {
     }
     double tookMs = (end - start) / 1e6;
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? toJson(hits, self, tookMs) + System.lineSeparator() : table(hits, tookMs) + notes(hits, self));
+    out.print(json.on ? toJson(hits, self, tookMs) + System.lineSeparator() : table(hits, tookMs) + notes(hits, self));
     out.flush();
-    return TexhashCommand.EXIT_OK;
+    return ExitCode.OK;
   }
 
   private HashCode code(TextureSearcher searcher) throws IOException {
@@ -153,7 +151,7 @@ public final class SearchCommand implements Callable<Integer> {
     long gone = hits.stream().filter(h -> !SearchJson.exists(h)).count();
     if (gone > 0) {
       s.append(gone).append(gone == 1 ? " hit is a file that no longer exists" : " hits are files that no longer exist")
-          .append(" (texhash index --prune --index ").append(index).append(" drops them)").append(System.lineSeparator());
+          .append(" (texhash index --prune --index ").append(index.path).append(" drops them)").append(System.lineSeparator());
     }
     return s.toString();
   }
@@ -182,7 +180,7 @@ public final class SearchCommand implements Callable<Integer> {
     JsonArray selfPaths = new JsonArray();
     self.forEach(selfPaths::add);
     o.add("query_in_index", selfPaths);
-    return SearchJson.GSON.toJson(o);
+    return Json.GSON.toJson(o);
   }
 
   static String table(List<Hit> hits, double tookMs) {

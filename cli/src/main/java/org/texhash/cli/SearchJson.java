@@ -1,7 +1,5 @@
 package org.texhash.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -14,9 +12,6 @@ import org.texhash.indexer.search.TextureSearcher.Hit;
  * texhash search --json} prints and what the server's search API answers (with more fields beside).
  */
 public final class SearchJson {
-  /** Paths are printed as they are ({@code /} and {@code &} unescaped). */
-  public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-
   private SearchJson() {}
 
   public static JsonObject result(List<Hit> hits, double tookMs) {

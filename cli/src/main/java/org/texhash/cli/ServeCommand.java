@@ -3,7 +3,6 @@ package org.texhash.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.texhash.cli.serve.LiveIndex;
@@ -14,6 +13,8 @@ import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.index.IndexInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +35,7 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
-  Path index;
+  @Mixin SharedOptions.IndexDir index;
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 opens it to the network).")
@@ -44,9 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "The port (default: ${DEFAULT-VALUE}; 0: any free port).")
   int port;
 
-  @Option(names = "--encoder", paramLabel = "ID|FILE.onnx",
-      description = "The encoder for uploaded images (default: the one the index records; another one is refused).")
-  String encoder;
+  @Mixin SharedOptions.EncoderChoice encoder;
 
   @Option(names = "--max-upload-mb", paramLabel = "MB", description = "The largest image upload (default: 20).")
   long maxUploadMb = ServeLimits.DEFAULT_MAX_UPLOAD_BYTES >> 20;
@@ -71,7 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    try (LiveIndex live = LiveIndex.open(index);
+    try (LiveIndex live = LiveIndex.open(index.path);
         Encoder enc = openEncoder(live)) {
       SearchServer server = SearchServer.start(new SearchApi(live, enc, limits), host, port);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(server), "texhash-serve-stop"));
@@ -82,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
         info = view.info();
         documents = view.reader().numDocs();
       }
-      out.printf(Locale.ROOT, "texhash: serving %s (%d images, %s, %d bits) at %s%n", index, documents, info.encoderId(),
+      out.printf(Locale.ROOT, "texhash: serving %s (%d images, %s, %d bits) at %s%n", index.path, documents, info.encoderId(),
           info.bits(), server.uri());
       if (!InetAddress.getByName(host).isLoopbackAddress()) {
         out.println("texhash: listening beyond this machine: whoever reaches it can search the index and see its thumbnails");
@@ -91,7 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
       out.flush();
       server.join();
     }
-    return TexhashCommand.EXIT_OK;
+    return ExitCode.OK;
   }
 
   private Encoder openEncoder(LiveIndex live) throws IOException {
@@ -99,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
     try (LiveIndex.View view = live.acquire()) {
       info = view.info();
     }
-    return info.openEncoder(encoder, index);
+    return info.openEncoder(encoder.id, index.path);
   }
 
   private static void closeQuietly(SearchServer server) {

@@ -1,5 +1,7 @@
 package org.texhash.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import org.texhash.trainer.tsn.TextureExpander;
 import org.texhash.trainer.tsn.TsnModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code texhash synth}: expand a texture with a trained TSN, or measure expansions on held-out regions. */
@@ -52,7 +56,8 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (with --evaluate).")
   Path data;
 
-  @Option(names = "--protocol", defaultValue = "vistex", paramLabel = "vistex|alot", description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--protocol", defaultValue = "vistex", paramLabel = "vistex|alot", converter = ProtocolConverter.class,
+      completionCandidates = ProtocolConverter.Candidates.class, description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
   String protocol;
 
   @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
@@ -70,8 +75,7 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--grid-rows", defaultValue = "6", paramLabel = "N", description = "Rows of the grid (default: ${DEFAULT-VALUE}).")
   int gridRows;
 
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -91,13 +95,16 @@ public final class SynthCommand implements Callable<Integer> {
     BufferedImage result = new TextureExpander(model).expand(in, size);
     writePng(result, out);
     var w = spec.commandLine().getOut();
-    if (json) {
-      w.printf(Locale.ROOT, "{\"input\":[%d,%d],\"output\":[%d,%d],\"out\":\"%s\"}%n", in.getWidth(), in.getHeight(),
-          result.getWidth(), result.getHeight(), out.toString().replace("\\", "\\\\").replace("\"", "\\\""));
+    if (json.on) {
+      JsonObject o = new JsonObject();
+      o.add("input", size(in));
+      o.add("output", size(result));
+      o.addProperty("out", out.toString());
+      Json.print(w, o);
     } else {
       w.printf(Locale.ROOT, "%dx%d -> %dx%d: %s%n", in.getWidth(), in.getHeight(), result.getWidth(), result.getHeight(), out);
     }
-    return TexhashCommand.EXIT_OK;
+    return ExitCode.OK;
   }
 
   private int evaluate(TsnModel model) throws Exception {
@@ -125,11 +132,21 @@ public final class SynthCommand implements Callable<Integer> {
       SampleGrid.write(rows, 2 * model.preset().patchSize(), grid);
     }
     var w = spec.commandLine().getOut();
-    w.print(json ? r.json() + System.lineSeparator()
-        : String.format(Locale.ROOT, "%d held-out regions x %d crops = %d samples (S = %d)%n", r.regions(), perRegion, r.samples(),
-            model.preset().patchSize()) + r.table());
-    w.flush(); // print does not auto-flush, and main() exits right after
-    return TexhashCommand.EXIT_OK;
+    if (json.on) {
+      Json.print(w, r); // the record's fields: regions, samples, scores
+    } else {
+      w.printf(Locale.ROOT, "%d held-out regions x %d crops = %d samples (S = %d)%n%s", r.regions(), perRegion, r.samples(),
+          model.preset().patchSize(), r.table());
+      w.flush(); // printf does not auto-flush, and main() exits right after
+    }
+    return ExitCode.OK;
+  }
+
+  private static JsonArray size(BufferedImage image) {
+    JsonArray wh = new JsonArray();
+    wh.add(image.getWidth());
+    wh.add(image.getHeight());
+    return wh;
   }
 
   private static void writePng(BufferedImage img, Path file) throws java.io.IOException {

@@ -2,9 +2,11 @@ package org.texhash.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 
 /**
- * The {@code texhash} command. Exit codes: 0 done, 1 failed, 2 bad usage, 3 no images to index.
+ * The {@code texhash} command. Exit codes are picocli's {@link CommandLine.ExitCode} (0 done, 1
+ * failed, 2 bad usage) plus {@link #EXIT_NO_IMAGES}.
  *
  * <p>Each subcommand is its own class; register it in {@code subcommands} below.
  */
@@ -26,10 +28,10 @@ import picocli.CommandLine.Command;
       SynthCommand.class,
     })
 public final class TexhashCommand implements Runnable {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
-  /** {@code texhash index} found no image file under the folder it was given. */
+  /**
+   * {@code texhash index} found no image file under the folder it was given: a distinct outcome a
+   * script can test for, neither a failure nor bad usage.
+   */
   public static final int EXIT_NO_IMAGES = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -41,16 +43,17 @@ public final class TexhashCommand implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TexhashCommand());
+    cl.setCaseInsensitiveEnumValuesAllowed(true); // --crop center as well as CENTER
     // Parse errors (missing or conflicting options) are ParameterExceptions, not IllegalArgumentExceptions.
     cl.setExitCodeExceptionMapper(
-        e -> e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
+        e -> e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE);
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("texhash: " + e.getMessage());
           if (System.getenv("TEXHASH_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
           }
-          return e instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED;
+          return e instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
         });
     return cl;
   }

@@ -1,5 +1,6 @@
 package org.texhash.cli;
 
+import com.google.gson.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,8 @@ import org.texhash.trainer.tsn.TsnTraining;
 import org.texhash.trainer.tsn.TsnTrainingOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code texhash train <network>}: one subcommand per trainable network. */
@@ -51,11 +54,13 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
     Path data;
 
-    @Option(names = "--protocol", required = true, paramLabel = "vistex|alot", description = "Dataset protocol (see 'texhash eval').")
+    @Option(names = "--protocol", required = true, paramLabel = "vistex|alot", converter = ProtocolConverter.class,
+        completionCandidates = ProtocolConverter.Candidates.class, description = "Dataset protocol (see 'texhash eval').")
     String protocol;
 
-    @Option(names = "--preset", defaultValue = "cpu", paramLabel = "tiny|cpu|paper", description = "Network size and schedule (default: ${DEFAULT-VALUE}).")
-    String preset;
+    @Option(names = "--preset", defaultValue = "cpu", paramLabel = "tiny|cpu|paper", converter = PresetConverter.class,
+        completionCandidates = PresetConverter.Names.class, description = "Network size and schedule (default: ${DEFAULT-VALUE}).")
+    TsnPreset preset;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (keep it outside the repository).")
     Path out;
@@ -72,11 +77,11 @@ public final class TrainCommand implements Runnable {
 
     @Option(names = "--crop", defaultValue = "center", paramLabel = "center|random",
         description = "Where the S x S input sits in its 2S x 2S target (default: ${DEFAULT-VALUE}, as Zhou et al.).")
-    String crop;
+    TexturePairSampler.CropPolicy crop;
 
     @Option(names = "--input-skip", paramLabel = "none|mirror",
         description = "How G's input reaches its output: none (the paper's G) or mirror (G corrects the mirror-padded input; default: the preset's).")
-    String inputSkip;
+    InputSkip inputSkip;
 
     @Option(names = "--style-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the style term in G's loss (default: ${DEFAULT-VALUE}).")
     float styleWeight;
@@ -90,42 +95,29 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
     long splitSeed;
 
-    @Option(names = "--json", description = "Print the final summary as JSON.")
-    boolean json;
+    @Mixin SharedOptions.JsonFlag json;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       System.setProperty("java.awt.headless", "true");
-      if (!List.of("vistex", "alot").contains(protocol)) {
+      if (!List.of("vistex", "alot").contains(protocol)) { // G learns one texture per region: not from a pool
         throw new IllegalArgumentException("--protocol must be vistex or alot, got " + protocol);
       }
-      TexturePairSampler.CropPolicy cropPolicy = switch (crop) {
-        case "center" -> TexturePairSampler.CropPolicy.CENTER;
-        case "random" -> TexturePairSampler.CropPolicy.RANDOM;
-        default -> throw new IllegalArgumentException("--crop must be center or random, got " + crop);
-      };
-      TsnPreset p = TsnPreset.of(preset);
-      if (inputSkip != null) {
-        p = p.withInputSkip(switch (inputSkip) {
-          case "none" -> InputSkip.NONE;
-          case "mirror" -> InputSkip.MIRROR;
-          default -> throw new IllegalArgumentException("--input-skip must be none or mirror, got " + inputSkip);
-        });
-      }
+      TsnPreset p = inputSkip == null ? preset : preset.withInputSkip(inputSkip);
       TsnTrainingOptions options =
           TsnTrainingOptions.defaults(p)
               .withSteps(steps == null ? p.defaultSteps() : steps)
               .withSeed(seed)
               .withStyle(style)
-              .withCrop(cropPolicy)
+              .withCrop(crop)
               .withWeights(styleWeight, adversarialWeight);
       PrintStream progress = System.err;
       progress.printf(Locale.ROOT, "train tsn: loading %s under %s (split seed %d)%n", data, protocol, splitSeed);
       DatasetSplit split = Protocols.load(protocol, data, splitSeed);
       TexturePairSampler sampler =
-          new TexturePairSampler(images(split.trainRegions()), p.patchSize(), p.batchSize(), cropPolicy, seed);
+          new TexturePairSampler(images(split.trainRegions()), p.patchSize(), p.batchSize(), crop, seed);
       TexturePairSampler.Batch preview =
           new TexturePairSampler(images(split.queryRegions()), p.patchSize(), 4, TexturePairSampler.CropPolicy.CENTER, seed)
               .batch(0);
@@ -133,22 +125,29 @@ public final class TrainCommand implements Runnable {
         List<LossLog.Row> rows = LossLog.open(out.resolve("losses.csv"), t.step()).rows();
         StepLosses last = rows.isEmpty() ? null : rows.get(rows.size() - 1).losses();
         var w = spec.commandLine().getOut();
-        if (json) {
-          w.printf(Locale.ROOT,
-              "{\"out\":\"%s\",\"preset\":\"%s\",\"steps\":%d,\"seconds\":%.1f,\"style\":\"%s\",\"d\":%s,\"gAdv\":%s,\"l1\":%s,\"style_loss\":%s}%n",
-              out.toString().replace("\\", "\\\\").replace("\"", "\\\""), p.name(), t.step(), t.seconds(), t.style().id(),
-              num(last == null ? Float.NaN : last.discriminator()), num(last == null ? Float.NaN : last.adversarial()),
-              num(last == null ? Float.NaN : last.l1()), num(last == null ? Float.NaN : last.style()));
+        if (json.on) {
+          JsonObject o = new JsonObject();
+          o.addProperty("out", out.toString());
+          o.addProperty("preset", p.name());
+          o.addProperty("steps", t.step());
+          o.addProperty("seconds", Math.round(t.seconds() * 10) / 10.0);
+          o.addProperty("style", t.style().id());
+          o.addProperty("d", num(last == null ? Float.NaN : last.discriminator()));
+          o.addProperty("gAdv", num(last == null ? Float.NaN : last.adversarial()));
+          o.addProperty("l1", num(last == null ? Float.NaN : last.l1()));
+          o.addProperty("style_loss", num(last == null ? Float.NaN : last.style()));
+          Json.print(w, o);
         } else {
           w.printf(Locale.ROOT, "trained %s for %d steps in %.0f s; last step: %s; G saved in %s%n",
               p.name(), t.step(), t.seconds(), last, out);
         }
       }
-      return TexhashCommand.EXIT_OK;
+      return ExitCode.OK;
     }
 
-    private static String num(float v) {
-      return Float.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+    /** Six significant digits; null (kept in the JSON) before the first logged step. */
+    private static Double num(float v) {
+      return Float.isFinite(v) ? Double.valueOf(String.format(Locale.ROOT, "%.6g", v)) : null;
     }
 
     private static List<java.awt.image.BufferedImage> images(List<LabeledImage> regions) {

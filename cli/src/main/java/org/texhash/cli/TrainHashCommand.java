@@ -16,6 +16,7 @@ import org.texhash.trainer.hashing.Objective;
 import org.texhash.trainer.hashing.TrainingSlots;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 
 /** {@code texhash train hash}: stage 2, the hashing network, exported as an ONNX encoder. */
@@ -116,6 +117,6 @@ final class TrainHashCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf(Locale.ROOT, "trained %s for %d steps in %.0f s; wrote %s (model id %s)%n",
           options.tag(), t.step(), t.seconds(), out, id);
     }
-    return TexhashCommand.EXIT_OK;
+    return ExitCode.OK;
   }
 }

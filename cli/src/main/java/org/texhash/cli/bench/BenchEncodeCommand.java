@@ -1,6 +1,5 @@
 package org.texhash.cli.bench;
 
-import com.google.gson.GsonBuilder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.texhash.cli.Json;
+import org.texhash.cli.SharedOptions;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.encoder.ImageCodes;
@@ -25,6 +26,7 @@ import org.texhash.indexer.image.Images;
 import org.texhash.indexer.image.SyntheticTextures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,8 +55,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "The 'all threads' run (default: the number of cores, ${DEFAULT-VALUE}).")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--json", description = "Print one JSON object instead of the table.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -78,8 +79,8 @@ public final class BenchEncodeCommand implements Callable<Integer> {
       result.put("threads_" + t, measure(t, pictures));
     }
     var out = spec.commandLine().getOut();
-    if (json) {
-      out.println(new GsonBuilder().create().toJson(result));
+    if (json.on) {
+      Json.print(out, result);
     } else {
       out.printf(Locale.ROOT, "encoder %s (%s bits, %s x %s patches), %d images%n", result.get("encoder"), result.get("bits"),
           result.get("input_size"), result.get("input_size"), pictures.size());

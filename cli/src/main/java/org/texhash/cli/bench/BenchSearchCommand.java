@@ -1,6 +1,5 @@
 package org.texhash.cli.bench;
 
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,11 +20,15 @@ import org.apache.lucene.search.KnnByteVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import org.texhash.cli.Json;
+import org.texhash.cli.SharedOptions;
 import org.texhash.cli.TexhashCommand;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,8 +67,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Search threads; segments are searched in parallel (default: ${DEFAULT-VALUE}).", defaultValue = "1")
   int threads;
 
-  @Option(names = "--json", description = "Print one JSON object instead of the table.")
-  boolean json;
+  @Mixin SharedOptions.JsonFlag json;
 
   @Option(names = "--export", paramLabel = "FILE", description = "Write database, queries and the exact top-k (ids, distances) as a NumPy .npz for bench/faiss_bench.py.")
   Path export;
@@ -166,9 +168,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
         r.hnswRecall = Recall.atK(database, queryCodes, exact, r.hnsw.results());
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.println(json ? new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(r.toMap(this, m, generator)) : r.table(this, m));
+      out.println(json.on ? Json.PRETTY.toJson(r.toMap(this, m, generator)) : r.table(this, m));
       out.flush();
-      return TexhashCommand.EXIT_OK;
+      return ExitCode.OK;
     } finally {
       if (executor != null) {
         executor.shutdownNow();

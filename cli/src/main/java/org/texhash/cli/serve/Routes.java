@@ -17,7 +17,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.texhash.cli.SearchJson;
+import org.texhash.cli.Json;
 
 /**
  * The server's routes: the page, the JSON API and the health check. Each request is answered
@@ -44,7 +44,7 @@ final class Routes extends Handler.Abstract {
 
   private record Reply(int status, String contentType, byte[] body, String etag) {
     static Reply json(int status, JsonObject o) {
-      return new Reply(status, "application/json; charset=utf-8", SearchJson.GSON.toJson(o).getBytes(StandardCharsets.UTF_8), null);
+      return new Reply(status, "application/json; charset=utf-8", Json.GSON.toJson(o).getBytes(StandardCharsets.UTF_8), null);
     }
   }
 

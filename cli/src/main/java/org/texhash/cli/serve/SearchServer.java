@@ -22,7 +22,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.texhash.cli.SearchJson;
+import org.texhash.cli.Json;
 
 /**
  * The HTTP server of {@code texhash serve}: Jetty with the {@link Routes}, on one host and port.
@@ -134,7 +134,7 @@ public final class SearchServer implements AutoCloseable {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
       JsonObject o = new JsonObject();
       o.addProperty("error", HttpStatus.getMessage(code));
-      byte[] body = SearchJson.GSON.toJson(o).getBytes(StandardCharsets.UTF_8);
+      byte[] body = Json.GSON.toJson(o).getBytes(StandardCharsets.UTF_8);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
       response.getHeaders().put("X-Content-Type-Options", "nosniff");
       response.write(true, ByteBuffer.wrap(body), callback);

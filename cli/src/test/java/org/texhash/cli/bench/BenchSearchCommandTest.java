@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.texhash.cli.TexhashCommand;
 import picocli.CommandLine;
+import picocli.CommandLine.ExitCode;
 
 class BenchSearchCommandTest {
   private record Result(int exit, String out, String err) {}
@@ -109,10 +110,10 @@ class BenchSearchCommandTest {
 
   @Test
   void badOptionsAreUsageErrors() {
-    assertEquals(TexhashCommand.EXIT_USAGE, bench("--bits", "60", "--n", "10").exit);
-    assertEquals(TexhashCommand.EXIT_USAGE, bench("--k", "0", "--n", "10").exit);
+    assertEquals(ExitCode.USAGE, bench("--bits", "60", "--n", "10").exit);
+    assertEquals(ExitCode.USAGE, bench("--k", "0", "--n", "10").exit);
     Result r = bench("--n", "-1");
-    assertEquals(TexhashCommand.EXIT_USAGE, r.exit);
+    assertEquals(ExitCode.USAGE, r.exit);
     assertTrue(r.err.contains("--n"), r.err);
   }
 

@@ -1,5 +1,13 @@
 package org.texhash.indexer.eval;
 
+import com.google.gson.FormattingStyle;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +52,13 @@ public record EvalResult(
     int patchSize,
     String queryTransform) {
 
+  private static final Gson ROW =
+      new GsonBuilder()
+          .setFormattingStyle(FormattingStyle.COMPACT.withSpaceAfterSeparators(true))
+          .disableHtmlEscaping()
+          .serializeNulls()
+          .create();
+
   public EvalResult {
     precisionAtTop = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(precisionAtTop));
   }
@@ -58,53 +73,48 @@ public record EvalResult(
         rankingMsPerQuery, encodeMsPerQuery, fitSeconds, seed, patchSize, QueryTransform.IDENTITY.toString());
   }
 
-  /** The one-object JSON form {@code texhash eval --json} prints. */
+  /** One line of {@code results.jsonl}: {@link #toJsonObject()}, with a space after separators. */
   public String toJson() {
-    StringBuilder top = new StringBuilder("{");
-    for (Map.Entry<Integer, Double> e : precisionAtTop.entrySet()) {
-      if (top.length() > 1) {
-        top.append(", ");
-      }
-      top.append('"').append(e.getKey()).append("\": ").append(num(e.getValue()));
-    }
-    top.append('}');
-    return String.format(Locale.ROOT,
-        "{\"encoder\": %s, \"bits\": %d, \"protocol\": %s, \"classes\": %d, \"queries\": %d, \"database\": %d, "
-            + "\"map\": %s, \"map_pessimistic\": %s, \"map_optimistic\": %s, \"precision_at_top\": %s, "
-            + "\"radius2_precision\": %s, \"radius2_recall\": %s, \"search_ms_per_query\": %s, \"total_ms_per_query\": %s, "
-            + "\"search_k\": %d, \"ranking_ms_per_query\": %s, \"encode_ms_per_query\": %s, \"fit_seconds\": %s, "
-            + "\"seed\": %d, \"patch_size\": %d, \"query_transform\": %s}",
-        quote(encoder), bits, quote(protocol), classes, queries, database,
-        num(map), num(mapPessimistic), num(mapOptimistic), top,
-        num(radius2Precision), num(radius2Recall), num(searchMsPerQuery), num(totalMsPerQuery),
-        searchK, num(rankingMsPerQuery), num(encodeMsPerQuery), num(fitSeconds), seed, patchSize, quote(queryTransform));
+    return ROW.toJson(toJsonObject());
   }
 
-  private static String num(double v) {
+  /**
+   * The fields {@code texhash eval --json} prints, in snake case; numbers rounded to 6 decimals,
+   * and null where a metric is undefined (NaN).
+   */
+  public JsonObject toJsonObject() {
+    JsonObject top = new JsonObject();
+    precisionAtTop.forEach((t, p) -> top.add(Integer.toString(t), num(p)));
+    JsonObject o = new JsonObject();
+    o.addProperty("encoder", encoder);
+    o.addProperty("bits", bits);
+    o.addProperty("protocol", protocol);
+    o.addProperty("classes", classes);
+    o.addProperty("queries", queries);
+    o.addProperty("database", database);
+    o.add("map", num(map));
+    o.add("map_pessimistic", num(mapPessimistic));
+    o.add("map_optimistic", num(mapOptimistic));
+    o.add("precision_at_top", top);
+    o.add("radius2_precision", num(radius2Precision));
+    o.add("radius2_recall", num(radius2Recall));
+    o.add("search_ms_per_query", num(searchMsPerQuery));
+    o.add("total_ms_per_query", num(totalMsPerQuery));
+    o.addProperty("search_k", searchK);
+    o.add("ranking_ms_per_query", num(rankingMsPerQuery));
+    o.add("encode_ms_per_query", num(encodeMsPerQuery));
+    o.add("fit_seconds", num(fitSeconds));
+    o.addProperty("seed", seed);
+    o.addProperty("patch_size", patchSize);
+    o.addProperty("query_transform", queryTransform);
+    return o;
+  }
+
+  private static JsonElement num(double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return "null";
+      return JsonNull.INSTANCE;
     }
-    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6f", v)).stripTrailingZeros().toPlainString();
-  }
-
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+    BigDecimal rounded = new BigDecimal(String.format(Locale.ROOT, "%.6f", v)).stripTrailingZeros();
+    return new JsonPrimitive(rounded.scale() < 0 ? rounded.setScale(0) : rounded); // 1200, not 1.2E+3
   }
 }

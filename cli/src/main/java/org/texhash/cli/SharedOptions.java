@@ -1,0 +1,34 @@
+package org.texhash.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options several commands share, as picocli mixins ({@code @Mixin}): declared and described once.
+ */
+public final class SharedOptions {
+  private SharedOptions() {}
+
+  /** {@code --json}: one JSON value on stdout instead of text (each command lists its fields). */
+  public static final class JsonFlag {
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    public boolean on;
+  }
+
+  /** {@code --index IDX}, required. */
+  public static final class IndexDir {
+    @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
+    public Path path;
+  }
+
+  /** {@code --encoder}: the encoder to use instead of the one an index records. */
+  public static final class EncoderChoice {
+    @Option(
+        names = "--encoder",
+        paramLabel = "ID|FILE.onnx",
+        description =
+            "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the one the index was built with, or "
+                + "lbp-lsh-64 without an index). Searching or adding to an index with another encoder is refused.")
+    public String id;
+  }
+}
