@@ -34,7 +34,8 @@ final class ReadmeExample {
 
   // README example: begin
   /** Indexes three images, then finds the 2 nearest stones to a query image. */
-  static List<String> nearestStones(Path brick, Path cobble, Path grass, Path query) throws IOException {
+  static List<String> nearestStones(Path brick, Path cobble, Path grass, Path query)
+      throws IOException {
     List<String> found = new ArrayList<>();
     try (Encoder encoder = Encoders.open("lbp-lsh-64");
         Directory dir = new ByteBuffersDirectory();
