@@ -6,7 +6,7 @@ import java.util.HexFormat;
 /**
  * An immutable K-bit binary hash code. K is a multiple of 8 between 8 and 4096.
  *
- * <p>Bit order is fixed by the encoder contract: bit i is the i-th feature's sign, packed most
+ * <p>Bit order is fixed by the encoder contract (docs/ARCHITECTURE.md): bit i is the i-th feature's sign, packed most
  * significant bit first within each byte, so byte 0 holds bits 0..7. The same bytes are what the
  * index stores in doc values, so {@link #bytes()} is the on-disk form.
  */

@@ -39,7 +39,7 @@ public final class Encoders {
   /** {@code itq-K}: fitted on training patches, so it exists only inside an evaluation run. */
   public record Itq(int bits) implements Spec {}
 
-  /** The path of an ONNX file under the encoder contract. */
+  /** The path of an ONNX file under the encoder contract (docs/ARCHITECTURE.md). */
   public record OnnxFile(Path file) implements Spec {}
 
   /**

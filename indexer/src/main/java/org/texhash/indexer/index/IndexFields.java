@@ -21,14 +21,13 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import org.texhash.indexer.search.TextureSearcher;
 import org.texhash.lucene.HashCode;
 import org.texhash.lucene.HashCodeField;
 
 /**
  * The document of one indexed image: the names of its fields and how a document is written and
- * read back. {@link FolderIndexer} writes these documents; {@link TextureSearcher} and the Solr
- * plugin's users read them.
+ * read back (the index layout of docs/ARCHITECTURE.md). {@link FolderIndexer} writes these
+ * documents; {@code search.TextureSearcher} and the Solr plugin's users read them.
  *
  * <ul>
  *   <li>{@value #PATH}: the absolute, normalised file path ({@link #pathKey}: a {@code file:} URI

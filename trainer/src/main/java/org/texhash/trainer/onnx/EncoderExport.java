@@ -16,7 +16,7 @@ import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
 
 /**
- * Writes an encoder under the texhash encoder contract (docs/HASHING.md): input {@value
+ * Writes an encoder under the texhash encoder contract (docs/ARCHITECTURE.md): input {@value
  * OnnxEncoder#INPUT} {@code [N, 3, S, S]}, output {@value OnnxEncoder#OUTPUT} {@code [N, K]}, IR
  * version 8, opset 17, and the {@code texhash.*} metadata, whose model id is a hash of the graph
  * (weights included) and the other metadata.
