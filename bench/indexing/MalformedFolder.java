@@ -19,20 +19,19 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Builds a folder of valid and malformed image files to stress `texhash index` (robustness and
- * peak memory). Deterministic (java.util.Random(42)); JDK only, plus `cwebp` for WebP files when it
- * is on the PATH (Debian package `webp`) and `mkfifo` for one FIFO.
+ * Builds a folder of valid and malformed image files to stress `texhash index` (robustness and peak
+ * memory). Deterministic (java.util.Random(42)); JDK only, plus `cwebp` for WebP files when it is
+ * on the PATH (Debian package `webp`) and `mkfifo` for one FIFO.
  *
- *   java bench/indexing/MalformedFolder.java OUT_DIR [SAMPLES_DIR, default samples/textures]
+ * <p>java bench/indexing/MalformedFolder.java OUT_DIR [SAMPLES_DIR, default samples/textures]
  *
- * valid/  every sample re-encoded as PNG (interlaced), progressive JPEG, BMP, GIF, two-page TIFF,
- *         and lossless and lossy WebP
- * large/  4 JPEGs of 6000 x 6000 and 4 PNGs of 5000 x 5000 (valid, under the 64 Mi pixel limit)
- * bad/    each valid small file cut at 0.5 %, 30 %, 70 % and 99.9 %, with 16 random bytes flipped,
- *         and with its first 16 bytes zeroed; each large file cut at 50 % and 99 %; plus empty
- *         files, text named .png, a header claiming 50,000 x 50,000 pixels, a WebP whose VP8
- *         chunk claims 0x7FFFFFF0 bytes, names that are not valid UTF-8, dangling links, a link
- *         loop, a link to a folder and a FIFO named .png
+ * <p>valid/ every sample re-encoded as PNG (interlaced), progressive JPEG, BMP, GIF, two-page TIFF,
+ * and lossless and lossy WebP large/ 4 JPEGs of 6000 x 6000 and 4 PNGs of 5000 x 5000 (valid, under
+ * the 64 Mi pixel limit) bad/ each valid small file cut at 0.5 %, 30 %, 70 % and 99.9 %, with 16
+ * random bytes flipped, and with its first 16 bytes zeroed; each large file cut at 50 % and 99 %;
+ * plus empty files, text named .png, a header claiming 50,000 x 50,000 pixels, a WebP whose VP8
+ * chunk claims 0x7FFFFFF0 bytes, names that are not valid UTF-8, dangling links, a link loop, a
+ * link to a folder and a FIFO named .png
  */
 public final class MalformedFolder {
   private static final Random RANDOM = new Random(42);
@@ -62,8 +61,21 @@ public final class MalformedFolder {
         if (cwebp) {
           Path lossless = valid.resolve(stem + "-lossless.webp");
           Path lossy = valid.resolve(stem + "-lossy.webp");
-          if (run("cwebp", "-quiet", "-lossless", valid.resolve(stem + ".png").toString(), "-o", lossless.toString())
-              && run("cwebp", "-quiet", "-q", "80", valid.resolve(stem + ".png").toString(), "-o", lossy.toString())) {
+          if (run(
+                  "cwebp",
+                  "-quiet",
+                  "-lossless",
+                  valid.resolve(stem + ".png").toString(),
+                  "-o",
+                  lossless.toString())
+              && run(
+                  "cwebp",
+                  "-quiet",
+                  "-q",
+                  "80",
+                  valid.resolve(stem + ".png").toString(),
+                  "-o",
+                  lossy.toString())) {
             small.add(lossless);
             small.add(lossy);
           }
@@ -72,15 +84,22 @@ public final class MalformedFolder {
     }
     List<Path> big = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      big.add(write(large.resolve("large-" + i + ".jpg"), encode("jpeg", false, pattern(6000, 6000, i))));
-      big.add(write(large.resolve("large-" + i + ".png"), encode("png", false, pattern(5000, 5000, 10 + i))));
+      big.add(
+          write(
+              large.resolve("large-" + i + ".jpg"), encode("jpeg", false, pattern(6000, 6000, i))));
+      big.add(
+          write(
+              large.resolve("large-" + i + ".png"),
+              encode("png", false, pattern(5000, 5000, 10 + i))));
     }
 
     for (Path file : small) {
       byte[] data = Files.readAllBytes(file);
       String name = file.getFileName().toString();
       for (double fraction : new double[] {0.005, 0.3, 0.7, 0.999}) {
-        write(bad.resolve("cut" + (int) (fraction * 1000) + "-" + name), Arrays.copyOf(data, (int) (data.length * fraction)));
+        write(
+            bad.resolve("cut" + (int) (fraction * 1000) + "-" + name),
+            Arrays.copyOf(data, (int) (data.length * fraction)));
       }
       byte[] flipped = data.clone();
       for (int i = 0; i < 16; i++) {
@@ -94,7 +113,9 @@ public final class MalformedFolder {
     for (Path file : big) {
       byte[] data = Files.readAllBytes(file);
       for (double fraction : new double[] {0.5, 0.99}) {
-        write(bad.resolve("cut" + (int) (fraction * 100) + "-" + file.getFileName()), Arrays.copyOf(data, (int) (data.length * fraction)));
+        write(
+            bad.resolve("cut" + (int) (fraction * 100) + "-" + file.getFileName()),
+            Arrays.copyOf(data, (int) (data.length * fraction)));
       }
     }
 
@@ -104,8 +125,15 @@ public final class MalformedFolder {
     write(odd.resolve("notes.png"), "not an image".getBytes());
     write(odd.resolve("bomb.png"), pngClaiming(50_000, 50_000));
     if (cwebp) {
-      byte[] webp = Files.readAllBytes(small.stream().filter(p -> p.toString().endsWith("-lossy.webp")).findFirst().orElseThrow());
-      ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN).putInt(chunk(webp, "VP8 ") + 4, 0x7FFFFFF0);
+      byte[] webp =
+          Files.readAllBytes(
+              small.stream()
+                  .filter(p -> p.toString().endsWith("-lossy.webp"))
+                  .findFirst()
+                  .orElseThrow());
+      ByteBuffer.wrap(webp)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .putInt(chunk(webp, "VP8 ") + 4, 0x7FFFFFF0);
       write(odd.resolve("vp8-overrun.webp"), webp);
     }
     byte[] png = Files.readAllBytes(small.get(0));
@@ -113,19 +141,31 @@ public final class MalformedFolder {
     write(Path.of(URI.create(odd.toUri() + "x-%FE.png")), Files.readAllBytes(small.get(7)));
     write(odd.resolve("x-\uFFFD.png"), Files.readAllBytes(small.get(14)));
     Files.createSymbolicLink(odd.resolve("link-to-file.png"), small.get(0).toAbsolutePath());
-    Files.createSymbolicLink(odd.resolve("dangling.png"), odd.resolve("missing.png").toAbsolutePath());
+    Files.createSymbolicLink(
+        odd.resolve("dangling.png"), odd.resolve("missing.png").toAbsolutePath());
     Files.createSymbolicLink(odd.resolve("loop-a.png"), odd.resolve("loop-b.png").toAbsolutePath());
     Files.createSymbolicLink(odd.resolve("loop-b.png"), odd.resolve("loop-a.png").toAbsolutePath());
     Files.createSymbolicLink(odd.resolve("folder-link"), valid.toAbsolutePath());
     run("mkfifo", odd.resolve("pipe.png").toString());
 
     try (var all = Files.walk(out)) {
-      System.out.println(out + ": " + all.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).count()
-          + " files (" + small.size() + " valid small, " + big.size() + " valid large)");
+      System.out.println(
+          out
+              + ": "
+              + all.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                  .count()
+              + " files ("
+              + small.size()
+              + " valid small, "
+              + big.size()
+              + " valid large)");
     }
   }
 
-  /** A smooth texture with fine detail: sums of gratings plus seeded noise (compresses like a photo). */
+  /**
+   * A smooth texture with fine detail: sums of gratings plus seeded noise (compresses like a
+   * photo).
+   */
   private static BufferedImage pattern(int width, int height, int seed) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Random r = new Random(seed);
@@ -148,13 +188,15 @@ public final class MalformedFolder {
   }
 
   private static BufferedImage rgb(BufferedImage image) {
-    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
     out.getGraphics().drawImage(image, 0, 0, null);
     return out;
   }
 
   private static BufferedImage flip(BufferedImage image) {
-    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
         out.setRGB(x, image.getHeight() - 1 - y, image.getRGB(x, y));
@@ -217,8 +259,12 @@ public final class MalformedFolder {
 
   private static boolean run(String... command) {
     try {
-      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start().waitFor() == 0;
+      return new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start()
+              .waitFor()
+          == 0;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -9,7 +9,9 @@ import org.texhash.indexer.image.SyntheticTextures;
  * Writes N procedural textures (texhash's deterministic SyntheticTextures, seeds 0..N-1) as JPEG
  * files, 100 per sub-folder: a large index for the load benchmark without any download.
  *
- * <pre>java -cp "cli/target/texhash-cli.jar:cli/target/lib/*" bench/serve/SynthImages.java OUT N [SIZE]</pre>
+ * <pre>
+ * java -cp "cli/target/texhash-cli.jar:cli/target/lib/*" bench/serve/SynthImages.java OUT N [SIZE]
+ * </pre>
  */
 public final class SynthImages {
   public static void main(String[] args) throws IOException {

@@ -31,8 +31,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Prints the hash code of each image in hex, as texhash index stores it and search --code takes it, "
-        + "with the encoder id and the number of bits.")
+        "Prints the hash code of each image in hex, as texhash index stores it and search --code"
+            + " takes it, with the encoder id and the number of bits.")
 public final class CodeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -41,7 +41,10 @@ public final class CodeCommand implements Callable<Integer> {
 
   @Mixin SharedOptions.EncoderChoice encoder;
 
-  @Option(names = "--index", paramLabel = "IDX", description = "Use the encoder this index was built with.")
+  @Option(
+      names = "--index",
+      paramLabel = "IDX",
+      description = "Use the encoder this index was built with.")
   Path index;
 
   @Mixin SharedOptions.JsonFlag json;
@@ -89,7 +92,14 @@ public final class CodeCommand implements Callable<Integer> {
   private static String indexEncoder(Path index) throws IOException {
     return IndexInfo.read(index)
         .map(IndexInfo::encoderSource)
-        .orElseThrow(() -> new IllegalArgumentException("no index at " + index + " (build one with: texhash index DIR --index " + index + ")"));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no index at "
+                        + index
+                        + " (build one with: texhash index DIR --index "
+                        + index
+                        + ")"));
   }
 
   private static JsonObject entry(String k1, String v1, String k2, String v2) {

@@ -31,80 +31,152 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code texhash eval}: retrieval metrics of one or more encoders under a protocol, through the
- * real path (encoder, Lucene index, Hamming query). Progress on stderr; a table, or with
- * {@code --json} one JSON object per encoder (a JSON array when there are several), on stdout.
+ * real path (encoder, Lucene index, Hamming query). Progress on stderr; a table, or with {@code
+ * --json} one JSON object per encoder (a JSON array when there are several), on stdout.
  */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluates encoders on a texture dataset: MAP over the full Hamming ranking (tie-aware, with "
-        + "pessimistic and optimistic bounds), precision at top T, precision/recall within Hamming radius "
-        + "2, and ms per query.",
+      "Evaluates encoders on a texture dataset: MAP over the full Hamming ranking (tie-aware, with"
+          + " pessimistic and optimistic bounds), precision at top T, precision/recall within"
+          + " Hamming radius 2, and ms per query.",
       "Database patches are indexed in a temporary Lucene index and each query is searched with "
-        + "HammingKnnQuery. --encoder lbp-lsh,itq --bits 32,64,128,256 covers precision vs bits."
+          + "HammingKnnQuery. --encoder lbp-lsh,itq --bits 32,64,128,256 covers precision vs bits."
     })
 public final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR",
-      description = "vistex layout: one image per class in DIR; alot layout: one sub-folder of images per class.")
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "vistex layout: one image per class in DIR; alot layout: one sub-folder of images per"
+              + " class.")
   Path dataset;
 
-  @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen|unseen-SOURCE",
-      converter = ProtocolConverter.class, completionCandidates = ProtocolConverter.Candidates.class,
-      description = {"vistex: 4 quadrants per image, 1 for queries; alot: 70/20/10 images per class; unseen: fit on half the classes, evaluate on the other half;",
-          "unseen-SOURCE: --dataset is a texture pool (one sub-folder per source, one image per class): fit on every other source, evaluate on SOURCE's images (vistex-style quadrants)."})
+  @Option(
+      names = "--protocol",
+      required = true,
+      paramLabel = "vistex|alot|unseen|unseen-SOURCE",
+      converter = ProtocolConverter.class,
+      completionCandidates = ProtocolConverter.Candidates.class,
+      description = {
+        "vistex: 4 quadrants per image, 1 for queries; alot: 70/20/10 images per class; unseen: fit"
+            + " on half the classes, evaluate on the other half;",
+        "unseen-SOURCE: --dataset is a texture pool (one sub-folder per source, one image per"
+            + " class): fit on every other source, evaluate on SOURCE's images (vistex-style"
+            + " quadrants)."
+      })
   String protocol;
 
-  @Option(names = "--encoder", required = true, split = ",", paramLabel = "ID|FILE.onnx",
-      description = "Comma list of encoders: lbp-lsh-K, itq-K, a family (lbp-lsh, itq) expanded over --bits, or .onnx files.")
+  @Option(
+      names = "--encoder",
+      required = true,
+      split = ",",
+      paramLabel = "ID|FILE.onnx",
+      description =
+          "Comma list of encoders: lbp-lsh-K, itq-K, a family (lbp-lsh, itq) expanded over --bits,"
+              + " or .onnx files.")
   List<String> encoders;
 
-  @Option(names = "--bits", split = ",", paramLabel = "K", description = "Code lengths for encoder families, e.g. 32,64,128,256 (default 64).")
+  @Option(
+      names = "--bits",
+      split = ",",
+      paramLabel = "K",
+      description = "Code lengths for encoder families, e.g. 32,64,128,256 (default 64).")
   List<Integer> bits = new ArrayList<>();
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Write report.md, manifest.tsv and PNG plots to DIR.")
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Write report.md, manifest.tsv and PNG plots to DIR.")
   Path report;
 
-  @Option(names = "--query-transform", split = ",", paramLabel = "T",
-      description = {"Transform the query patches (never the database): identity, scale:F (0.25..4), rotate:DEGREES, brightness:F, contrast:F, jpeg:QUALITY,",
-          "or robustness (= " + QueryTransform.ROBUSTNESS_SPEC + "). One result per encoder and transform (default: identity)."})
+  @Option(
+      names = "--query-transform",
+      split = ",",
+      paramLabel = "T",
+      description = {
+        "Transform the query patches (never the database): identity, scale:F (0.25..4),"
+            + " rotate:DEGREES, brightness:F, contrast:F, jpeg:QUALITY,",
+        "or robustness (= "
+            + QueryTransform.ROBUSTNESS_SPEC
+            + "). One result per encoder and transform (default: identity)."
+      })
   List<String> queryTransforms = new ArrayList<>(List.of("identity"));
 
   @Mixin SharedOptions.JsonFlag json;
 
-  @Option(names = "--db-per-class", paramLabel = "N", description = "Database patches per class (default: ${DEFAULT-VALUE}; the paper: 2000).")
+  @Option(
+      names = "--db-per-class",
+      paramLabel = "N",
+      description = "Database patches per class (default: ${DEFAULT-VALUE}; the paper: 2000).")
   int dbPerClass = PatchSampler.DEFAULT_DATABASE_PER_CLASS;
 
-  @Option(names = "--queries-per-class", paramLabel = "N", description = "Query patches per class (default: ${DEFAULT-VALUE}; the paper: 200).")
+  @Option(
+      names = "--queries-per-class",
+      paramLabel = "N",
+      description = "Query patches per class (default: ${DEFAULT-VALUE}; the paper: 200).")
   int queriesPerClass = PatchSampler.DEFAULT_QUERIES_PER_CLASS;
 
-  @Option(names = "--train-per-class", paramLabel = "N",
-      description = "Training patches per fitting class, for protocols that fit on other classes (unseen, unseen-SOURCE; default: --db-per-class).")
+  @Option(
+      names = "--train-per-class",
+      paramLabel = "N",
+      description =
+          "Training patches per fitting class, for protocols that fit on other classes (unseen,"
+              + " unseen-SOURCE; default: --db-per-class).")
   Integer trainPerClass;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed of the split, the patches and ITQ (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed of the split, the patches and ITQ (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
-  @Option(names = "--manifest", paramLabel = "FILE",
-      description = "Reuse the patches of FILE when it exists (its protocol, seed, resize and patch size win); otherwise write this run's patches there.")
+  @Option(
+      names = "--manifest",
+      paramLabel = "FILE",
+      description =
+          "Reuse the patches of FILE when it exists (its protocol, seed, resize and patch size"
+              + " win); otherwise write this run's patches there.")
   Path manifestFile;
 
-  @Option(names = "--patch-size", paramLabel = "S", description = "Patch side in pixels (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--patch-size",
+      paramLabel = "S",
+      description = "Patch side in pixels (default: ${DEFAULT-VALUE}).")
   int patchSize = PatchSampler.DEFAULT_PATCH_SIZE;
 
-  @Option(names = "--resize", paramLabel = "R", description = "Resize images to R x R before splitting (default: 0 = 512 for vistex layout, none for alot).")
+  @Option(
+      names = "--resize",
+      paramLabel = "R",
+      description =
+          "Resize images to R x R before splitting (default: 0 = 512 for vistex layout, none for"
+              + " alot).")
   int resize = 0;
 
-  @Option(names = "--top", split = ",", paramLabel = "T", description = "Top-T list for precision at top T (default: 1,5,10,20,50,100,200,500,1000).")
+  @Option(
+      names = "--top",
+      split = ",",
+      paramLabel = "T",
+      description = "Top-T list for precision at top T (default: 1,5,10,20,50,100,200,500,1000).")
   List<Integer> topT = new ArrayList<>(Evaluator.DEFAULT_TOP_T);
 
-  @Option(names = "--search-k", paramLabel = "K", description = "k of the timed top-k search (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--search-k",
+      paramLabel = "K",
+      description = "k of the timed top-k search (default: ${DEFAULT-VALUE}).")
   int searchK = Evaluator.DEFAULT_SEARCH_K;
 
-  @Option(names = "--mih-substrings", paramLabel = "M", description = "Multi-index hashing substrings of the temporary index (default: 0 = recommended for the database size).")
+  @Option(
+      names = "--mih-substrings",
+      paramLabel = "M",
+      description =
+          "Multi-index hashing substrings of the temporary index (default: 0 = recommended for the"
+              + " database size).")
   int mihSubstrings = 0;
 
   @Override
@@ -116,30 +188,49 @@ public final class EvalCommand implements Callable<Integer> {
     if (manifestFile != null && Files.exists(manifestFile)) {
       manifest = Manifest.read(manifestFile);
       if (!manifest.protocol().equals(protocol)) {
-        throw new IllegalArgumentException("--protocol " + protocol + " but manifest " + manifestFile + " was made for " + manifest.protocol());
+        throw new IllegalArgumentException(
+            "--protocol "
+                + protocol
+                + " but manifest "
+                + manifestFile
+                + " was made for "
+                + manifest.protocol());
       }
-      progress.printf(Locale.ROOT, "eval: reusing %d patches of %s%n", manifest.patches().size(), manifestFile);
+      progress.printf(
+          Locale.ROOT, "eval: reusing %d patches of %s%n", manifest.patches().size(), manifestFile);
     }
     long splitSeed = manifest == null ? seed : manifest.seed();
     int splitResize = manifest == null ? resize : manifest.resize();
-    progress.printf(Locale.ROOT, "eval: loading %s under %s (seed %d)%n", dataset, protocol, splitSeed);
+    progress.printf(
+        Locale.ROOT, "eval: loading %s under %s (seed %d)%n", dataset, protocol, splitSeed);
     DatasetSplit split = Protocols.load(protocol, dataset, splitSeed, splitResize);
     if (manifest == null) {
-      manifest = PatchSampler.sample(split, dbPerClass, queriesPerClass, trainPerClass == null ? dbPerClass : trainPerClass, patchSize, splitResize);
+      manifest =
+          PatchSampler.sample(
+              split,
+              dbPerClass,
+              queriesPerClass,
+              trainPerClass == null ? dbPerClass : trainPerClass,
+              patchSize,
+              splitResize);
       if (manifestFile != null) {
         manifest.write(manifestFile);
         progress.printf(Locale.ROOT, "eval: wrote the manifest %s%n", manifestFile);
       }
     }
-    progress.printf(Locale.ROOT, "eval: %s; %d patches in the manifest%n", split, manifest.patches().size());
-    Evaluator evaluator = new Evaluator(split, manifest, new Evaluator.Options(topT, searchK, mihSubstrings), progress);
+    progress.printf(
+        Locale.ROOT, "eval: %s; %d patches in the manifest%n", split, manifest.patches().size());
+    Evaluator evaluator =
+        new Evaluator(
+            split, manifest, new Evaluator.Options(topT, searchK, mihSubstrings), progress);
     EvalEncoders opener = new EvalEncoders(split, manifest, progress);
     List<EvalResult> results = new ArrayList<>();
     for (String id : ids) {
       EvalEncoders.Opened opened = opener.open(id);
       try (Encoder encoder = opened.encoder()) {
         for (EvalResult r : evaluator.evaluate(encoder, opened.fitSeconds(), transforms)) {
-          progress.printf(Locale.ROOT, "eval: %s%s MAP %.4f%n", r.encoder(), transformSuffix(r), r.map());
+          progress.printf(
+              Locale.ROOT, "eval: %s%s MAP %.4f%n", r.encoder(), transformSuffix(r), r.map());
           results.add(r);
         }
       }
@@ -165,13 +256,25 @@ public final class EvalCommand implements Callable<Integer> {
   private Map<String, String> context(DatasetSplit split) {
     Map<String, String> c = new LinkedHashMap<>();
     // originalArgs() are the whole command line, subcommand name included.
-    c.put("command", "`texhash " + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + "`");
-    c.put("dataset", dataset.toAbsolutePath().normalize() + " (" + split.classNames().size() + " classes)");
+    c.put(
+        "command",
+        "`texhash " + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + "`");
+    c.put(
+        "dataset",
+        dataset.toAbsolutePath().normalize() + " (" + split.classNames().size() + " classes)");
     c.put("split", split.toString());
     Runtime rt = Runtime.getRuntime();
-    c.put("machine", String.format(Locale.ROOT, "%s %s, %d processors visible, JVM max heap %d MiB, Java %s (%s)",
-        System.getProperty("os.name"), System.getProperty("os.arch"), rt.availableProcessors(), rt.maxMemory() >> 20,
-        System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getVmName()));
+    c.put(
+        "machine",
+        String.format(
+            Locale.ROOT,
+            "%s %s, %d processors visible, JVM max heap %d MiB, Java %s (%s)",
+            System.getProperty("os.name"),
+            System.getProperty("os.arch"),
+            rt.availableProcessors(),
+            rt.maxMemory() >> 20,
+            System.getProperty("java.version"),
+            ManagementFactory.getRuntimeMXBean().getVmName()));
     return c;
   }
 
@@ -182,17 +285,49 @@ public final class EvalCommand implements Callable<Integer> {
   static String table(List<EvalResult> results) {
     boolean transformed = results.stream().anyMatch(r -> !r.queryTransform().equals("identity"));
     String query = transformed ? "%-16s " : "%s";
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s " + query + "%5s %8s %8s %8s %8s %8s %9s %9s%n",
-        "encoder", transformed ? "query transform" : "", "bits", "MAP", "MAP-lo", "MAP-hi", "P@r2", "R@r2", "search ms", "total ms"));
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-22s " + query + "%5s %8s %8s %8s %8s %8s %9s %9s%n",
+                "encoder",
+                transformed ? "query transform" : "",
+                "bits",
+                "MAP",
+                "MAP-lo",
+                "MAP-hi",
+                "P@r2",
+                "R@r2",
+                "search ms",
+                "total ms"));
     for (EvalResult r : results) {
-      b.append(String.format(Locale.ROOT, "%-22s " + query + "%5d %8.4f %8.4f %8.4f %8.4f %8.4f %9.3f %9.3f%n",
-          r.encoder(), transformed ? r.queryTransform() : "", r.bits(), r.map(), r.mapPessimistic(), r.mapOptimistic(), r.radius2Precision(),
-          r.radius2Recall(), r.searchMsPerQuery(), r.totalMsPerQuery()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-22s " + query + "%5d %8.4f %8.4f %8.4f %8.4f %8.4f %9.3f %9.3f%n",
+              r.encoder(),
+              transformed ? r.queryTransform() : "",
+              r.bits(),
+              r.map(),
+              r.mapPessimistic(),
+              r.mapOptimistic(),
+              r.radius2Precision(),
+              r.radius2Recall(),
+              r.searchMsPerQuery(),
+              r.totalMsPerQuery()));
     }
     if (!results.isEmpty()) {
       EvalResult r = results.get(0);
-      b.append(String.format(Locale.ROOT, "%s: %d classes, %d queries, %d database patches; search = top-%d, total = encode + search%n",
-          r.protocol(), r.classes(), r.queries(), r.database(), r.searchK()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s: %d classes, %d queries, %d database patches; search = top-%d, total = encode +"
+                  + " search%n",
+              r.protocol(),
+              r.classes(),
+              r.queries(),
+              r.database(),
+              r.searchK()));
     }
     return b.toString();
   }

@@ -36,6 +36,7 @@ final class EvalReport {
   static final String PR_RADIUS = "pr_radius.png";
   private static final int WIDTH = 640;
   private static final int HEIGHT = 420;
+
   /** Distinct, print-safe colours (no yellow on white). */
   private static final Color[] PALETTE = {
     new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
@@ -46,12 +47,15 @@ final class EvalReport {
   private EvalReport() {}
 
   /** Writes the report; {@code context} lines (command, data, machine) go at the top. */
-  static void write(Path dir, List<EvalResult> results, Map<String, String> context) throws IOException {
+  static void write(Path dir, List<EvalResult> results, Map<String, String> context)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     Files.createDirectories(dir);
     List<EvalResult> plotted = untransformed(results);
-    ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_AT_TOP).toFile(), precisionAtTop(plotted), WIDTH, HEIGHT);
-    ChartUtils.saveChartAsPNG(dir.resolve(PRECISION_VS_BITS).toFile(), precisionVsBits(plotted), WIDTH, HEIGHT);
+    ChartUtils.saveChartAsPNG(
+        dir.resolve(PRECISION_AT_TOP).toFile(), precisionAtTop(plotted), WIDTH, HEIGHT);
+    ChartUtils.saveChartAsPNG(
+        dir.resolve(PRECISION_VS_BITS).toFile(), precisionVsBits(plotted), WIDTH, HEIGHT);
     ChartUtils.saveChartAsPNG(dir.resolve(PR_RADIUS).toFile(), prByRadius(plotted), WIDTH, HEIGHT);
     Files.writeString(dir.resolve("report.md"), markdown(results, context), StandardCharsets.UTF_8);
     StringBuilder json = new StringBuilder();
@@ -66,8 +70,13 @@ final class EvalReport {
    * transformed its queries.
    */
   static List<EvalResult> untransformed(List<EvalResult> results) {
-    List<EvalResult> plain = results.stream().filter(r -> r.queryTransform().equals("identity")).toList();
-    return plain.isEmpty() ? results.stream().filter(r -> r.queryTransform().equals(results.get(0).queryTransform())).toList() : plain;
+    List<EvalResult> plain =
+        results.stream().filter(r -> r.queryTransform().equals("identity")).toList();
+    return plain.isEmpty()
+        ? results.stream()
+            .filter(r -> r.queryTransform().equals(results.get(0).queryTransform()))
+            .toList()
+        : plain;
   }
 
   /** MAP by encoder (rows) and query transform (columns); empty when no query was transformed. */
@@ -78,23 +87,28 @@ final class EvalReport {
     }
     Map<String, Map<String, Double>> byEncoder = new LinkedHashMap<>();
     for (EvalResult r : results) {
-      byEncoder.computeIfAbsent(r.encoder(), e -> new LinkedHashMap<>()).put(r.queryTransform(), r.map());
+      byEncoder
+          .computeIfAbsent(r.encoder(), e -> new LinkedHashMap<>())
+          .put(r.queryTransform(), r.map());
     }
-    StringBuilder b = new StringBuilder("MAP (tie-aware) by query transform (database patches untouched):\n\n| encoder |");
+    StringBuilder b =
+        new StringBuilder(
+            "MAP (tie-aware) by query transform (database patches untouched):\n\n| encoder |");
     StringBuilder sep = new StringBuilder("|---|");
     for (String t : transforms) {
       b.append(' ').append(t).append(" |");
       sep.append("---:|");
     }
     b.append('\n').append(sep).append('\n');
-    byEncoder.forEach((encoder, maps) -> {
-      b.append("| ").append(encoder).append(" |");
-      for (String t : transforms) {
-        Double m = maps.get(t);
-        b.append(m == null ? " - |" : String.format(Locale.ROOT, " %.4f |", m));
-      }
-      b.append('\n');
-    });
+    byEncoder.forEach(
+        (encoder, maps) -> {
+          b.append("| ").append(encoder).append(" |");
+          for (String t : transforms) {
+            Double m = maps.get(t);
+            b.append(m == null ? " - |" : String.format(Locale.ROOT, " %.4f |", m));
+          }
+          b.append('\n');
+        });
     return b.append('\n').toString();
   }
 
@@ -106,18 +120,42 @@ final class EvalReport {
     b.append('\n');
     b.append(transformTable(all));
     List<EvalResult> results = untransformed(all);
-    b.append("| encoder | bits | MAP (tie-aware) | MAP pessimistic | MAP optimistic | P@r<=2 | R@r<=2 | search ms/query | encode+search ms/query | full ranking ms/query | fit s |\n");
+    b.append(
+        "| encoder | bits | MAP (tie-aware) | MAP pessimistic | MAP optimistic | P@r<=2 | R@r<=2 |"
+            + " search ms/query | encode+search ms/query | full ranking ms/query | fit s |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (EvalResult r : results) {
-      b.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.3f | %.1f |\n",
-          r.encoder(), r.bits(), r.map(), r.mapPessimistic(), r.mapOptimistic(), r.radius2Precision(), r.radius2Recall(),
-          r.searchMsPerQuery(), r.totalMsPerQuery(), r.rankingMsPerQuery(), r.fitSeconds()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.3f | %.3f | %.3f | %.1f |\n",
+              r.encoder(),
+              r.bits(),
+              r.map(),
+              r.mapPessimistic(),
+              r.mapOptimistic(),
+              r.radius2Precision(),
+              r.radius2Recall(),
+              r.searchMsPerQuery(),
+              r.totalMsPerQuery(),
+              r.rankingMsPerQuery(),
+              r.fitSeconds()));
     }
     if (!results.isEmpty()) {
       EvalResult first = results.get(0);
-      b.append(String.format(Locale.ROOT, "%nProtocol %s: %d classes, %d queries, %d database patches of %dx%d, seed %d; "
-              + "search = top-%d HammingKnnQuery.%n%n",
-          first.protocol(), first.classes(), first.queries(), first.database(), first.patchSize(), first.patchSize(), first.seed(), first.searchK()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nProtocol %s: %d classes, %d queries, %d database patches of %dx%d, seed %d; "
+                  + "search = top-%d HammingKnnQuery.%n%n",
+              first.protocol(),
+              first.classes(),
+              first.queries(),
+              first.database(),
+              first.patchSize(),
+              first.patchSize(),
+              first.seed(),
+              first.searchK()));
       b.append("Precision at top T (expected over tie orders):\n\n| encoder |");
       StringBuilder sep = new StringBuilder("|---|");
       for (Integer t : first.precisionAtTop().keySet()) {
@@ -134,8 +172,14 @@ final class EvalReport {
         b.append('\n');
       }
     }
-    b.append(String.format(Locale.ROOT, "%n![precision at top T](%s)%n![precision vs bits](%s)%n![precision-recall over Hamming radius](%s)%n",
-        PRECISION_AT_TOP, PRECISION_VS_BITS, PR_RADIUS));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%n![precision at top T](%s)%n![precision vs bits](%s)%n![precision-recall over Hamming"
+                + " radius](%s)%n",
+            PRECISION_AT_TOP,
+            PRECISION_VS_BITS,
+            PR_RADIUS));
     return b.toString();
   }
 
@@ -146,16 +190,24 @@ final class EvalReport {
       r.precisionAtTop().forEach((t, p) -> s.add((double) t, p));
       data.addSeries(s);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Precision at top T", "T (retrieved patches)", "precision", data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Precision at top T",
+            "T (retrieved patches)",
+            "precision",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = style(chart);
     plot.setDomainAxis(logAxis("T (retrieved patches, log scale)", 10, 1));
     return chart;
   }
 
   /**
-   * Per encoder family against K: precision at top T (T = 10 when listed, else the smallest T,
-   * so that T stays below the number of relevant patches per class) and the tie-aware MAP.
+   * Per encoder family against K: precision at top T (T = 10 when listed, else the smallest T, so
+   * that T stays below the number of relevant patches per class) and the tie-aware MAP.
    */
   private static JFreeChart precisionVsBits(List<EvalResult> results) {
     int t = results.isEmpty() ? 10 : chosenT(results.get(0));
@@ -173,8 +225,16 @@ final class EvalReport {
       e.getValue().forEach((k, p) -> s.add((double) k, p));
       data.addSeries(s);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Precision at top " + t + " and MAP vs code length", "bits (K)", "precision / MAP", data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Precision at top " + t + " and MAP vs code length",
+            "bits (K)",
+            "precision / MAP",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = style(chart);
     plot.setDomainAxis(logAxis("bits (K, log scale)", 2, 8));
     return chart;
@@ -201,8 +261,16 @@ final class EvalReport {
       }
       data.addSeries(s);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Precision-recall within Hamming radius r = 0..K", "recall", "precision", data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Precision-recall within Hamming radius r = 0..K",
+            "recall",
+            "precision",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     style(chart);
     return chart;
   }

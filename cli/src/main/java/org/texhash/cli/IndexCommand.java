@@ -31,28 +31,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code texhash index DIR --index IDX}: indexes (or brings up to date) the images of a folder tree.
- * A progress bar on stderr when it is a terminal; a summary, or with {@code --json} one object
- * {@code {indexed, unchanged, deleted, skipped, ignored, encoder, errors: [{path, reason}]}}, on
- * stdout. Unreadable images are reported and skipped; the exit code is still 0. A folder without
- * any image file exits with {@link TexhashCommand#EXIT_NO_IMAGES} and, when the index is new,
- * leaves no index behind. {@code --prune} (with or without DIR) first drops the documents whose
- * files no longer exist, in any folder.
+ * {@code texhash index DIR --index IDX}: indexes (or brings up to date) the images of a folder
+ * tree. A progress bar on stderr when it is a terminal; a summary, or with {@code --json} one
+ * object {@code {indexed, unchanged, deleted, skipped, ignored, encoder, errors: [{path,
+ * reason}]}}, on stdout. Unreadable images are reported and skipped; the exit code is still 0. A
+ * folder without any image file exits with {@link TexhashCommand#EXIT_NO_IMAGES} and, when the
+ * index is new, leaves no index behind. {@code --prune} (with or without DIR) first drops the
+ * documents whose files no longer exist, in any folder.
  */
 @Command(
     name = "index",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Indexes the images under DIR (PNG, JPEG, BMP, GIF, TIFF, WebP) into a Lucene index: one "
-        + "document per image with its hash code. A second run re-encodes only new or changed files "
-        + "and deletes the documents of removed ones. Unreadable files are listed with the reason and "
-        + "skipped. --prune drops the documents of files that no longer exist, in any folder (after a "
-        + "folder was moved or deleted); DIR may then be left out.")
+        "Indexes the images under DIR (PNG, JPEG, BMP, GIF, TIFF, WebP) into a Lucene index: one"
+            + " document per image with its hash code. A second run re-encodes only new or changed"
+            + " files and deletes the documents of removed ones. Unreadable files are listed with"
+            + " the reason and skipped. --prune drops the documents of files that no longer exist,"
+            + " in any folder (after a folder was moved or deleted); DIR may then be left out.")
 public final class IndexCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DIR",
       description = "The folder to index (sub-folders included); optional with --prune.")
   Path folder;
 
@@ -60,30 +63,51 @@ public final class IndexCommand implements Callable<Integer> {
 
   @Mixin SharedOptions.EncoderChoice encoder;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Decoding threads (default: the number of cores, ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Decoding threads (default: the number of cores, ${DEFAULT-VALUE}).")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--max-pixels", paramLabel = "N", description = "Skip images with more pixels than this (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-pixels",
+      paramLabel = "N",
+      description = "Skip images with more pixels than this (default: ${DEFAULT-VALUE}).")
   long maxPixels = ImageLoader.DEFAULT_MAX_PIXELS;
 
-  @Option(names = "--mih-substrings", paramLabel = "M",
-      description = "Multi-index hashing substrings for a new index (default: chosen from the number of images; 0: off).")
+  @Option(
+      names = "--mih-substrings",
+      paramLabel = "M",
+      description =
+          "Multi-index hashing substrings for a new index (default: chosen from the number of"
+              + " images; 0: off).")
   Integer mihSubstrings;
 
-  @Option(names = "--commit-every", paramLabel = "N",
+  @Option(
+      names = "--commit-every",
+      paramLabel = "N",
       description = "Commit after at most N written documents (default: ${DEFAULT-VALUE}).")
   int commitEvery = FolderIndexer.Options.DEFAULT_COMMIT_EVERY;
 
-  @Option(names = "--commit-interval", paramLabel = "SECONDS",
-      description = "Commit at least this often while documents are written, so a killed run loses at most this much"
-          + " work (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--commit-interval",
+      paramLabel = "SECONDS",
+      description =
+          "Commit at least this often while documents are written, so a killed run loses at most"
+              + " this much work (default: ${DEFAULT-VALUE}).")
   long commitIntervalSeconds = FolderIndexer.Options.DEFAULT_COMMIT_INTERVAL.toSeconds();
 
-  @Option(names = "--decode-memory", paramLabel = "MIB",
-      description = "Heap the decoding threads share, in MiB (default: half the maximum heap, here ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--decode-memory",
+      paramLabel = "MIB",
+      description =
+          "Heap the decoding threads share, in MiB (default: half the maximum heap, here"
+              + " ${DEFAULT-VALUE}).")
   long decodeMemoryMib = FolderIndexer.Options.defaultDecodeMemory() >> 20;
 
-  @Option(names = "--prune", description = "First drop the documents whose files no longer exist, under any folder.")
+  @Option(
+      names = "--prune",
+      description = "First drop the documents whose files no longer exist, under any folder.")
   boolean prune;
 
   @Mixin SharedOptions.JsonFlag json;
@@ -91,28 +115,40 @@ public final class IndexCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (threads < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--threads must be at least 1, got " + threads);
     }
     if (maxPixels < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--max-pixels must be positive, got " + maxPixels);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--max-pixels must be positive, got " + maxPixels);
     }
     if (commitEvery < 1 || commitIntervalSeconds < 1 || decodeMemoryMib < 1) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--commit-every, --commit-interval and --decode-memory must be at least 1");
+          spec.commandLine(),
+          "--commit-every, --commit-interval and --decode-memory must be at least 1");
     }
     if (folder == null && !prune) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'DIR' (or --prune)");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required parameter: 'DIR' (or --prune)");
     }
     Optional<IndexInfo> existing = IndexInfo.read(index.path);
     if (folder == null) {
       List<String> pruned = IndexPruner.prune(index.path);
-      print(json.on ? toJson(new IndexReport(0, 0, 0, 0, List.of()), existing.get().encoderId(), pruned) : pruneSummary(pruned));
+      print(
+          json.on
+              ? toJson(new IndexReport(0, 0, 0, 0, List.of()), existing.get().encoderId(), pruned)
+              : pruneSummary(pruned));
       return ExitCode.OK;
     }
     if (!Files.isDirectory(folder)) {
       throw new IllegalArgumentException(
-          "not a folder: " + folder
-              + (existing.isPresent() ? "; to drop the documents of files that no longer exist: texhash index --prune --index " + index.path : ""));
+          "not a folder: "
+              + folder
+              + (existing.isPresent()
+                  ? "; to drop the documents of files that no longer exist: texhash index --prune"
+                      + " --index "
+                      + index.path
+                  : ""));
     }
     boolean newIndex = !Files.exists(index.path);
     String id = encoder.id != null ? encoder.id : Encoders.DEFAULT_ID;
@@ -124,17 +160,23 @@ public final class IndexCommand implements Callable<Integer> {
             .withCommitInterval(Duration.ofSeconds(commitIntervalSeconds))
             .withDecodeMemory(decodeMemoryMib << 20)
             .withMihSubstrings(mihSubstrings == null ? FolderIndexer.Options.AUTO : mihSubstrings);
-    ProgressBar bar = System.console() != null && !json.on ? new ProgressBar(spec.commandLine().getErr()) : null;
+    ProgressBar bar =
+        System.console() != null && !json.on ? new ProgressBar(spec.commandLine().getErr()) : null;
     IndexReport report;
     String encoderId;
     List<String> pruned = List.of();
     // an existing index's encoder is checked before --prune changes anything
-    try (Encoder e = existing.isPresent() ? existing.get().openEncoder(encoder.id, index.path) : Encoders.open(id)) {
+    try (Encoder e =
+        existing.isPresent()
+            ? existing.get().openEncoder(encoder.id, index.path)
+            : Encoders.open(id)) {
       encoderId = e.id();
       if (prune && existing.isPresent()) {
         pruned = IndexPruner.prune(index.path);
       }
-      report = new FolderIndexer(e, options, bar == null ? p -> {} : bar::update).index(folder, index.path);
+      report =
+          new FolderIndexer(e, options, bar == null ? p -> {} : bar::update)
+              .index(folder, index.path);
     } finally {
       if (bar != null) {
         bar.finish();
@@ -143,7 +185,10 @@ public final class IndexCommand implements Callable<Integer> {
     if (report.indexed() + report.unchanged() + report.skipped() == 0) {
       return noImages(report, encoderId, newIndex);
     }
-    print(json.on ? toJson(report, encoderId, pruned) : pruneSummary(pruned) + summary(report, encoderId));
+    print(
+        json.on
+            ? toJson(report, encoderId, pruned)
+            : pruneSummary(pruned) + summary(report, encoderId));
     return ExitCode.OK;
   }
 
@@ -157,8 +202,16 @@ public final class IndexCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     err.println(
-        "texhash: no images found under " + folder + " (looked for ." + String.join(", .", new TreeSet<>(ImageFiles.READABLE))
-            + ")" + (newIndex ? "; no index was created" : report.deleted() > 0 ? "; " + report.deleted() + " documents of removed files deleted" : ""));
+        "texhash: no images found under "
+            + folder
+            + " (looked for ."
+            + String.join(", .", new TreeSet<>(ImageFiles.READABLE))
+            + ")"
+            + (newIndex
+                ? "; no index was created"
+                : report.deleted() > 0
+                    ? "; " + report.deleted() + " documents of removed files deleted"
+                    : ""));
     err.flush();
     return TexhashCommand.EXIT_NO_IMAGES;
   }
@@ -182,7 +235,13 @@ public final class IndexCommand implements Callable<Integer> {
     if (!prune) {
       return "";
     }
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d documents pruned (file no longer exists)", index.path, pruned.size()));
+    StringBuilder s =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s: %d documents pruned (file no longer exists)",
+                index.path,
+                pruned.size()));
     for (String p : pruned) {
       s.append(System.lineSeparator()).append("  pruned ").append(p);
     }
@@ -216,10 +275,21 @@ public final class IndexCommand implements Callable<Integer> {
     s.append(
         String.format(
             Locale.ROOT,
-            "%s: %d indexed, %d unchanged, %d deleted, %d skipped, %d other files ignored (encoder %s)",
-            index.path, report.indexed(), report.unchanged(), report.deleted(), report.skipped(), report.ignored(), encoderId));
+            "%s: %d indexed, %d unchanged, %d deleted, %d skipped, %d other files ignored (encoder"
+                + " %s)",
+            index.path,
+            report.indexed(),
+            report.unchanged(),
+            report.deleted(),
+            report.skipped(),
+            report.ignored(),
+            encoderId));
     for (FileError e : report.errors()) {
-      s.append(System.lineSeparator()).append("  skipped ").append(e.path()).append(": ").append(e.reason());
+      s.append(System.lineSeparator())
+          .append("  skipped ")
+          .append(e.path())
+          .append(": ")
+          .append(e.reason());
     }
     return s.toString();
   }
@@ -246,7 +316,13 @@ public final class IndexCommand implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "\r[%s%s] %d/%d  indexed %d, unchanged %d, skipped %d ",
-              "#".repeat(filled), "-".repeat(WIDTH - filled), p.done(), p.total(), p.indexed(), p.unchanged(), p.skipped()));
+              "#".repeat(filled),
+              "-".repeat(WIDTH - filled),
+              p.done(),
+              p.total(),
+              p.indexed(),
+              p.unchanged(),
+              p.skipped()));
       err.flush();
       drawn = true;
     }

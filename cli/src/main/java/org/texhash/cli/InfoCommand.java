@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "info",
     mixinStandardHelpOptions = true,
-    description = "Shows an index's encoder, code length, patch size, documents, segments and size on disk.")
+    description =
+        "Shows an index's encoder, code length, patch size, documents, segments and size on disk.")
 public final class InfoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +54,8 @@ public final class InfoCommand implements Callable<Integer> {
       Json.print(out, o);
     } else {
       out.printf(Locale.ROOT, "index:          %s%n", index.path.toAbsolutePath().normalize());
-      out.printf(Locale.ROOT, "encoder:        %s (from %s)%n", info.encoderId(), info.encoderSource());
+      out.printf(
+          Locale.ROOT, "encoder:        %s (from %s)%n", info.encoderId(), info.encoderSource());
       out.printf(Locale.ROOT, "bits:           %d%n", info.bits());
       out.printf(Locale.ROOT, "input size:     %d x %d%n", info.inputSize(), info.inputSize());
       out.printf(Locale.ROOT, "mih substrings: %d%n", info.mihSubstrings());

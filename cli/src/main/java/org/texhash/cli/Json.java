@@ -17,7 +17,10 @@ public final class Json {
 
   private Json() {}
 
-  /** Prints {@code value} (a JSON tree, or a record, map or list Gson reads) on one line and flushes. */
+  /**
+   * Prints {@code value} (a JSON tree, or a record, map or list Gson reads) on one line and
+   * flushes.
+   */
   public static void print(PrintWriter out, Object value) {
     out.println(GSON.toJson(value));
     out.flush();

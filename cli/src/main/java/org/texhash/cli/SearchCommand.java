@@ -28,18 +28,18 @@ import picocli.CommandLine.Option;
  * images by Hamming distance. A table, or with {@code --json} {@code {hits: [{path, distance,
  * score, exists}], query_in_index: [paths], took_ms}} ({@code took_ms}: hashing the query and
  * searching, not opening the index). The table says when the query image is itself indexed (under
- * its own path or as a copy), which {@code --exclude-self} leaves out, and which hits are files that
- * no longer exist.
+ * its own path or as a copy), which {@code --exclude-self} leaves out, and which hits are files
+ * that no longer exist.
  */
 @Command(
     name = "search",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Finds the indexed images whose codes are nearest to a query image, an indexed path or a "
-        + "hex code: the k nearest (default), or with --radius every image within that Hamming "
-        + "distance (at most -k when -k is given too). Exact: the same answer as comparing against "
-        + "every code.")
+        "Finds the indexed images whose codes are nearest to a query image, an indexed path or a"
+            + " hex code: the k nearest (default), or with --radius every image within that Hamming"
+            + " distance (at most -k when -k is given too). Exact: the same answer as comparing"
+            + " against every code.")
 public final class SearchCommand implements Callable<Integer> {
   static final int DEFAULT_K = 10;
 
@@ -51,45 +51,72 @@ public final class SearchCommand implements Callable<Integer> {
   Query query;
 
   static final class Query {
-    @Option(names = "--image", paramLabel = "FILE", description = "Search by an image file (hashed with the index's encoder).")
+    @Option(
+        names = "--image",
+        paramLabel = "FILE",
+        description = "Search by an image file (hashed with the index's encoder).")
     Path image;
 
-    @Option(names = "--path", paramLabel = "P", description = "Search by the code of an indexed image.")
+    @Option(
+        names = "--path",
+        paramLabel = "P",
+        description = "Search by the code of an indexed image.")
     String path;
 
-    @Option(names = "--code", paramLabel = "HEX", description = "Search by a code in hex (K/4 digits).")
+    @Option(
+        names = "--code",
+        paramLabel = "HEX",
+        description = "Search by a code in hex (K/4 digits).")
     String code;
   }
 
-  @Option(names = "-k", paramLabel = "N", description = "How many hits (default: " + DEFAULT_K + "; with --radius: all).")
+  @Option(
+      names = "-k",
+      paramLabel = "N",
+      description = "How many hits (default: " + DEFAULT_K + "; with --radius: all).")
   Integer k;
 
-  @Option(names = "--radius", paramLabel = "R", description = "Every image within Hamming distance R.")
+  @Option(
+      names = "--radius",
+      paramLabel = "R",
+      description = "Every image within Hamming distance R.")
   Integer radius;
 
-  @Option(names = "--prefix", paramLabel = "P",
-      description = "Only images whose path starts with P (a relative P is taken from the current folder).")
+  @Option(
+      names = "--prefix",
+      paramLabel = "P",
+      description =
+          "Only images whose path starts with P (a relative P is taken from the current folder).")
   String prefix;
 
   @Mixin SharedOptions.EncoderChoice encoder;
 
-  @Option(names = "--exclude-self",
-      description = "Leave out the query image itself: the document of its path and of any file with the same content.")
+  @Option(
+      names = "--exclude-self",
+      description =
+          "Leave out the query image itself: the document of its path and of any file with the same"
+              + " content.")
   boolean excludeSelf;
 
   @Mixin SharedOptions.JsonFlag json;
 
-  @Option(names = "--html", paramLabel = "FILE",
-      description = "Also write the hits as a grid of thumbnails to FILE: one standalone HTML page, images embedded.")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description =
+          "Also write the hits as a grid of thumbnails to FILE: one standalone HTML page, images"
+              + " embedded.")
   Path html;
 
   @Override
   public Integer call() throws IOException {
     if (k != null && k < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "-k must be at least 1, got " + k);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "-k must be at least 1, got " + k);
     }
     if (radius != null && radius < 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--radius must be at least 0, got " + radius);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--radius must be at least 0, got " + radius);
     }
     List<Hit> hits;
     List<String> self;
@@ -107,7 +134,8 @@ public final class SearchCommand implements Callable<Integer> {
       hits =
           radius == null
               ? searcher.nearest(code, k == null ? DEFAULT_K : k, filter, excluded)
-              : searcher.withinRadius(code, radius, filter, k == null ? Integer.MAX_VALUE : k, excluded);
+              : searcher.withinRadius(
+                  code, radius, filter, k == null ? Integer.MAX_VALUE : k, excluded);
       end = System.nanoTime();
       if (html != null) {
         HtmlReport.write(html, htmlQuery(), searcher.info(), searcher.numDocs(), hits);
@@ -115,7 +143,10 @@ public final class SearchCommand implements Callable<Integer> {
     }
     double tookMs = (end - start) / 1e6;
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json.on ? toJson(hits, self, tookMs) + System.lineSeparator() : table(hits, tookMs) + notes(hits, self));
+    out.print(
+        json.on
+            ? toJson(hits, self, tookMs) + System.lineSeparator()
+            : table(hits, tookMs) + notes(hits, self));
     out.flush();
     return ExitCode.OK;
   }
@@ -125,7 +156,8 @@ public final class SearchCommand implements Callable<Integer> {
       try {
         return searcher.codeOfImage(query.image);
       } catch (ImageDecodeException e) {
-        throw new IllegalArgumentException("cannot read the query image " + query.image + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot read the query image " + query.image + ": " + e.getMessage(), e);
       }
     }
     return query.path != null ? searcher.codeOfPath(query.path) : searcher.parseCode(query.code);
@@ -143,19 +175,28 @@ public final class SearchCommand implements Callable<Integer> {
   private String notes(List<Hit> hits, List<String> self) {
     StringBuilder s = new StringBuilder();
     if (!self.isEmpty()) {
-      s.append(excludeSelf ? "left out the query itself, indexed as " : "the query is itself in the index, as ")
+      s.append(
+              excludeSelf
+                  ? "left out the query itself, indexed as "
+                  : "the query is itself in the index, as ")
           .append(String.join(", ", self))
           .append(excludeSelf ? "" : " (--exclude-self leaves it out)")
           .append(System.lineSeparator());
     }
     long gone = hits.stream().filter(h -> !SearchJson.exists(h)).count();
     if (gone > 0) {
-      s.append(gone).append(gone == 1 ? " hit is a file that no longer exists" : " hits are files that no longer exist")
-          .append(" (texhash index --prune --index ").append(index.path).append(" drops them)").append(System.lineSeparator());
+      s.append(gone)
+          .append(
+              gone == 1
+                  ? " hit is a file that no longer exists"
+                  : " hits are files that no longer exist")
+          .append(" (texhash index --prune --index ")
+          .append(index.path)
+          .append(" drops them)")
+          .append(System.lineSeparator());
     }
     return s.toString();
   }
-
 
   private HtmlReport.Query htmlQuery() {
     if (query.image != null) {
@@ -184,11 +225,20 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   static String table(List<Hit> hits, double tookMs) {
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%4s  %8s  %6s  %s%n", "rank", "distance", "score", "path"));
+    StringBuilder s =
+        new StringBuilder(
+            String.format(Locale.ROOT, "%4s  %8s  %6s  %s%n", "rank", "distance", "score", "path"));
     for (int i = 0; i < hits.size(); i++) {
       Hit h = hits.get(i);
-      s.append(String.format(Locale.ROOT, "%4d  %8d  %6.4f  %s%s%n", i + 1, h.distance(), h.score(), h.path(),
-          SearchJson.exists(h) ? "" : "  (file no longer exists)"));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%4d  %8d  %6.4f  %s%s%n",
+              i + 1,
+              h.distance(),
+              h.score(),
+              h.path(),
+              SearchJson.exists(h) ? "" : "  (file no longer exists)"));
     }
     s.append(String.format(Locale.ROOT, "%d hits in %.2f ms%n", hits.size(), tookMs));
     return s.toString();

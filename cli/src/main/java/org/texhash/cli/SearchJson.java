@@ -8,8 +8,9 @@ import org.texhash.indexer.index.IndexFields;
 import org.texhash.indexer.search.TextureSearcher.Hit;
 
 /**
- * The JSON of a search result, {@code {hits: [{path, distance, score, exists}], took_ms}}: what {@code
- * texhash search --json} prints and what the server's search API answers (with more fields beside).
+ * The JSON of a search result, {@code {hits: [{path, distance, score, exists}], took_ms}}: what
+ * {@code texhash search --json} prints and what the server's search API answers (with more fields
+ * beside).
  */
 public final class SearchJson {
   private SearchJson() {}

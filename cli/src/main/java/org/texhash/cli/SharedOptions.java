@@ -17,7 +17,11 @@ public final class SharedOptions {
 
   /** {@code --index IDX}, required. */
   public static final class IndexDir {
-    @Option(names = "--index", required = true, paramLabel = "IDX", description = "The index folder.")
+    @Option(
+        names = "--index",
+        required = true,
+        paramLabel = "IDX",
+        description = "The index folder.")
     public Path path;
   }
 
@@ -27,8 +31,9 @@ public final class SharedOptions {
         names = "--encoder",
         paramLabel = "ID|FILE.onnx",
         description =
-            "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the one the index was built with, or "
-                + "lbp-lsh-64 without an index). Searching or adding to an index with another encoder is refused.")
+            "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the one the index was built with,"
+                + " or lbp-lsh-64 without an index). Searching or adding to an index with another"
+                + " encoder is refused.")
     public String id;
   }
 }

@@ -24,21 +24,31 @@ import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code texhash synth}: expand a texture with a trained TSN, or measure expansions on held-out regions. */
+/**
+ * {@code texhash synth}: expand a texture with a trained TSN, or measure expansions on held-out
+ * regions.
+ */
 @Command(
     name = "synth",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Expand a texture image with a texture synthesis network: the shipped one, or one trained with 'texhash train tsn'.",
-      "G is applied at the image's own scale (centre-cropped to a multiple of 2^downsamplings), "
-        + "repeatedly until the output reaches --size, then centre-cropped; without --size the output is "
-        + "twice the input.",
-      "With --evaluate: compare G against tiling and mirror padding on the held-out regions of --data."
+      "Expand a texture image with a texture synthesis network: the shipped one, or one trained"
+          + " with 'texhash train tsn'.",
+      "G is applied at the image's own scale (centre-cropped to a multiple of 2^downsamplings),"
+          + " repeatedly until the output reaches --size, then centre-cropped; without --size the"
+          + " output is twice the input.",
+      "With --evaluate: compare G against tiling and mirror padding on the held-out regions of"
+          + " --data."
     })
 public final class SynthCommand implements Callable<Integer> {
-  @Option(names = "--tsn", paramLabel = "DIR",
-      description = "Folder of a trained TSN (the --out of 'train tsn'; default: the shipped generator " + TsnModel.SHIPPED + ").")
+  @Option(
+      names = "--tsn",
+      paramLabel = "DIR",
+      description =
+          "Folder of a trained TSN (the --out of 'train tsn'; default: the shipped generator "
+              + TsnModel.SHIPPED
+              + ").")
   Path tsn;
 
   @Option(names = "--image", paramLabel = "FILE", description = "Texture image to expand.")
@@ -47,32 +57,62 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Output PNG.")
   Path out;
 
-  @Option(names = "--size", defaultValue = "0", paramLabel = "N", description = "Output side in pixels (default: twice the input).")
+  @Option(
+      names = "--size",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Output side in pixels (default: twice the input).")
   int size;
 
-  @Option(names = "--evaluate", description = "Measure L1 and Gram-style distance of expansions of held-out regions.")
+  @Option(
+      names = "--evaluate",
+      description = "Measure L1 and Gram-style distance of expansions of held-out regions.")
   boolean evaluate;
 
   @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder (with --evaluate).")
   Path data;
 
-  @Option(names = "--protocol", defaultValue = "vistex", paramLabel = "vistex|alot", converter = ProtocolConverter.class,
-      completionCandidates = ProtocolConverter.Candidates.class, description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--protocol",
+      defaultValue = "vistex",
+      paramLabel = "vistex|alot",
+      converter = ProtocolConverter.class,
+      completionCandidates = ProtocolConverter.Candidates.class,
+      description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
   String protocol;
 
-  @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split-seed",
+      defaultValue = "42",
+      paramLabel = "N",
+      description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
   long splitSeed;
 
-  @Option(names = "--per-region", defaultValue = "4", paramLabel = "N", description = "Random crops per held-out region (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--per-region",
+      defaultValue = "4",
+      paramLabel = "N",
+      description = "Random crops per held-out region (default: ${DEFAULT-VALUE}).")
   int perRegion;
 
-  @Option(names = "--seed", defaultValue = "7", paramLabel = "N", description = "Seed of the evaluation crops (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "7",
+      paramLabel = "N",
+      description = "Seed of the evaluation crops (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--grid", paramLabel = "FILE", description = "With --evaluate: also write a PNG grid (input, TSN, tile, mirror, truth).")
+  @Option(
+      names = "--grid",
+      paramLabel = "FILE",
+      description = "With --evaluate: also write a PNG grid (input, TSN, tile, mirror, truth).")
   Path grid;
 
-  @Option(names = "--grid-rows", defaultValue = "6", paramLabel = "N", description = "Rows of the grid (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--grid-rows",
+      defaultValue = "6",
+      paramLabel = "N",
+      description = "Rows of the grid (default: ${DEFAULT-VALUE}).")
   int gridRows;
 
   @Mixin SharedOptions.JsonFlag json;
@@ -102,7 +142,14 @@ public final class SynthCommand implements Callable<Integer> {
       o.addProperty("out", out.toString());
       Json.print(w, o);
     } else {
-      w.printf(Locale.ROOT, "%dx%d -> %dx%d: %s%n", in.getWidth(), in.getHeight(), result.getWidth(), result.getHeight(), out);
+      w.printf(
+          Locale.ROOT,
+          "%dx%d -> %dx%d: %s%n",
+          in.getWidth(),
+          in.getHeight(),
+          result.getWidth(),
+          result.getHeight(),
+          out);
     }
     return ExitCode.OK;
   }
@@ -112,7 +159,9 @@ public final class SynthCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--evaluate needs --data");
     }
     List<BufferedImage> regions =
-        Protocols.load(protocol, data, splitSeed).queryRegions().stream().map(LabeledImage::image).toList();
+        Protocols.load(protocol, data, splitSeed).queryRegions().stream()
+            .map(LabeledImage::image)
+            .toList();
     ExpansionEvaluation eval = new ExpansionEvaluation(model);
     ExpansionEvaluation.Result r = eval.evaluate(regions, perRegion, seed);
     if (grid != null) {
@@ -135,8 +184,14 @@ public final class SynthCommand implements Callable<Integer> {
     if (json.on) {
       Json.print(w, r); // the record's fields: regions, samples, scores
     } else {
-      w.printf(Locale.ROOT, "%d held-out regions x %d crops = %d samples (S = %d)%n%s", r.regions(), perRegion, r.samples(),
-          model.preset().patchSize(), r.table());
+      w.printf(
+          Locale.ROOT,
+          "%d held-out regions x %d crops = %d samples (S = %d)%n%s",
+          r.regions(),
+          perRegion,
+          r.samples(),
+          model.preset().patchSize(),
+          r.table());
       w.flush(); // printf does not auto-flush, and main() exits right after
     }
     return ExitCode.OK;

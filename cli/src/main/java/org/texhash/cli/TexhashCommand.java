@@ -2,7 +2,6 @@ package org.texhash.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ExitCode;
 
 /**
  * The {@code texhash} command. Exit codes are picocli's {@link CommandLine.ExitCode} (0 done, 1
@@ -44,16 +43,22 @@ public final class TexhashCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TexhashCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true); // --crop center as well as CENTER
-    // Parse errors (missing or conflicting options) are ParameterExceptions, not IllegalArgumentExceptions.
+    // Parse errors (missing or conflicting options) are ParameterExceptions, not
+    // IllegalArgumentExceptions.
     cl.setExitCodeExceptionMapper(
-        e -> e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE);
+        e ->
+            e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
+                ? CommandLine.ExitCode.USAGE
+                : CommandLine.ExitCode.SOFTWARE);
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("texhash: " + e.getMessage());
           if (System.getenv("TEXHASH_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
           }
-          return e instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
+          return e instanceof IllegalArgumentException
+              ? CommandLine.ExitCode.USAGE
+              : CommandLine.ExitCode.SOFTWARE;
         });
     return cl;
   }

@@ -34,7 +34,8 @@ public final class TrainCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a network is required: 'train tsn' or 'train hash'");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a network is required: 'train tsn' or 'train hash'");
   }
 
   /** {@code texhash train tsn}: stage 1, the texture synthesis network. */
@@ -43,56 +44,108 @@ public final class TrainCommand implements Runnable {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Train the texture synthesis network (stage 1): a GAN whose generator expands an S x S texture "
-          + "patch to 2S x 2S.",
-        "Trains on the training regions of the split only (the split of 'texhash eval' with the same "
-          + "--split-seed).",
+        "Train the texture synthesis network (stage 1): a GAN whose generator expands an S x S"
+            + " texture patch to 2S x 2S.",
+        "Trains on the training regions of the split only (the split of 'texhash eval' with the"
+            + " same --split-seed).",
         "Writes generator.params and tsn.properties (for 'texhash synth'), losses.csv, losses.png, "
-          + "samples/ and checkpoints/ into OUT."
+            + "samples/ and checkpoints/ into OUT."
       })
   static final class Tsn implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
     Path data;
 
-    @Option(names = "--protocol", required = true, paramLabel = "vistex|alot", converter = ProtocolConverter.class,
-        completionCandidates = ProtocolConverter.Candidates.class, description = "Dataset protocol (see 'texhash eval').")
+    @Option(
+        names = "--protocol",
+        required = true,
+        paramLabel = "vistex|alot",
+        converter = ProtocolConverter.class,
+        completionCandidates = ProtocolConverter.Candidates.class,
+        description = "Dataset protocol (see 'texhash eval').")
     String protocol;
 
-    @Option(names = "--preset", defaultValue = "cpu", paramLabel = "tiny|cpu|paper", converter = PresetConverter.class,
-        completionCandidates = PresetConverter.Names.class, description = "Network size and schedule (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--preset",
+        defaultValue = "cpu",
+        paramLabel = "tiny|cpu|paper",
+        converter = PresetConverter.class,
+        completionCandidates = PresetConverter.Names.class,
+        description = "Network size and schedule (default: ${DEFAULT-VALUE}).")
     TsnPreset preset;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (keep it outside the repository).")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Output folder (keep it outside the repository).")
     Path out;
 
-    @Option(names = "--steps", paramLabel = "N", description = "Total training steps (default: the preset's).")
+    @Option(
+        names = "--steps",
+        paramLabel = "N",
+        description = "Total training steps (default: the preset's).")
     Integer steps;
 
-    @Option(names = "--resume", description = "Continue from the latest checkpoint in OUT (same preset, seed, style, crop and weights).")
+    @Option(
+        names = "--resume",
+        description =
+            "Continue from the latest checkpoint in OUT (same preset, seed, style, crop and"
+                + " weights).")
     boolean resume;
 
-    @Option(names = "--style", defaultValue = "random", paramLabel = "random|discriminator|FILE",
-        description = "Style-loss network: seeded random multi-scale filters, D's feature maps, or a TorchScript file (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--style",
+        defaultValue = "random",
+        paramLabel = "random|discriminator|FILE",
+        description =
+            "Style-loss network: seeded random multi-scale filters, D's feature maps, or a"
+                + " TorchScript file (default: ${DEFAULT-VALUE}).")
     String style;
 
-    @Option(names = "--crop", defaultValue = "center", paramLabel = "center|random",
-        description = "Where the S x S input sits in its 2S x 2S target (default: ${DEFAULT-VALUE}, as Zhou et al.).")
+    @Option(
+        names = "--crop",
+        defaultValue = "center",
+        paramLabel = "center|random",
+        description =
+            "Where the S x S input sits in its 2S x 2S target (default: ${DEFAULT-VALUE}, as Zhou"
+                + " et al.).")
     TexturePairSampler.CropPolicy crop;
 
-    @Option(names = "--input-skip", paramLabel = "none|mirror",
-        description = "How G's input reaches its output: none (the paper's G) or mirror (G corrects the mirror-padded input; default: the preset's).")
+    @Option(
+        names = "--input-skip",
+        paramLabel = "none|mirror",
+        description =
+            "How G's input reaches its output: none (the paper's G) or mirror (G corrects the"
+                + " mirror-padded input; default: the preset's).")
     InputSkip inputSkip;
 
-    @Option(names = "--style-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the style term in G's loss (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--style-weight",
+        defaultValue = "1",
+        paramLabel = "W",
+        description = "Weight of the style term in G's loss (default: ${DEFAULT-VALUE}).")
     float styleWeight;
 
-    @Option(names = "--adversarial-weight", defaultValue = "1", paramLabel = "W", description = "Weight of the adversarial term in G's loss (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--adversarial-weight",
+        defaultValue = "1",
+        paramLabel = "W",
+        description = "Weight of the adversarial term in G's loss (default: ${DEFAULT-VALUE}).")
     float adversarialWeight;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of initialisation, batches and style filters (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        paramLabel = "N",
+        description =
+            "Seed of initialisation, batches and style filters (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
+    @Option(
+        names = "--split-seed",
+        defaultValue = "42",
+        paramLabel = "N",
+        description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
     long splitSeed;
 
     @Mixin SharedOptions.JsonFlag json;
@@ -102,7 +155,8 @@ public final class TrainCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       System.setProperty("java.awt.headless", "true");
-      if (!List.of("vistex", "alot").contains(protocol)) { // G learns one texture per region: not from a pool
+      if (!List.of("vistex", "alot")
+          .contains(protocol)) { // G learns one texture per region: not from a pool
         throw new IllegalArgumentException("--protocol must be vistex or alot, got " + protocol);
       }
       TsnPreset p = inputSkip == null ? preset : preset.withInputSkip(inputSkip);
@@ -114,12 +168,23 @@ public final class TrainCommand implements Runnable {
               .withCrop(crop)
               .withWeights(styleWeight, adversarialWeight);
       PrintStream progress = System.err;
-      progress.printf(Locale.ROOT, "train tsn: loading %s under %s (split seed %d)%n", data, protocol, splitSeed);
+      progress.printf(
+          Locale.ROOT,
+          "train tsn: loading %s under %s (split seed %d)%n",
+          data,
+          protocol,
+          splitSeed);
       DatasetSplit split = Protocols.load(protocol, data, splitSeed);
       TexturePairSampler sampler =
-          new TexturePairSampler(images(split.trainRegions()), p.patchSize(), p.batchSize(), crop, seed);
+          new TexturePairSampler(
+              images(split.trainRegions()), p.patchSize(), p.batchSize(), crop, seed);
       TexturePairSampler.Batch preview =
-          new TexturePairSampler(images(split.queryRegions()), p.patchSize(), 4, TexturePairSampler.CropPolicy.CENTER, seed)
+          new TexturePairSampler(
+                  images(split.queryRegions()),
+                  p.patchSize(),
+                  4,
+                  TexturePairSampler.CropPolicy.CENTER,
+                  seed)
               .batch(0);
       try (TsnTrainer t = new TsnTraining(out, progress).run(options, sampler, preview, resume)) {
         List<LossLog.Row> rows = LossLog.open(out.resolve("losses.csv"), t.step()).rows();
@@ -138,8 +203,14 @@ public final class TrainCommand implements Runnable {
           o.addProperty("style_loss", num(last == null ? Float.NaN : last.style()));
           Json.print(w, o);
         } else {
-          w.printf(Locale.ROOT, "trained %s for %d steps in %.0f s; last step: %s; G saved in %s%n",
-              p.name(), t.step(), t.seconds(), last, out);
+          w.printf(
+              Locale.ROOT,
+              "trained %s for %d steps in %.0f s; last step: %s; G saved in %s%n",
+              p.name(),
+              t.step(),
+              t.seconds(),
+              last,
+              out);
         }
       }
       return ExitCode.OK;

@@ -25,55 +25,108 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train the hashing network (stage 2) and export it as an encoder for 'texhash index' and 'texhash eval'.",
-      "Reads multi-scale maps of a trained, frozen TSN (--backbone tsn) or trains a plain CNN from scratch (--backbone cnn).",
-      "Trains on the training regions of the split only (the split of 'texhash eval' with the same --split-seed).",
-      "Writes FILE.onnx, and WORK/losses.csv/.png and WORK/checkpoints/ (WORK defaults to FILE without .onnx, plus .training)."
+      "Train the hashing network (stage 2) and export it as an encoder for 'texhash index' and"
+          + " 'texhash eval'.",
+      "Reads multi-scale maps of a trained, frozen TSN (--backbone tsn) or trains a plain CNN from"
+          + " scratch (--backbone cnn).",
+      "Trains on the training regions of the split only (the split of 'texhash eval' with the same"
+          + " --split-seed).",
+      "Writes FILE.onnx, and WORK/losses.csv/.png and WORK/checkpoints/ (WORK defaults to FILE"
+          + " without .onnx, plus .training)."
     })
 final class TrainHashCommand implements Callable<Integer> {
-  @Option(names = "--tsn", paramLabel = "DIR", description = "Folder of a trained TSN ('texhash train tsn --out DIR'); needed by the tsn backbone and by augmentation.")
+  @Option(
+      names = "--tsn",
+      paramLabel = "DIR",
+      description =
+          "Folder of a trained TSN ('texhash train tsn --out DIR'); needed by the tsn backbone and"
+              + " by augmentation.")
   Path tsn;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
   Path data;
 
-  @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen", description = "Dataset protocol (see 'texhash eval').")
+  @Option(
+      names = "--protocol",
+      required = true,
+      paramLabel = "vistex|alot|unseen",
+      description = "Dataset protocol (see 'texhash eval').")
   String protocol;
 
-  @Option(names = "--bits", defaultValue = "64", paramLabel = "K", description = "Code length: 16, 32, 64, 128 or 256 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bits",
+      defaultValue = "64",
+      paramLabel = "K",
+      description = "Code length: 16, 32, 64, 128 or 256 (default: ${DEFAULT-VALUE}).")
   int bits;
 
-  @Option(names = "--objective", defaultValue = "dsdh", paramLabel = "dsdh|dpsh|dhcq", description = "Hashing objective (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--objective",
+      defaultValue = "dsdh",
+      paramLabel = "dsdh|dpsh|dhcq",
+      description = "Hashing objective (default: ${DEFAULT-VALUE}).")
   String objective;
 
-  @Option(names = "--preset", defaultValue = "cpu", paramLabel = "tiny|cpu|paper", description = "Network size and schedule; must match the TSN's (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--preset",
+      defaultValue = "cpu",
+      paramLabel = "tiny|cpu|paper",
+      description = "Network size and schedule; must match the TSN's (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--backbone", defaultValue = "tsn", paramLabel = "tsn|cnn", description = "Feature source (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--backbone",
+      defaultValue = "tsn",
+      paramLabel = "tsn|cnn",
+      description = "Feature source (default: ${DEFAULT-VALUE}).")
   String backbone;
 
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
-  @Option(names = "--no-augmentation", description = "Ablation: no crops of G's expansions among the training patches (always off for the cnn backbone).")
+  @Option(
+      names = "--no-augmentation",
+      description =
+          "Ablation: no crops of G's expansions among the training patches (always off for the cnn"
+              + " backbone).")
   boolean noAugmentation;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE.onnx", description = "The encoder to write.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.onnx",
+      description = "The encoder to write.")
   Path out;
 
-  @Option(names = "--work", paramLabel = "DIR", description = "Checkpoints and loss curves (default: next to --out).")
+  @Option(
+      names = "--work",
+      paramLabel = "DIR",
+      description = "Checkpoints and loss curves (default: next to --out).")
   Path work;
 
-  @Option(names = "--steps", paramLabel = "N", description = "Total training steps (default: the preset's).")
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description = "Total training steps (default: the preset's).")
   Integer steps;
 
-  @Option(names = "--resume", description = "Continue from the latest checkpoint in WORK (same options but --steps).")
+  @Option(
+      names = "--resume",
+      description = "Continue from the latest checkpoint in WORK (same options but --steps).")
   boolean resume;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of initialisation and batches (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of initialisation and batches (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
+  @Option(
+      names = "--split-seed",
+      defaultValue = "42",
+      paramLabel = "N",
+      description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
   long splitSeed;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -82,28 +135,54 @@ final class TrainHashCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
     if (!Protocols.NAMES.contains(protocol)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--protocol must be one of " + Protocols.NAMES + ", got " + protocol);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--protocol must be one of " + Protocols.NAMES + ", got " + protocol);
     }
     if (!out.getFileName().toString().endsWith(".onnx")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--out must name an .onnx file, got " + out);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out must name an .onnx file, got " + out);
     }
     HashOptions options;
     HashPreset p;
     try {
       p = HashPreset.of(preset);
       boolean augmentation = !noAugmentation && backbone.equals("tsn");
-      options = new HashOptions(p, Objective.of(objective), backbone, bits, !noAttention, augmentation,
-          steps == null ? p.defaultSteps() : steps, seed, tsn);
+      options =
+          new HashOptions(
+              p,
+              Objective.of(objective),
+              backbone,
+              bits,
+              !noAttention,
+              augmentation,
+              steps == null ? p.defaultSteps() : steps,
+              seed,
+              tsn);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Path workDir = work != null ? work : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".training");
+    Path workDir =
+        work != null
+            ? work
+            : out.resolveSibling(
+                out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".training");
     PrintStream progress = System.err;
-    progress.printf(Locale.ROOT, "train hash: loading %s under %s (split seed %d)%n", data, protocol, splitSeed);
+    progress.printf(
+        Locale.ROOT,
+        "train hash: loading %s under %s (split seed %d)%n",
+        data,
+        protocol,
+        splitSeed);
     DatasetSplit split = Protocols.load(protocol, data, splitSeed);
     int patch = org.texhash.trainer.tsn.TsnPreset.of(preset).patchSize();
-    TrainingSlots slots = new TrainingSlots(split.trainRegions(), patch, p.realPerClass(),
-        options.augmentation() ? p.augPerClass() : 0, p.batchSize(), seed);
+    TrainingSlots slots =
+        new TrainingSlots(
+            split.trainRegions(),
+            patch,
+            p.realPerClass(),
+            options.augmentation() ? p.augPerClass() : 0,
+            p.batchSize(),
+            seed);
     try (HashTrainer t = new HashTraining(workDir, progress).run(options, slots, resume)) {
       Map<String, String> trainingData = new LinkedHashMap<>();
       trainingData.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());
@@ -114,8 +193,16 @@ final class TrainHashCommand implements Callable<Integer> {
         trainingData.put("tsn", tsn.toAbsolutePath().normalize().getFileName().toString());
       }
       String id = t.export(out, trainingData);
-      spec.commandLine().getOut().printf(Locale.ROOT, "trained %s for %d steps in %.0f s; wrote %s (model id %s)%n",
-          options.tag(), t.step(), t.seconds(), out, id);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              Locale.ROOT,
+              "trained %s for %d steps in %.0f s; wrote %s (model id %s)%n",
+              options.tag(),
+              t.step(),
+              t.seconds(),
+              out,
+              id);
     }
     return ExitCode.OK;
   }

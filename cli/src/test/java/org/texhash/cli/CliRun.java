@@ -16,7 +16,9 @@ public final class CliRun {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
-  /** The exit code of {@code texhash args...}; {@link #out} and {@link #err} hold what it printed. */
+  /**
+   * The exit code of {@code texhash args...}; {@link #out} and {@link #err} hold what it printed.
+   */
   public int run(Object... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);

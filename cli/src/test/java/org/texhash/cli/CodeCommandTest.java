@@ -34,26 +34,48 @@ class CodeCommandTest {
     assertEquals(0, o.getAsJsonArray("errors").size());
 
     // The printed code finds its own image at distance 0.
-    assertEquals(0, cli.run("search", "--index", index, "--code", hexA, "-k", "1", "--json"), cli.err());
+    assertEquals(
+        0, cli.run("search", "--index", index, "--code", hexA, "-k", "1", "--json"), cli.err());
     JsonObject hit = cli.json().getAsJsonArray("hits").get(0).getAsJsonObject();
     assertEquals(CliRun.abs(a), hit.get("path").getAsString());
     assertEquals(0, hit.get("distance").getAsInt());
 
     assertEquals(0, cli.run("code", a));
-    assertEquals("# encoder lbp-lsh-64, 64 bits\n" + hexA + "  " + a + "\n", cli.out().replace(System.lineSeparator(), "\n"));
+    assertEquals(
+        "# encoder lbp-lsh-64, 64 bits\n" + hexA + "  " + a + "\n",
+        cli.out().replace(System.lineSeparator(), "\n"));
   }
 
   @Test
   void theIndexChoosesTheEncoderAndAnotherOneCanBeNamed() throws IOException {
     Path a = CliRun.texture(tmp.resolve("images/a.png"), 3);
     Path index = tmp.resolve("idx32");
-    assertEquals(0, cli.run("index", tmp.resolve("images"), "--index", index, "--encoder", "lbp-lsh-32"), cli.err());
+    assertEquals(
+        0,
+        cli.run("index", tmp.resolve("images"), "--index", index, "--encoder", "lbp-lsh-32"),
+        cli.err());
     assertEquals(0, cli.run("code", a, "--index", index, "--json"), cli.err());
     assertEquals("lbp-lsh-32", cli.json().get("encoder").getAsString());
-    assertEquals(8, cli.json().getAsJsonArray("codes").get(0).getAsJsonObject().get("code").getAsString().length());
+    assertEquals(
+        8,
+        cli.json()
+            .getAsJsonArray("codes")
+            .get(0)
+            .getAsJsonObject()
+            .get("code")
+            .getAsString()
+            .length());
     assertEquals(0, cli.run("code", a, "--encoder", "lbp-lsh-128", "--json"), cli.err());
     assertEquals(128, cli.json().get("bits").getAsInt());
-    assertEquals(32, cli.json().getAsJsonArray("codes").get(0).getAsJsonObject().get("code").getAsString().length());
+    assertEquals(
+        32,
+        cli.json()
+            .getAsJsonArray("codes")
+            .get(0)
+            .getAsJsonObject()
+            .get("code")
+            .getAsString()
+            .length());
   }
 
   @Test
@@ -63,7 +85,9 @@ class CodeCommandTest {
     assertEquals(2, cli.run("code", broken, good, "--json"));
     assertTrue(cli.err().contains("cannot read " + broken), cli.err());
     assertEquals(1, cli.json().getAsJsonArray("codes").size());
-    assertEquals(broken.toString(), cli.json().getAsJsonArray("errors").get(0).getAsJsonObject().get("path").getAsString());
+    assertEquals(
+        broken.toString(),
+        cli.json().getAsJsonArray("errors").get(0).getAsJsonObject().get("path").getAsString());
 
     assertEquals(2, cli.run("code", good, "--encoder", "nope-64"));
     assertTrue(cli.err().contains("unknown encoder"), cli.err());

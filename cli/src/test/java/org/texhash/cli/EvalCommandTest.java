@@ -24,7 +24,10 @@ class EvalCommandTest {
   private Path dataset(int classes) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("textures"));
     for (int c = 0; c < classes; c++) {
-      ImageIO.write(org.texhash.indexer.image.SyntheticTextures.generate(100 + c, 160, 160), "png", dir.resolve("t" + c + ".png").toFile());
+      ImageIO.write(
+          org.texhash.indexer.image.SyntheticTextures.generate(100 + c, 160, 160),
+          "png",
+          dir.resolve("t" + c + ".png").toFile());
     }
     return dir;
   }
@@ -32,7 +35,8 @@ class EvalCommandTest {
   /** Runs eval; its progress lines (on System.err) are kept out of the build log. */
   private static int run(StringWriter out, String... args) {
     PrintStream err = System.err;
-    System.setErr(new PrintStream(OutputStream.nullOutputStream())); // before the CommandLine exists
+    System.setErr(
+        new PrintStream(OutputStream.nullOutputStream())); // before the CommandLine exists
     try {
       CommandLine cl = TexhashCommand.commandLine();
       cl.setOut(new PrintWriter(out));
@@ -48,28 +52,69 @@ class EvalCommandTest {
     Path ds = dataset(5);
     Path manifest = tmp.resolve("m.tsv");
     Path report = tmp.resolve("report");
-    String[] common = {"eval", "--dataset", ds.toString(), "--protocol", "vistex", "--resize", "128", "--patch-size", "32",
-        "--db-per-class", "8", "--queries-per-class", "3", "--manifest", manifest.toString(), "--json"};
+    String[] common = {
+      "eval",
+      "--dataset",
+      ds.toString(),
+      "--protocol",
+      "vistex",
+      "--resize",
+      "128",
+      "--patch-size",
+      "32",
+      "--db-per-class",
+      "8",
+      "--queries-per-class",
+      "3",
+      "--manifest",
+      manifest.toString(),
+      "--json"
+    };
     StringWriter out = new StringWriter();
-    String[] args = concat(common, "--encoder", "lbp-lsh,itq", "--bits", "32", "--report", report.toString());
+    String[] args =
+        concat(common, "--encoder", "lbp-lsh,itq", "--bits", "32", "--report", report.toString());
     assertEquals(0, run(out, args), out.toString());
     JsonArray all = JsonParser.parseString(out.toString()).getAsJsonArray();
     assertEquals(2, all.size());
     assertEquals("itq-32", all.get(1).getAsJsonObject().get("encoder").getAsString());
     JsonObject first = all.get(0).getAsJsonObject();
-    for (String key : new String[] {"encoder", "bits", "protocol", "classes", "queries", "database", "map", "map_pessimistic",
-        "map_optimistic", "precision_at_top", "radius2_precision", "radius2_recall", "search_ms_per_query", "total_ms_per_query"}) {
+    for (String key :
+        new String[] {
+          "encoder",
+          "bits",
+          "protocol",
+          "classes",
+          "queries",
+          "database",
+          "map",
+          "map_pessimistic",
+          "map_optimistic",
+          "precision_at_top",
+          "radius2_precision",
+          "radius2_recall",
+          "search_ms_per_query",
+          "total_ms_per_query"
+        }) {
       assertTrue(first.has(key), key + " in " + first);
     }
     assertEquals(15, first.get("queries").getAsInt());
     assertEquals(40, first.get("database").getAsInt());
     assertTrue(Files.exists(manifest));
-    for (String f : new String[] {"report.md", "manifest.tsv", EvalReport.PRECISION_AT_TOP, EvalReport.PRECISION_VS_BITS, EvalReport.PR_RADIUS}) {
+    for (String f :
+        new String[] {
+          "report.md",
+          "manifest.tsv",
+          EvalReport.PRECISION_AT_TOP,
+          EvalReport.PRECISION_VS_BITS,
+          EvalReport.PR_RADIUS
+        }) {
       assertTrue(Files.size(report.resolve(f)) > 0, f);
     }
     String md = Files.readString(report.resolve("report.md"));
     assertTrue(md.contains("| itq-32 | 32 |"));
-    assertTrue(md.contains("`texhash eval --dataset " + ds + " "), "the command as it was typed, once: " + md);
+    assertTrue(
+        md.contains("`texhash eval --dataset " + ds + " "),
+        "the command as it was typed, once: " + md);
     assertTrue(!md.contains("eval eval"), md);
 
     // The same manifest again gives the same metrics for a fixed encoder.
@@ -85,32 +130,112 @@ class EvalCommandTest {
       Path dir = Files.createDirectories(tmp.resolve("pool").resolve(source));
       for (int c = 0; c < 3; c++) {
         int seed = source.equals("alpha") ? 200 + c : 300 + c;
-        ImageIO.write(org.texhash.indexer.image.SyntheticTextures.generate(seed, 160, 160), "png", dir.resolve("t" + c + ".png").toFile());
+        ImageIO.write(
+            org.texhash.indexer.image.SyntheticTextures.generate(seed, 160, 160),
+            "png",
+            dir.resolve("t" + c + ".png").toFile());
       }
     }
     Path report = tmp.resolve("report");
     StringWriter out = new StringWriter();
-    assertEquals(0, run(out, "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta", "--resize", "192",
-        "--patch-size", "32", "--db-per-class", "6", "--queries-per-class", "3", "--train-per-class", "5", "--encoder", "lbp-lsh-32,itq-32",
-        "--query-transform", "identity,jpeg:30,scale:2", "--report", report.toString()), out.toString());
+    assertEquals(
+        0,
+        run(
+            out,
+            "eval",
+            "--dataset",
+            tmp.resolve("pool").toString(),
+            "--protocol",
+            "unseen-beta",
+            "--resize",
+            "192",
+            "--patch-size",
+            "32",
+            "--db-per-class",
+            "6",
+            "--queries-per-class",
+            "3",
+            "--train-per-class",
+            "5",
+            "--encoder",
+            "lbp-lsh-32,itq-32",
+            "--query-transform",
+            "identity,jpeg:30,scale:2",
+            "--report",
+            report.toString()),
+        out.toString());
     String table = out.toString();
-    assertTrue(table.contains("query transform") && table.contains("jpeg:30") && table.contains("unseen-beta: 3 classes"), table);
+    assertTrue(
+        table.contains("query transform")
+            && table.contains("jpeg:30")
+            && table.contains("unseen-beta: 3 classes"),
+        table);
     String md = Files.readString(report.resolve("report.md"));
     assertTrue(md.contains("| encoder | identity | jpeg:30 | scale:2 |"), md);
     assertTrue(md.contains("| itq-32 |"), md);
     String manifest = Files.readString(report.resolve("manifest.tsv"));
-    assertEquals(15, manifest.lines().filter(l -> l.endsWith("\ttrain")).count(), "itq is fitted on 5 patches of each alpha texture");
-    assertTrue(manifest.lines().filter(l -> l.endsWith("\ttrain")).allMatch(l -> l.startsWith("alpha/")), manifest);
-    assertEquals(2, run(new StringWriter(), "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta",
-        "--encoder", "lbp-lsh-32", "--query-transform", "blur:3"));
+    assertEquals(
+        15,
+        manifest.lines().filter(l -> l.endsWith("\ttrain")).count(),
+        "itq is fitted on 5 patches of each alpha texture");
+    assertTrue(
+        manifest.lines().filter(l -> l.endsWith("\ttrain")).allMatch(l -> l.startsWith("alpha/")),
+        manifest);
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            "eval",
+            "--dataset",
+            tmp.resolve("pool").toString(),
+            "--protocol",
+            "unseen-beta",
+            "--encoder",
+            "lbp-lsh-32",
+            "--query-transform",
+            "blur:3"));
   }
 
   @Test
   void badUsageExitsWithTwo() throws IOException {
     Path ds = dataset(2);
-    assertEquals(2, run(new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "nope", "--encoder", "lbp-lsh-64"));
-    assertEquals(2, run(new StringWriter(), "eval", "--dataset", tmp.resolve("missing").toString(), "--protocol", "vistex", "--encoder", "lbp-lsh-64"));
-    assertEquals(2, run(new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "vistex", "--encoder", "lsh-99", "--resize", "128", "--patch-size", "32"));
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            "eval",
+            "--dataset",
+            ds.toString(),
+            "--protocol",
+            "nope",
+            "--encoder",
+            "lbp-lsh-64"));
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            "eval",
+            "--dataset",
+            tmp.resolve("missing").toString(),
+            "--protocol",
+            "vistex",
+            "--encoder",
+            "lbp-lsh-64"));
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            "eval",
+            "--dataset",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--encoder",
+            "lsh-99",
+            "--resize",
+            "128",
+            "--patch-size",
+            "32"));
   }
 
   private static String[] concat(String[] a, String... b) {

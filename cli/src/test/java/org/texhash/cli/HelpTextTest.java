@@ -22,15 +22,23 @@ class HelpTextTest {
         }
       }
     }
-    assertEquals(List.of(), cut, "a description line that stops mid-sentence (picocli prints each element as its own paragraph)");
+    assertEquals(
+        List.of(),
+        cut,
+        "a description line that stops mid-sentence (picocli prints each element as its own"
+            + " paragraph)");
   }
 
   @Test
   void theCommandListShowsWholeFirstParagraphs() {
     assertEquals(0, cli.run("--help"));
     String help = cli.out().replaceAll("\\s+", " ");
-    assertTrue(help.contains("eval Evaluates encoders on a texture dataset: MAP over the full Hamming ranking (tie-aware, with "
-        + "pessimistic and optimistic bounds), precision at top T, precision/recall within Hamming radius 2, and ms per query."), help);
+    assertTrue(
+        help.contains(
+            "eval Evaluates encoders on a texture dataset: MAP over the full Hamming ranking"
+                + " (tie-aware, with pessimistic and optimistic bounds), precision at top T,"
+                + " precision/recall within Hamming radius 2, and ms per query."),
+        help);
     assertTrue(help.contains("code Prints the hash code of each image in hex"), help);
     for (String line : cli.out().split("\\R")) {
       assertTrue(line.length() <= 80, "wider than 80 columns: " + line);

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** index --prune, and the runs texhash refuses: what they say, their exit code, and that they create nothing. */
+/**
+ * index --prune, and the runs texhash refuses: what they say, their exit code, and that they create
+ * nothing.
+ */
 class IndexPruneAndRefusalsTest {
   @TempDir Path tmp;
   private final CliRun cli = new CliRun();
@@ -26,11 +29,19 @@ class IndexPruneAndRefusalsTest {
     Path moved = Files.move(old, tmp.resolve("wood-moved"));
 
     assertEquals(2, cli.run("index", old, "--index", index));
-    assertTrue(cli.err().contains("not a folder: " + old + "; to drop the documents of files that no longer exist: "
-        + "texhash index --prune --index " + index), cli.err());
+    assertTrue(
+        cli.err()
+            .contains(
+                "not a folder: "
+                    + old
+                    + "; to drop the documents of files that no longer exist: "
+                    + "texhash index --prune --index "
+                    + index),
+        cli.err());
 
     assertEquals(0, cli.run("index", "--prune", "--index", index), cli.err());
-    assertTrue(cli.out().startsWith(index + ": 2 documents pruned (file no longer exists)"), cli.out());
+    assertTrue(
+        cli.out().startsWith(index + ": 2 documents pruned (file no longer exists)"), cli.out());
     assertTrue(cli.out().contains("  pruned " + CliRun.abs(old.resolve("a.png"))), cli.out());
     assertEquals(0, cli.run("info", "--index", index, "--json"));
     assertEquals(1, cli.json().get("documents").getAsInt());
@@ -55,10 +66,17 @@ class IndexPruneAndRefusalsTest {
 
     assertEquals(2, cli.run("index", tmp.resolve("missing"), "--index", index));
     assertEquals(2, cli.run("index", images, "--index", index, "--encoder", "nope-64"));
-    assertEquals(2, cli.run("index", images, "--index", index, "--encoder", tmp.resolve("missing.onnx")));
+    assertEquals(
+        2, cli.run("index", images, "--index", index, "--encoder", tmp.resolve("missing.onnx")));
     assertTrue(cli.err().contains("encoder file not found"), cli.err());
-    assertEquals(2, cli.run("index", images, "--index", index, "--encoder", fake), "a bad encoder is a usage error");
-    assertTrue(cli.err().startsWith("texhash: " + fake + " is not an ONNX model that ONNX Runtime can load"), cli.err());
+    assertEquals(
+        2,
+        cli.run("index", images, "--index", index, "--encoder", fake),
+        "a bad encoder is a usage error");
+    assertTrue(
+        cli.err()
+            .startsWith("texhash: " + fake + " is not an ONNX model that ONNX Runtime can load"),
+        cli.err());
     assertEquals(1, cli.err().strip().lines().count(), cli.err());
     assertFalse(Files.exists(index), "no index folder after a refused run");
   }
@@ -84,7 +102,8 @@ class IndexPruneAndRefusalsTest {
     Files.writeString(empty.resolve("readme.txt"), "no images here");
     Path index = tmp.resolve("idx");
     assertEquals(TexhashCommand.EXIT_NO_IMAGES, cli.run("index", empty, "--index", index));
-    assertTrue(cli.err().contains("no images found under " + empty + " (looked for .bmp, "), cli.err());
+    assertTrue(
+        cli.err().contains("no images found under " + empty + " (looked for .bmp, "), cli.err());
     assertTrue(cli.err().contains(".png") && cli.err().contains("no index was created"), cli.err());
     assertFalse(Files.exists(index));
 
@@ -96,7 +115,10 @@ class IndexPruneAndRefusalsTest {
     assertEquals(0, cli.run("index", tmp.resolve("other"), "--index", index), cli.err());
     Files.delete(images.resolve("a.png"));
     assertEquals(3, cli.run("index", images, "--index", index));
-    assertTrue(cli.err().contains("no images found under " + images) && cli.err().contains("1 documents of removed files deleted"), cli.err());
+    assertTrue(
+        cli.err().contains("no images found under " + images)
+            && cli.err().contains("1 documents of removed files deleted"),
+        cli.err());
     assertEquals(0, cli.run("info", "--index", index, "--json"));
     assertEquals(1, cli.json().get("documents").getAsInt());
   }
@@ -106,14 +128,23 @@ class IndexPruneAndRefusalsTest {
     Path images = tmp.resolve("images");
     CliRun.texture(images.resolve("a.png"), 9);
     Path index = tmp.resolve("idx");
-    assertEquals(0, cli.run("index", images, "--index", index, "--encoder", "lbp-lsh-32"), cli.err());
+    assertEquals(
+        0, cli.run("index", images, "--index", index, "--encoder", "lbp-lsh-32"), cli.err());
     for (String bad : new String[] {"0f3a 5c00", "0f3a5c0", "0f3g5c00", ""}) {
       assertEquals(2, cli.run("search", "--index", index, "--code", bad), bad);
       assertTrue(cli.err().contains("not a hex code: '" + bad + "'"), cli.err());
-      assertTrue(cli.err().contains("32-bit codes (lbp-lsh-32), written as 8 hex digits without spaces, e.g. 01234567"), cli.err());
+      assertTrue(
+          cli.err()
+              .contains(
+                  "32-bit codes (lbp-lsh-32), written as 8 hex digits without spaces, e.g."
+                      + " 01234567"),
+          cli.err());
     }
     assertEquals(2, cli.run("search", "--index", index, "--code", "0f3a5c0000"));
-    assertTrue(cli.err().contains("the query code has 40 bits; the index " + index + " holds 32-bit codes"), cli.err());
+    assertTrue(
+        cli.err()
+            .contains("the query code has 40 bits; the index " + index + " holds 32-bit codes"),
+        cli.err());
     assertTrue(cli.err().contains("written as 8 hex digits"), cli.err());
     assertEquals(0, cli.run("search", "--index", index, "--code", "0F3A5C00"), cli.err());
   }

@@ -56,7 +56,10 @@ class IndexSearchInfoCommandTest {
 
   @Test
   void indexSearchAndInfoEndToEnd() {
-    assertEquals(0, run("index", images.toString(), "--index", index.toString(), "--threads", "2", "--json"), err.toString());
+    assertEquals(
+        0,
+        run("index", images.toString(), "--index", index.toString(), "--threads", "2", "--json"),
+        err.toString());
     JsonObject report = json();
     assertEquals(4, report.get("indexed").getAsInt());
     assertEquals(0, report.get("unchanged").getAsInt());
@@ -69,10 +72,16 @@ class IndexSearchInfoCommandTest {
 
     // Second run without --encoder: the index's own encoder, nothing to do.
     assertEquals(0, run("index", images.toString(), "--index", index.toString()));
-    assertTrue(out.toString().contains("0 indexed, 4 unchanged, 0 deleted, 1 skipped"), out.toString());
-    assertTrue(out.toString().contains("skipped " + abs("broken.png") + ": unsupported format"), out.toString());
+    assertTrue(
+        out.toString().contains("0 indexed, 4 unchanged, 0 deleted, 1 skipped"), out.toString());
+    assertTrue(
+        out.toString().contains("skipped " + abs("broken.png") + ": unsupported format"),
+        out.toString());
 
-    assertEquals(0, run("search", "--index", index.toString(), "--image", abs("t3.png"), "-k", "2", "--json"), err.toString());
+    assertEquals(
+        0,
+        run("search", "--index", index.toString(), "--image", abs("t3.png"), "-k", "2", "--json"),
+        err.toString());
     JsonObject result = json();
     JsonArray hits = result.getAsJsonArray("hits");
     assertEquals(2, hits.size());
@@ -82,16 +91,49 @@ class IndexSearchInfoCommandTest {
     assertEquals(1.0, first.get("score").getAsDouble(), 1e-9);
     assertTrue(result.get("took_ms").getAsDouble() >= 0);
 
-    assertEquals(0, run("search", "--index", index.toString(), "--path", abs("wood/t0.png"), "--prefix", abs("wood") + "/", "--json"));
+    assertEquals(
+        0,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--path",
+            abs("wood/t0.png"),
+            "--prefix",
+            abs("wood") + "/",
+            "--json"));
     JsonArray wood = json().getAsJsonArray("hits");
     assertEquals(2, wood.size());
     assertEquals(abs("wood/t0.png"), wood.get(0).getAsJsonObject().get("path").getAsString());
-    assertTrue(wood.get(1).getAsJsonObject().get("path").getAsString().startsWith(abs("wood") + "/"));
+    assertTrue(
+        wood.get(1).getAsJsonObject().get("path").getAsString().startsWith(abs("wood") + "/"));
 
-    assertEquals(0, run("search", "--index", index.toString(), "--path", abs("t2.png"), "--radius", "64", "--json"));
+    assertEquals(
+        0,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--path",
+            abs("t2.png"),
+            "--radius",
+            "64",
+            "--json"));
     assertEquals(4, json().getAsJsonArray("hits").size(), "radius 64 of 64 bits holds every image");
-    assertEquals(0, run("search", "--index", index.toString(), "--path", abs("t2.png"), "--radius", "0", "--json"));
-    assertEquals(abs("t2.png"), json().getAsJsonArray("hits").get(0).getAsJsonObject().get("path").getAsString());
+    assertEquals(
+        0,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--path",
+            abs("t2.png"),
+            "--radius",
+            "0",
+            "--json"));
+    assertEquals(
+        abs("t2.png"),
+        json().getAsJsonArray("hits").get(0).getAsJsonObject().get("path").getAsString());
 
     assertEquals(0, run("search", "--index", index.toString(), "--code", "0123456789abcdef"));
     assertTrue(out.toString().startsWith("rank  distance"), out.toString());
@@ -112,20 +154,44 @@ class IndexSearchInfoCommandTest {
   @Test
   void badUsageExitsWithTwoAndSaysWhy() {
     assertEquals(0, run("index", images.toString(), "--index", index.toString(), "--json"));
-    assertEquals(2, run("index", images.toString(), "--index", index.toString(), "--encoder", "lbp-lsh-32"));
-    assertTrue(err.toString().contains("lbp-lsh-64") && err.toString().contains("--encoder"), err.toString());
-    assertEquals(2, run("search", "--index", index.toString(), "--image", abs("t0.png"), "--encoder", "lbp-lsh-128"));
-    assertEquals(2, run("index", images.toString(), "--index", tmp.resolve("other").toString(), "--encoder", "nope-64"));
+    assertEquals(
+        2, run("index", images.toString(), "--index", index.toString(), "--encoder", "lbp-lsh-32"));
+    assertTrue(
+        err.toString().contains("lbp-lsh-64") && err.toString().contains("--encoder"),
+        err.toString());
+    assertEquals(
+        2,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--image",
+            abs("t0.png"),
+            "--encoder",
+            "lbp-lsh-128"));
+    assertEquals(
+        2,
+        run(
+            "index",
+            images.toString(),
+            "--index",
+            tmp.resolve("other").toString(),
+            "--encoder",
+            "nope-64"));
     assertTrue(err.toString().contains("unknown encoder"), err.toString());
     assertEquals(2, run("search", "--index", index.toString()));
     assertEquals(2, run("search", "--index", index.toString(), "--path", "a", "--code", "00"));
-    assertEquals(2, run("search", "--index", tmp.resolve("missing").toString(), "--code", "0123456789abcdef"));
+    assertEquals(
+        2,
+        run("search", "--index", tmp.resolve("missing").toString(), "--code", "0123456789abcdef"));
     assertTrue(err.toString().contains("no index"), err.toString());
     assertEquals(2, run("search", "--index", index.toString(), "--code", "0123"));
     assertEquals(2, run("search", "--index", index.toString(), "--image", abs("broken.png")));
     assertTrue(err.toString().contains("cannot read the query image"), err.toString());
-    assertEquals(2, run("search", "--index", index.toString(), "--code", "0123456789abcdef", "-k", "0"));
-    assertEquals(2, run("index", tmp.resolve("no-such-folder").toString(), "--index", index.toString()));
+    assertEquals(
+        2, run("search", "--index", index.toString(), "--code", "0123456789abcdef", "-k", "0"));
+    assertEquals(
+        2, run("index", tmp.resolve("no-such-folder").toString(), "--index", index.toString()));
     assertEquals(2, run("index", images.toString(), "--index", index.toString(), "--threads", "0"));
   }
 }

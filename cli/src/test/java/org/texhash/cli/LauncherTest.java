@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ./texhash launcher script, run as a user runs it, in a copy of the checkout whose
- * cli/target holds this test's own classes (a jar whose manifest names the test class path) and
- * whose Maven is a stand-in script: no real build, and the process's whole stderr is seen.
+ * The ./texhash launcher script, run as a user runs it, in a copy of the checkout whose cli/target
+ * holds this test's own classes (a jar whose manifest names the test class path) and whose Maven is
+ * a stand-in script: no real build, and the process's whole stderr is seen.
  */
 class LauncherTest {
   @TempDir Path tmp;
@@ -48,7 +48,8 @@ class LauncherTest {
     Path bin = Files.createDirectories(tmp.resolve("home/bin"));
     Files.createSymbolicLink(bin.resolve("texhash"), checkout.resolve("texhash"));
     Path other = Files.createDirectories(tmp.resolve("home/tools"));
-    Files.createSymbolicLink(other.resolve("th"), Path.of("../bin/texhash")); // a relative link to the link
+    Files.createSymbolicLink(
+        other.resolve("th"), Path.of("../bin/texhash")); // a relative link to the link
 
     for (Path link : List.of(bin.resolve("texhash"), other.resolve("th"))) {
       Result r = launch(List.of(), link.toString(), "--version");
@@ -61,7 +62,8 @@ class LauncherTest {
   @Test
   void theBuildPrintsNoColourCodes() throws Exception {
     fakeMaven("printf '\\033[0m\\033[0m'; printf '\\033[0m\\033[1mbuilt\\033[m\\n' >&2; exit 0");
-    Result r = launch(List.of("TEXHASH_REBUILD=1"), checkout.resolve("texhash").toString(), "--version");
+    Result r =
+        launch(List.of("TEXHASH_REBUILD=1"), checkout.resolve("texhash").toString(), "--version");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.err.contains("texhash: building the CLI") && r.err.contains("built"), r.err);
     assertFalse(r.err.contains("\u001b"), "escape codes on stderr: " + r.err);
@@ -74,8 +76,16 @@ class LauncherTest {
     CliRun.texture(images.resolve("a.png"), 1);
     Path fake = Files.writeString(tmp.resolve("fake.onnx"), "not a model");
     Path index = tmp.resolve("idx");
-    Result r = launch(List.of(), checkout.resolve("texhash").toString(), "index", images.toString(), "--index", index.toString(),
-        "--encoder", fake.toString());
+    Result r =
+        launch(
+            List.of(),
+            checkout.resolve("texhash").toString(),
+            "index",
+            images.toString(),
+            "--index",
+            index.toString(),
+            "--encoder",
+            fake.toString());
     assertEquals(2, r.exit, r.err);
     assertFalse(r.err.contains("SLF4J"), r.err);
     assertEquals(1, r.err.strip().lines().count(), r.err);
@@ -85,10 +95,12 @@ class LauncherTest {
 
   private record Result(int exit, String out, String err) {}
 
-  private Result launch(List<String> env, String... command) throws IOException, InterruptedException {
+  private Result launch(List<String> env, String... command)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
     pb.environment().put("PATH", fakeBin + File.pathSeparator + System.getenv("PATH"));
-    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     pb.environment().put("TEXHASH_XMX", "512m");
     pb.environment().put("TMPDIR", tmp.toString());
     pb.environment().remove("JAVA_OPTS");

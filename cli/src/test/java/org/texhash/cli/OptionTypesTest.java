@@ -18,22 +18,29 @@ class OptionTypesTest {
     }
     for (String bad : List.of("nope", "unseen-", "VISTEX")) {
       var e = assertThrows(CommandLine.TypeConversionException.class, () -> protocols.convert(bad));
-      assertTrue(e.getMessage().contains("unseen-SOURCE") && e.getMessage().contains(bad), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("unseen-SOURCE") && e.getMessage().contains(bad), e.getMessage());
     }
   }
 
   @Test
   void presetsAreConvertedByName() {
     assertEquals("tiny", new PresetConverter().convert("tiny").name());
-    assertThrows(CommandLine.TypeConversionException.class, () -> new PresetConverter().convert("huge"));
+    assertThrows(
+        CommandLine.TypeConversionException.class, () -> new PresetConverter().convert("huge"));
   }
 
   @Test
   void badChoicesAreUsageErrorsThatListTheChoices() {
     CliRun cli = new CliRun();
-    assertEquals(CommandLine.ExitCode.USAGE, cli.run("train", "tsn", "--data", "d", "--protocol", "vistex", "--crop", "left", "--out", "o"));
+    assertEquals(
+        CommandLine.ExitCode.USAGE,
+        cli.run(
+            "train", "tsn", "--data", "d", "--protocol", "vistex", "--crop", "left", "--out", "o"));
     assertTrue(cli.err().contains("center") && cli.err().contains("random"), cli.err());
-    assertEquals(CommandLine.ExitCode.USAGE, cli.run("eval", "--dataset", "d", "--protocol", "nope", "--encoder", "lbp-lsh-64"));
+    assertEquals(
+        CommandLine.ExitCode.USAGE,
+        cli.run("eval", "--dataset", "d", "--protocol", "nope", "--encoder", "lbp-lsh-64"));
     assertTrue(cli.err().contains("unseen-SOURCE"), cli.err());
   }
 
@@ -42,11 +49,13 @@ class OptionTypesTest {
     CommandLine root = TexhashCommand.commandLine();
     for (String name : List.of("search", "info", "serve", "index")) {
       CommandLine.Model.CommandSpec spec = root.getSubcommands().get(name).getCommandSpec();
-      assertTrue(spec.mixins().containsKey("index"), name + " takes --index from SharedOptions.IndexDir");
+      assertTrue(
+          spec.mixins().containsKey("index"), name + " takes --index from SharedOptions.IndexDir");
     }
     for (String name : List.of("search", "info", "code", "index", "eval", "synth")) {
       CommandLine.Model.CommandSpec spec = root.getSubcommands().get(name).getCommandSpec();
-      assertTrue(spec.mixins().containsKey("json"), name + " takes --json from SharedOptions.JsonFlag");
+      assertTrue(
+          spec.mixins().containsKey("json"), name + " takes --json from SharedOptions.JsonFlag");
     }
   }
 }

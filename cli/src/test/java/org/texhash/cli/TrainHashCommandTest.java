@@ -22,7 +22,10 @@ class TrainHashCommandTest {
   private Path dataset() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("textures"));
     for (int c = 0; c < 3; c++) {
-      ImageIO.write(SyntheticTextures.generate(300 + c, 96, 96), "png", dir.resolve("t" + c + ".png").toFile());
+      ImageIO.write(
+          SyntheticTextures.generate(300 + c, 96, 96),
+          "png",
+          dir.resolve("t" + c + ".png").toFile());
     }
     return dir;
   }
@@ -41,10 +44,34 @@ class TrainHashCommandTest {
   private String trainHash(Path ds, Path tsn, String backbone, int bits) {
     Path out = tmp.resolve(backbone + "-" + bits + ".onnx");
     StringWriter w = new StringWriter();
-    assertEquals(0, run(w, new StringWriter(), "train", "hash", "--tsn", tsn.toString(), "--data", ds.toString(), "--protocol", "vistex",
-        "--preset", "tiny", "--backbone", backbone, "--bits", Integer.toString(bits), "--steps", "4", "--out", out.toString()), w.toString());
+    assertEquals(
+        0,
+        run(
+            w,
+            new StringWriter(),
+            "train",
+            "hash",
+            "--tsn",
+            tsn.toString(),
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--preset",
+            "tiny",
+            "--backbone",
+            backbone,
+            "--bits",
+            Integer.toString(bits),
+            "--steps",
+            "4",
+            "--out",
+            out.toString()),
+        w.toString());
     assertTrue(Files.isRegularFile(out));
-    assertTrue(Files.isRegularFile(tmp.resolve(backbone + "-" + bits + ".training").resolve("losses.csv")));
+    assertTrue(
+        Files.isRegularFile(
+            tmp.resolve(backbone + "-" + bits + ".training").resolve("losses.csv")));
     return out.toString();
   }
 
@@ -52,7 +79,21 @@ class TrainHashCommandTest {
   void trainedEncodersServeIndexAndEvalAndAMismatchIsRefused() throws Exception {
     Path ds = dataset();
     Path tsn = tmp.resolve("tsn");
-    assertEquals(0, run("train", "tsn", "--data", ds.toString(), "--protocol", "vistex", "--preset", "tiny", "--out", tsn.toString(), "--steps", "2"));
+    assertEquals(
+        0,
+        run(
+            "train",
+            "tsn",
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--preset",
+            "tiny",
+            "--out",
+            tsn.toString(),
+            "--steps",
+            "2"));
     String m64 = trainHash(ds, tsn, "tsn", 64);
     String m32 = trainHash(ds, tsn, "cnn", 32);
     try (OnnxEncoder e = OnnxEncoder.open(Path.of(m64))) {
@@ -65,22 +106,115 @@ class TrainHashCommandTest {
 
     Path index = tmp.resolve("index");
     assertEquals(0, run("index", ds.toString(), "--index", index.toString(), "--encoder", m64));
-    assertEquals(2, run("index", ds.toString(), "--index", index.toString(), "--encoder", m32)); // a 32-bit model, a 64-bit index
+    assertEquals(
+        2,
+        run(
+            "index",
+            ds.toString(),
+            "--index",
+            index.toString(),
+            "--encoder",
+            m32)); // a 32-bit model, a 64-bit index
 
     StringWriter w = new StringWriter();
-    assertEquals(0, run(w, new StringWriter(), "eval", "--dataset", ds.toString(), "--protocol", "vistex", "--resize", "128",
-        "--patch-size", "16", "--db-per-class", "4", "--queries-per-class", "2", "--encoder", m64 + "," + m32, "--json"), w.toString());
-    assertEquals(2, JsonParser.parseString(w.toString()).getAsJsonArray().size()); // one result per encoder
+    assertEquals(
+        0,
+        run(
+            w,
+            new StringWriter(),
+            "eval",
+            "--dataset",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--resize",
+            "128",
+            "--patch-size",
+            "16",
+            "--db-per-class",
+            "4",
+            "--queries-per-class",
+            "2",
+            "--encoder",
+            m64 + "," + m32,
+            "--json"),
+        w.toString());
+    assertEquals(
+        2, JsonParser.parseString(w.toString()).getAsJsonArray().size()); // one result per encoder
   }
 
   @Test
   void badInputIsAUsageError() throws IOException {
     Path ds = dataset();
     String out = tmp.resolve("m.onnx").toString();
-    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--preset", "tiny", "--out", out)); // tsn backbone without --tsn
-    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--backbone", "cnn", "--bits", "48", "--out", out));
-    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--backbone", "cnn", "--objective", "sdh", "--out", out));
-    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "nope", "--backbone", "cnn", "--out", out));
-    assertEquals(2, run("train", "hash", "--data", ds.toString(), "--protocol", "vistex", "--backbone", "cnn", "--out", tmp.resolve("m.bin").toString()));
+    assertEquals(
+        2,
+        run(
+            "train",
+            "hash",
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--preset",
+            "tiny",
+            "--out",
+            out)); // tsn backbone without --tsn
+    assertEquals(
+        2,
+        run(
+            "train",
+            "hash",
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--backbone",
+            "cnn",
+            "--bits",
+            "48",
+            "--out",
+            out));
+    assertEquals(
+        2,
+        run(
+            "train",
+            "hash",
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--backbone",
+            "cnn",
+            "--objective",
+            "sdh",
+            "--out",
+            out));
+    assertEquals(
+        2,
+        run(
+            "train",
+            "hash",
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "nope",
+            "--backbone",
+            "cnn",
+            "--out",
+            out));
+    assertEquals(
+        2,
+        run(
+            "train",
+            "hash",
+            "--data",
+            ds.toString(),
+            "--protocol",
+            "vistex",
+            "--backbone",
+            "cnn",
+            "--out",
+            tmp.resolve("m.bin").toString()));
   }
 }

@@ -23,8 +23,9 @@ final class CodeFields {
   }
 
   /**
-   * Refuses a field that no segment of an index with live documents has, or that is not binary doc values.
-   * A segment lacking the field while others have it is fine (its documents simply have no code).
+   * Refuses a field that no segment of an index with live documents has, or that is not binary doc
+   * values. A segment lacking the field while others have it is fine (its documents simply have no
+   * code).
    */
   static void checkIndex(IndexReader reader, String field, HashCode code) {
     boolean found = false;
@@ -37,9 +38,14 @@ final class CodeFields {
     }
     if (!found && reader.numDocs() > 0) {
       throw new IllegalArgumentException(
-          "unknown field '" + field + "': no document of the index has a hash code in it;"
-              + " expected BINARY doc values of " + code.bits() / 8 + " bytes ("
-              + code.bits() + "-bit codes, the query code's length)");
+          "unknown field '"
+              + field
+              + "': no document of the index has a hash code in it;"
+              + " expected BINARY doc values of "
+              + code.bits() / 8
+              + " bytes ("
+              + code.bits()
+              + "-bit codes, the query code's length)");
     }
   }
 }

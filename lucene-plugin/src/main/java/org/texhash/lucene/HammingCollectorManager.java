@@ -14,8 +14,9 @@ import org.apache.lucene.search.ScoreMode;
 /**
  * Ranks the hits of any query by Hamming distance to a code and keeps the k nearest (ties by the
  * lower doc id). Hits without a code are not ranked. The result carries each hit's int distance
- * (and {@link HammingHits#topDocs()} the scores {@link HammingScores#score(int) 1 / (1 + distance)});
- * its total hit count is the number of hits that had a code. Works with concurrent searchers (one collector per slice, merged in {@link #reduce}).
+ * (and {@link HammingHits#topDocs()} the scores {@link HammingScores#score(int) 1 / (1 +
+ * distance)}); its total hit count is the number of hits that had a code. Works with concurrent
+ * searchers (one collector per slice, merged in {@link #reduce}).
  *
  * <pre>
  *   HammingHits nearest = searcher.search(textQuery, new HammingCollectorManager("code", code, 10));
@@ -31,7 +32,8 @@ public final class HammingCollectorManager
     this.field = CodeFields.checkField(field);
     this.code = CodeFields.checkCode(field, code);
     if (k < 1) {
-      throw new IllegalArgumentException("k must be at least 1 for field '" + field + "', got " + k);
+      throw new IllegalArgumentException(
+          "k must be at least 1 for field '" + field + "', got " + k);
     }
     this.k = k;
   }
@@ -55,8 +57,12 @@ public final class HammingCollectorManager
     }
     if (sawDocs && !sawField) {
       throw new IllegalArgumentException(
-          "unknown field '" + field + "': no searched segment has a hash code in it;"
-              + " expected BINARY doc values of " + code.bits() / 8 + " bytes");
+          "unknown field '"
+              + field
+              + "': no searched segment has a hash code in it;"
+              + " expected BINARY doc values of "
+              + code.bits() / 8
+              + " bytes");
     }
     return TopHits.merge(perCollector, k, total);
   }

@@ -38,7 +38,8 @@ public final class HammingDistances {
    * @throws IllegalArgumentException when the field is not binary doc values, or its codes do not
    *     have the query code's length (the message names the field and both lengths)
    */
-  public static HammingDistances of(LeafReader reader, String field, HashCode query) throws IOException {
+  public static HammingDistances of(LeafReader reader, String field, HashCode query)
+      throws IOException {
     CodeFields.checkField(field);
     CodeFields.checkCode(field, query);
     return new HammingDistances(SegmentCodes.forQuery(reader, field, query), query);
@@ -73,7 +74,10 @@ public final class HammingDistances {
   private void checkHas(int doc) {
     if (!has(doc)) {
       throw new IllegalArgumentException(
-          "document " + doc + " has no code" + (codes == null ? " (its segment has none)" : "")
+          "document "
+              + doc
+              + " has no code"
+              + (codes == null ? " (its segment has none)" : "")
               + "; check has(doc) first");
     }
   }

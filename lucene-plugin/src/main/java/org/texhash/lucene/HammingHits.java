@@ -7,10 +7,10 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 
 /**
- * The nearest documents to a query code with their int distances, nearest first (ties by the
- * lower doc id), as {@link HammingKnnQuery#hits} and {@link HammingCollectorManager} return them.
- * A list of {@link HammingHit}s backed by two int arrays; {@link #topDocs()} is the same list as
- * Lucene's {@link TopDocs}, scored {@link HammingScores#score(int) 1 / (1 + distance)}.
+ * The nearest documents to a query code with their int distances, nearest first (ties by the lower
+ * doc id), as {@link HammingKnnQuery#hits} and {@link HammingCollectorManager} return them. A list
+ * of {@link HammingHit}s backed by two int arrays; {@link #topDocs()} is the same list as Lucene's
+ * {@link TopDocs}, scored {@link HammingScores#score(int) 1 / (1 + distance)}.
  */
 public final class HammingHits extends AbstractList<HammingHit> implements RandomAccess {
   private static final HammingHits EMPTY = new HammingHits(new int[0], new int[0], 0);

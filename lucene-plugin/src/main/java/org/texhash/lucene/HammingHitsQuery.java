@@ -34,8 +34,14 @@ final class HammingHitsQuery extends Query {
   private final Object[] segmentIdentities; // per leaf ord: core cache key, or the leaf reader
   private final int[] docBases;
 
-  private HammingHitsQuery(HammingKnnQuery source, int[] docs, int[] distances, int[] segmentStarts,
-      Object contextIdentity, Object[] segmentIdentities, int[] docBases) {
+  private HammingHitsQuery(
+      HammingKnnQuery source,
+      int[] docs,
+      int[] distances,
+      int[] segmentStarts,
+      Object contextIdentity,
+      Object[] segmentIdentities,
+      int[] docBases) {
     this.source = source;
     this.docs = docs;
     this.distances = distances;
@@ -61,7 +67,8 @@ final class HammingHitsQuery extends Query {
       docBases[i] = leaves.get(i).docBase;
     }
     starts[leaves.size()] = docs.length;
-    return new HammingHitsQuery(source, docs, distances, starts, reader.getContext().id(), identities, docBases);
+    return new HammingHitsQuery(
+        source, docs, distances, starts, reader.getContext().id(), identities, docBases);
   }
 
   private static Object segmentIdentity(LeafReaderContext leaf) {
@@ -84,18 +91,27 @@ final class HammingHitsQuery extends Query {
   }
 
   @Override
-  public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+  public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost)
+      throws IOException {
     return new Weight(this) {
       @Override
       public Explanation explain(LeafReaderContext context, int doc) {
         int ord = originalOrd(searcher, context);
-        int found = ord < 0 ? -1 : Arrays.binarySearch(docs, segmentStarts[ord], segmentStarts[ord + 1], doc + docBases[ord]);
+        int found =
+            ord < 0
+                ? -1
+                : Arrays.binarySearch(
+                    docs, segmentStarts[ord], segmentStarts[ord + 1], doc + docBases[ord]);
         if (found < 0) {
           return Explanation.noMatch("not in the top " + source.getK() + " by Hamming distance");
         }
         int d = distances[found];
-        return Explanation.match(HammingScores.score(d) * boost,
-            "in the top " + source.getK() + " by Hamming distance, 1 / (1 + distance) * boost, distance=" + d);
+        return Explanation.match(
+            HammingScores.score(d) * boost,
+            "in the top "
+                + source.getK()
+                + " by Hamming distance, 1 / (1 + distance) * boost, distance="
+                + d);
       }
 
       @Override
@@ -104,15 +120,19 @@ final class HammingHitsQuery extends Query {
         if (ord < 0 || segmentStarts[ord] == segmentStarts[ord + 1]) {
           return null;
         }
-        return new HitsScorer(this, docBases[ord], segmentStarts[ord], segmentStarts[ord + 1], boost);
+        return new HitsScorer(
+            this, docBases[ord], segmentStarts[ord], segmentStarts[ord + 1], boost);
       }
 
       @Override
       public int count(LeafReaderContext context) {
         int ord = originalOrd(searcher, context);
         // on another reader the segment's deletions may differ: let Lucene count
-        return ord < 0 ? 0 : ord == context.ord && searcher.getIndexReader().getContext().id() == contextIdentity
-            ? segmentStarts[ord + 1] - segmentStarts[ord] : -1;
+        return ord < 0
+            ? 0
+            : ord == context.ord && searcher.getIndexReader().getContext().id() == contextIdentity
+                ? segmentStarts[ord + 1] - segmentStarts[ord]
+                : -1;
       }
 
       @Override
@@ -216,6 +236,7 @@ final class HammingHitsQuery extends Query {
 
   @Override
   public int hashCode() {
-    return Objects.hash(classHash(), contextIdentity, Arrays.hashCode(docs), Arrays.hashCode(distances));
+    return Objects.hash(
+        classHash(), contextIdentity, Arrays.hashCode(docs), Arrays.hashCode(distances));
   }
 }

@@ -26,13 +26,13 @@ import org.apache.lucene.util.FixedBitSet;
  * <p>Like Lucene's {@code KnnFloatVectorQuery}, the search happens in {@link #rewrite}: every
  * segment is searched (in parallel through the searcher's task executor, when it has one), the
  * per-segment top-k lists are merged, and the query rewrites to a fixed list of documents and
- * scores. Deleted documents, documents without a code and documents the optional filter rejects
- * are never hits. The score is {@link HammingScores#score(int) 1 / (1 + distance)} (times the
- * boost); {@link #hits} gives the same list with int distances.
+ * scores. Deleted documents, documents without a code and documents the optional filter rejects are
+ * never hits. The score is {@link HammingScores#score(int) 1 / (1 + distance)} (times the boost);
+ * {@link #hits} gives the same list with int distances.
  *
- * <p>Each segment is searched by a scan of its cached codes or, when the segment has the
- * substring terms of {@link HashCodeField} ({@code mihSubstrings > 0}), by multi-index hashing;
- * both give exactly the same list. {@link Strategy} chooses.
+ * <p>Each segment is searched by a scan of its cached codes or, when the segment has the substring
+ * terms of {@link HashCodeField} ({@code mihSubstrings > 0}), by multi-index hashing; both give
+ * exactly the same list. {@link Strategy} chooses.
  */
 public final class HammingKnnQuery extends Query {
 
@@ -63,7 +63,9 @@ public final class HammingKnnQuery extends Query {
     this(field, code, k, null);
   }
 
-  /** @param filter restricts the hits to the documents it matches; null for none */
+  /**
+   * @param filter restricts the hits to the documents it matches; null for none
+   */
   public HammingKnnQuery(String field, HashCode code, int k, Query filter) {
     this(field, code, k, filter, Strategy.AUTO);
   }
@@ -72,7 +74,8 @@ public final class HammingKnnQuery extends Query {
     this.field = CodeFields.checkField(field);
     this.code = CodeFields.checkCode(field, code);
     if (k < 1) {
-      throw new IllegalArgumentException("k must be at least 1 for field '" + field + "', got " + k);
+      throw new IllegalArgumentException(
+          "k must be at least 1 for field '" + field + "', got " + k);
     }
     if (strategy == null) {
       throw new IllegalArgumentException("a strategy is required for field '" + field + "'");
@@ -117,9 +120,9 @@ public final class HammingKnnQuery extends Query {
   }
 
   /**
-   * The k nearest documents of the searcher's index with their int distances (what {@link
-   * #rewrite} turns into a query). Segments are searched in parallel through the searcher's task
-   * executor, when it has one; {@link HammingHits#totalHits()} is the number of hits returned.
+   * The k nearest documents of the searcher's index with their int distances (what {@link #rewrite}
+   * turns into a query). Segments are searched in parallel through the searcher's task executor,
+   * when it has one; {@link HammingHits#totalHits()} is the number of hits returned.
    */
   public HammingHits hits(IndexSearcher searcher) throws IOException {
     IndexReader reader = searcher.getIndexReader();
@@ -143,7 +146,8 @@ public final class HammingKnnQuery extends Query {
   }
 
   /** The segment's k nearest hits, with global doc ids. */
-  private HammingHits searchLeaf(LeafReaderContext context, Weight filterWeight) throws IOException {
+  private HammingHits searchLeaf(LeafReaderContext context, Weight filterWeight)
+      throws IOException {
     SegmentCodes codes = SegmentCodes.forQuery(context.reader(), field, code);
     if (codes == null) {
       return HammingHits.empty(); // no document of the segment has a code in this field
@@ -152,8 +156,8 @@ public final class HammingKnnQuery extends Query {
   }
 
   /** The segment's k nearest hits among the documents the filter accepts (segment doc ids). */
-  private HammingHits getLeafResults(LeafReaderContext context, SegmentCodes codes, Weight filterWeight)
-      throws IOException {
+  private HammingHits getLeafResults(
+      LeafReaderContext context, SegmentCodes codes, Weight filterWeight) throws IOException {
     if (filterWeight == null) {
       // every live document is a candidate
       return search(context.reader(), codes, null, codes.count);
@@ -162,7 +166,8 @@ public final class HammingKnnQuery extends Query {
     if (scorer == null) {
       return HammingHits.empty(); // the filter matches nothing in this segment
     }
-    FixedBitSet accepted = acceptedDocs(scorer.iterator(), context.reader().getLiveDocs(), context.reader().maxDoc());
+    FixedBitSet accepted =
+        acceptedDocs(scorer.iterator(), context.reader().getLiveDocs(), context.reader().maxDoc());
     int candidates = accepted.cardinality();
     if (candidates == 0) {
       return HammingHits.empty(); // the filter matches only deleted documents
@@ -177,7 +182,8 @@ public final class HammingKnnQuery extends Query {
    * @param accepted the live documents the filter accepts, or null for every live document
    * @param candidates how many documents a scan would visit
    */
-  private HammingHits search(LeafReader reader, SegmentCodes codes, FixedBitSet accepted, long candidates)
+  private HammingHits search(
+      LeafReader reader, SegmentCodes codes, FixedBitSet accepted, long candidates)
       throws IOException {
     int m = substringsToProbe(reader, codes);
     if (m > 0) {
@@ -207,11 +213,12 @@ public final class HammingKnnQuery extends Query {
   }
 
   /** Multi-index hashing within this strategy's budget; null when the budget runs out first. */
-  private HammingHits multiIndexSearch(LeafReader reader, SegmentCodes codes, int m, FixedBitSet accepted,
-      long candidates) {
+  private HammingHits multiIndexSearch(
+      LeafReader reader, SegmentCodes codes, int m, FixedBitSet accepted, long candidates) {
     long scanCost = candidates * codes.words;
     // AUTO gives up as soon as probing costs more than a scan; MULTI_INDEX only when it is absurd
-    long budget = strategy == Strategy.AUTO ? scanCost : MultiIndexSearch.multiIndexBudget(scanCost);
+    long budget =
+        strategy == Strategy.AUTO ? scanCost : MultiIndexSearch.multiIndexBudget(scanCost);
     Bits accept = accepted != null ? accepted : reader.getLiveDocs();
     int acceptable = acceptableCount(codes, reader, accepted);
     return MultiIndexSearch.search(reader, field, m, codes, code, k, accept, acceptable, budget);
@@ -229,7 +236,9 @@ public final class HammingKnnQuery extends Query {
   private static int acceptableCount(SegmentCodes codes, LeafReader reader, FixedBitSet accepted) {
     Bits liveDocs = reader.getLiveDocs();
     if (accepted != null) {
-      return codes.present == null ? accepted.cardinality() : (int) FixedBitSet.intersectionCount(accepted, codes.present);
+      return codes.present == null
+          ? accepted.cardinality()
+          : (int) FixedBitSet.intersectionCount(accepted, codes.present);
     }
     if (codes.present == null) {
       return reader.numDocs();
@@ -237,10 +246,13 @@ public final class HammingKnnQuery extends Query {
     if (liveDocs == null) {
       return codes.count;
     }
-    return liveDocs instanceof FixedBitSet live ? (int) FixedBitSet.intersectionCount(live, codes.present) : -1;
+    return liveDocs instanceof FixedBitSet live
+        ? (int) FixedBitSet.intersectionCount(live, codes.present)
+        : -1;
   }
 
-  private static FixedBitSet acceptedDocs(DocIdSetIterator it, Bits liveDocs, int maxDoc) throws IOException {
+  private static FixedBitSet acceptedDocs(DocIdSetIterator it, Bits liveDocs, int maxDoc)
+      throws IOException {
     FixedBitSet bits = new FixedBitSet(maxDoc);
     for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
       if (liveDocs == null || liveDocs.get(doc)) {

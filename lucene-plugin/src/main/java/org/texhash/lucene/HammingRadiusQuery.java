@@ -56,7 +56,8 @@ public final class HammingRadiusQuery extends Query {
   }
 
   @Override
-  public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+  public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost)
+      throws IOException {
     CodeFields.checkIndex(searcher.getIndexReader(), field, code);
     return new Weight(this) {
       @Override
@@ -78,7 +79,8 @@ public final class HammingRadiusQuery extends Query {
         if (d > radius) {
           return Explanation.noMatch("Hamming distance " + d + " > radius " + radius);
         }
-        return Explanation.match(HammingScores.score(d) * boost,
+        return Explanation.match(
+            HammingScores.score(d) * boost,
             "Hamming distance " + d + " <= radius " + radius + ", 1 / (1 + distance) * boost");
       }
 
@@ -102,18 +104,19 @@ public final class HammingRadiusQuery extends Query {
       this.codes = codes;
       this.boost = boost;
       this.approximation = codes.iterator();
-      this.twoPhase = new TwoPhaseIterator(approximation) {
-        @Override
-        public boolean matches() {
-          distance = codes.distance(approximation.docID(), query);
-          return distance <= radius;
-        }
+      this.twoPhase =
+          new TwoPhaseIterator(approximation) {
+            @Override
+            public boolean matches() {
+              distance = codes.distance(approximation.docID(), query);
+              return distance <= radius;
+            }
 
-        @Override
-        public float matchCost() {
-          return 2f * codes.words;
-        }
-      };
+            @Override
+            public float matchCost() {
+              return 2f * codes.words;
+            }
+          };
     }
 
     @Override
@@ -152,7 +155,11 @@ public final class HammingRadiusQuery extends Query {
   @Override
   public String toString(String defaultField) {
     return (field.equals(defaultField) ? "" : field + ":")
-        + "hamming_radius(" + code.toHex() + ", r=" + radius + ")";
+        + "hamming_radius("
+        + code.toHex()
+        + ", r="
+        + radius
+        + ")";
   }
 
   @Override

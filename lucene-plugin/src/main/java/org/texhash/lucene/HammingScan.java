@@ -18,7 +18,8 @@ final class HammingScan {
    * @param liveDocs the segment's live docs, or null when nothing is deleted
    * @param accepted the documents a filter accepts (live ones only), or null for no filter
    */
-  static HammingHits search(SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
+  static HammingHits search(
+      SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
     TopHits top = new TopHits(k);
     if (accepted != null) {
       scanAccepted(codes, query, top, accepted);
@@ -49,8 +50,11 @@ final class HammingScan {
     long q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
     int threshold = top.scanThreshold();
     for (int doc = 0, base = 0; doc < codes.maxDoc; doc++, base += 4) {
-      int d = Long.bitCount(q0 ^ c[base]) + Long.bitCount(q1 ^ c[base + 1])
-          + Long.bitCount(q2 ^ c[base + 2]) + Long.bitCount(q3 ^ c[base + 3]);
+      int d =
+          Long.bitCount(q0 ^ c[base])
+              + Long.bitCount(q1 ^ c[base + 1])
+              + Long.bitCount(q2 ^ c[base + 2])
+              + Long.bitCount(q3 ^ c[base + 3]);
       if (d < threshold && codes.has(doc) && (liveDocs == null || liveDocs.get(doc))) {
         top.offer(d, doc);
         threshold = top.scanThreshold();
@@ -69,7 +73,8 @@ final class HammingScan {
     }
   }
 
-  private static void scanAccepted(SegmentCodes codes, long[] q, TopHits top, FixedBitSet accepted) {
+  private static void scanAccepted(
+      SegmentCodes codes, long[] q, TopHits top, FixedBitSet accepted) {
     int threshold = top.scanThreshold();
     int length = Math.min(accepted.length(), codes.maxDoc);
     if (length == 0) {

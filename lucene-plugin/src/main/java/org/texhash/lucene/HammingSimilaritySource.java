@@ -10,8 +10,8 @@ import org.apache.lucene.search.IndexSearcher;
 
 /**
  * The Hamming similarity {@link HammingScores#score(int) 1 / (1 + distance)} of each document's
- * code to a query code, for rescoring and {@code FunctionScoreQuery}. Documents without a code
- * have no value.
+ * code to a query code, for rescoring and {@code FunctionScoreQuery}. Documents without a code have
+ * no value.
  */
 public final class HammingSimilaritySource extends DoubleValuesSource {
   private final String field;
@@ -63,7 +63,9 @@ public final class HammingSimilaritySource extends DoubleValuesSource {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HammingSimilaritySource other && field.equals(other.field) && code.equals(other.code);
+    return o instanceof HammingSimilaritySource other
+        && field.equals(other.field)
+        && code.equals(other.code);
   }
 
   @Override

@@ -6,9 +6,9 @@ import java.util.HexFormat;
 /**
  * An immutable K-bit binary hash code. K is a multiple of 8 between 8 and 4096.
  *
- * <p>Bit order is fixed by the encoder contract (docs/ARCHITECTURE.md): bit i is the i-th feature's sign, packed most
- * significant bit first within each byte, so byte 0 holds bits 0..7. The same bytes are what the
- * index stores in doc values, so {@link #bytes()} is the on-disk form.
+ * <p>Bit order is fixed by the encoder contract (docs/ARCHITECTURE.md): bit i is the i-th feature's
+ * sign, packed most significant bit first within each byte, so byte 0 holds bits 0..7. The same
+ * bytes are what the index stores in doc values, so {@link #bytes()} is the on-disk form.
  */
 public final class HashCode {
   public static final int MIN_BITS = 8;
@@ -26,7 +26,12 @@ public final class HashCode {
   public static int checkBits(int bits) {
     if (bits < MIN_BITS || bits > MAX_BITS || bits % 8 != 0) {
       throw new IllegalArgumentException(
-          "code length must be a multiple of 8 between " + MIN_BITS + " and " + MAX_BITS + ", got " + bits);
+          "code length must be a multiple of 8 between "
+              + MIN_BITS
+              + " and "
+              + MAX_BITS
+              + ", got "
+              + bits);
     }
     return bits;
   }
@@ -58,11 +63,14 @@ public final class HashCode {
     return new HashCode(b);
   }
 
-  /** A code from 64-bit words as {@link #toLongs()} writes them; {@code bits} selects the length. */
+  /**
+   * A code from 64-bit words as {@link #toLongs()} writes them; {@code bits} selects the length.
+   */
   public static HashCode fromLongs(long[] words, int bits) {
     checkBits(bits);
     if (words.length != (bits + 63) / 64) {
-      throw new IllegalArgumentException(bits + " bits need " + (bits + 63) / 64 + " words, got " + words.length);
+      throw new IllegalArgumentException(
+          bits + " bits need " + (bits + 63) / 64 + " words, got " + words.length);
     }
     byte[] b = new byte[bits / 8];
     for (int i = 0; i < b.length; i++) {
@@ -105,12 +113,17 @@ public final class HashCode {
     return bytes.clone();
   }
 
-  /** A copy of the big-endian 64-bit words (the last one zero-padded when K is not a multiple of 64). */
+  /**
+   * A copy of the big-endian 64-bit words (the last one zero-padded when K is not a multiple of
+   * 64).
+   */
   public long[] toLongs() {
     return words.clone();
   }
 
-  /** The words without a copy, for the inner loops of this package; callers must not modify them. */
+  /**
+   * The words without a copy, for the inner loops of this package; callers must not modify them.
+   */
   long[] words() {
     return words;
   }

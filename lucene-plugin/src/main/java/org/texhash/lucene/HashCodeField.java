@@ -12,8 +12,8 @@ import org.apache.lucene.util.BytesRef;
  * multi-index hashing substrings as untokenized terms of {@code field + "_mih"} (see {@link
  * MultiIndexHashing} for the term encoding), which {@link HammingKnnQuery} probes.
  *
- * <p>All codes of one field must have the same length; the queries refuse a code of another
- * length. A document may have no code: it is then never a hit of the Hamming queries.
+ * <p>All codes of one field must have the same length; the queries refuse a code of another length.
+ * A document may have no code: it is then never a hit of the Hamming queries.
  */
 public final class HashCodeField {
   private HashCodeField() {}
@@ -28,7 +28,10 @@ public final class HashCodeField {
     }
     if (mihSubstrings < 0) {
       throw new IllegalArgumentException(
-          "mihSubstrings must be 0 (off) or positive for field '" + field + "', got " + mihSubstrings);
+          "mihSubstrings must be 0 (off) or positive for field '"
+              + field
+              + "', got "
+              + mihSubstrings);
     }
     doc.add(new BinaryDocValuesField(field, new BytesRef(code.bytes())));
     if (mihSubstrings > 0) {

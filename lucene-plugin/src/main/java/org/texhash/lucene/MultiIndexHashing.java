@@ -11,8 +11,8 @@ import org.apache.lucene.util.BytesRef;
  *
  * <p><b>Substrings.</b> Substring j covers code bits {@code [start(j), start(j) + length(j))}. The
  * first {@code K mod m} substrings have {@code ceil(K/m)} bits, the others {@code floor(K/m)}, so
- * the lengths differ by at most one. A substring is at most 64 bits long, hence
- * {@code ceil(K/64) <= m <= min(K, 255)}.
+ * the lengths differ by at most one. A substring is at most 64 bits long, hence {@code ceil(K/64)
+ * <= m <= min(K, 255)}.
  *
  * <p><b>Term encoding.</b> Every substring becomes one term of the field {@code field + "_mih"}:
  *
@@ -23,15 +23,15 @@ import org.apache.lucene.util.BytesRef;
  *                 left-aligned in ceil(length(j)/8) bytes, the unused low bits zero
  * </pre>
  *
- * The index byte keeps equal bit patterns of different substrings apart; the leading m lets a
- * query discover, per segment, how the segment was indexed (from the terms' minimum and maximum)
- * instead of trusting a setting that could disagree with the index. A document therefore has
- * exactly m distinct terms.
+ * The index byte keeps equal bit patterns of different substrings apart; the leading m lets a query
+ * discover, per segment, how the segment was indexed (from the terms' minimum and maximum) instead
+ * of trusting a setting that could disagree with the index. A document therefore has exactly m
+ * distinct terms.
  *
  * <p><b>Why it is exact.</b> If two codes are at Hamming distance d, at least one of their m
  * substrings differs in at most {@code floor(d/m)} bits (pigeonhole). {@link HammingKnnQuery}
- * probes all substrings within radius r of the query's substrings and stops once every document
- * not yet seen is provably farther than the current k-th result.
+ * probes all substrings within radius r of the query's substrings and stops once every document not
+ * yet seen is provably farther than the current k-th result.
  */
 public final class MultiIndexHashing {
   /** The suffix of the field that holds the substring terms. */
@@ -93,7 +93,8 @@ public final class MultiIndexHashing {
     for (int j = 0; j < m; j++) {
       int length = length(code.bits(), m, j);
       BytesRef term = new BytesRef(new byte[termLength(length)]);
-      term.length = writeTerm(m, j, length, substring(words, start(code.bits(), m, j), length), term.bytes);
+      term.length =
+          writeTerm(m, j, length, substring(words, start(code.bits(), m, j), length), term.bytes);
       terms.add(term);
     }
     return terms;

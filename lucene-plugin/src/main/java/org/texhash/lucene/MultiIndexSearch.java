@@ -9,22 +9,21 @@ import org.apache.lucene.util.BytesRef;
 /**
  * Exact top-k of one segment by multi-index hashing (see {@link MultiIndexHashing}).
  *
- * <p>Radius r = 0, 1, 2, ... is probed table by table: in table j every substring at exactly r
- * bit flips from the query's substring j is looked up in the segment's in-memory {@link
- * SubstringTable} (built from the cached codes; the terms only tell m), and each document of its
- * run not met before is verified by its full distance from the cached codes. Whether a document
- * was met before follows from its own substring distances (see {@link #seenBefore}), so a query
- * allocates no seen set.
+ * <p>Radius r = 0, 1, 2, ... is probed table by table: in table j every substring at exactly r bit
+ * flips from the query's substring j is looked up in the segment's in-memory {@link SubstringTable}
+ * (built from the cached codes; the terms only tell m), and each document of its run not met before
+ * is verified by its full distance from the cached codes. Whether a document was met before follows
+ * from its own substring distances (see {@link #seenBefore}), so a query allocates no seen set.
  *
  * <p><b>Stopping bound.</b> After table j has been probed at radius r, tables 0..j are complete to
  * radius r and tables j+1..m-1 to radius r-1. A document not yet seen differs from the query by
- * more than that in every substring, so its distance is at least
- * {@code (j+1)(r+1) + (m-j-1) r = m r + j + 1}. Once k hits are kept and the worst of them is
- * strictly closer than that bound, no unseen document can enter the top-k, not even on a tie
- * (equal distances are ordered by doc id, and an unseen one is strictly farther). If a table has
- * been probed up to its full substring length, every document has been seen. This holds for
- * unequal substring lengths because the loop ends at the first table to be exhausted, before any
- * bound relies on a radius beyond a substring's length.
+ * more than that in every substring, so its distance is at least {@code (j+1)(r+1) + (m-j-1) r = m
+ * r + j + 1}. Once k hits are kept and the worst of them is strictly closer than that bound, no
+ * unseen document can enter the top-k, not even on a tie (equal distances are ordered by doc id,
+ * and an unseen one is strictly farther). If a table has been probed up to its full substring
+ * length, every document has been seen. This holds for unequal substring lengths because the loop
+ * ends at the first table to be exhausted, before any bound relies on a radius beyond a substring's
+ * length.
  *
  * <p><b>Cost fallback.</b> With a budget, the search gives up (returns null) before a pass whose
  * lookups would push the spent work past the cost of scanning the segment; the caller then scans.
@@ -32,25 +31,30 @@ import org.apache.lucene.util.BytesRef;
 final class MultiIndexSearch {
   /**
    * Work of one table lookup, in units of one 64-bit popcount of a scan: an offsets read and the
-   * first read of the run (or a binary search), a few cache misses, where the terms-dictionary
-   * seek this replaced cost about 400.
+   * first read of the run (or a binary search), a few cache misses, where the terms-dictionary seek
+   * this replaced cost about 400.
    */
   static final long LOOKUP_COST = 32;
+
   /** Work of verifying one candidate (a random code access and popcounts). */
   static final long CANDIDATE_COST = 8;
+
   /** No budget: probe until the bound proves completeness, however long that takes. */
   static final long UNLIMITED = Long.MAX_VALUE;
 
   /**
    * How many scans' worth of work forced multi-index hashing may spend before it too falls back to
    * the (equally exact) scan. Without a cap, long substrings on far-away data enumerate
-   * astronomically many probes (a 64-bit substring at radius 8 is C(64, 8) = 4.4e9 lookups) and
-   * the query never returns; 1000 scans is far beyond any case worth measuring (forced MIH on
-   * uniform 256-bit codes, the worst row of docs/BENCHMARKS.md, costs about 60 scans).
+   * astronomically many probes (a 64-bit substring at radius 8 is C(64, 8) = 4.4e9 lookups) and the
+   * query never returns; 1000 scans is far beyond any case worth measuring (forced MIH on uniform
+   * 256-bit codes, the worst row of docs/BENCHMARKS.md, costs about 60 scans).
    */
   static final long FORCED_BUDGET_SCANS = 1000;
 
-  /** The budget of {@code HammingKnnQuery.Strategy.MULTI_INDEX} for a segment whose scan costs {@code scanCost}. */
+  /**
+   * The budget of {@code HammingKnnQuery.Strategy.MULTI_INDEX} for a segment whose scan costs
+   * {@code scanCost}.
+   */
   static long multiIndexBudget(long scanCost) {
     return saturatingMultiply(Math.max(scanCost, 1), FORCED_BUDGET_SCANS);
   }
@@ -61,7 +65,8 @@ final class MultiIndexSearch {
    * documents with terms that differs from the count with codes, or codes changed by doc-values
    * updates after the terms were indexed); such a segment is scanned.
    */
-  static int segmentSubstrings(LeafReader reader, String field, SegmentCodes codes) throws IOException {
+  static int segmentSubstrings(LeafReader reader, String field, SegmentCodes codes)
+      throws IOException {
     Terms terms = reader.terms(MultiIndexHashing.termsField(field));
     if (terms == null) {
       return 0;
@@ -96,8 +101,16 @@ final class MultiIndexSearch {
    * @param acceptable how many documents have a code and are accepted, or -1 when unknown; once
    *     that many have been verified nothing is left to find
    */
-  static HammingHits search(LeafReader reader, String field, int m, SegmentCodes codes, HashCode query,
-      int k, Bits accept, int acceptable, long budget) {
+  static HammingHits search(
+      LeafReader reader,
+      String field,
+      int m,
+      SegmentCodes codes,
+      HashCode query,
+      int k,
+      Bits accept,
+      int acceptable,
+      long budget) {
     return new MultiIndexSearch(m, codes, query, k, accept).run(acceptable, budget);
   }
 
@@ -112,12 +125,18 @@ final class MultiIndexSearch {
   private final TopHits top;
   private final int[] lengths;
   private final long[] querySubstrings;
-  /** Substring j covers the bits {@code masks[2j]} of word {@code maskWords[2j]} and likewise 2j+1. */
+
+  /**
+   * Substring j covers the bits {@code masks[2j]} of word {@code maskWords[2j]} and likewise 2j+1.
+   */
   private final int[] maskWords;
+
   private final long[] masks;
   private final long[] xor;
+
   /** Distances of the current batch of a run of multi-word codes. */
   private final int[] distances = new int[BATCH];
+
   private long candidates;
   private int verified;
 
@@ -276,8 +295,9 @@ final class MultiIndexSearch {
       if (t == j || (t > j && r == 0)) {
         continue;
       }
-      int d = Long.bitCount(xor[maskWords[2 * t]] & masks[2 * t])
-          + Long.bitCount(xor[maskWords[2 * t + 1]] & masks[2 * t + 1]);
+      int d =
+          Long.bitCount(xor[maskWords[2 * t]] & masks[2 * t])
+              + Long.bitCount(xor[maskWords[2 * t + 1]] & masks[2 * t + 1]);
       if (t < j ? d <= r : d < r) {
         return true;
       }

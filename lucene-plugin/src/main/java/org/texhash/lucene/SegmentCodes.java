@@ -20,9 +20,9 @@ import org.apache.lucene.util.FixedBitSet;
  *
  * <p>Loaded once per segment and field and cached, keyed on the segment's core cache key (codes
  * cannot change while the core lives) or, when the field has doc-values updates, on the reader
- * cache key; the entry is dropped by the key's closed listener. Readers that expose no cache
- * helper (wrappers that may alter content) get a fresh, uncached load per query. Deleted documents
- * stay in the arrays; callers check live docs.
+ * cache key; the entry is dropped by the key's closed listener. Readers that expose no cache helper
+ * (wrappers that may alter content) get a fresh, uncached load per query. Deleted documents stay in
+ * the arrays; callers check live docs.
  */
 final class SegmentCodes {
   private static final Map<IndexReader.CacheKey, Map<String, SegmentCodes>> CACHE =
@@ -32,18 +32,26 @@ final class SegmentCodes {
   final int bits;
   final int words;
   final int maxDoc;
-  /** Codes of documents 0..maxDoc-1, {@link #words} per document; zeros for documents without one. */
+
+  /**
+   * Codes of documents 0..maxDoc-1, {@link #words} per document; zeros for documents without one.
+   */
   final long[] codes;
+
   /** Documents that have a code, or null when every document has one. */
   final FixedBitSet present;
+
   /** How many documents have a code (deleted ones included). */
   final int count;
+
   /** Whether this instance is cached (shared by later queries) rather than loaded for one query. */
   private boolean cached;
+
   /** The multi-index hashing tables, built on first use; cached with the codes. */
   private SubstringTable table;
 
-  private SegmentCodes(String field, int bits, int maxDoc, long[] codes, FixedBitSet present, int count) {
+  private SegmentCodes(
+      String field, int bits, int maxDoc, long[] codes, FixedBitSet present, int count) {
     this.field = field;
     this.bits = bits;
     this.words = (bits + 63) / 64;
@@ -57,7 +65,9 @@ final class SegmentCodes {
     return present == null || present.get(doc);
   }
 
-  /** Distance of document {@code doc}'s code to a query given as words (caller checks {@link #has}). */
+  /**
+   * Distance of document {@code doc}'s code to a query given as words (caller checks {@link #has}).
+   */
   int distance(int doc, long[] query) {
     int base = doc * words;
     int d = 0;
@@ -95,9 +105,7 @@ final class SegmentCodes {
 
   /** The documents that have a code, in order. */
   DocIdSetIterator iterator() {
-    return present == null
-        ? DocIdSetIterator.all(maxDoc)
-        : new BitSetIterator(present, count);
+    return present == null ? DocIdSetIterator.all(maxDoc) : new BitSetIterator(present, count);
   }
 
   /**
@@ -116,9 +124,19 @@ final class SegmentCodes {
     SegmentCodes codes = get(reader, field);
     if (codes != null && codes.bits != code.bits()) {
       throw new IllegalArgumentException(
-          "field '" + field + "' holds " + codes.bits + "-bit codes (" + codes.bits / 8
-              + " bytes), but the query code has " + code.bits() + " bits (" + code.bits() / 8
-              + " bytes); expected a code of length " + codes.bits / 8 + " bytes");
+          "field '"
+              + field
+              + "' holds "
+              + codes.bits
+              + "-bit codes ("
+              + codes.bits / 8
+              + " bytes), but the query code has "
+              + code.bits()
+              + " bits ("
+              + code.bits() / 8
+              + " bytes); expected a code of length "
+              + codes.bits / 8
+              + " bytes");
     }
     return codes;
   }
@@ -163,9 +181,15 @@ final class SegmentCodes {
   static void checkType(FieldInfo info, HashCode code) {
     if (info.getDocValuesType() != DocValuesType.BINARY) {
       throw new IllegalArgumentException(
-          "field '" + info.name + "' holds no hash codes (its doc values type is "
-              + info.getDocValuesType() + "); expected BINARY doc values of " + code.bits() / 8
-              + " bytes (" + code.bits() + "-bit codes, as HashCodeField adds them)");
+          "field '"
+              + info.name
+              + "' holds no hash codes (its doc values type is "
+              + info.getDocValuesType()
+              + "); expected BINARY doc values of "
+              + code.bits() / 8
+              + " bytes ("
+              + code.bits()
+              + "-bit codes, as HashCodeField adds them)");
     }
   }
 
@@ -188,18 +212,35 @@ final class SegmentCodes {
           HashCode.checkBits(bytes * 8);
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(
-              "field '" + field + "' holds a " + bytes + "-byte value, not a hash code: " + e.getMessage(), e);
+              "field '"
+                  + field
+                  + "' holds a "
+                  + bytes
+                  + "-byte value, not a hash code: "
+                  + e.getMessage(),
+              e);
         }
         words = (bytes + 7) / 8;
         if ((long) maxDoc * words > Integer.MAX_VALUE - 8) {
-          throw new IllegalArgumentException("field '" + field + "': a segment of " + maxDoc + " documents with "
-              + bytes * 8 + "-bit codes is too large to cache in one array; use smaller segments");
+          throw new IllegalArgumentException(
+              "field '"
+                  + field
+                  + "': a segment of "
+                  + maxDoc
+                  + " documents with "
+                  + bytes * 8
+                  + "-bit codes is too large to cache in one array; use smaller segments");
         }
         codes = new long[maxDoc * words];
       } else if (value.length != bytes) {
         throw new IllegalArgumentException(
-            "field '" + field + "' holds codes of different lengths in one segment: "
-                + bytes + " and " + value.length + " bytes");
+            "field '"
+                + field
+                + "' holds codes of different lengths in one segment: "
+                + bytes
+                + " and "
+                + value.length
+                + " bytes");
       }
       int base = doc * words;
       for (int i = 0; i < bytes; i++) {
@@ -211,6 +252,7 @@ final class SegmentCodes {
     if (count == 0) {
       return null;
     }
-    return new SegmentCodes(field, bytes * 8, maxDoc, codes, count == maxDoc ? null : present, count);
+    return new SegmentCodes(
+        field, bytes * 8, maxDoc, codes, count == maxDoc ? null : present, count);
   }
 }

@@ -8,19 +8,20 @@ import org.apache.lucene.util.IntroSorter;
  * within a value, and the offsets of each value's run), so that probing a value is an array index
  * or a binary search instead of a terms-dictionary seek and a postings decode.
  *
- * <p>Built once per segment from the arrays of its cached codes and cached with them; the substring terms stay the on-disk source of truth and tell the query m (see
- * {@link MultiIndexSearch#segmentSubstrings}). A table is direct-addressed (offsets indexed by the
- * value, {@code 2^length + 1} ints) when its substrings are short and the segment large enough to
- * fill it, otherwise it keeps the sorted distinct values and is searched by binary search.
+ * <p>Built once per segment from the arrays of its cached codes and cached with them; the substring
+ * terms stay the on-disk source of truth and tell the query m (see {@link
+ * MultiIndexSearch#segmentSubstrings}). A table is direct-addressed (offsets indexed by the value,
+ * {@code 2^length + 1} ints) when its substrings are short and the segment large enough to fill it,
+ * otherwise it keeps the sorted distinct values and is searched by binary search.
  *
- * <p>Codes of at most 64 bits (one word) are also copied next to their documents, so that a run
- * is verified by reading consecutive memory instead of one random access into the codes per
- * document, which is what dominated the query time (a cache miss per candidate).
+ * <p>Codes of at most 64 bits (one word) are also copied next to their documents, so that a run is
+ * verified by reading consecutive memory instead of one random access into the codes per document,
+ * which is what dominated the query time (a cache miss per candidate).
  *
  * <p>Memory: {@code m * count} ints of documents plus, per table, {@code 2^length + 1} ints
  * (direct) or about {@code count} longs and ints (sorted), plus {@code m * count} longs of copied
- * codes when codes have at most 64 bits. For 1M 64-bit codes and m = 4 that is 16 MB of
- * documents, 1 MB of offsets and 32 MB of copied codes, next to the 8 MB of the codes themselves.
+ * codes when codes have at most 64 bits. For 1M 64-bit codes and m = 4 that is 16 MB of documents,
+ * 1 MB of offsets and 32 MB of copied codes, next to the 8 MB of the codes themselves.
  */
 final class SubstringTable {
   /** Substrings of at most this many bits may be direct-addressed. */
@@ -29,8 +30,10 @@ final class SubstringTable {
   final int m;
   private final int[][] docs;
   private final int[][] offsets;
+
   /** Sorted distinct values of table j, or null when table j is direct-addressed. */
   private final long[][] values;
+
   /** For codes of one word, the code of each entry of {@link #docs}; null otherwise. */
   private final long[][] codes;
 
@@ -135,8 +138,8 @@ final class SubstringTable {
   }
 
   /** Counting sort by value; documents stay ascending within a value. */
-  private static void buildDirect(int j, int length, int[] withCode, long[] substrings, int n,
-      int[][] docs, int[][] offsets) {
+  private static void buildDirect(
+      int j, int length, int[] withCode, long[] substrings, int n, int[][] docs, int[][] offsets) {
     int[] offset = new int[(1 << length) + 1];
     for (int i = 0; i < n; i++) {
       offset[(int) substrings[i] + 1]++;
@@ -154,8 +157,14 @@ final class SubstringTable {
   }
 
   /** Sorts (value, doc) pairs and keeps the distinct values with the offsets of their runs. */
-  private static void buildSorted(int j, int[] withCode, long[] substrings, int n,
-      int[][] docs, int[][] offsets, long[][] values) {
+  private static void buildSorted(
+      int j,
+      int[] withCode,
+      long[] substrings,
+      int n,
+      int[][] docs,
+      int[][] offsets,
+      long[][] values) {
     int[] sortedDocs = java.util.Arrays.copyOf(withCode, n);
     long[] keys = java.util.Arrays.copyOf(substrings, n);
     new IntroSorter() {

@@ -96,11 +96,14 @@ final class TopHits {
     return unpack(all.length <= k ? all : Arrays.copyOf(all, k), totalHits);
   }
 
-  /** The hits' doc ids ascending (into {@code docs}) with their distances (into {@code distances}). */
+  /**
+   * The hits' doc ids ascending (into {@code docs}) with their distances (into {@code distances}).
+   */
   static void byDoc(HammingHits hits, int[] docs, int[] distances) {
     long[] byDoc = new long[hits.size()];
     for (int i = 0; i < byDoc.length; i++) {
-      byDoc[i] = ((long) hits.doc(i) << 32) | hits.distance(i); // doc in the high half: sorts by doc
+      byDoc[i] =
+          ((long) hits.doc(i) << 32) | hits.distance(i); // doc in the high half: sorts by doc
     }
     Arrays.sort(byDoc);
     for (int i = 0; i < byDoc.length; i++) {

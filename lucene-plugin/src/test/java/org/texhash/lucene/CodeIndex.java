@@ -28,9 +28,9 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * A random index of codes with its model: which id has which code, tag, and whether it is live.
- * The brute-force reference works from the model (codes by id, {@link HashCode#distance}), not
- * from the doc values, so it checks the index path independently.
+ * A random index of codes with its model: which id has which code, tag, and whether it is live. The
+ * brute-force reference works from the model (codes by id, {@link HashCode#distance}), not from the
+ * doc values, so it checks the index path independently.
  */
 final class CodeIndex implements Closeable {
   static final String FIELD = "code";
@@ -61,10 +61,12 @@ final class CodeIndex implements Closeable {
   final Directory dir;
   final IndexReader reader;
   final IndexSearcher searcher;
+
   /** The model id of each doc of the searcher's reader. */
   final int[] idByDoc;
 
-  private CodeIndex(int bits, int substrings, Data data, int n, Random random, Options options) throws IOException {
+  private CodeIndex(int bits, int substrings, Data data, int n, Random random, Options options)
+      throws IOException {
     this.bits = bits;
     this.substrings = substrings;
     this.data = data;
@@ -85,7 +87,8 @@ final class CodeIndex implements Closeable {
         tagById[id] = random.nextInt(TAGS);
         rareById[id] = random.nextInt(50) == 0;
         liveById[id] = true;
-        writer.addDocument(document(id, random.nextDouble() < options.noTermsRate ? 0 : substrings));
+        writer.addDocument(
+            document(id, random.nextDouble() < options.noTermsRate ? 0 : substrings));
       }
       for (int id = 0; id < n; id++) {
         double p = random.nextDouble();
@@ -183,7 +186,10 @@ final class CodeIndex implements Closeable {
     }
   }
 
-  /** A query code: for FAR data a dense code, otherwise an indexed code, a near one, or a random one. */
+  /**
+   * A query code: for FAR data a dense code, otherwise an indexed code, a near one, or a random
+   * one.
+   */
   HashCode query(Random random) {
     if (data == Data.FAR) {
       return randomCode(random, bits, 0.9);
@@ -199,7 +205,10 @@ final class CodeIndex implements Closeable {
     return choice == 0 ? some : flip(random, some, 0.03 * choice);
   }
 
-  /** A random filter: one tag (about a quarter of the documents) or the rare tag (fewer than k, often). */
+  /**
+   * A random filter: one tag (about a quarter of the documents) or the rare tag (fewer than k,
+   * often).
+   */
   static Query filter(Random random) {
     return random.nextInt(3) == 0
         ? new TermQuery(new Term("tag", "rare"))

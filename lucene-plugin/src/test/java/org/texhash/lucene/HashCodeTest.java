@@ -60,7 +60,8 @@ class HashCodeTest {
     assertThrows(IllegalArgumentException.class, () -> HashCode.fromHex("zz"));
     assertThrows(IllegalArgumentException.class, () -> HashCode.fromSigns(new float[12]));
     assertThrows(IllegalArgumentException.class, () -> HashCode.fromLongs(new long[2], 64));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> HashCode.fromHex("00").distance(HashCode.fromHex("0000")));
   }
 }

@@ -43,12 +43,18 @@ class MultiIndexHashingTest {
       BytesRef term = terms.get(j);
       assertEquals(3, term.length);
       for (int b = 0; b < 3; b++) {
-        assertEquals(expected[j][b], term.bytes[term.offset + b] & 0xFF, "term " + j + " byte " + b);
+        assertEquals(
+            expected[j][b], term.bytes[term.offset + b] & 0xFF, "term " + j + " byte " + b);
       }
     }
     // 64-bit substrings fill 8 bytes exactly
-    List<BytesRef> whole = MultiIndexHashing.substringTerms(HashCode.fromHex("0123456789abcdef"), 1);
-    assertEquals(new BytesRef(new byte[] {1, 0, 0x01, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef}),
+    List<BytesRef> whole =
+        MultiIndexHashing.substringTerms(HashCode.fromHex("0123456789abcdef"), 1);
+    assertEquals(
+        new BytesRef(
+            new byte[] {
+              1, 0, 0x01, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab, (byte) 0xcd, (byte) 0xef
+            }),
         whole.get(0));
   }
 
@@ -87,8 +93,12 @@ class MultiIndexHashingTest {
       for (int j = 0; j < m; j++) {
         int start = MultiIndexHashing.start(64, m, j);
         int length = MultiIndexHashing.length(64, m, j);
-        best = Math.min(best, Long.bitCount(MultiIndexHashing.substring(a.words(), start, length)
-            ^ MultiIndexHashing.substring(b.words(), start, length)));
+        best =
+            Math.min(
+                best,
+                Long.bitCount(
+                    MultiIndexHashing.substring(a.words(), start, length)
+                        ^ MultiIndexHashing.substring(b.words(), start, length)));
       }
       assertTrue(best <= d / m);
     }

@@ -27,20 +27,27 @@ public class TestHammingCollectorAndSource extends LuceneTestCase {
     Random random = random();
     for (int bits : new int[] {32, 64, 128, 256}) {
       Data data = Data.values()[random.nextInt(Data.values().length)];
-      try (CodeIndex index = CodeIndex.build(random, bits, 0, data, TestUtil.nextInt(random, 150, 600),
-          new CodeIndex.Options())) {
+      try (CodeIndex index =
+          CodeIndex.build(
+              random, bits, 0, data, TestUtil.nextInt(random, 150, 600), new CodeIndex.Options())) {
         for (int i = 0; i < 5; i++) {
           HashCode code = index.query(random);
           int k = CodeIndex.randomK(random);
           Query query = random.nextBoolean() ? new MatchAllDocsQuery() : CodeIndex.filter(random);
           Query filter = query instanceof TermQuery ? query : null;
-          TopDocs got = index.searcher.search(query, new HammingCollectorManager(CodeIndex.FIELD, code, k)).topDocs();
+          TopDocs got =
+              index
+                  .searcher
+                  .search(query, new HammingCollectorManager(CodeIndex.FIELD, code, k))
+                  .topDocs();
           List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
           TestHammingKnnQuery.assertHits(query, expected, got);
-          long withCodes = index.bruteForce(code, Integer.MAX_VALUE, id -> index.accepts(filter, id)).size();
+          long withCodes =
+              index.bruteForce(code, Integer.MAX_VALUE, id -> index.accepts(filter, id)).size();
           assertEquals(withCodes, got.totalHits.value);
           // the same list as the k-NN query with that filter
-          TopDocs knn = index.searcher.search(new HammingKnnQuery(CodeIndex.FIELD, code, k, filter), k);
+          TopDocs knn =
+              index.searcher.search(new HammingKnnQuery(CodeIndex.FIELD, code, k, filter), k);
           TestHammingKnnQuery.assertHits(query, expected, knn);
         }
       }
@@ -50,8 +57,14 @@ public class TestHammingCollectorAndSource extends LuceneTestCase {
   public void testSimilaritySourceValues() throws IOException {
     Random random = random();
     int bits = new int[] {32, 64, 128, 256}[random.nextInt(4)];
-    try (CodeIndex index = CodeIndex.build(random, bits, 0, Data.CLUSTERED, TestUtil.nextInt(random, 100, 400),
-        new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            bits,
+            0,
+            Data.CLUSTERED,
+            TestUtil.nextInt(random, 100, 400),
+            new CodeIndex.Options())) {
       HashCode code = index.query(random);
       HammingSimilaritySource source = new HammingSimilaritySource(CodeIndex.FIELD, code);
       DoubleValuesSource rewritten = source.rewrite(index.searcher);
@@ -72,7 +85,8 @@ public class TestHammingCollectorAndSource extends LuceneTestCase {
       }
       // as a function score: the ranking is the Hamming ranking (docs without a code score 0, last)
       int k = TestUtil.nextInt(random, 1, 100);
-      TopDocs got = index.searcher.search(new FunctionScoreQuery(new MatchAllDocsQuery(), source), k);
+      TopDocs got =
+          index.searcher.search(new FunctionScoreQuery(new MatchAllDocsQuery(), source), k);
       List<HammingHit> expected = index.bruteForce(code, k, id -> true);
       for (int i = 0; i < Math.min(expected.size(), got.scoreDocs.length); i++) {
         ScoreDoc hit = got.scoreDocs[i];
@@ -85,11 +99,22 @@ public class TestHammingCollectorAndSource extends LuceneTestCase {
   public void testSimilaritySourceInLucenesQueryChecks() throws IOException {
     Random random = random();
     // QueryUtils expects no deletions, and searches single segments: none may lack the field
-    try (CodeIndex index = CodeIndex.build(random, 64, 0, Data.CLUSTERED, TestUtil.nextInt(random, 100, 300),
-        CodeIndex.Options.none())) {
-      HammingSimilaritySource source = new HammingSimilaritySource(CodeIndex.FIELD, index.query(random));
-      QueryUtils.check(random, new FunctionScoreQuery(new TermQuery(new Term("tag", "t1")), source), index.searcher);
-      QueryUtils.check(random, FunctionScoreQuery.boostByValue(new MatchAllDocsQuery(), source), index.searcher);
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            64,
+            0,
+            Data.CLUSTERED,
+            TestUtil.nextInt(random, 100, 300),
+            CodeIndex.Options.none())) {
+      HammingSimilaritySource source =
+          new HammingSimilaritySource(CodeIndex.FIELD, index.query(random));
+      QueryUtils.check(
+          random,
+          new FunctionScoreQuery(new TermQuery(new Term("tag", "t1")), source),
+          index.searcher);
+      QueryUtils.check(
+          random, FunctionScoreQuery.boostByValue(new MatchAllDocsQuery(), source), index.searcher);
     }
   }
 

@@ -13,7 +13,10 @@ import org.apache.lucene.tests.util.TestUtil;
 import org.texhash.lucene.CodeIndex.Data;
 import org.texhash.lucene.HammingKnnQuery.Strategy;
 
-/** The int-distance API: {@link HammingHits} from the query and the collector, {@link HammingDistances}. */
+/**
+ * The int-distance API: {@link HammingHits} from the query and the collector, {@link
+ * HammingDistances}.
+ */
 @LuceneTestCase.SuppressCodecs("SimpleText")
 public class TestHammingHitsAndDistances extends LuceneTestCase {
 
@@ -21,15 +24,22 @@ public class TestHammingHitsAndDistances extends LuceneTestCase {
     Random random = random();
     int bits = new int[] {32, 64, 128, 256}[random.nextInt(4)];
     int m = random.nextBoolean() ? 0 : CodeIndex.randomSubstrings(random, bits, 4, 10);
-    try (CodeIndex index = CodeIndex.build(random, bits, m, Data.CLUSTERED, TestUtil.nextInt(random, 150, 500),
-        new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            bits,
+            m,
+            Data.CLUSTERED,
+            TestUtil.nextInt(random, 150, 500),
+            new CodeIndex.Options())) {
       for (int i = 0; i < 4; i++) {
         HashCode code = index.query(random);
         int k = CodeIndex.randomK(random);
         Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
         List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
         for (Strategy strategy : Strategy.values()) {
-          HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
+          HammingKnnQuery query =
+              new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
           HammingHits hits = query.hits(index.searcher);
           assertEquals(query.toString(), expected, hits);
           assertEquals(expected.size(), hits.totalHits());
@@ -41,11 +51,19 @@ public class TestHammingHitsAndDistances extends LuceneTestCase {
 
   public void testCollectorHitsAndTheirTopDocsView() throws IOException {
     Random random = random();
-    try (CodeIndex index = CodeIndex.build(random, 64, 0, Data.DUPLICATES, TestUtil.nextInt(random, 100, 300),
-        new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            64,
+            0,
+            Data.DUPLICATES,
+            TestUtil.nextInt(random, 100, 300),
+            new CodeIndex.Options())) {
       HashCode code = index.query(random);
       int k = CodeIndex.randomK(random);
-      HammingHits hits = index.searcher.search(new MatchAllDocsQuery(), new HammingCollectorManager(CodeIndex.FIELD, code, k));
+      HammingHits hits =
+          index.searcher.search(
+              new MatchAllDocsQuery(), new HammingCollectorManager(CodeIndex.FIELD, code, k));
       assertEquals(index.bruteForce(code, k, id -> true), hits);
       assertEquals(index.bruteForce(code, Integer.MAX_VALUE, id -> true).size(), hits.totalHits());
       TopDocs top = hits.topDocs();
@@ -62,8 +80,14 @@ public class TestHammingHitsAndDistances extends LuceneTestCase {
   public void testDistancesReadEverySegmentsCodes() throws IOException {
     Random random = random();
     int bits = new int[] {32, 64, 128, 256}[random.nextInt(4)];
-    try (CodeIndex index = CodeIndex.build(random, bits, 0, Data.values()[random.nextInt(Data.values().length)],
-        TestUtil.nextInt(random, 100, 300), new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            bits,
+            0,
+            Data.values()[random.nextInt(Data.values().length)],
+            TestUtil.nextInt(random, 100, 300),
+            new CodeIndex.Options())) {
       HashCode code = index.query(random);
       for (LeafReaderContext leaf : index.searcher.getIndexReader().leaves()) {
         HammingDistances distances = HammingDistances.of(leaf.reader(), CodeIndex.FIELD, code);
@@ -79,7 +103,8 @@ public class TestHammingHitsAndDistances extends LuceneTestCase {
             assertEquals(stored, distances.code(doc));
           } else {
             int missing = doc;
-            IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> distances.distance(missing));
+            IllegalArgumentException e =
+                expectThrows(IllegalArgumentException.class, () -> distances.distance(missing));
             assertTrue(e.getMessage(), e.getMessage().contains("has no code"));
           }
         }
@@ -89,17 +114,22 @@ public class TestHammingHitsAndDistances extends LuceneTestCase {
 
   public void testDistancesRefuseACodeOfAnotherLength() throws IOException {
     Random random = random();
-    try (CodeIndex index = CodeIndex.build(random, 64, 0, Data.CLUSTERED, 50, new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(random, 64, 0, Data.CLUSTERED, 50, new CodeIndex.Options())) {
       HashCode longer = HashCode.fromLongs(new long[] {1L, 2L}, 128);
       for (LeafReaderContext leaf : index.searcher.getIndexReader().leaves()) {
         if (leaf.reader().getFieldInfos().fieldInfo(CodeIndex.FIELD) == null) {
           continue;
         }
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-            () -> HammingDistances.of(leaf.reader(), CodeIndex.FIELD, longer));
+        IllegalArgumentException e =
+            expectThrows(
+                IllegalArgumentException.class,
+                () -> HammingDistances.of(leaf.reader(), CodeIndex.FIELD, longer));
         assertTrue(e.getMessage(), e.getMessage().contains("field 'code' holds 64-bit codes"));
       }
-      HammingDistances absent = HammingDistances.of(index.searcher.getIndexReader().leaves().get(0).reader(), "no_such_field", longer);
+      HammingDistances absent =
+          HammingDistances.of(
+              index.searcher.getIndexReader().leaves().get(0).reader(), "no_such_field", longer);
       assertFalse(absent.has(0));
     }
   }

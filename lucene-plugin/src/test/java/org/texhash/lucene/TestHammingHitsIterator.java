@@ -38,7 +38,8 @@ public class TestHammingHitsIterator extends LuceneTestCase {
   private static final int PER_SEGMENT = 10;
 
   public void testAdvancePastTheLastHitEndsInEverySegment() throws IOException {
-    try (Directory dir = new ByteBuffersDirectory(); DirectoryReader reader = threeSegments(dir)) {
+    try (Directory dir = new ByteBuffersDirectory();
+        DirectoryReader reader = threeSegments(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       Query hits = searcher.rewrite(new HammingKnnQuery("code", code(0), SEGMENTS * PER_SEGMENT));
       Weight weight = searcher.createWeight(hits, ScoreMode.COMPLETE, 1f);
@@ -59,13 +60,15 @@ public class TestHammingHitsIterator extends LuceneTestCase {
   }
 
   public void testConjunctionWithATermAcrossSegments() throws IOException {
-    try (Directory dir = new ByteBuffersDirectory(); DirectoryReader reader = threeSegments(dir)) {
+    try (Directory dir = new ByteBuffersDirectory();
+        DirectoryReader reader = threeSegments(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       int k = 7;
-      Query both = new BooleanQuery.Builder()
-          .add(new HammingKnnQuery("code", code(0), k), BooleanClause.Occur.MUST)
-          .add(new TermQuery(new Term("tag", "even")), BooleanClause.Occur.FILTER)
-          .build();
+      Query both =
+          new BooleanQuery.Builder()
+              .add(new HammingKnnQuery("code", code(0), k), BooleanClause.Occur.MUST)
+              .add(new TermQuery(new Term("tag", "even")), BooleanClause.Occur.FILTER)
+              .build();
       ScoreDoc[] found = searcher.search(both, 100).scoreDocs;
       // brute force: doc i is at distance popcount(i); ties by doc id; then keep the even docs
       long[] top = new long[SEGMENTS * PER_SEGMENT];

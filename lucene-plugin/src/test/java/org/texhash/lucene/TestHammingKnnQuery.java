@@ -1,10 +1,10 @@
 package org.texhash.lucene;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -14,7 +14,6 @@ import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.tests.search.CheckHits;
 import org.apache.lucene.tests.search.QueryUtils;
 import org.apache.lucene.tests.util.LuceneTestCase;
@@ -23,7 +22,8 @@ import org.texhash.lucene.CodeIndex.Data;
 import org.texhash.lucene.HammingKnnQuery.Strategy;
 
 /** Exact top-k against a brute-force reference, for every strategy, filter and kind of data. */
-@LuceneTestCase.SuppressCodecs("SimpleText") // a debugging codec: its term lookups make MIH tests crawl
+@LuceneTestCase.SuppressCodecs(
+    "SimpleText") // a debugging codec: its term lookups make MIH tests crawl
 public class TestHammingKnnQuery extends LuceneTestCase {
   private static final int[] BITS = {32, 64, 128, 256};
 
@@ -50,8 +50,14 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     options.docValuesUpdateRate = 0.05;
     options.noTermsRate = random.nextBoolean() ? 0.05 : 0;
     int bits = BITS[random.nextInt(BITS.length)];
-    try (CodeIndex index = CodeIndex.build(random, bits, CodeIndex.randomSubstrings(random, bits, 4, 8),
-        Data.CLUSTERED, TestUtil.nextInt(random, 200, 500), options)) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            bits,
+            CodeIndex.randomSubstrings(random, bits, 4, 8),
+            Data.CLUSTERED,
+            TestUtil.nextInt(random, 200, 500),
+            options)) {
       checkQueries(index, random, atLeast(4));
     }
   }
@@ -76,14 +82,16 @@ public class TestHammingKnnQuery extends LuceneTestCase {
       Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
       List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
       for (Strategy strategy : Strategy.values()) {
-        HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
+        HammingKnnQuery query =
+            new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
         assertHits(query, expected, index.searcher.search(query, k));
       }
     }
   }
 
   static void assertHits(Query query, List<HammingHit> expected, TopDocs actual) {
-    String message = query + ": expected " + expected.size() + " hits, got " + actual.scoreDocs.length;
+    String message =
+        query + ": expected " + expected.size() + " hits, got " + actual.scoreDocs.length;
     assertEquals(message, expected.size(), actual.scoreDocs.length);
     for (int i = 0; i < expected.size(); i++) {
       ScoreDoc hit = actual.scoreDocs[i];
@@ -100,8 +108,9 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     for (int bits : BITS) {
       Data data = Data.values()[random.nextInt(Data.values().length)];
       int m = CodeIndex.randomSubstrings(random, bits, 2, 8);
-      try (CodeIndex index = CodeIndex.build(random, bits, m, data, TestUtil.nextInt(random, 200, 800),
-          new CodeIndex.Options())) {
+      try (CodeIndex index =
+          CodeIndex.build(
+              random, bits, m, data, TestUtil.nextInt(random, 200, 800), new CodeIndex.Options())) {
         for (int q = 0; q < 5; q++) {
           HashCode code = index.query(random);
           int k = CodeIndex.randomK(random);
@@ -110,15 +119,36 @@ public class TestHammingKnnQuery extends LuceneTestCase {
             if (codes == null) {
               continue;
             }
-            assertEquals("every document with a code has its substring terms", m,
+            assertEquals(
+                "every document with a code has its substring terms",
+                m,
                 MultiIndexSearch.segmentSubstrings(leaf.reader(), CodeIndex.FIELD, codes));
-            HammingHits scan = HammingScan.search(codes, code.words(), k, leaf.reader().getLiveDocs(), null);
-            HammingHits mih = MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
-                leaf.reader().getLiveDocs(), -1, MultiIndexSearch.UNLIMITED);
+            HammingHits scan =
+                HammingScan.search(codes, code.words(), k, leaf.reader().getLiveDocs(), null);
+            HammingHits mih =
+                MultiIndexSearch.search(
+                    leaf.reader(),
+                    CodeIndex.FIELD,
+                    m,
+                    codes,
+                    code,
+                    k,
+                    leaf.reader().getLiveDocs(),
+                    -1,
+                    MultiIndexSearch.UNLIMITED);
             assertEquals(scan, mih);
             // with a budget too small for even the first probes, it hands back to the scan
-            assertNull(MultiIndexSearch.search(leaf.reader(), CodeIndex.FIELD, m, codes, code, k,
-                leaf.reader().getLiveDocs(), -1, MultiIndexSearch.LOOKUP_COST - 1));
+            assertNull(
+                MultiIndexSearch.search(
+                    leaf.reader(),
+                    CodeIndex.FIELD,
+                    m,
+                    codes,
+                    code,
+                    k,
+                    leaf.reader().getLiveDocs(),
+                    -1,
+                    MultiIndexSearch.LOOKUP_COST - 1));
           }
         }
       }
@@ -128,10 +158,17 @@ public class TestHammingKnnQuery extends LuceneTestCase {
   /** One task per segment on an executor: the merged list is the brute-force list. */
   public void testParallelSegmentsThroughTheExecutor() throws Exception {
     Random random = random();
-    java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(
-        2, new org.apache.lucene.util.NamedThreadFactory("hamming-knn-test"));
-    try (CodeIndex index = CodeIndex.build(random, 64, 4, Data.CLUSTERED, TestUtil.nextInt(random, 300, 600),
-        new CodeIndex.Options())) {
+    java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2, new org.apache.lucene.util.NamedThreadFactory("hamming-knn-test"));
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            64,
+            4,
+            Data.CLUSTERED,
+            TestUtil.nextInt(random, 300, 600),
+            new CodeIndex.Options())) {
       IndexSearcher parallel = new IndexSearcher(index.searcher.getIndexReader(), executor);
       for (int i = 0; i < 5; i++) {
         HashCode code = index.query(random);
@@ -139,13 +176,20 @@ public class TestHammingKnnQuery extends LuceneTestCase {
         Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
         List<HammingHit> expected = index.bruteForce(code, k, id -> index.accepts(filter, id));
         for (Strategy strategy : Strategy.values()) {
-          HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
+          HammingKnnQuery query =
+              new HammingKnnQuery(CodeIndex.FIELD, code, k, filter).withStrategy(strategy);
           assertHits(query, expected, parallel.search(query, k));
         }
-        TopDocs collected = parallel.search(
-            new org.apache.lucene.search.MatchAllDocsQuery(), new HammingCollectorManager(CodeIndex.FIELD, code, k))
-            .topDocs();
-        assertHits(new org.apache.lucene.search.MatchAllDocsQuery(), index.bruteForce(code, k, id -> true), collected);
+        TopDocs collected =
+            parallel
+                .search(
+                    new org.apache.lucene.search.MatchAllDocsQuery(),
+                    new HammingCollectorManager(CodeIndex.FIELD, code, k))
+                .topDocs();
+        assertHits(
+            new org.apache.lucene.search.MatchAllDocsQuery(),
+            index.bruteForce(code, k, id -> true),
+            collected);
       }
     } finally {
       executor.shutdown();
@@ -157,8 +201,14 @@ public class TestHammingKnnQuery extends LuceneTestCase {
   public void testSixtyFourBitSubstrings() throws IOException {
     Random random = random();
     int bits = random.nextBoolean() ? 64 : 128;
-    try (CodeIndex index = CodeIndex.build(random, bits, bits / 64, Data.DUPLICATES,
-        TestUtil.nextInt(random, 100, 300), new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            bits,
+            bits / 64,
+            Data.DUPLICATES,
+            TestUtil.nextInt(random, 100, 300),
+            new CodeIndex.Options())) {
       for (int i = 0; i < 5; i++) {
         int id = random.nextInt(index.codeById.length);
         HashCode code = index.codeById[id];
@@ -169,7 +219,8 @@ public class TestHammingKnnQuery extends LuceneTestCase {
         // there (probing radius 1 of a 64-bit substring already costs 64 lookups, radius 16 ~1e14)
         List<HammingHit> expected = index.bruteForce(code, 1, x -> true);
         for (Strategy strategy : Strategy.values()) {
-          HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, 1).withStrategy(strategy);
+          HammingKnnQuery query =
+              new HammingKnnQuery(CodeIndex.FIELD, code, 1).withStrategy(strategy);
           assertHits(query, expected, index.searcher.search(query, 1));
         }
       }
@@ -186,9 +237,16 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     Random random = random();
     int bits = BITS[random.nextInt(BITS.length)];
     CodeIndex.Options options = new CodeIndex.Options();
-    options.missingRate = 0; // so that no segment lacks the field (QueryUtils searches single segments)
-    try (CodeIndex index = CodeIndex.build(random, bits, CodeIndex.randomSubstrings(random, bits, 4, 8),
-        Data.CLUSTERED, TestUtil.nextInt(random, 100, 300), options)) {
+    options.missingRate =
+        0; // so that no segment lacks the field (QueryUtils searches single segments)
+    try (CodeIndex index =
+        CodeIndex.build(
+            random,
+            bits,
+            CodeIndex.randomSubstrings(random, bits, 4, 8),
+            Data.CLUSTERED,
+            TestUtil.nextInt(random, 100, 300),
+            options)) {
       for (int i = 0; i < 2; i++) {
         HashCode code = index.query(random);
         int k = TestUtil.nextInt(random, 1, 50);
@@ -207,13 +265,13 @@ public class TestHammingKnnQuery extends LuceneTestCase {
 
         // the rewritten query composes: intersect with a tag, the top-k order survives
         Query tag = new TermQuery(new Term("tag", "t0"));
-        BooleanQuery both = new BooleanQuery.Builder()
-            .add(query, BooleanClause.Occur.MUST)
-            .add(tag, BooleanClause.Occur.FILTER)
-            .build();
-        List<HammingHit> inTag = expected.stream()
-            .filter(hit -> index.accepts(tag, index.idByDoc[hit.doc()]))
-            .toList();
+        BooleanQuery both =
+            new BooleanQuery.Builder()
+                .add(query, BooleanClause.Occur.MUST)
+                .add(tag, BooleanClause.Occur.FILTER)
+                .build();
+        List<HammingHit> inTag =
+            expected.stream().filter(hit -> index.accepts(tag, index.idByDoc[hit.doc()])).toList();
         assertHits(both, inTag, index.searcher.search(both, k));
       }
     }
@@ -233,8 +291,11 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     QueryUtils.checkEqual(q, q.withStrategy(Strategy.AUTO));
     QueryUtils.check(q);
     assertEquals("code:hamming_knn(00ff00ff00ff00ff, k=10)", q.toString());
-    assertEquals("hamming_knn(00ff00ff00ff00ff, k=10, strategy=MULTI_INDEX, filter=tag:t1)",
-        new HammingKnnQuery("code", a, 10, filter).withStrategy(Strategy.MULTI_INDEX).toString("code"));
+    assertEquals(
+        "hamming_knn(00ff00ff00ff00ff, k=10, strategy=MULTI_INDEX, filter=tag:t1)",
+        new HammingKnnQuery("code", a, 10, filter)
+            .withStrategy(Strategy.MULTI_INDEX)
+            .toString("code"));
   }
 
   public void testVisitSeesFieldAndFilterTerms() {
@@ -245,17 +306,19 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     assertEquals(java.util.Set.of(tag), terms);
     java.util.List<Query> leaves = new java.util.ArrayList<>();
     HammingKnnQuery q = new HammingKnnQuery("code", a, 3);
-    q.visit(new QueryVisitor() {
-      @Override
-      public void visitLeaf(Query query) {
-        leaves.add(query);
-      }
-    });
+    q.visit(
+        new QueryVisitor() {
+          @Override
+          public void visitLeaf(Query query) {
+            leaves.add(query);
+          }
+        });
     assertEquals(java.util.List.of(q), leaves);
   }
 
   public void testEmptyIndexAndNoHits() throws IOException {
-    try (CodeIndex index = CodeIndex.build(random(), 64, 4, Data.UNIFORM, 50, new CodeIndex.Options())) {
+    try (CodeIndex index =
+        CodeIndex.build(random(), 64, 4, Data.UNIFORM, 50, new CodeIndex.Options())) {
       HashCode code = index.query(random());
       Query none = new TermQuery(new Term("tag", "no-such-tag"));
       HammingKnnQuery query = new HammingKnnQuery(CodeIndex.FIELD, code, 5, none);
@@ -271,7 +334,8 @@ public class TestHammingKnnQuery extends LuceneTestCase {
   /** The per-segment code cache is dropped when the segment's core closes. */
   public void testCacheEntriesDroppedOnClose() throws IOException {
     int before = SegmentCodes.cachedSegments();
-    try (CodeIndex index = CodeIndex.build(random(), 64, 4, Data.UNIFORM, 200, CodeIndex.Options.none())) {
+    try (CodeIndex index =
+        CodeIndex.build(random(), 64, 4, Data.UNIFORM, 200, CodeIndex.Options.none())) {
       index.searcher.search(new HammingKnnQuery(CodeIndex.FIELD, index.query(random()), 3), 3);
       assertTrue(SegmentCodes.cachedSegments() >= before);
     }

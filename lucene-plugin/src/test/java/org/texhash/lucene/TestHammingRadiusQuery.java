@@ -29,9 +29,13 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
   public void testEqualsBruteForce() throws IOException {
     Random random = random();
     for (int bits : new int[] {32, 64, 128, 256}) {
-      Data data = random.nextBoolean() ? Data.CLUSTERED : Data.values()[random.nextInt(Data.values().length)];
-      try (CodeIndex index = CodeIndex.build(random, bits, 0, data, TestUtil.nextInt(random, 150, 500),
-          new CodeIndex.Options())) {
+      Data data =
+          random.nextBoolean()
+              ? Data.CLUSTERED
+              : Data.values()[random.nextInt(Data.values().length)];
+      try (CodeIndex index =
+          CodeIndex.build(
+              random, bits, 0, data, TestUtil.nextInt(random, 150, 500), new CodeIndex.Options())) {
         for (int i = 0; i < 4; i++) {
           HashCode code = index.query(random);
           // radii around the distances that occur: from exact matches to most of the index
@@ -40,7 +44,8 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
           int[] expected = within(index, code, radius, null);
           TopDocs top = index.searcher.search(query, Math.max(1, expected.length));
           assertEquals(expected.length, top.totalHits.value);
-          int[] got = java.util.Arrays.stream(top.scoreDocs).mapToInt(hit -> hit.doc).sorted().toArray();
+          int[] got =
+              java.util.Arrays.stream(top.scoreDocs).mapToInt(hit -> hit.doc).sorted().toArray();
           assertArrayEquals(expected, got);
           for (ScoreDoc hit : top.scoreDocs) {
             int id = index.idByDoc[hit.doc];
@@ -60,7 +65,9 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
     Random random = random();
     // QueryUtils expects no deletions, and searches single segments: none may lack the field
     CodeIndex.Options options = CodeIndex.Options.none();
-    try (CodeIndex index = CodeIndex.build(random, 64, 0, Data.CLUSTERED, TestUtil.nextInt(random, 100, 250), options)) {
+    try (CodeIndex index =
+        CodeIndex.build(
+            random, 64, 0, Data.CLUSTERED, TestUtil.nextInt(random, 100, 250), options)) {
       for (int i = 0; i < 2; i++) {
         HashCode code = index.query(random);
         int radius = TestUtil.nextInt(random, 0, 16);
@@ -68,29 +75,40 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
         QueryUtils.check(random, query, index.searcher);
 
         Query tag = new TermQuery(new Term("tag", "t" + random.nextInt(CodeIndex.TAGS)));
-        Query conjunction = new BooleanQuery.Builder()
-            .add(query, BooleanClause.Occur.MUST)
-            .add(tag, BooleanClause.Occur.FILTER)
-            .build();
-        CheckHits.checkHitCollector(random, conjunction, CodeIndex.FIELD, index.searcher, within(index, code, radius, tag));
+        Query conjunction =
+            new BooleanQuery.Builder()
+                .add(query, BooleanClause.Occur.MUST)
+                .add(tag, BooleanClause.Occur.FILTER)
+                .build();
+        CheckHits.checkHitCollector(
+            random, conjunction, CodeIndex.FIELD, index.searcher, within(index, code, radius, tag));
 
-        Query exclusion = new BooleanQuery.Builder()
-            .add(query, BooleanClause.Occur.MUST)
-            .add(tag, BooleanClause.Occur.MUST_NOT)
-            .build();
+        Query exclusion =
+            new BooleanQuery.Builder()
+                .add(query, BooleanClause.Occur.MUST)
+                .add(tag, BooleanClause.Occur.MUST_NOT)
+                .build();
         int[] all = within(index, code, radius, null);
         int[] inTag = within(index, code, radius, tag);
-        CheckHits.checkHitCollector(random, exclusion, CodeIndex.FIELD, index.searcher, minus(all, inTag));
+        CheckHits.checkHitCollector(
+            random, exclusion, CodeIndex.FIELD, index.searcher, minus(all, inTag));
 
         // a disjunction with a second radius query around another code
         HashCode other = index.query(random);
-        Query either = new BooleanQuery.Builder()
-            .add(query, BooleanClause.Occur.SHOULD)
-            .add(new HammingRadiusQuery(CodeIndex.FIELD, other, radius), BooleanClause.Occur.SHOULD)
-            .build();
-        int[] union = java.util.stream.IntStream.concat(
-                java.util.Arrays.stream(all), java.util.Arrays.stream(within(index, other, radius, null)))
-            .distinct().sorted().toArray();
+        Query either =
+            new BooleanQuery.Builder()
+                .add(query, BooleanClause.Occur.SHOULD)
+                .add(
+                    new HammingRadiusQuery(CodeIndex.FIELD, other, radius),
+                    BooleanClause.Occur.SHOULD)
+                .build();
+        int[] union =
+            java.util.stream.IntStream.concat(
+                    java.util.Arrays.stream(all),
+                    java.util.Arrays.stream(within(index, other, radius, null)))
+                .distinct()
+                .sorted()
+                .toArray();
         CheckHits.checkHitCollector(random, either, CodeIndex.FIELD, index.searcher, union);
       }
     }
@@ -107,12 +125,13 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
     assertEquals("code:hamming_radius(0f0f0f0f, r=3)", q.toString());
     assertEquals("hamming_radius(0f0f0f0f, r=3)", q.toString("code"));
     List<Query> leaves = new ArrayList<>();
-    q.visit(new org.apache.lucene.search.QueryVisitor() {
-      @Override
-      public void visitLeaf(Query query) {
-        leaves.add(query);
-      }
-    });
+    q.visit(
+        new org.apache.lucene.search.QueryVisitor() {
+          @Override
+          public void visitLeaf(Query query) {
+            leaves.add(query);
+          }
+        });
     assertEquals(List.of(q), leaves);
   }
 
@@ -123,8 +142,11 @@ public class TestHammingRadiusQuery extends LuceneTestCase {
       Bits live = leaf.reader().getLiveDocs();
       for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
         int id = index.idByDoc[leaf.docBase + doc];
-        if ((live == null || live.get(doc)) && id >= 0 && index.codeById[id] != null
-            && index.codeById[id].distance(code) <= radius && (tag == null || index.accepts(tag, id))) {
+        if ((live == null || live.get(doc))
+            && id >= 0
+            && index.codeById[id] != null
+            && index.codeById[id].distance(code) <= radius
+            && (tag == null || index.accepts(tag, id))) {
           docs.add(leaf.docBase + doc);
         }
       }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -40,7 +40,10 @@ public class TestSubstringTable extends LuceneTestCase {
             Document doc = new Document();
             doc.add(new StringField("id", Integer.toString(d), Field.Store.NO));
             if (random.nextInt(10) > 0) { // some documents have no code
-              codes[d] = random.nextBoolean() ? pool[random.nextInt(pool.length)] : randomCode(random, bits);
+              codes[d] =
+                  random.nextBoolean()
+                      ? pool[random.nextInt(pool.length)]
+                      : randomCode(random, bits);
               HashCodeField.addTo(doc, "code", codes[d], m);
             }
             w.addDocument(doc);
@@ -64,12 +67,14 @@ public class TestSubstringTable extends LuceneTestCase {
               }
             }
             for (int t = 0; t < 5; t++) {
-              probes.add(MultiIndexHashing.substring(randomCode(random, bits).words(), start, length));
+              probes.add(
+                  MultiIndexHashing.substring(randomCode(random, bits).words(), start, length));
             }
             for (long value : probes) {
               List<Integer> expected = new ArrayList<>();
               for (int d = 0; d < docs; d++) {
-                if (codes[d] != null && MultiIndexHashing.substring(codes[d].words(), start, length) == value) {
+                if (codes[d] != null
+                    && MultiIndexHashing.substring(codes[d].words(), start, length) == value) {
                   expected.add(d);
                 }
               }
@@ -87,7 +92,8 @@ public class TestSubstringTable extends LuceneTestCase {
                   assertNull(table.codes(j));
                 }
               }
-              assertEquals("bits=" + bits + " m=" + m + " j=" + j + " value=" + value, expected, actual);
+              assertEquals(
+                  "bits=" + bits + " m=" + m + " j=" + j + " value=" + value, expected, actual);
             }
           }
         }

@@ -3,10 +3,10 @@ package org.texhash.solr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.lucene.index.BinaryDocValues;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.schema.BinaryField;
@@ -27,19 +27,28 @@ final class HammingArgs {
     return new SolrException(ErrorCode.BAD_REQUEST, message);
   }
 
-  /** The schema field of the codes: it must exist and be a single-valued binary doc-values field. */
+  /**
+   * The schema field of the codes: it must exist and be a single-valued binary doc-values field.
+   */
   static SchemaField codeField(IndexSchema schema, String name) {
     if (name == null || name.isBlank()) {
-      throw badRequest("hamming: the code field is missing ('f' of {!hamming}, the first argument of hamming(field,code))");
+      throw badRequest(
+          "hamming: the code field is missing ('f' of {!hamming}, the first argument of"
+              + " hamming(field,code))");
     }
     SchemaField field = schema.getFieldOrNull(name);
     if (field == null) {
       throw badRequest("hamming: undefined field '" + name + "'");
     }
     if (!(field.getType() instanceof BinaryField) || !field.hasDocValues() || field.multiValued()) {
-      throw badRequest("hamming: field '" + name + "' must be a single-valued binary field with docValues"
-          + " (org.texhash.solr.HashCodeFieldType or solr.BinaryField), but is of type '"
-          + field.getType().getTypeName() + "'" + (field.hasDocValues() ? "" : " without docValues"));
+      throw badRequest(
+          "hamming: field '"
+              + name
+              + "' must be a single-valued binary field with docValues"
+              + " (org.texhash.solr.HashCodeFieldType or solr.BinaryField), but is of type '"
+              + field.getType().getTypeName()
+              + "'"
+              + (field.hasDocValues() ? "" : " without docValues"));
     }
     return field;
   }
@@ -50,18 +59,33 @@ final class HammingArgs {
    */
   static HashCode queryCode(SolrIndexSearcher searcher, SchemaField field, String hex) {
     if (hex == null || hex.isBlank()) {
-      throw badRequest("hamming: the query code 'code' (hex) is missing for field '" + field.getName() + "'");
+      throw badRequest(
+          "hamming: the query code 'code' (hex) is missing for field '" + field.getName() + "'");
     }
     HashCode code;
     try {
       code = HashCode.fromHex(hex.trim());
     } catch (IllegalArgumentException e) {
-      throw badRequest("hamming: bad query code for field '" + field.getName() + "': " + e.getMessage());
+      throw badRequest(
+          "hamming: bad query code for field '" + field.getName() + "': " + e.getMessage());
     }
-    int bits = field.getType() instanceof HashCodeFieldType t ? t.bits() : indexedBits(searcher, field.getName());
+    int bits =
+        field.getType() instanceof HashCodeFieldType t
+            ? t.bits()
+            : indexedBits(searcher, field.getName());
     if (bits > 0 && bits != code.bits()) {
-      throw badRequest("hamming: field '" + field.getName() + "' holds " + bits + "-bit codes (" + bits / 4
-          + " hex digits), but the query code has " + code.bits() + " bits (" + hex.trim().length() + " hex digits)");
+      throw badRequest(
+          "hamming: field '"
+              + field.getName()
+              + "' holds "
+              + bits
+              + "-bit codes ("
+              + bits / 4
+              + " hex digits), but the query code has "
+              + code.bits()
+              + " bits ("
+              + hex.trim().length()
+              + " hex digits)");
     }
     return code;
   }

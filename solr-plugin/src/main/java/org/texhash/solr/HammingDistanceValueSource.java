@@ -31,7 +31,8 @@ public final class HammingDistanceValueSource extends ValueSource {
   }
 
   @Override
-  public FunctionValues getValues(Map<Object, Object> context, LeafReaderContext leaf) throws IOException {
+  public FunctionValues getValues(Map<Object, Object> context, LeafReaderContext leaf)
+      throws IOException {
     HammingDistances distances = HammingDistances.of(leaf.reader(), field, code);
     return new IntDocValues(this) {
       @Override
@@ -48,7 +49,9 @@ public final class HammingDistanceValueSource extends ValueSource {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HammingDistanceValueSource other && field.equals(other.field) && code.equals(other.code);
+    return o instanceof HammingDistanceValueSource other
+        && field.equals(other.field)
+        && code.equals(other.code);
   }
 
   @Override

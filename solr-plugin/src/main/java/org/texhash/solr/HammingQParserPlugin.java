@@ -32,8 +32,10 @@ public class HammingQParserPlugin extends QParserPlugin {
   public static final String NAME = "hamming";
 
   @Override
-  public QParser createParser(String qstr, SolrParams localParams, SolrParams params, SolrQueryRequest req) {
-    return new HammingQParser(qstr, localParams == null ? new ModifiableSolrParams() : localParams, params, req);
+  public QParser createParser(
+      String qstr, SolrParams localParams, SolrParams params, SolrQueryRequest req) {
+    return new HammingQParser(
+        qstr, localParams == null ? new ModifiableSolrParams() : localParams, params, req);
   }
 
   static final class HammingQParser extends AbstractVectorQParserBase {
@@ -50,8 +52,11 @@ public class HammingQParserPlugin extends QParserPlugin {
       String k = getParam("k");
       String radius = getParam("radius");
       if ((k == null) == (radius == null)) {
-        throw HammingArgs.badRequest("hamming: give exactly one of 'k' (top k) or 'radius' (all within a distance)"
-            + " for field '" + field.getName() + "'");
+        throw HammingArgs.badRequest(
+            "hamming: give exactly one of 'k' (top k) or 'radius' (all within a distance)"
+                + " for field '"
+                + field.getName()
+                + "'");
       }
       if (radius != null) {
         int r = HammingArgs.intParam("radius", radius, 0);

@@ -8,10 +8,10 @@ import org.apache.solr.search.ValueSourceParser;
 import org.texhash.lucene.HashCode;
 
 /**
- * {@code hamming(FIELD,HEX)}: the Hamming distance between each document's code and HEX, for
- * {@code sort=hamming(code,HEX) asc}, {@code fl=d:hamming(code,HEX)} and boosts such as
- * {@code boost=recip(hamming(code,HEX),1,1,1)} (that is 1 / (1 + d), the score of the
- * {@code hamming} query parser). A document without a code gets K + 1, farther than any code.
+ * {@code hamming(FIELD,HEX)}: the Hamming distance between each document's code and HEX, for {@code
+ * sort=hamming(code,HEX) asc}, {@code fl=d:hamming(code,HEX)} and boosts such as {@code
+ * boost=recip(hamming(code,HEX),1,1,1)} (that is 1 / (1 + d), the score of the {@code hamming}
+ * query parser). A document without a code gets K + 1, farther than any code.
  */
 public class HammingValueSourceParser extends ValueSourceParser {
   @Override

@@ -31,8 +31,8 @@ import org.texhash.lucene.MultiIndexHashing;
  * <p>Schema attributes: {@code bits} (K, required) and {@code mihSubstrings} (m, default 0 = scan
  * only). Input values: packed bytes ({@code byte[]} / {@code ByteBuffer}, e.g. from javabin or the
  * update processor), hex (2 digits per byte, as {@link HashCode#toHex()} writes) or base64 (what
- * {@code solr.BinaryField} takes). Hex and base64 of K/8 bytes never have the same length unless the
- * base64 ends in '=' padding, so the two cannot be confused. Responses show the code as hex.
+ * {@code solr.BinaryField} takes). Hex and base64 of K/8 bytes never have the same length unless
+ * the base64 ends in '=' padding, so the two cannot be confused. Responses show the code as hex.
  *
  * <p>The {@code _mih} field must be declared (indexed, multiValued, not stored, no docValues); its
  * terms are binary ({@link MultiIndexHashing#substringTerms}), so this type writes them itself.
@@ -50,7 +50,9 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
     String m = args.remove(MIH_SUBSTRINGS);
     super.init(schema, args);
     if (b == null) {
-      throw new SolrException(ErrorCode.SERVER_ERROR, "field type " + typeName + ": attribute '" + BITS + "' (the code length K) is required");
+      throw new SolrException(
+          ErrorCode.SERVER_ERROR,
+          "field type " + typeName + ": attribute '" + BITS + "' (the code length K) is required");
     }
     try {
       bits = HashCode.checkBits(Integer.parseInt(b.trim()));
@@ -59,7 +61,8 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
         MultiIndexHashing.checkSubstrings(bits, mihSubstrings);
       }
     } catch (IllegalArgumentException e) { // NumberFormatException included
-      throw new SolrException(ErrorCode.SERVER_ERROR, "field type " + typeName + ": " + e.getMessage(), e);
+      throw new SolrException(
+          ErrorCode.SERVER_ERROR, "field type " + typeName + ": " + e.getMessage(), e);
     }
   }
 
@@ -77,8 +80,13 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
   public void checkSchemaField(SchemaField field) {
     super.checkSchemaField(field);
     if (!field.hasDocValues() || field.multiValued()) {
-      throw new SolrException(ErrorCode.SERVER_ERROR,
-          "field '" + field.getName() + "' of type " + typeName + " must be single-valued with docValues=\"true\"");
+      throw new SolrException(
+          ErrorCode.SERVER_ERROR,
+          "field '"
+              + field.getName()
+              + "' of type "
+              + typeName
+              + " must be single-valued with docValues=\"true\"");
     }
   }
 
@@ -94,10 +102,23 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
       }
       String termsField = MultiIndexHashing.termsField(field.getName());
       SchemaField terms = schema.getFieldOrNull(termsField);
-      if (terms == null || !terms.indexed() || !terms.multiValued() || terms.stored() || terms.hasDocValues()) {
-        throw new SolrException(ErrorCode.SERVER_ERROR, "field '" + field.getName() + "' uses multi-index hashing ("
-            + MIH_SUBSTRINGS + "=" + mihSubstrings + "): declare <field name=\"" + termsField
-            + "\" type=\"string\" indexed=\"true\" stored=\"false\" docValues=\"false\" multiValued=\"true\"/>");
+      if (terms == null
+          || !terms.indexed()
+          || !terms.multiValued()
+          || terms.stored()
+          || terms.hasDocValues()) {
+        throw new SolrException(
+            ErrorCode.SERVER_ERROR,
+            "field '"
+                + field.getName()
+                + "' uses multi-index hashing ("
+                + MIH_SUBSTRINGS
+                + "="
+                + mihSubstrings
+                + "): declare <field name=\""
+                + termsField
+                + "\" type=\"string\" indexed=\"true\" stored=\"false\" docValues=\"false\""
+                + " multiValued=\"true\"/>");
       }
     }
   }
@@ -125,7 +146,9 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
 
   @Override
   public IndexableField createField(SchemaField field, Object value) {
-    return field.stored() && value != null ? new StoredField(field.getName(), new BytesRef(toCode(field.getName(), value).bytes())) : null;
+    return field.stored() && value != null
+        ? new StoredField(field.getName(), new BytesRef(toCode(field.getName(), value).bytes()))
+        : null;
   }
 
   /**
@@ -145,8 +168,19 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
       b = parseText(fieldName, value.toString().trim());
     }
     if (b.length * 8 != bits) {
-      throw new SolrException(ErrorCode.BAD_REQUEST, "field '" + fieldName + "' holds " + bits + "-bit codes ("
-          + bits / 8 + " bytes, " + bits / 4 + " hex digits), got " + b.length * 8 + " bits");
+      throw new SolrException(
+          ErrorCode.BAD_REQUEST,
+          "field '"
+              + fieldName
+              + "' holds "
+              + bits
+              + "-bit codes ("
+              + bits / 8
+              + " bytes, "
+              + bits / 4
+              + " hex digits), got "
+              + b.length * 8
+              + " bits");
     }
     return HashCode.fromBytes(b);
   }
@@ -158,8 +192,17 @@ public class HashCodeFieldType extends BinaryField implements SchemaAware {
     try {
       return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
-      throw new SolrException(ErrorCode.BAD_REQUEST, "field '" + fieldName + "' expects a " + bits
-          + "-bit code as " + bits / 4 + " hex digits or base64, got '" + abbreviate(text) + "'");
+      throw new SolrException(
+          ErrorCode.BAD_REQUEST,
+          "field '"
+              + fieldName
+              + "' expects a "
+              + bits
+              + "-bit code as "
+              + bits / 4
+              + " hex digits or base64, got '"
+              + abbreviate(text)
+              + "'");
     }
   }
 

@@ -40,16 +40,17 @@ import org.texhash.lucene.HashCode;
  * {@code image_path}: a file on the server, read only when {@code imageRoot} is set and only below
  * it), {@code imageRoot}. The image bytes are removed from the document; the path is left in it.
  *
- * <p>Put it before {@code DistributedUpdateProcessorFactory}: the image is encoded once, on the node
- * that receives the update, and only the code travels to the shard leaders and replicas.
+ * <p>Put it before {@code DistributedUpdateProcessorFactory}: the image is encoded once, on the
+ * node that receives the update, and only the code travels to the shard leaders and replicas.
  *
  * <p><b>Bad images.</b> A document whose image cannot be decoded (or whose path is refused) is
  * skipped, the other documents of the batch are indexed, and at the end of the request the response
  * is a 400 that lists each rejected document's id and reason. This is {@code
- * TolerantUpdateProcessorFactory}'s "keep going" without its "but answer 200": a client that ignores
- * the response body still learns that something was refused.
+ * TolerantUpdateProcessorFactory}'s "keep going" without its "but answer 200": a client that
+ * ignores the response body still learns that something was refused.
  */
-public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFactory implements SolrCoreAware {
+public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFactory
+    implements SolrCoreAware {
   private String encoderName;
   private String codeField = "code";
   private String imageField = "image";
@@ -61,8 +62,10 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
   public void init(NamedList<?> args) {
     encoderName = string(args, "encoder", null);
     if (encoderName == null) {
-      throw new SolrException(ErrorCode.SERVER_ERROR, getClass().getSimpleName()
-          + ": 'encoder' is required (a built-in id such as lbp-lsh-64, or an .onnx file)");
+      throw new SolrException(
+          ErrorCode.SERVER_ERROR,
+          getClass().getSimpleName()
+              + ": 'encoder' is required (a built-in id such as lbp-lsh-64, or an .onnx file)");
     }
     codeField = string(args, "codeField", codeField);
     imageField = string(args, "imageField", imageField);
@@ -83,7 +86,8 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
     if (idOrPath.endsWith(".onnx") && !Path.of(idOrPath).isAbsolute()) {
       idOrPath = Path.of(core.getCoreContainer().getSolrHome()).resolve(idOrPath).toString();
     }
-    // Solr loads this plugin from $SOLR_HOME/lib with its own class loader, but ImageIO and DJL find
+    // Solr loads this plugin from $SOLR_HOME/lib with its own class loader, but ImageIO and DJL
+    // find
     // their plugins (TwelveMonkeys readers, the ONNX Runtime engine) through the thread's context
     // class loader: point it at ours while they look.
     Thread thread = Thread.currentThread();
@@ -93,23 +97,36 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
       ImageIO.scanForPlugins();
       encoder = Encoders.open(idOrPath);
     } catch (IOException | RuntimeException e) {
-      throw new SolrException(ErrorCode.SERVER_ERROR, "cannot open encoder '" + encoderName + "': " + e.getMessage(), e);
+      throw new SolrException(
+          ErrorCode.SERVER_ERROR,
+          "cannot open encoder '" + encoderName + "': " + e.getMessage(),
+          e);
     } finally {
       thread.setContextClassLoader(previous);
     }
     if (field.getType() instanceof HashCodeFieldType t && t.bits() != encoder.bits()) {
       int bits = encoder.bits();
       encoder.close();
-      throw new SolrException(ErrorCode.SERVER_ERROR, "encoder '" + encoderName + "' makes " + bits
-          + "-bit codes but field '" + codeField + "' holds " + t.bits() + "-bit codes");
+      throw new SolrException(
+          ErrorCode.SERVER_ERROR,
+          "encoder '"
+              + encoderName
+              + "' makes "
+              + bits
+              + "-bit codes but field '"
+              + codeField
+              + "' holds "
+              + t.bits()
+              + "-bit codes");
     }
     Encoder opened = encoder;
-    core.addCloseHook(new org.apache.solr.core.CloseHook() {
-      @Override
-      public void postClose(SolrCore c) {
-        opened.close();
-      }
-    });
+    core.addCloseHook(
+        new org.apache.solr.core.CloseHook() {
+          @Override
+          public void postClose(SolrCore c) {
+            opened.close();
+          }
+        });
   }
 
   /** The encoder in use (for tests and diagnostics). */
@@ -118,7 +135,8 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
   }
 
   @Override
-  public UpdateRequestProcessor getInstance(SolrQueryRequest req, SolrQueryResponse rsp, UpdateRequestProcessor next) {
+  public UpdateRequestProcessor getInstance(
+      SolrQueryRequest req, SolrQueryResponse rsp, UpdateRequestProcessor next) {
     return new Processor(next);
   }
 
@@ -144,10 +162,17 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
       if (bytes != null || encodePath) {
         try {
           if (hasCode) {
-            throw new ImageDecodeException("the document has both a code in '" + codeField + "' and an image in '"
-                + imageField + "'; send one of them");
+            throw new ImageDecodeException(
+                "the document has both a code in '"
+                    + codeField
+                    + "' and an image in '"
+                    + imageField
+                    + "'; send one of them");
           }
-          BufferedImage image = bytes != null ? ImageLoader.load(imageBytes(bytes.getValue())) : ImageLoader.load(imagePath(path));
+          BufferedImage image =
+              bytes != null
+                  ? ImageLoader.load(imageBytes(bytes.getValue()))
+                  : ImageLoader.load(imagePath(path));
           HashCode code;
           synchronized (encoder) { // encoders keep per-call state (ONNX sessions, buffers)
             code = ImageCodes.code(encoder, image);
@@ -163,7 +188,8 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
 
     private byte[] imageBytes(Object value) throws ImageDecodeException {
       if (value instanceof java.util.Map) {
-        throw new ImageDecodeException("'" + imageField + "' cannot be set by an atomic update; send the whole document");
+        throw new ImageDecodeException(
+            "'" + imageField + "' cannot be set by an atomic update; send the whole document");
       }
       if (value instanceof byte[] b) {
         return b;
@@ -176,14 +202,17 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
       try {
         return Base64.getMimeDecoder().decode(value.toString());
       } catch (IllegalArgumentException e) {
-        throw new ImageDecodeException("'" + imageField + "' is neither binary nor base64: " + e.getMessage());
+        throw new ImageDecodeException(
+            "'" + imageField + "' is neither binary nor base64: " + e.getMessage());
       }
     }
 
     private Path imagePath(Object value) throws ImageDecodeException {
       if (imageRoot == null) {
-        throw new ImageDecodeException("reading images from server paths is off: set 'imageRoot' on "
-            + ImageHashUpdateProcessorFactory.class.getSimpleName() + " to allow files below it");
+        throw new ImageDecodeException(
+            "reading images from server paths is off: set 'imageRoot' on "
+                + ImageHashUpdateProcessorFactory.class.getSimpleName()
+                + " to allow files below it");
       }
       Path file = imageRoot.resolve(value.toString()).toAbsolutePath().normalize();
       if (!file.startsWith(imageRoot)) {
@@ -194,7 +223,8 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
       }
       try { // a symbolic link below the root must not lead out of it
         if (!file.toRealPath().startsWith(imageRoot.toRealPath())) {
-          throw new ImageDecodeException("'" + value + "' links outside the image root " + imageRoot);
+          throw new ImageDecodeException(
+              "'" + value + "' links outside the image root " + imageRoot);
         }
       } catch (IOException e) {
         throw new ImageDecodeException("cannot resolve '" + value + "': " + e.getMessage(), e);
@@ -206,8 +236,13 @@ public class ImageHashUpdateProcessorFactory extends UpdateRequestProcessorFacto
     public void finish() throws IOException {
       super.finish();
       if (!rejected.isEmpty()) {
-        throw new SolrException(ErrorCode.BAD_REQUEST, rejected.size() + " of " + seen
-            + " documents were rejected (the others were indexed): " + String.join("; ", rejected));
+        throw new SolrException(
+            ErrorCode.BAD_REQUEST,
+            rejected.size()
+                + " of "
+                + seen
+                + " documents were rejected (the others were indexed): "
+                + String.join("; ", rejected));
       }
     }
   }

@@ -22,9 +22,9 @@ import org.texhash.lucene.HammingScores;
 import org.texhash.lucene.HashCode;
 
 /**
- * Test data and the brute-force reference the Solr results are checked against. Codes are
- * clustered (a few centres, each document a few bit flips away) so that many documents share a
- * distance to the query: ties are the normal case, not a corner case.
+ * Test data and the brute-force reference the Solr results are checked against. Codes are clustered
+ * (a few centres, each document a few bit flips away) so that many documents share a distance to
+ * the query: ties are the normal case, not a corner case.
  */
 final class CodeFixtures {
   static final int BITS = 64;
@@ -32,9 +32,12 @@ final class CodeFixtures {
 
   /** The documents the index should hold: id -> code and id -> category. */
   final Map<String, HashCode> codes = new HashMap<>();
+
   final Map<String, String> categories = new HashMap<>();
+
   /** How many checked top-k queries had more documents at the k-th distance than places left. */
   int boundaryTies;
+
   private final Random random;
   private final HashCode[] centres;
 
@@ -48,7 +51,9 @@ final class CodeFixtures {
 
   static Path configDir() {
     try {
-      return Path.of(CodeFixtures.class.getResource("/configsets/texhash/conf/solrconfig.xml").toURI()).getParent();
+      return Path.of(
+              CodeFixtures.class.getResource("/configsets/texhash/conf/solrconfig.xml").toURI())
+          .getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -116,8 +121,15 @@ final class CodeFixtures {
     List<Hit> reference = ranking(query, filter);
     int n = Math.min(k, reference.size());
     List<Hit> actual = hits(query, rsp);
-    String context = "k=" + k + " query=" + query + " got " + actual + " reference head "
-        + reference.subList(0, Math.min(reference.size(), k + 5));
+    String context =
+        "k="
+            + k
+            + " query="
+            + query
+            + " got "
+            + actual
+            + " reference head "
+            + reference.subList(0, Math.min(reference.size(), k + 5));
     assertEquals(context, n, actual.size());
     if (n == 0) {
       return;
@@ -126,7 +138,8 @@ final class CodeFixtures {
     for (Hit hit : actual) {
       assertTrue(context + ": " + hit.id() + " must pass the filter", filter.test(hit.id()));
     }
-    List<Integer> expectedDistances = reference.subList(0, n).stream().map(Hit::distance).sorted().toList();
+    List<Integer> expectedDistances =
+        reference.subList(0, n).stream().map(Hit::distance).sorted().toList();
     assertEquals(context, expectedDistances, actual.stream().map(Hit::distance).sorted().toList());
     int kth = reference.get(n - 1).distance();
     if (reference.size() > n && reference.get(n).distance() == kth) {
@@ -140,11 +153,15 @@ final class CodeFixtures {
 
   /** Radius results are a set: exactly the reference's documents within the radius. */
   void assertRadius(HashCode query, Predicate<String> filter, int radius, QueryResponse rsp) {
-    Set<String> expected = ranking(query, filter).stream().filter(h -> h.distance() <= radius)
-        .map(Hit::id).collect(Collectors.toSet());
+    Set<String> expected =
+        ranking(query, filter).stream()
+            .filter(h -> h.distance() <= radius)
+            .map(Hit::id)
+            .collect(Collectors.toSet());
     List<Hit> actual = hits(query, rsp);
     assertEquals("radius " + radius + " count", expected.size(), rsp.getResults().getNumFound());
-    assertEquals("radius " + radius, expected, actual.stream().map(Hit::id).collect(Collectors.toSet()));
+    assertEquals(
+        "radius " + radius, expected, actual.stream().map(Hit::id).collect(Collectors.toSet()));
   }
 
   private static Set<String> idsNearerThan(List<Hit> hits, int distance) {
@@ -183,7 +200,11 @@ final class CodeFixtures {
       assertEquals("stored code of " + id, expected.toHex(), hex(doc.getFirstValue("code")));
       int d = expected.distance(query);
       Object score = doc.getFirstValue("score");
-      assertEquals("score of " + id + " at distance " + d, HammingScores.score(d), ((Number) score).floatValue(), 0f);
+      assertEquals(
+          "score of " + id + " at distance " + d,
+          HammingScores.score(d),
+          ((Number) score).floatValue(),
+          0f);
       hits.add(new Hit(id, d));
     }
     return hits;

@@ -14,7 +14,6 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -39,8 +38,8 @@ import org.texhash.lucene.HashCodeField;
  *
  * <pre>mvn -B -o -f solr-plugin/pom.xml test -Dtest=HammingCloudBench [-Dbench.docs=100000]</pre>
  *
- * It asserts only that both sides return the same distances; the timings are printed and written
- * to target/solr-bench.md.
+ * It asserts only that both sides return the same distances; the timings are printed and written to
+ * target/solr-bench.md.
  */
 public class HammingCloudBench extends SolrCloudTestCase {
   private static final String COLLECTION = "bench";
@@ -56,7 +55,8 @@ public class HammingCloudBench extends SolrCloudTestCase {
     // checking mocks that would only slow the cloud down).
     System.setProperty("solr.directoryFactory", "solr.NRTCachingDirectoryFactory");
     configureCluster(2).addConfig("texhash", CodeFixtures.configDir()).configure();
-    CollectionAdminRequest.createCollection(COLLECTION, "texhash", 2, 1).process(cluster.getSolrClient());
+    CollectionAdminRequest.createCollection(COLLECTION, "texhash", 2, 1)
+        .process(cluster.getSolrClient());
     cluster.waitForActiveCollection(COLLECTION, 2, 2);
 
     // Clustered 64-bit codes, as texture codes are (classes of similar images): 1,000 centres,
@@ -92,15 +92,24 @@ public class HammingCloudBench extends SolrCloudTestCase {
     for (int i = 0; i < codes.length; i++) {
       codes[i] = data.nearCentre(6); // distinct codes: no query result cache hits
     }
-    try (Directory dir = FSDirectory.open(luceneDir); DirectoryReader reader = DirectoryReader.open(dir)) {
+    try (Directory dir = FSDirectory.open(luceneDir);
+        DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       long[] solrNanos = new long[queries];
       long[] solrQTimes = new long[queries];
       long[] matchAllNanos = new long[queries];
       long[] luceneNanos = new long[queries];
       long[] coreNanos = new long[queries];
-      String coreUrl = cluster.getZkStateReader().getClusterState().getCollection(COLLECTION).getSlices().iterator().next()
-          .getLeader().getCoreUrl();
+      String coreUrl =
+          cluster
+              .getZkStateReader()
+              .getClusterState()
+              .getCollection(COLLECTION)
+              .getSlices()
+              .iterator()
+              .next()
+              .getLeader()
+              .getCoreUrl();
       SolrClient core = getHttpSolrClient(coreUrl);
       for (int i = 0; i < codes.length; i++) {
         boolean solrFirst = random.nextBoolean();
@@ -112,8 +121,14 @@ public class HammingCloudBench extends SolrCloudTestCase {
         for (int side = 0; side < 2; side++) {
           if ((side == 0) == solrFirst) {
             long t0 = System.nanoTime();
-            QueryResponse rsp = cluster.getSolrClient().query(COLLECTION,
-                new SolrQuery("{!hamming f=code code=" + codes[i].toHex() + " k=" + K + "}").setRows(K).setFields("id", "score"));
+            QueryResponse rsp =
+                cluster
+                    .getSolrClient()
+                    .query(
+                        COLLECTION,
+                        new SolrQuery("{!hamming f=code code=" + codes[i].toHex() + " k=" + K + "}")
+                            .setRows(K)
+                            .setFields("id", "score"));
             s = System.nanoTime() - t0;
             qtime = rsp.getQTime();
             solrDistances = rsp.getResults().stream().mapToInt(d -> distance(d)).sorted().toArray();
@@ -121,16 +136,27 @@ public class HammingCloudBench extends SolrCloudTestCase {
             long t0 = System.nanoTime();
             TopDocs top = searcher.search(new HammingKnnQuery("code", codes[i], K), K);
             l = System.nanoTime() - t0;
-            luceneDistances = Arrays.stream(top.scoreDocs).mapToInt(d -> HammingScores.distance(d.score)).sorted().toArray();
+            luceneDistances =
+                Arrays.stream(top.scoreDocs)
+                    .mapToInt(d -> HammingScores.distance(d.score))
+                    .sorted()
+                    .toArray();
           }
         }
         assertArrayEquals("query " + i, luceneDistances, solrDistances);
         // Solr's own cost of a distributed request: the same rows of a match-all query.
         long t0 = System.nanoTime();
-        cluster.getSolrClient().query(COLLECTION, new SolrQuery("*:*").setRows(K).setFields("id", "score").setStart(i % 50));
+        cluster
+            .getSolrClient()
+            .query(
+                COLLECTION,
+                new SolrQuery("*:*").setRows(K).setFields("id", "score").setStart(i % 50));
         long m = System.nanoTime() - t0;
         // One shard core over HTTP without the fan-out: the same query, distrib=false.
-        SolrQuery local = new SolrQuery("{!hamming f=code code=" + codes[i].toHex() + " k=" + K + "}").setRows(K).setFields("id", "score");
+        SolrQuery local =
+            new SolrQuery("{!hamming f=code code=" + codes[i].toHex() + " k=" + K + "}")
+                .setRows(K)
+                .setFields("id", "score");
         local.set("distrib", "false");
         t0 = System.nanoTime();
         core.query(local);
@@ -144,7 +170,15 @@ public class HammingCloudBench extends SolrCloudTestCase {
         }
       }
       core.close();
-      report(docs, queries, reader.leaves().size(), solrNanos, solrQTimes, matchAllNanos, coreNanos, luceneNanos);
+      report(
+          docs,
+          queries,
+          reader.leaves().size(),
+          solrNanos,
+          solrQTimes,
+          matchAllNanos,
+          coreNanos,
+          luceneNanos);
     }
   }
 
@@ -158,16 +192,40 @@ public class HammingCloudBench extends SolrCloudTestCase {
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 1e6;
   }
 
-  private static void report(int docs, int queries, int luceneSegments, long[] solr, long[] qtimes, long[] matchAll,
-      long[] core, long[] lucene) throws Exception {
+  private static void report(
+      int docs,
+      int queries,
+      int luceneSegments,
+      long[] solr,
+      long[] qtimes,
+      long[] matchAll,
+      long[] core,
+      long[] lucene)
+      throws Exception {
     double solrMedian = percentile(solr, 0.5);
     double luceneMedian = percentile(lucene, 0.5);
-    String header = "| data | Lucene `HammingKnnQuery`, one index | SolrCloud `{!hamming}` (client) | Solr QTime | SolrCloud `*:*` same rows (client) | one shard core, `distrib=false` (client) | cloud / Lucene |\n"
-        + "|---|---|---|---|---|---|---|\n";
-    String row = String.format(Locale.ROOT,
-        "| %,d clustered 64-bit codes, k=%d, %d queries | %.3f ms (p90 %.3f), %d segment(s) | %.2f ms (p90 %.2f) | %.0f ms | %.2f ms | %.2f ms | %.0fx |",
-        docs, K, queries, luceneMedian, percentile(lucene, 0.9), luceneSegments, solrMedian, percentile(solr, 0.9),
-        percentile(qtimes, 0.5), percentile(matchAll, 0.5), percentile(core, 0.5), solrMedian / luceneMedian);
+    String header =
+        "| data | Lucene `HammingKnnQuery`, one index | SolrCloud `{!hamming}` (client) | Solr"
+            + " QTime | SolrCloud `*:*` same rows (client) | one shard core, `distrib=false`"
+            + " (client) | cloud / Lucene |\n"
+            + "|---|---|---|---|---|---|---|\n";
+    String row =
+        String.format(
+            Locale.ROOT,
+            "| %,d clustered 64-bit codes, k=%d, %d queries | %.3f ms (p90 %.3f), %d segment(s) |"
+                + " %.2f ms (p90 %.2f) | %.0f ms | %.2f ms | %.2f ms | %.0fx |",
+            docs,
+            K,
+            queries,
+            luceneMedian,
+            percentile(lucene, 0.9),
+            luceneSegments,
+            solrMedian,
+            percentile(solr, 0.9),
+            percentile(qtimes, 0.5),
+            percentile(matchAll, 0.5),
+            percentile(core, 0.5),
+            solrMedian / luceneMedian);
     System.out.println(header + row);
     Files.writeString(Path.of("target", "solr-bench.md"), header + row + "\n");
   }

@@ -31,7 +31,8 @@ public class HammingCloudTest extends SolrCloudTestCase {
   @BeforeClass
   public static void startCluster() throws Exception {
     configureCluster(2).addConfig("texhash", CodeFixtures.configDir()).configure();
-    CollectionAdminRequest.createCollection(COLLECTION, "texhash", 2, 1).process(cluster.getSolrClient());
+    CollectionAdminRequest.createCollection(COLLECTION, "texhash", 2, 1)
+        .process(cluster.getSolrClient());
     cluster.waitForActiveCollection(COLLECTION, 2, 2);
   }
 
@@ -79,13 +80,15 @@ public class HammingCloudTest extends SolrCloudTestCase {
   }
 
   private void assertBothShardsHoldCodes() throws Exception {
-    DocCollection collection = cluster.getZkStateReader().getClusterState().getCollection(COLLECTION);
+    DocCollection collection =
+        cluster.getZkStateReader().getClusterState().getCollection(COLLECTION);
     for (Slice slice : collection.getSlices()) {
       SolrQuery q = new SolrQuery("code:*").setRows(0);
       q.set("distrib", "false");
       String url = slice.getLeader().getCoreUrl();
       try (SolrClient shard = getHttpSolrClient(url)) {
-        assertTrue(slice.getName() + " has no codes", shard.query(q).getResults().getNumFound() > 0);
+        assertTrue(
+            slice.getName() + " has no codes", shard.query(q).getResults().getNumFound() > 0);
       }
     }
   }
@@ -101,23 +104,27 @@ public class HammingCloudTest extends SolrCloudTestCase {
           assertEquals(ids(first), ids(query(knn(query, k), k)));
         }
         String category = CodeFixtures.CATEGORIES[q % CodeFixtures.CATEGORIES.length];
-        data.assertTopK(query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
+        data.assertTopK(
+            query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
         Predicate<String> notBrick = id -> !"brick".equals(data.categories.get(id));
         data.assertTopK(query, notBrick, k, query(knn(query, k), k, "-category:brick"));
       }
       for (int r : new int[] {2, 6}) {
         String radius = "{!hamming f=code code=" + query.toHex() + " radius=" + r + "}";
         data.assertRadius(query, id -> true, r, query(radius, 1000));
-        data.assertRadius(query, data.inCategory("grass"), r, query(radius, 1000, "category:grass"));
+        data.assertRadius(
+            query, data.inCategory("grass"), r, query(radius, 1000, "category:grass"));
       }
       // For a total order across shards, sort by the distance function and then by id.
       String fn = "hamming(code," + query.toHex() + ")";
       SolrQuery sorted = new SolrQuery("*:*").setRows(25).setFields("id");
       sorted.set("sort", fn + " asc, id asc");
-      List<String> expected = data.ranking(query, id -> true).stream().limit(25).map(CodeFixtures.Hit::id).toList();
+      List<String> expected =
+          data.ranking(query, id -> true).stream().limit(25).map(CodeFixtures.Hit::id).toList();
       assertEquals(expected, ids(client().query(COLLECTION, sorted)));
     }
-    // The clustered codes must really put ties across the k-th place, or the tie rule went untested.
+    // The clustered codes must really put ties across the k-th place, or the tie rule went
+    // untested.
     assertTrue("no query had ties at the k-th distance", data.boundaryTies > tiesBefore);
   }
 
@@ -130,11 +137,16 @@ public class HammingCloudTest extends SolrCloudTestCase {
   }
 
   @Test
-  public void errorsAre400ThroughTheCoordinatorAndImagesAreEncodedBeforeDistribution() throws Exception {
+  public void errorsAre400ThroughTheCoordinatorAndImagesAreEncodedBeforeDistribution()
+      throws Exception {
     String hex = "0123456789abcdef";
-    for (String q : new String[] {
-        "{!hamming f=code code=0123 k=3}", "{!hamming f=title code=" + hex + " k=3}",
-        "{!hamming f=code code=" + hex + " k=0}", "{!hamming code=" + hex + " k=3}"}) {
+    for (String q :
+        new String[] {
+          "{!hamming f=code code=0123 k=3}",
+          "{!hamming f=title code=" + hex + " k=3}",
+          "{!hamming f=code code=" + hex + " k=0}",
+          "{!hamming code=" + hex + " k=3}"
+        }) {
       SolrException e = expectThrows(SolrException.class, () -> query(q, 5));
       assertEquals(q + ": " + e.getMessage(), 400, e.code());
     }

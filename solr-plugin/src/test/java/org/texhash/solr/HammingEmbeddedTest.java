@@ -40,7 +40,9 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     PathUtils.copyDirectory(CodeFixtures.configDir(), home.resolve("collection1").resolve("conf"));
     images = createTempDir("images");
     System.setProperty("texhash.imageRoot", images.toString());
-    useFactory("solr.NRTCachingDirectoryFactory"); // the update log cannot live in the harness's RAM directory
+    useFactory(
+        "solr.NRTCachingDirectoryFactory"); // the update log cannot live in the harness's RAM
+    // directory
     initCore("solrconfig.xml", "schema.xml", home.toString());
     client = new EmbeddedSolrServer(h.getCoreContainer(), h.coreName);
   }
@@ -104,27 +106,38 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
   }
 
   /**
-   * The {@code _mih} terms the field type wrote are right: forcing multi-index hashing on the core's
-   * own index gives the same distances as a scan.
+   * The {@code _mih} terms the field type wrote are right: forcing multi-index hashing on the
+   * core's own index gives the same distances as a scan.
    */
   private void assertMultiIndexTermsAgreeWithScan(CodeFixtures data) throws Exception {
-    h.getCore().withSearcher(searcher -> {
-      for (int q = 0; q < 5; q++) {
-        HashCode query = data.nearCentre(4);
-        for (int k : new int[] {1, 10, 40}) {
-          org.apache.lucene.search.TopDocs mih = searcher.search(
-              new HammingKnnQuery("code", query, k).withStrategy(HammingKnnQuery.Strategy.MULTI_INDEX), k);
-          org.apache.lucene.search.TopDocs scan = searcher.search(
-              new HammingKnnQuery("code", query, k).withStrategy(HammingKnnQuery.Strategy.SCAN), k);
-          assertEquals(java.util.Arrays.toString(scan.scoreDocs), scan.scoreDocs.length, mih.scoreDocs.length);
-          for (int i = 0; i < scan.scoreDocs.length; i++) {
-            assertEquals(scan.scoreDocs[i].doc, mih.scoreDocs[i].doc);
-            assertEquals(scan.scoreDocs[i].score, mih.scoreDocs[i].score, 0f);
-          }
-        }
-      }
-      return null;
-    });
+    h.getCore()
+        .withSearcher(
+            searcher -> {
+              for (int q = 0; q < 5; q++) {
+                HashCode query = data.nearCentre(4);
+                for (int k : new int[] {1, 10, 40}) {
+                  org.apache.lucene.search.TopDocs mih =
+                      searcher.search(
+                          new HammingKnnQuery("code", query, k)
+                              .withStrategy(HammingKnnQuery.Strategy.MULTI_INDEX),
+                          k);
+                  org.apache.lucene.search.TopDocs scan =
+                      searcher.search(
+                          new HammingKnnQuery("code", query, k)
+                              .withStrategy(HammingKnnQuery.Strategy.SCAN),
+                          k);
+                  assertEquals(
+                      java.util.Arrays.toString(scan.scoreDocs),
+                      scan.scoreDocs.length,
+                      mih.scoreDocs.length);
+                  for (int i = 0; i < scan.scoreDocs.length; i++) {
+                    assertEquals(scan.scoreDocs[i].doc, mih.scoreDocs[i].doc);
+                    assertEquals(scan.scoreDocs[i].score, mih.scoreDocs[i].score, 0f);
+                  }
+                }
+              }
+              return null;
+            });
   }
 
   private void checkQueries(CodeFixtures data, int queries) throws Exception {
@@ -135,12 +148,20 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
         data.assertTopK(query, id -> true, k, query(knn(query, k), k));
         String category = CodeFixtures.CATEGORIES[q % CodeFixtures.CATEGORIES.length];
         // The filter applies before the top k: k results from the category, not fewer.
-        data.assertTopK(query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
+        data.assertTopK(
+            query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
         // Two filters combined (a negation and an existence query).
         Predicate<String> notBrick = id -> !"brick".equals(data.categories.get(id));
         data.assertTopK(query, notBrick, k, query(knn(query, k), k, "-category:brick", "id:*"));
         // preFilter names the filter explicitly, as for {!knn}.
-        String pre = "{!hamming f=code code=" + query.toHex() + " k=" + k + " preFilter=category:" + category + "}";
+        String pre =
+            "{!hamming f=code code="
+                + query.toHex()
+                + " k="
+                + k
+                + " preFilter=category:"
+                + category
+                + "}";
         data.assertTopK(query, data.inCategory(category), k, query(pre, k));
       }
       for (int r : new int[] {0, 3, 8}) {
@@ -149,7 +170,8 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
         data.assertRadius(query, data.inCategory("wood"), r, query(radius, 1000, "category:wood"));
       }
     }
-    // The clustered codes must really put ties across the k-th place, or the tie rule went untested.
+    // The clustered codes must really put ties across the k-th place, or the tie rule went
+    // untested.
     assertTrue("no query had ties at the k-th distance", data.boundaryTies > tiesBefore);
   }
 
@@ -176,19 +198,24 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
       if (id.equals("f-none")) { // no code: no distance to show (sorting sees K + 1)
         assertNull(doc.getFirstValue("d"));
       } else {
-        assertEquals(id, data.codes.get(id).distance(query), ((Number) doc.getFirstValue("d")).intValue());
+        assertEquals(
+            id, data.codes.get(id).distance(query), ((Number) doc.getFirstValue("d")).intValue());
       }
     }
-    List<String> expectedOrder = new ArrayList<>(data.ranking(query, id -> true).stream().map(CodeFixtures.Hit::id).toList());
+    List<String> expectedOrder =
+        new ArrayList<>(
+            data.ranking(query, id -> true).stream().map(CodeFixtures.Hit::id).toList());
     expectedOrder.add("f-none"); // no code: K + 1, after every real code
     assertEquals(expectedOrder, ids);
 
     // As a boost: recip(d,1,1,1) = 1/(1+d), the query parser's score.
-    SolrQuery boosted = new SolrQuery("{!func}recip(" + fn + ",1,1,1)").setRows(100).setFields("id", "score");
+    SolrQuery boosted =
+        new SolrQuery("{!func}recip(" + fn + ",1,1,1)").setRows(100).setFields("id", "score");
     for (SolrDocument doc : client.query(boosted).getResults()) {
       String id = (String) doc.getFirstValue("id");
       int d = id.equals("f-none") ? CodeFixtures.BITS + 1 : data.codes.get(id).distance(query);
-      assertEquals(id, HammingScores.score(d), ((Number) doc.getFirstValue("score")).floatValue(), 1e-7f);
+      assertEquals(
+          id, HammingScores.score(d), ((Number) doc.getFirstValue("score")).floatValue(), 1e-7f);
     }
   }
 
@@ -199,16 +226,25 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     List<SolrInputDocument> docs = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       SolrInputDocument doc = data.newDoc("p" + i);
-      doc.setField("alt_bin", java.util.Base64.getEncoder().encodeToString(data.codes.get("p" + i).bytes()));
+      doc.setField(
+          "alt_bin", java.util.Base64.getEncoder().encodeToString(data.codes.get("p" + i).bytes()));
       docs.add(doc);
     }
     client.add(docs);
     client.commit();
     HashCode query = data.nearCentre(3);
     for (int k : new int[] {1, 8}) {
-      data.assertTopK(query, id -> true, k, query("{!hamming f=alt_bin code=" + query.toHex() + " k=" + k + "}", k));
+      data.assertTopK(
+          query,
+          id -> true,
+          k,
+          query("{!hamming f=alt_bin code=" + query.toHex() + " k=" + k + "}", k));
     }
-    data.assertRadius(query, id -> true, 4, query("{!hamming f=alt_bin code=" + query.toHex() + " radius=4}", 100));
+    data.assertRadius(
+        query,
+        id -> true,
+        4,
+        query("{!hamming f=alt_bin code=" + query.toHex() + " radius=4}", 100));
     assertBadRequest("{!hamming f=alt_bin code=00112233 k=3}", "holds 64-bit codes");
   }
 
@@ -219,7 +255,9 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     String hex = "00112233445566ff";
     assertBadRequest("{!hamming code=" + hex + " k=3}", "the code field is missing");
     assertBadRequest("{!hamming f=nope code=" + hex + " k=3}", "undefined field 'nope'");
-    assertBadRequest("{!hamming f=title code=" + hex + " k=3}", "field 'title' must be a single-valued binary field");
+    assertBadRequest(
+        "{!hamming f=title code=" + hex + " k=3}",
+        "field 'title' must be a single-valued binary field");
     assertBadRequest("{!hamming f=code code=0011 k=3}", "holds 64-bit codes");
     assertBadRequest("{!hamming f=code code=" + hex + "00 k=3}", "holds 64-bit codes");
     assertBadRequest("{!hamming f=code code=zz112233445566ff k=3}", "bad query code");
@@ -229,13 +267,17 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     assertBadRequest("{!hamming f=code code=" + hex + " radius=-1}", "'radius' must be at least 0");
     assertBadRequest("{!hamming f=code code=" + hex + "}", "exactly one of 'k'");
     assertBadRequest("{!hamming f=code code=" + hex + " k=2 radius=2}", "exactly one of 'k'");
-    assertBadRequest("{!func}hamming(title," + hex + ")", "field 'title' must be a single-valued binary field");
+    assertBadRequest(
+        "{!func}hamming(title," + hex + ")", "field 'title' must be a single-valued binary field");
     assertBadRequest("{!func}hamming(code,0011)", "holds 64-bit codes");
     assertBadRequest("{!func}hamming(code)", "'code' (hex) is missing");
     assertBadRequest("{!func}hamming(code," + hex + ",3)", "takes two arguments");
 
     // Indexing a code of the wrong length names the field and the expected length.
-    SolrException e = expectThrows(SolrException.class, () -> client.add(new SolrInputDocument("id", "y", "code", "0011")));
+    SolrException e =
+        expectThrows(
+            SolrException.class,
+            () -> client.add(new SolrInputDocument("id", "y", "code", "0011")));
     assertEquals(400, e.code());
     assertTrue(e.getMessage(), e.getMessage().contains("field 'code' holds 64-bit codes"));
   }
@@ -278,18 +320,23 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     List<SolrInputDocument> batch = new ArrayList<>();
     batch.add(imageDoc("img-a", png(a))); // raw bytes (javabin)
     batch.add(imageDoc("broken", new byte[] {1, 2, 3, 4, 5}));
-    batch.add(new SolrInputDocument("id", "img-b", "image", java.util.Base64.getEncoder().encodeToString(png(b))));
-    batch.add(new SolrInputDocument("id", "img-c", "image_path", "c.png")); // a file below imageRoot
+    batch.add(
+        new SolrInputDocument(
+            "id", "img-b", "image", java.util.Base64.getEncoder().encodeToString(png(b))));
+    batch.add(
+        new SolrInputDocument("id", "img-c", "image_path", "c.png")); // a file below imageRoot
     batch.add(new SolrInputDocument("id", "escape", "image_path", "../../etc/passwd"));
     batch.add(new SolrInputDocument("id", "plain", "code", "ffffffffffffffff")); // no image: as is
     // a re-sent document: its code stands, its path is display data
-    batch.add(new SolrInputDocument("id", "resent", "code", "0f0f0f0f0f0f0f0f", "image_path", "c.png"));
+    batch.add(
+        new SolrInputDocument("id", "resent", "code", "0f0f0f0f0f0f0f0f", "image_path", "c.png"));
     SolrException e = expectThrows(SolrException.class, () -> client.add(batch));
     assertEquals(400, e.code());
     String message = e.getMessage();
     assertTrue(message, message.contains("2 of 7 documents were rejected"));
     assertTrue(message, message.contains("id=broken"));
-    assertTrue(message, message.contains("id=escape") && message.contains("outside the image root"));
+    assertTrue(
+        message, message.contains("id=escape") && message.contains("outside the image root"));
     client.commit();
 
     try (Encoder encoder = Encoders.open("lbp-lsh-64")) {
@@ -299,7 +346,8 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     }
     assertStoredCode("plain", HashCode.fromHex("ffffffffffffffff"));
     assertStoredCode("resent", HashCode.fromHex("0f0f0f0f0f0f0f0f"));
-    assertEquals(0, client.query(new SolrQuery("id:broken OR id:escape")).getResults().getNumFound());
+    assertEquals(
+        0, client.query(new SolrQuery("id:broken OR id:escape")).getResults().getNumFound());
     SolrDocument kept = client.getById("img-c");
     assertEquals("the path stays in the document", "c.png", kept.getFirstValue("image_path"));
   }
@@ -316,6 +364,9 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     assertEquals(id, expected.toHex(), CodeFixtures.hex(doc.getFirstValue("code")));
     // and the query parser finds it at distance 0 (MIH terms were written for it)
     QueryResponse rsp = query(knn(expected, 1), 1);
-    assertEquals(HammingScores.score(0), ((Number) rsp.getResults().get(0).getFirstValue("score")).floatValue(), 0f);
+    assertEquals(
+        HammingScores.score(0),
+        ((Number) rsp.getResults().get(0).getFirstValue("score")).floatValue(),
+        0f);
   }
 }

@@ -39,20 +39,35 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Encoding speed: S x S patches per second and milliseconds per image (the index's crop policy), on 1 thread and on all threads.",
+      "Encoding speed: S x S patches per second and milliseconds per image (the index's crop"
+          + " policy), on 1 thread and on all threads.",
       "Progress goes to stderr; the table (or --json) to stdout."
     })
 public final class BenchEncodeCommand implements Callable<Integer> {
-  @Option(names = "--encoder", required = true, paramLabel = "ID|FILE.onnx", description = "lbp-lsh-K, or an .onnx encoder.")
+  @Option(
+      names = "--encoder",
+      required = true,
+      paramLabel = "ID|FILE.onnx",
+      description = "lbp-lsh-K, or an .onnx encoder.")
   String encoder;
 
-  @Option(names = "--images", paramLabel = "DIR", description = "Images to encode (default: 16 synthetic 512 x 512 textures).")
+  @Option(
+      names = "--images",
+      paramLabel = "DIR",
+      description = "Images to encode (default: 16 synthetic 512 x 512 textures).")
   Path images;
 
-  @Option(names = "--patches", defaultValue = "1024", paramLabel = "N", description = "Patches per measurement (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--patches",
+      defaultValue = "1024",
+      paramLabel = "N",
+      description = "Patches per measurement (default: ${DEFAULT-VALUE}).")
   int patches;
 
-  @Option(names = "--threads", paramLabel = "N", description = "The 'all threads' run (default: the number of cores, ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "The 'all threads' run (default: the number of cores, ${DEFAULT-VALUE}).")
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Mixin SharedOptions.JsonFlag json;
@@ -62,7 +77,8 @@ public final class BenchEncodeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (patches < 1 || threads < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--patches and --threads must be positive");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--patches and --threads must be positive");
     }
     List<BufferedImage> pictures = pictures();
     Map<String, Object> result = new LinkedHashMap<>();
@@ -82,14 +98,25 @@ public final class BenchEncodeCommand implements Callable<Integer> {
     if (json.on) {
       Json.print(out, result);
     } else {
-      out.printf(Locale.ROOT, "encoder %s (%s bits, %s x %s patches), %d images%n", result.get("encoder"), result.get("bits"),
-          result.get("input_size"), result.get("input_size"), pictures.size());
+      out.printf(
+          Locale.ROOT,
+          "encoder %s (%s bits, %s x %s patches), %d images%n",
+          result.get("encoder"),
+          result.get("bits"),
+          result.get("input_size"),
+          result.get("input_size"),
+          pictures.size());
       for (var e : result.entrySet()) {
         if (e.getKey().startsWith("threads_")) {
           @SuppressWarnings("unchecked")
           Map<String, Object> m = (Map<String, Object>) e.getValue();
-          out.printf(Locale.ROOT, "%-10s %10.1f patches/s %10.1f patches/s/thread %10.2f ms/image%n", e.getKey().replace('_', ' '),
-              m.get("patches_per_second"), m.get("patches_per_second_per_thread"), m.get("ms_per_image"));
+          out.printf(
+              Locale.ROOT,
+              "%-10s %10.1f patches/s %10.1f patches/s/thread %10.2f ms/image%n",
+              e.getKey().replace('_', ' '),
+              m.get("patches_per_second"),
+              m.get("patches_per_second_per_thread"),
+              m.get("ms_per_image"));
         }
       }
     }
@@ -97,7 +124,9 @@ public final class BenchEncodeCommand implements Callable<Integer> {
   }
 
   private Encoder open() throws IOException {
-    return encoder.endsWith(".onnx") ? OnnxEncoder.open(Path.of(encoder), OnnxEncoder.DEFAULT_BATCH_SIZE, 1) : Encoders.open(encoder);
+    return encoder.endsWith(".onnx")
+        ? OnnxEncoder.open(Path.of(encoder), OnnxEncoder.DEFAULT_BATCH_SIZE, 1)
+        : Encoders.open(encoder);
   }
 
   private Map<String, Object> measure(int n, List<BufferedImage> pictures) throws Exception {
@@ -130,7 +159,8 @@ public final class BenchEncodeCommand implements Callable<Integer> {
       double rate = n * patchList.size() / patchSeconds;
       m.put("patches_per_second", rate);
       m.put("patches_per_second_per_thread", rate / n);
-      m.put("ms_per_image", 1000 * imageSeconds / pictures.size()); // each thread encodes every image
+      m.put(
+          "ms_per_image", 1000 * imageSeconds / pictures.size()); // each thread encodes every image
       m.put("images_per_second", n * pictures.size() / imageSeconds);
       System.err.printf(Locale.ROOT, "bench encode: %d thread(s): %.1f patches/s%n", n, rate);
       return m;
@@ -164,15 +194,22 @@ public final class BenchEncodeCommand implements Callable<Integer> {
       return out;
     }
     if (!Files.isDirectory(images)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--images: not a folder: " + images);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--images: not a folder: " + images);
     }
     try (Stream<Path> s = Files.walk(images)) {
-      for (Path p : s.filter(Files::isRegularFile).filter(ImageFiles::isReadable).sorted().limit(64).toList()) {
+      for (Path p :
+          s.filter(Files::isRegularFile)
+              .filter(ImageFiles::isReadable)
+              .sorted()
+              .limit(64)
+              .toList()) {
         out.add(ImageLoader.load(p));
       }
     }
     if (out.isEmpty()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--images: no readable image in " + images);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--images: no readable image in " + images);
     }
     return out;
   }

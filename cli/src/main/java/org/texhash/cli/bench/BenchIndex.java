@@ -46,30 +46,54 @@ final class BenchIndex implements Closeable {
     this.buildSeconds = buildSeconds;
   }
 
-  /** Codes as {@link HashCodeField} doc values plus, when {@code mihSubstrings > 0}, the MIH substring terms. */
-  static BenchIndex hashCodes(PackedCodes codes, int mihSubstrings, int segments, PrintWriter progress) {
-    return build("codes", codes.size(), segments, 256, progress, i -> {
-      Document doc = new Document();
-      HashCodeField.addTo(doc, CODE_FIELD, codes.code(i), mihSubstrings);
-      return doc;
-    });
+  /**
+   * Codes as {@link HashCodeField} doc values plus, when {@code mihSubstrings > 0}, the MIH
+   * substring terms.
+   */
+  static BenchIndex hashCodes(
+      PackedCodes codes, int mihSubstrings, int segments, PrintWriter progress) {
+    return build(
+        "codes",
+        codes.size(),
+        segments,
+        256,
+        progress,
+        i -> {
+          Document doc = new Document();
+          HashCodeField.addTo(doc, CODE_FIELD, codes.code(i), mihSubstrings);
+          return doc;
+        });
   }
 
   /**
    * Codes as 0/1 byte vectors (K dimensions) in Lucene's default HNSW format with EUCLIDEAN
    * similarity: the squared L2 distance of two 0/1 vectors is their Hamming distance. The big RAM
-   * buffer keeps the graph in one flush where it fits, because merging HNSW segments rebuilds graphs.
+   * buffer keeps the graph in one flush where it fits, because merging HNSW segments rebuilds
+   * graphs.
    */
   static BenchIndex hnsw(PackedCodes codes, int segments, PrintWriter progress) {
-    return build("hnsw", codes.size(), segments, 1800, progress, i -> {
-      Document doc = new Document();
-      doc.add(new KnnByteVectorField(VECTOR_FIELD, codes.bitVectorOf(i), VectorSimilarityFunction.EUCLIDEAN));
-      return doc;
-    });
+    return build(
+        "hnsw",
+        codes.size(),
+        segments,
+        1800,
+        progress,
+        i -> {
+          Document doc = new Document();
+          doc.add(
+              new KnnByteVectorField(
+                  VECTOR_FIELD, codes.bitVectorOf(i), VectorSimilarityFunction.EUCLIDEAN));
+          return doc;
+        });
   }
 
   private static BenchIndex build(
-      String name, int n, int segments, double ramBufferMb, PrintWriter progress, IntFunction<Document> docs) {
+      String name,
+      int n,
+      int segments,
+      double ramBufferMb,
+      PrintWriter progress,
+      IntFunction<Document> docs) {
     long start = System.nanoTime();
     Path dir = null;
     FSDirectory directory = null;
@@ -88,7 +112,8 @@ final class BenchIndex implements Closeable {
         for (int i = 0; i < n; i++) {
           writer.addDocument(docs.apply(i));
           if ((i + 1) % perSegment == 0 && i + 1 < n) {
-            writer.flush(); // one segment per n/segments documents, so --segments S gives S segments
+            writer
+                .flush(); // one segment per n/segments documents, so --segments S gives S segments
           }
           if ((i + 1) % step == 0) {
             progress.printf(Locale.ROOT, "  %s index: %,d / %,d documents%n", name, i + 1, n);
@@ -96,14 +121,16 @@ final class BenchIndex implements Closeable {
           }
         }
         writer.commit();
-        progress.printf(Locale.ROOT, "  %s index: merging to at most %d segment(s)%n", name, segments);
+        progress.printf(
+            Locale.ROOT, "  %s index: merging to at most %d segment(s)%n", name, segments);
         progress.flush();
         writer.forceMerge(segments);
         writer.commit();
       }
       DirectoryReader reader = DirectoryReader.open(directory);
       if (reader.maxDoc() != n) {
-        throw new IllegalStateException(name + " index holds " + reader.maxDoc() + " documents, expected " + n);
+        throw new IllegalStateException(
+            name + " index holds " + reader.maxDoc() + " documents, expected " + n);
       }
       return new BenchIndex(dir, directory, reader, (System.nanoTime() - start) / 1e9);
     } catch (IOException e) {
@@ -112,7 +139,9 @@ final class BenchIndex implements Closeable {
     }
   }
 
-  /** Merges adjacent segments only (doc order kept), and never while indexing: only in forceMerge. */
+  /**
+   * Merges adjacent segments only (doc order kept), and never while indexing: only in forceMerge.
+   */
   private static LogDocMergePolicy adjacentOnly() {
     LogDocMergePolicy policy = new LogDocMergePolicy();
     policy.setMergeFactor(10_000);

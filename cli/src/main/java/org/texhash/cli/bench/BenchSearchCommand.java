@@ -22,7 +22,6 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.texhash.cli.Json;
 import org.texhash.cli.SharedOptions;
-import org.texhash.cli.TexhashCommand;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
@@ -42,61 +41,119 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index hashing "
-        + "(MIH) and Lucene HNSW (KnnByteVectorQuery), on the same synthetic codes and queries.",
+      "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index"
+          + " hashing (MIH) and Lucene HNSW (KnnByteVectorQuery), on the same synthetic codes and"
+          + " queries.",
       "Progress goes to stderr; the result table (or --json) to stdout."
     })
 public final class BenchSearchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--n", description = "Database size (default: ${DEFAULT-VALUE}).", defaultValue = "1000000")
+  @Option(
+      names = "--n",
+      description = "Database size (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000000")
   int n;
 
-  @Option(names = "--bits", description = "Code length K, a multiple of 8 (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+  @Option(
+      names = "--bits",
+      description = "Code length K, a multiple of 8 (default: ${DEFAULT-VALUE}).",
+      defaultValue = "64")
   int bits;
 
-  @Option(names = "--k", description = "Neighbours per query (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+  @Option(
+      names = "--k",
+      description = "Neighbours per query (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
   int k;
 
-  @Option(names = "--queries", description = "Number of queries (default: ${DEFAULT-VALUE}).", defaultValue = "200")
+  @Option(
+      names = "--queries",
+      description = "Number of queries (default: ${DEFAULT-VALUE}).",
+      defaultValue = "200")
   int queries;
 
   @Option(names = "--uniform", description = "Uniform random codes instead of clustered ones.")
   boolean uniform;
 
-  @Option(names = "--threads", description = "Search threads; segments are searched in parallel (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  @Option(
+      names = "--threads",
+      description =
+          "Search threads; segments are searched in parallel (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
   int threads;
 
   @Mixin SharedOptions.JsonFlag json;
 
-  @Option(names = "--export", paramLabel = "FILE", description = "Write database, queries and the exact top-k (ids, distances) as a NumPy .npz for bench/faiss_bench.py.")
+  @Option(
+      names = "--export",
+      paramLabel = "FILE",
+      description =
+          "Write database, queries and the exact top-k (ids, distances) as a NumPy .npz for"
+              + " bench/faiss_bench.py.")
   Path export;
 
-  @Option(names = "--seed", description = "Generator seed (default: ${DEFAULT-VALUE}).", defaultValue = "42")
+  @Option(
+      names = "--seed",
+      description = "Generator seed (default: ${DEFAULT-VALUE}).",
+      defaultValue = "42")
   long seed;
 
-  @Option(names = "--centres", description = "Clustered codes: number of centres (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+  @Option(
+      names = "--centres",
+      description = "Clustered codes: number of centres (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1000")
   int centres;
 
-  @Option(names = "--flip", description = "Clustered codes: probability that a bit differs from its centre (default: ${DEFAULT-VALUE}).", defaultValue = "0.05")
+  @Option(
+      names = "--flip",
+      description =
+          "Clustered codes: probability that a bit differs from its centre (default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "0.05")
   double flip;
 
-  @Option(names = "--mih-substrings", paramLabel = "M", description = "MIH substrings m (default: K/16, i.e. 16-bit substrings).")
+  @Option(
+      names = "--mih-substrings",
+      paramLabel = "M",
+      description = "MIH substrings m (default: K/16, i.e. 16-bit substrings).")
   Integer mihSubstrings;
 
-  @Option(names = "--sorted", description = "Index the database sorted by code value (as an index sort on the code would), so that codes sharing a prefix get neighbouring ids.")
+  @Option(
+      names = "--sorted",
+      description =
+          "Index the database sorted by code value (as an index sort on the code would), so that"
+              + " codes sharing a prefix get neighbouring ids.")
   boolean sorted;
 
-  @Option(names = "--segments", description = "Force-merge each index to this many segments (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  @Option(
+      names = "--segments",
+      description = "Force-merge each index to this many segments (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
   int segments;
 
-  @Option(names = "--hnsw-max-n", paramLabel = "N", description = "Skip HNSW above this database size; 0 skips it always (default: ${DEFAULT-VALUE}).", defaultValue = "100000")
+  @Option(
+      names = "--hnsw-max-n",
+      paramLabel = "N",
+      description =
+          "Skip HNSW above this database size; 0 skips it always (default: ${DEFAULT-VALUE}).",
+      defaultValue = "100000")
   int hnswMaxN;
 
-  @Option(names = "--passes", description = "Timed passes over all queries, methods interleaved per query (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+  @Option(
+      names = "--passes",
+      description =
+          "Timed passes over all queries, methods interleaved per query (default:"
+              + " ${DEFAULT-VALUE}).",
+      defaultValue = "3")
   int passes;
 
-  @Option(names = "--warmup-seconds", paramLabel = "S", description = "Minimum warm-up per method, in passes over all queries (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  @Option(
+      names = "--warmup-seconds",
+      paramLabel = "S",
+      description =
+          "Minimum warm-up per method, in passes over all queries (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2")
   double warmupSeconds;
 
   @Override
@@ -104,9 +161,19 @@ public final class BenchSearchCommand implements Callable<Integer> {
     validate();
     PrintWriter err = spec.commandLine().getErr();
     int m = mihSubstrings != null ? mihSubstrings : Math.max(1, bits / 16);
-    CodeGenerator generator = uniform ? new CodeGenerator(bits, true, 0, 0, seed) : new CodeGenerator(bits, false, centres, flip, seed);
+    CodeGenerator generator =
+        uniform
+            ? new CodeGenerator(bits, true, 0, 0, seed)
+            : new CodeGenerator(bits, false, centres, flip, seed);
 
-    err.printf(Locale.ROOT, "bench search: %s; n=%,d, queries=%d, k=%d, threads=%d%n", generator.describe(), n, queries, k, threads);
+    err.printf(
+        Locale.ROOT,
+        "bench search: %s; n=%,d, queries=%d, k=%d, threads=%d%n",
+        generator.describe(),
+        n,
+        queries,
+        k,
+        threads);
     long t0 = System.nanoTime();
     PackedCodes database = sorted ? generator.database(n).sortedByValue() : generator.database(n);
     PackedCodes queryCodes = generator.queries(queries);
@@ -131,7 +198,11 @@ public final class BenchSearchCommand implements Callable<Integer> {
       for (int q = 0; q < queries; q++) {
         queryHashes[q] = queryCodes.code(q);
       }
-      err.printf(Locale.ROOT, "  building the code index (doc values + %d MIH substrings of ~%d bits)%n", m, bits / m);
+      err.printf(
+          Locale.ROOT,
+          "  building the code index (doc values + %d MIH substrings of ~%d bits)%n",
+          m,
+          bits / m);
       index = BenchIndex.hashCodes(database, m, segments, err);
       r.indexSeconds = index.buildSeconds;
       r.indexBytes = index.sizeOnDiskBytes();
@@ -139,22 +210,38 @@ public final class BenchSearchCommand implements Callable<Integer> {
       IndexSearcher codeSearcher = index.searcher(executor);
 
       List<QueryTimer.Method> methods = new ArrayList<>();
-      methods.add(new QueryTimer.Method("raw long[] scan", q -> rawScan(database, queryCodes.wordsOf(q), executor)));
-      methods.add(new QueryTimer.Method("lucene scan", q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN))));
-      methods.add(new QueryTimer.Method("lucene MIH", q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
+      methods.add(
+          new QueryTimer.Method(
+              "raw long[] scan", q -> rawScan(database, queryCodes.wordsOf(q), executor)));
+      methods.add(
+          new QueryTimer.Method(
+              "lucene scan",
+              q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN))));
+      methods.add(
+          new QueryTimer.Method(
+              "lucene MIH",
+              q ->
+                  search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
       if (n <= hnswMaxN) {
         byte[][] vectors = new byte[queries][];
         for (int q = 0; q < queries; q++) {
           vectors[q] = queryCodes.bitVectorOf(q);
         }
-        err.printf(Locale.ROOT, "  building the HNSW index (%d-dim 0/1 byte vectors, EUCLIDEAN)%n", bits);
+        err.printf(
+            Locale.ROOT, "  building the HNSW index (%d-dim 0/1 byte vectors, EUCLIDEAN)%n", bits);
         hnsw = BenchIndex.hnsw(database, segments, err);
         r.hnswBuildSeconds = hnsw.buildSeconds;
         IndexSearcher hnswSearcher = hnsw.searcher(executor);
-        methods.add(new QueryTimer.Method("lucene HNSW",
-            q -> search(hnswSearcher, new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k))));
+        methods.add(
+            new QueryTimer.Method(
+                "lucene HNSW",
+                q ->
+                    search(
+                        hnswSearcher,
+                        new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k))));
       } else {
-        r.hnswNote = String.format(Locale.ROOT, "HNSW skipped: n = %d > --hnsw-max-n = %d", n, hnswMaxN);
+        r.hnswNote =
+            String.format(Locale.ROOT, "HNSW skipped: n = %d > --hnsw-max-n = %d", n, hnswMaxN);
         err.println("  " + r.hnswNote);
       }
 
@@ -194,7 +281,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
     require(hnswMaxN >= 0, "--hnsw-max-n must be >= 0, got " + hnswMaxN);
     require(passes >= 1, "--passes must be >= 1, got " + passes);
     require(warmupSeconds >= 0, "--warmup-seconds must be >= 0, got " + warmupSeconds);
-    require(mihSubstrings == null || (mihSubstrings >= 1 && mihSubstrings <= bits),
+    require(
+        mihSubstrings == null || (mihSubstrings >= 1 && mihSubstrings <= bits),
         "--mih-substrings must be between 1 and --bits (" + bits + "), got " + mihSubstrings);
   }
 
@@ -243,12 +331,15 @@ public final class BenchSearchCommand implements Callable<Integer> {
     return RawScan.ids(RawScan.merge(packed, k));
   }
 
-  private void exportCodes(PackedCodes database, PackedCodes queryCodes, int[][] exactIds, PrintWriter err) throws IOException {
+  private void exportCodes(
+      PackedCodes database, PackedCodes queryCodes, int[][] exactIds, PrintWriter err)
+      throws IOException {
     int cols = Math.min(k, n);
     int[][] exactDistances = new int[exactIds.length][];
     for (int q = 0; q < exactIds.length; q++) {
       long[] query = queryCodes.wordsOf(q);
-      exactDistances[q] = Arrays.stream(exactIds[q]).map(id -> database.distance(id, query)).toArray();
+      exactDistances[q] =
+          Arrays.stream(exactIds[q]).map(id -> database.distance(id, query)).toArray();
     }
     new NpzWriter()
         .add("database", NpzWriter.codeBytes(database))
@@ -309,7 +400,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("timed_passes", c.passes);
       j.put("index_seconds", Math.round(indexSeconds * 10) / 10.0);
       j.put("index_bytes", indexBytes);
-      j.put("hnsw_build_seconds", hnswBuildSeconds == null ? null : Math.round(hnswBuildSeconds * 10) / 10.0);
+      j.put(
+          "hnsw_build_seconds",
+          hnswBuildSeconds == null ? null : Math.round(hnswBuildSeconds * 10) / 10.0);
       j.put("hnsw_note", hnswNote);
       j.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
       j.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -319,9 +412,27 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
     String table(BenchSearchCommand c, int m) {
       StringBuilder s = new StringBuilder();
-      s.append(String.format(Locale.ROOT, "n=%,d bits=%d k=%d queries=%d %s%s, MIH m=%d, %d segment(s), %d thread(s)%n",
-          c.n, c.bits, c.k, c.queries, c.uniform ? "uniform" : "clustered", c.sorted ? " sorted" : "", m, segments, c.threads));
-      s.append(String.format(Locale.ROOT, "%-18s %14s %10s %10s%n", "method", "median ms/q", "vs raw", "recall@k"));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "n=%,d bits=%d k=%d queries=%d %s%s, MIH m=%d, %d segment(s), %d thread(s)%n",
+              c.n,
+              c.bits,
+              c.k,
+              c.queries,
+              c.uniform ? "uniform" : "clustered",
+              c.sorted ? " sorted" : "",
+              m,
+              segments,
+              c.threads));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %14s %10s %10s%n",
+              "method",
+              "median ms/q",
+              "vs raw",
+              "recall@k"));
       row(s, "raw long[] scan", raw, identical(raw.results(), exact) ? "exact" : "NOT EXACT");
       row(s, "lucene scan", scan, identical(scan.results(), raw.results()) ? "= raw" : "DIFFERS");
       row(s, "lucene MIH", mih, identical(mih.results(), scan.results()) ? "= scan" : "DIFFERS");
@@ -330,13 +441,27 @@ public final class BenchSearchCommand implements Callable<Integer> {
       } else {
         s.append(hnswNote).append('\n');
       }
-      s.append(String.format(Locale.ROOT, "index: %.1f s, %,d bytes%s%n", indexSeconds, indexBytes,
-          hnswBuildSeconds == null ? "" : String.format(Locale.ROOT, "; HNSW index: %.1f s", hnswBuildSeconds)));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "index: %.1f s, %,d bytes%s%n",
+              indexSeconds,
+              indexBytes,
+              hnswBuildSeconds == null
+                  ? ""
+                  : String.format(Locale.ROOT, "; HNSW index: %.1f s", hnswBuildSeconds)));
       return s.toString().stripTrailing();
     }
 
     private void row(StringBuilder s, String name, QueryTimer.Run run, String recall) {
-      s.append(String.format(Locale.ROOT, "%-18s %14.4f %9.2fx %10s%n", name, run.medianMs(), run.medianMs() / raw.medianMs(), recall));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %14.4f %9.2fx %10s%n",
+              name,
+              run.medianMs(),
+              run.medianMs() / raw.medianMs(),
+              recall));
     }
 
     private static double ms(double v) {

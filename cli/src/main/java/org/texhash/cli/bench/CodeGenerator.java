@@ -10,12 +10,12 @@ import org.texhash.lucene.HashCode;
  * <p><b>Clustered</b> (the default, shaped like codes of a trained hashing network, where images of
  * one texture class land near one class code): {@code centres} centre codes, each bit uniform;
  * every code picks a centre uniformly at random and flips each of its K bits independently with
- * probability {@code flip}. Two codes of one cluster are then about {@code 2 flip (1 - flip) K} apart,
- * while codes of different clusters are about K/2 apart. <b>Uniform</b>: every bit uniform.
+ * probability {@code flip}. Two codes of one cluster are then about {@code 2 flip (1 - flip) K}
+ * apart, while codes of different clusters are about K/2 apart. <b>Uniform</b>: every bit uniform.
  *
- * <p>Queries are drawn the same way from a separate random stream, so they are never database
- * codes (they share the centres). Code {@code i} of a stream depends only on (seed, stream, i), not
- * on how many codes are drawn: the first 1,000 codes of N = 1M are the codes of N = 1,000.
+ * <p>Queries are drawn the same way from a separate random stream, so they are never database codes
+ * (they share the centres). Code {@code i} of a stream depends only on (seed, stream, i), not on
+ * how many codes are drawn: the first 1,000 codes of N = 1M are the codes of N = 1,000.
  */
 public final class CodeGenerator {
   public static final int DEFAULT_CENTRES = 1000;
@@ -72,8 +72,13 @@ public final class CodeGenerator {
   public String describe() {
     return uniform
         ? String.format(Locale.ROOT, "uniform %d-bit codes, seed %d", bits, seed)
-        : String.format(Locale.ROOT, "clustered %d-bit codes: %d centres, bit flip probability %.3f, seed %d",
-            bits, centres.length / words, flip, seed);
+        : String.format(
+            Locale.ROOT,
+            "clustered %d-bit codes: %d centres, bit flip probability %.3f, seed %d",
+            bits,
+            centres.length / words,
+            flip,
+            seed);
   }
 
   private PackedCodes draw(long stream, int n) {
@@ -104,7 +109,10 @@ public final class CodeGenerator {
     }
   }
 
-  /** Flips each bit with probability {@code flip}, jumping between flips with geometric gaps (exact, and O(flips)). */
+  /**
+   * Flips each bit with probability {@code flip}, jumping between flips with geometric gaps (exact,
+   * and O(flips)).
+   */
   private void flipBits(SplittableRandom r, long[] out, int base) {
     if (flip == 0) {
       return;
@@ -121,7 +129,10 @@ public final class CodeGenerator {
     }
   }
 
-  /** An independent generator for code {@code index} of {@code stream} (SplitMix64 mixing of the three). */
+  /**
+   * An independent generator for code {@code index} of {@code stream} (SplitMix64 mixing of the
+   * three).
+   */
   private SplittableRandom rng(long stream, long index) {
     return new SplittableRandom(mix(seed ^ mix(stream * 0x9E3779B97F4A7C15L + index)));
   }

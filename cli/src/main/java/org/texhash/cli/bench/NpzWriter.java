@@ -19,7 +19,9 @@ import java.util.zip.ZipOutputStream;
  * the CRC the stored zip entry needs up front and once into the file, so nothing is copied.
  */
 final class NpzWriter {
-  /** A C-order array: its NumPy dtype ({@code |u1}, {@code <i4}), shape and a writer of its bytes. */
+  /**
+   * A C-order array: its NumPy dtype ({@code |u1}, {@code <i4}), shape and a writer of its bytes.
+   */
   record Array(String dtype, long[] shape, DataWriter data) {}
 
   @FunctionalInterface
@@ -36,31 +38,38 @@ final class NpzWriter {
 
   /** uint8 [n, K/8]: the packed code bytes, most significant bit first. */
   static Array codeBytes(PackedCodes codes) {
-    return new Array("|u1", new long[] {codes.size(), codes.bits() / 8}, out -> {
-      for (int i = 0; i < codes.size(); i++) {
-        out.write(codes.bytesOf(i));
-      }
-    });
+    return new Array(
+        "|u1",
+        new long[] {codes.size(), codes.bits() / 8},
+        out -> {
+          for (int i = 0; i < codes.size(); i++) {
+            out.write(codes.bytesOf(i));
+          }
+        });
   }
 
   /** int32 [rows, cols], little-endian; every row must have {@code cols} entries. */
   static Array int32(int[][] rows, int cols) {
-    return new Array("<i4", new long[] {rows.length, cols}, out -> {
-      byte[] b = new byte[4 * cols];
-      for (int[] row : rows) {
-        if (row.length != cols) {
-          throw new IllegalArgumentException("row has " + row.length + " entries, expected " + cols);
-        }
-        for (int j = 0; j < cols; j++) {
-          int v = row[j];
-          b[4 * j] = (byte) v;
-          b[4 * j + 1] = (byte) (v >>> 8);
-          b[4 * j + 2] = (byte) (v >>> 16);
-          b[4 * j + 3] = (byte) (v >>> 24);
-        }
-        out.write(b);
-      }
-    });
+    return new Array(
+        "<i4",
+        new long[] {rows.length, cols},
+        out -> {
+          byte[] b = new byte[4 * cols];
+          for (int[] row : rows) {
+            if (row.length != cols) {
+              throw new IllegalArgumentException(
+                  "row has " + row.length + " entries, expected " + cols);
+            }
+            for (int j = 0; j < cols; j++) {
+              int v = row[j];
+              b[4 * j] = (byte) v;
+              b[4 * j + 1] = (byte) (v >>> 8);
+              b[4 * j + 2] = (byte) (v >>> 16);
+              b[4 * j + 3] = (byte) (v >>> 24);
+            }
+            out.write(b);
+          }
+        });
   }
 
   void write(Path file) throws IOException {
@@ -68,7 +77,8 @@ final class NpzWriter {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
+    try (ZipOutputStream zip =
+        new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
       for (Map.Entry<String, Array> e : arrays.entrySet()) {
         CountingCrc crc = new CountingCrc();
         writeNpy(e.getValue(), crc);
@@ -95,8 +105,14 @@ final class NpzWriter {
       shape.setLength(shape.length() - 1);
     }
     shape.append(')');
-    String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }", a.dtype(), shape);
-    // Magic, version 1.0, header length; the header is space-padded so the data starts 64-byte aligned.
+    String dict =
+        String.format(
+            Locale.ROOT,
+            "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
+            a.dtype(),
+            shape);
+    // Magic, version 1.0, header length; the header is space-padded so the data starts 64-byte
+    // aligned.
     int unpadded = 10 + dict.length() + 1;
     int padded = (unpadded + 63) / 64 * 64;
     String header = dict + " ".repeat(padded - unpadded) + "\n";

@@ -4,8 +4,8 @@ import org.texhash.lucene.HashCode;
 
 /**
  * Many K-bit codes in one flat {@code long[]}, {@code wordsPerCode} words per code, in the
- * big-endian word layout of {@link HashCode#toLongs()} (so bit i of the code is bit {@code 63 - i%64}
- * of word {@code i/64}, and the last word is zero-padded when K is not a multiple of 64).
+ * big-endian word layout of {@link HashCode#toLongs()} (so bit i of the code is bit {@code 63 -
+ * i%64} of word {@code i/64}, and the last word is zero-padded when K is not a multiple of 64).
  *
  * <p>One array rather than {@code HashCode[]}: 10M codes as objects would cost more heap than the
  * index, and the raw scan wants sequential memory.
@@ -19,7 +19,8 @@ public final class PackedCodes {
     this.bits = HashCode.checkBits(bits);
     this.wordsPerCode = wordsFor(bits);
     if (words.length % wordsPerCode != 0) {
-      throw new IllegalArgumentException("word count " + words.length + " is not a multiple of " + wordsPerCode);
+      throw new IllegalArgumentException(
+          "word count " + words.length + " is not a multiple of " + wordsPerCode);
     }
     this.words = words;
   }
@@ -66,7 +67,10 @@ public final class PackedCodes {
     return b;
   }
 
-  /** Code {@code i} as one byte per bit (0 or 1): the vector HNSW indexes; its squared L2 is the Hamming distance. */
+  /**
+   * Code {@code i} as one byte per bit (0 or 1): the vector HNSW indexes; its squared L2 is the
+   * Hamming distance.
+   */
   public byte[] bitVectorOf(int i) {
     byte[] v = new byte[bits];
     int base = i * wordsPerCode;
@@ -86,15 +90,17 @@ public final class PackedCodes {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> {
-      for (int w = 0; w < wordsPerCode; w++) {
-        int c = Long.compareUnsigned(words[a * wordsPerCode + w], words[b * wordsPerCode + w]);
-        if (c != 0) {
-          return c;
-        }
-      }
-      return Integer.compare(a, b);
-    });
+    java.util.Arrays.sort(
+        order,
+        (a, b) -> {
+          for (int w = 0; w < wordsPerCode; w++) {
+            int c = Long.compareUnsigned(words[a * wordsPerCode + w], words[b * wordsPerCode + w]);
+            if (c != 0) {
+              return c;
+            }
+          }
+          return Integer.compare(a, b);
+        });
     long[] sorted = new long[words.length];
     for (int i = 0; i < order.length; i++) {
       System.arraycopy(words, order[i] * wordsPerCode, sorted, i * wordsPerCode, wordsPerCode);

@@ -40,9 +40,15 @@ final class QueryTimer {
     }
   }
 
-  static List<Run> run(List<Method> methods, int queries, double warmupSeconds, int passes, PrintWriter progress) {
+  static List<Run> run(
+      List<Method> methods, int queries, double warmupSeconds, int passes, PrintWriter progress) {
     for (Method method : methods) {
-      progress.printf(Locale.ROOT, "  %s: warming up (>= 1 pass over %d queries, >= %.1f s)%n", method.name(), queries, warmupSeconds);
+      progress.printf(
+          Locale.ROOT,
+          "  %s: warming up (>= 1 pass over %d queries, >= %.1f s)%n",
+          method.name(),
+          queries,
+          warmupSeconds);
       progress.flush();
       long start = System.nanoTime();
       int done = 0;
@@ -57,7 +63,8 @@ final class QueryTimer {
     int[][][] results = new int[count][queries][];
     double[][] millis = new double[count][passes * queries];
     for (int p = 0; p < passes; p++) {
-      progress.printf(Locale.ROOT, "  timed pass %d of %d (methods interleaved per query)%n", p + 1, passes);
+      progress.printf(
+          Locale.ROOT, "  timed pass %d of %d (methods interleaved per query)%n", p + 1, passes);
       progress.flush();
       for (int q = 0; q < queries; q++) {
         for (int i = 0; i < count; i++) {

@@ -28,7 +28,13 @@ public final class RawScan {
     }
     if (query.length != codes.wordsPerCode()) {
       throw new IllegalArgumentException(
-          "query has " + query.length + " words, the codes have " + codes.wordsPerCode() + " (" + codes.bits() + " bits)");
+          "query has "
+              + query.length
+              + " words, the codes have "
+              + codes.wordsPerCode()
+              + " ("
+              + codes.bits()
+              + " bits)");
     }
     MaxHeap heap = new MaxHeap(Math.min(k, Math.max(1, to - from)));
     long[] w = codes.words();
@@ -46,8 +52,11 @@ public final class RawScan {
       // K = 256, the paper's longest code: unrolled, as a hand-written scan would be.
       long q0 = query[0], q1 = query[1], q2 = query[2], q3 = query[3];
       for (int i = from, base = from * 4; i < to; i++, base += 4) {
-        long d = Long.bitCount(w[base] ^ q0) + Long.bitCount(w[base + 1] ^ q1)
-            + Long.bitCount(w[base + 2] ^ q2) + Long.bitCount(w[base + 3] ^ q3);
+        long d =
+            Long.bitCount(w[base] ^ q0)
+                + Long.bitCount(w[base + 1] ^ q1)
+                + Long.bitCount(w[base + 2] ^ q2)
+                + Long.bitCount(w[base + 3] ^ q3);
         long entry = d << 32 | i;
         if (entry < heap.top) {
           heap.offer(entry);

@@ -2,8 +2,8 @@ package org.texhash.cli.bench;
 
 /**
  * Recall@k against the exact answer, tie-aware: a returned code counts when it is no farther than
- * the exact k-th nearest. Which of several codes at the k-th distance an index returns is arbitrary,
- * so counting ids would punish a correct answer.
+ * the exact k-th nearest. Which of several codes at the k-th distance an index returns is
+ * arbitrary, so counting ids would punish a correct answer.
  */
 final class Recall {
   private Recall() {}

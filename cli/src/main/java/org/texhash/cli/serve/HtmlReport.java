@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.texhash.indexer.image.ImageDecodeException;
+import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.index.IndexFields;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.search.TextureSearcher.Hit;
-import org.texhash.indexer.image.ImageDecodeException;
-import org.texhash.indexer.image.ImageLoader;
 
 /**
  * The search page's result grid as one standalone HTML file ({@code texhash search --html}):
@@ -26,7 +26,8 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   /** Writes the report of {@code hits} for {@code query} to {@code file}. */
-  public static void write(Path file, Query query, IndexInfo info, int documents, List<Hit> hits) throws IOException {
+  public static void write(Path file, Query query, IndexInfo info, int documents, List<Hit> hits)
+      throws IOException {
     String page = html(query, info, documents, hits, Thumbnails.DEFAULT_SIZE);
     try {
       Files.writeString(file, page, StandardCharsets.UTF_8);
@@ -40,27 +41,52 @@ public final class HtmlReport {
     StringBuilder s = new StringBuilder(8192 + hits.size() * 40_000);
     s.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">\n")
-        .append("<title>texhash: ").append(escape(query.label())).append("</title>\n<style>\n")
-        .append(StaticPages.text("style.css")).append("</style>\n</head>\n<body>\n")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .append(CSP)
+        .append("\">\n")
+        .append("<title>texhash: ")
+        .append(escape(query.label()))
+        .append("</title>\n<style>\n")
+        .append(StaticPages.text("style.css"))
+        .append("</style>\n</head>\n<body>\n")
         .append("<header class=\"bar\"><h1>texhash</h1><p class=\"info\">")
-        .append(escape(String.format(Locale.ROOT, "%s \u00b7 %d bits \u00b7 %d images", info.encoderId(), info.bits(), documents)))
+        .append(
+            escape(
+                String.format(
+                    Locale.ROOT,
+                    "%s \u00b7 %d bits \u00b7 %d images",
+                    info.encoderId(),
+                    info.bits(),
+                    documents)))
         .append("</p></header>\n<main>\n<div class=\"report-query\">");
     if (query.image() != null) {
       s.append(img(query.image(), "the query image", thumbSize));
     }
-    s.append("<div><strong>Query</strong><br>").append(escape(query.label())).append("<br><span class=\"status\">")
-        .append(hits.size()).append(hits.size() == 1 ? " hit" : " hits")
-        .append(folder.isEmpty() ? "" : " in " + escape(folder)).append("</span></div></div>\n<ol class=\"grid\">\n");
+    s.append("<div><strong>Query</strong><br>")
+        .append(escape(query.label()))
+        .append("<br><span class=\"status\">")
+        .append(hits.size())
+        .append(hits.size() == 1 ? " hit" : " hits")
+        .append(folder.isEmpty() ? "" : " in " + escape(folder))
+        .append("</span></div></div>\n<ol class=\"grid\">\n");
     for (int i = 0; i < hits.size(); i++) {
       Hit hit = hits.get(i);
       String name = hit.path().substring(folder.length());
       int cut = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1;
-      s.append("<li class=\"hit\"><a href=\"").append(escape(IndexFields.toPath(hit.path()).toUri().toString())).append("\" title=\"")
-          .append(escape(hit.path())).append("\">").append(img(IndexFields.toPath(hit.path()), name, thumbSize))
-          .append("<span class=\"meta\"><span class=\"dist\">distance ").append(hit.distance())
-          .append("</span><span class=\"rank\">#").append(i + 1).append("</span></span><span class=\"path\"><span class=\"dir\">")
-          .append(escape(name.substring(0, cut))).append("</span><span class=\"name\">").append(escape(name.substring(cut)))
+      s.append("<li class=\"hit\"><a href=\"")
+          .append(escape(IndexFields.toPath(hit.path()).toUri().toString()))
+          .append("\" title=\"")
+          .append(escape(hit.path()))
+          .append("\">")
+          .append(img(IndexFields.toPath(hit.path()), name, thumbSize))
+          .append("<span class=\"meta\"><span class=\"dist\">distance ")
+          .append(hit.distance())
+          .append("</span><span class=\"rank\">#")
+          .append(i + 1)
+          .append("</span></span><span class=\"path\"><span class=\"dir\">")
+          .append(escape(name.substring(0, cut)))
+          .append("</span><span class=\"name\">")
+          .append(escape(name.substring(cut)))
           .append("</span></span></a></li>\n");
     }
     return s.append("</ol>\n</main>\n</body>\n</html>\n").toString();
@@ -70,7 +96,11 @@ public final class HtmlReport {
   private static String img(Path image, String alt, int thumbSize) {
     try {
       byte[] jpeg = Thumbnails.jpeg(ImageLoader.load(image), thumbSize);
-      return "<img src=\"data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg) + "\" alt=\"" + escape(alt) + "\">";
+      return "<img src=\"data:image/jpeg;base64,"
+          + Base64.getEncoder().encodeToString(jpeg)
+          + "\" alt=\""
+          + escape(alt)
+          + "\">";
     } catch (ImageDecodeException e) {
       return "<span class=\"error\">" + escape("no preview: " + e.getMessage()) + "</span>";
     }

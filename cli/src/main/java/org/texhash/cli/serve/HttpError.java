@@ -6,7 +6,9 @@ final class HttpError extends RuntimeException {
   private final int status;
 
   HttpError(int status, String reason) {
-    super(reason, null, false, false); // no stack trace: it is never shown, and errors are ordinary here
+    super(
+        reason, null, false,
+        false); // no stack trace: it is never shown, and errors are ordinary here
     this.status = status;
   }
 

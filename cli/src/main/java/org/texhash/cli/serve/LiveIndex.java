@@ -40,7 +40,8 @@ public final class LiveIndex implements Closeable {
    * @throws IllegalArgumentException when there is none, or a Lucene index texhash did not write
    */
   public static LiveIndex open(Path dir) throws IOException {
-    String missing = "no index at " + dir + " (build one with: texhash index DIR --index " + dir + ")";
+    String missing =
+        "no index at " + dir + " (build one with: texhash index DIR --index " + dir + ")";
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(missing);
     }
@@ -66,7 +67,8 @@ public final class LiveIndex implements Closeable {
 
   /** The latest committed view; close it when the request is done. */
   public View acquire() throws IOException {
-    manager.maybeRefresh(); // non-blocking: when another request is refreshing, this one uses the current view
+    manager.maybeRefresh(); // non-blocking: when another request is refreshing, this one uses the
+    // current view
     return new View(manager, (InfoSearcher) manager.acquire(), dir);
   }
 
@@ -136,7 +138,8 @@ public final class LiveIndex implements Closeable {
   private static final class ViewFactory extends SearcherFactory {
     @Override
     public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) throws IOException {
-      Optional<IndexInfo> info = IndexInfo.fromUserData(((DirectoryReader) reader).getIndexCommit().getUserData());
+      Optional<IndexInfo> info =
+          IndexInfo.fromUserData(((DirectoryReader) reader).getIndexCommit().getUserData());
       return new InfoSearcher(reader, info.orElse(null));
     }
   }

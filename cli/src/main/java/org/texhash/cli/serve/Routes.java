@@ -25,18 +25,26 @@ import org.texhash.cli.Json;
  * with a 4xx status, and nothing a client sends produces a stack trace in a response.
  */
 final class Routes extends Handler.Abstract {
-  /** The page loads only its own script, style sheet, thumbnails and the preview of a chosen file. */
+  /**
+   * The page loads only its own script, style sheet, thumbnails and the preview of a chosen file.
+   */
   static final String CSP =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; "
-          + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-  /** A body this much over the limit is still read and dropped, so the client sees the 413 instead of a reset. */
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src"
+          + " 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+  /**
+   * A body this much over the limit is still read and dropped, so the client sees the 413 instead
+   * of a reset.
+   */
   private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
   private final SearchApi api;
   private final StaticPages pages = new StaticPages();
   private final Set<String> allowedHosts;
 
-  /** @param allowedHosts the Host header names accepted (against DNS rebinding), or null for any */
+  /**
+   * @param allowedHosts the Host header names accepted (against DNS rebinding), or null for any
+   */
   Routes(SearchApi api, Set<String> allowedHosts) {
     this.api = api;
     this.allowedHosts = allowedHosts;
@@ -44,7 +52,11 @@ final class Routes extends Handler.Abstract {
 
   private record Reply(int status, String contentType, byte[] body, String etag) {
     static Reply json(int status, JsonObject o) {
-      return new Reply(status, "application/json; charset=utf-8", Json.GSON.toJson(o).getBytes(StandardCharsets.UTF_8), null);
+      return new Reply(
+          status,
+          "application/json; charset=utf-8",
+          Json.GSON.toJson(o).getBytes(StandardCharsets.UTF_8),
+          null);
     }
   }
 
@@ -58,11 +70,18 @@ final class Routes extends Handler.Abstract {
     } catch (IOException e) {
       reply = error(503, "the index cannot be read: " + e.getMessage());
     } catch (RuntimeException e) {
-      // Jetty's own refusals (a malformed query string, say) carry their status; anything else is a bug.
+      // Jetty's own refusals (a malformed query string, say) carry their status; anything else is a
+      // bug.
       if (e instanceof HttpException he && he.getCode() >= 400 && he.getCode() < 500) {
         reply = error(he.getCode(), e.getMessage() == null ? "bad request" : e.getMessage());
       } else {
-        System.err.println("texhash serve: internal error on " + request.getMethod() + " " + Request.getPathInContext(request) + ": " + e);
+        System.err.println(
+            "texhash serve: internal error on "
+                + request.getMethod()
+                + " "
+                + Request.getPathInContext(request)
+                + ": "
+                + e);
         reply = error(500, "internal error (the server's log has the details)");
       }
     }
@@ -72,7 +91,8 @@ final class Routes extends Handler.Abstract {
     headers.put("Referrer-Policy", "no-referrer");
     headers.put("X-Frame-Options", "DENY");
     headers.put("Cross-Origin-Resource-Policy", "same-origin");
-    headers.put(HttpHeader.CACHE_CONTROL, reply.etag == null ? "no-store" : "private, max-age=3600");
+    headers.put(
+        HttpHeader.CACHE_CONTROL, reply.etag == null ? "no-store" : "private, max-age=3600");
     if (reply.etag != null) {
       headers.put(HttpHeader.ETAG, reply.etag);
     }
@@ -98,12 +118,17 @@ final class Routes extends Handler.Abstract {
     if (path.equals("/api/search")) {
       Fields q = Request.extractQueryParameters(request);
       if (read) {
-        return Reply.json(200, api.search(q.getValue("path"), q.getValue("code"), q.getValue("k"), q.getValue("radius")));
+        return Reply.json(
+            200,
+            api.search(
+                q.getValue("path"), q.getValue("code"), q.getValue("k"), q.getValue("radius")));
       }
       if ("POST".equals(method)) {
-        return Reply.json(200, api.searchImage(upload(request), q.getValue("k"), q.getValue("radius")));
+        return Reply.json(
+            200, api.searchImage(upload(request), q.getValue("k"), q.getValue("radius")));
       }
-      throw new HttpError(405, method + " is not allowed here: GET (by path or code) or POST (an image)");
+      throw new HttpError(
+          405, method + " is not allowed here: GET (by path or code) or POST (an image)");
     }
     if (!read) {
       throw new HttpError(405, method + " is not allowed here");
@@ -117,25 +142,37 @@ final class Routes extends Handler.Abstract {
     if (path.startsWith("/api/thumb/")) {
       SearchApi.Thumbnail thumb = api.thumbnail(path.substring("/api/thumb/".length()));
       String seen = request.getHeaders().get(HttpHeader.IF_NONE_MATCH);
-      return new Reply(thumb.etag().equals(seen) ? 304 : 200, "image/jpeg", thumb.etag().equals(seen) ? null : thumb.jpeg(), thumb.etag());
+      return new Reply(
+          thumb.etag().equals(seen) ? 304 : 200,
+          "image/jpeg",
+          thumb.etag().equals(seen) ? null : thumb.jpeg(),
+          thumb.etag());
     }
-    StaticPages.Page page = pages.get(path).orElseThrow(() -> new HttpError(404, "not found: " + abbreviate(path)));
+    StaticPages.Page page =
+        pages.get(path).orElseThrow(() -> new HttpError(404, "not found: " + abbreviate(path)));
     return new Reply(200, page.contentType(), page.bytes(), null);
   }
 
-  /** The request body, at most the upload limit (413 past it); a broken body is the client's error. */
+  /**
+   * The request body, at most the upload limit (413 past it); a broken body is the client's error.
+   */
   private byte[] upload(Request request) {
     try {
       return readBody(request);
     } catch (IOException e) {
-      throw new HttpError(400, "cannot read the request body: " + (e.getMessage() == null ? "the connection broke" : e.getMessage()));
+      throw new HttpError(
+          400,
+          "cannot read the request body: "
+              + (e.getMessage() == null ? "the connection broke" : e.getMessage()));
     }
   }
 
   private byte[] readBody(Request request) throws IOException {
     String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-      throw new HttpError(400, "send the image file itself as the request body (curl --data-binary @FILE), not a form");
+      throw new HttpError(
+          400,
+          "send the image file itself as the request body (curl --data-binary @FILE), not a form");
     }
     long max = api.limits().maxUploadBytes();
     String tooLarge = "the image is larger than the upload limit of " + max + " bytes";
@@ -164,14 +201,17 @@ final class Routes extends Handler.Abstract {
     }
   }
 
-  /** Against DNS rebinding: a server on loopback answers only requests addressed to loopback names. */
+  /**
+   * Against DNS rebinding: a server on loopback answers only requests addressed to loopback names.
+   */
   private void checkHost(Request request) {
     if (allowedHosts == null) {
       return;
     }
     String host = request.getHttpURI().getHost();
     if (host != null && !allowedHosts.contains(host.toLowerCase(Locale.ROOT))) {
-      throw new HttpError(403, "this server answers only requests for localhost (Host: " + abbreviate(host) + ")");
+      throw new HttpError(
+          403, "this server answers only requests for localhost (Host: " + abbreviate(host) + ")");
     }
   }
 

@@ -13,23 +13,22 @@ import java.util.concurrent.TimeUnit;
 import org.texhash.cli.SearchJson;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.EncoderMismatchException;
+import org.texhash.indexer.image.ImageDecodeException;
+import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.index.IndexFields;
 import org.texhash.indexer.index.IndexFields.FileState;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.search.TextureSearcher;
 import org.texhash.indexer.search.TextureSearcher.Hit;
-import org.texhash.indexer.image.ImageDecodeException;
-import org.texhash.indexer.image.ImageLoader;
 import org.texhash.lucene.HashCode;
 
 /**
- * What the server answers, without HTTP: index info, searches by indexed path, code or image
- * bytes, and thumbnails of indexed images. Every refusal is an {@link HttpError} with a reason.
+ * What the server answers, without HTTP: index info, searches by indexed path, code or image bytes,
+ * and thumbnails of indexed images. Every refusal is an {@link HttpError} with a reason.
  *
  * <p>Files are read only for thumbnails, and only at paths that a live document of the index has
- * exactly: a thumbnail id is the path itself (base64url), looked up as an exact term, so no
- * string a client sends can name any other file. Searching by path reads the stored code, never
- * the file.
+ * exactly: a thumbnail id is the path itself (base64url), looked up as an exact term, so no string
+ * a client sends can name any other file. Searching by path reads the stored code, never the file.
  */
 public final class SearchApi {
   private static final long BUSY_WAIT_SECONDS = 30;
@@ -52,7 +51,9 @@ public final class SearchApi {
     return limits;
   }
 
-  /** {@code GET /api/info}: the index's encoder, code length, patch size, documents, and the limits. */
+  /**
+   * {@code GET /api/info}: the index's encoder, code length, patch size, documents, and the limits.
+   */
   public JsonObject info() throws IOException {
     try (LiveIndex.View view = index.acquire()) {
       IndexInfo info = view.info();
@@ -83,14 +84,19 @@ public final class SearchApi {
   /** {@code GET /api/search?path=P|code=HEX&k=&radius=}. */
   public JsonObject search(String path, String code, String k, String radius) throws IOException {
     if ((path == null) == (code == null)) {
-      throw new HttpError(400, "give exactly one of path= (an indexed image) or code= (hex); to search by an image, POST it");
+      throw new HttpError(
+          400,
+          "give exactly one of path= (an indexed image) or code= (hex); to search by an image, POST"
+              + " it");
     }
     try (LiveIndex.View view = index.acquire()) {
       TextureSearcher searcher = view.searcher();
       long start = System.nanoTime();
       HashCode query;
       if (path != null) {
-        query = IndexFields.code(view.reader(), path).orElseThrow(() -> new HttpError(404, "not in the index: " + path));
+        query =
+            IndexFields.code(view.reader(), path)
+                .orElseThrow(() -> new HttpError(404, "not in the index: " + path));
       } else {
         query = parseCode(searcher, code);
       }
@@ -107,14 +113,20 @@ public final class SearchApi {
     if (image.length == 0) {
       throw new HttpError(400, "no image: send the image file as the request body");
     }
-    BufferedImage decoded = decode(() -> ImageLoader.load(image, limits.maxPixels()), 400, "the uploaded image");
+    BufferedImage decoded =
+        decode(() -> ImageLoader.load(image, limits.maxPixels()), 400, "the uploaded image");
     try (LiveIndex.View view = index.acquire()) {
       TextureSearcher searcher;
       try {
         searcher = view.searcher(encoder);
       } catch (EncoderMismatchException e) {
-        throw new HttpError(409, "the index was rebuilt with another encoder (" + view.info().encoderId()
-            + ") since the server started with " + encoder.id() + "; restart texhash serve");
+        throw new HttpError(
+            409,
+            "the index was rebuilt with another encoder ("
+                + view.info().encoderId()
+                + ") since the server started with "
+                + encoder.id()
+                + "; restart texhash serve");
       }
       long start = System.nanoTime();
       HashCode query = searcher.codeOfImage(decoded);
@@ -131,19 +143,33 @@ public final class SearchApi {
   /** A thumbnail, JPEG, with a tag that changes when the indexed content does. */
   public record Thumbnail(byte[] jpeg, String etag) {}
 
-  /** {@code GET /api/thumb/{id}}: the thumbnail of the indexed image whose {@link #thumbId} is {@code id}. */
+  /**
+   * {@code GET /api/thumb/{id}}: the thumbnail of the indexed image whose {@link #thumbId} is
+   * {@code id}.
+   */
   public Thumbnail thumbnail(String id) throws IOException {
     String path = pathOfThumbId(id).orElseThrow(() -> new HttpError(404, "no such thumbnail"));
     FileState file;
     try (LiveIndex.View view = index.acquire()) {
-      file = view.searcher().indexed(path).orElseThrow(() -> new HttpError(404, "not in the index: " + path));
+      file =
+          view.searcher()
+              .indexed(path)
+              .orElseThrow(() -> new HttpError(404, "not in the index: " + path));
     }
-    String tag = "\"" + (file.sha256() == null ? Long.toHexString(file.modified()) : file.sha256().substring(0, 32)) + "\"";
+    String tag =
+        "\""
+            + (file.sha256() == null
+                ? Long.toHexString(file.modified())
+                : file.sha256().substring(0, 32))
+            + "\"";
     String key = path + '\n' + tag;
     byte[] jpeg = thumbnails.get(key);
     if (jpeg == null) {
       BufferedImage image =
-          decode(() -> ImageLoader.load(IndexFields.toPath(path), limits.maxPixels()), 404, "the indexed file " + path);
+          decode(
+              () -> ImageLoader.load(IndexFields.toPath(path), limits.maxPixels()),
+              404,
+              "the indexed file " + path);
       jpeg = Thumbnails.jpeg(image, limits.thumbSize());
       thumbnails.put(key, jpeg);
     }
@@ -157,7 +183,9 @@ public final class SearchApi {
 
   /** The id of an indexed path in thumbnail URLs: its UTF-8 bytes in base64url, unpadded. */
   public static String thumbId(String path) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(path.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(path.getBytes(StandardCharsets.UTF_8));
   }
 
   static Optional<String> pathOfThumbId(String id) {
@@ -171,11 +199,23 @@ public final class SearchApi {
     }
   }
 
-  private JsonObject run(TextureSearcher searcher, IndexInfo info, HashCode query, String kParam, String radiusParam, long start)
+  private JsonObject run(
+      TextureSearcher searcher,
+      IndexInfo info,
+      HashCode query,
+      String kParam,
+      String radiusParam,
+      long start)
       throws IOException {
     int k = kParam == null || kParam.isBlank() ? 10 : integer("k", kParam, 1, limits.maxK());
-    Integer radius = radiusParam == null || radiusParam.isBlank() ? null : integer("radius", radiusParam, 0, info.bits());
-    List<Hit> hits = radius == null ? searcher.nearest(query, k, null) : searcher.withinRadius(query, radius, null, k);
+    Integer radius =
+        radiusParam == null || radiusParam.isBlank()
+            ? null
+            : integer("radius", radiusParam, 0, info.bits());
+    List<Hit> hits =
+        radius == null
+            ? searcher.nearest(query, k, null)
+            : searcher.withinRadius(query, radius, null, k);
     double tookMs = (System.nanoTime() - start) / 1e6;
     JsonObject result = SearchJson.result(hits, tookMs);
     for (JsonElement hit : result.getAsJsonArray("hits")) {
@@ -195,8 +235,15 @@ public final class SearchApi {
       return searcher.parseCode(hex);
     } catch (IllegalArgumentException e) {
       int digits = searcher.info().bits() / 4;
-      throw new HttpError(400, "code= must be " + digits + " hex digits (" + searcher.info().bits() + " bits), got '"
-          + abbreviate(hex) + "'");
+      throw new HttpError(
+          400,
+          "code= must be "
+              + digits
+              + " hex digits ("
+              + searcher.info().bits()
+              + " bits), got '"
+              + abbreviate(hex)
+              + "'");
     }
   }
 
@@ -209,7 +256,16 @@ public final class SearchApi {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new HttpError(400, name + " must be a whole number from " + min + " to " + max + ", got '" + abbreviate(value) + "'");
+    throw new HttpError(
+        400,
+        name
+            + " must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", got '"
+            + abbreviate(value)
+            + "'");
   }
 
   private static String abbreviate(String s) {
@@ -220,7 +276,9 @@ public final class SearchApi {
     BufferedImage run() throws ImageDecodeException;
   }
 
-  /** Runs a decode in one of the decode slots; a failure answers {@code failStatus} with its reason. */
+  /**
+   * Runs a decode in one of the decode slots; a failure answers {@code failStatus} with its reason.
+   */
   private BufferedImage decode(Decode decode, int failStatus, String what) {
     boolean acquired;
     try {

@@ -78,7 +78,8 @@ public final class SearchServer implements AutoCloseable {
       throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     } catch (Exception e) {
       stopQuietly(server);
-      throw new IOException("cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot start the server on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     return new SearchServer(server, connector);
   }
@@ -123,7 +124,10 @@ public final class SearchServer implements AutoCloseable {
     }
   }
 
-  /** Errors Jetty answers itself (a malformed request line, headers too large): JSON, no stack trace. */
+  /**
+   * Errors Jetty answers itself (a malformed request line, headers too large): JSON, no stack
+   * trace.
+   */
   private static final class JsonErrors extends ErrorHandler {
     JsonErrors() {
       setShowStacks(false);
@@ -131,7 +135,13 @@ public final class SearchServer implements AutoCloseable {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    protected void generateResponse(
+        Request request,
+        Response response,
+        int code,
+        String message,
+        Throwable cause,
+        Callback callback) {
       JsonObject o = new JsonObject();
       o.addProperty("error", HttpStatus.getMessage(code));
       byte[] body = Json.GSON.toJson(o).getBytes(StandardCharsets.UTF_8);

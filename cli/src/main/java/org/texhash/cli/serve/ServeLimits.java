@@ -15,19 +15,33 @@ import org.texhash.indexer.image.ImageLoader;
  * @param thumbSize the longer side of a thumbnail, in pixels
  */
 public record ServeLimits(
-    long maxUploadBytes, long maxPixels, int maxK, int decodeSlots, long thumbCacheBytes, int thumbSize) {
+    long maxUploadBytes,
+    long maxPixels,
+    int maxK,
+    int decodeSlots,
+    long thumbCacheBytes,
+    int thumbSize) {
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 20L * 1024 * 1024;
+
   /** The indexer's limit: any image that can be indexed can be a query. */
   public static final long DEFAULT_MAX_PIXELS = ImageLoader.DEFAULT_MAX_PIXELS;
+
   public static final int DEFAULT_MAX_K = 500;
   public static final long DEFAULT_THUMB_CACHE_BYTES = 64L * 1024 * 1024;
 
   public ServeLimits {
-    if (maxUploadBytes < 1 || maxPixels < 1 || maxK < 1 || decodeSlots < 1 || thumbCacheBytes < 0 || thumbSize < 16) {
-      throw new IllegalArgumentException("server limits must be positive (thumbnails at least 16 pixels): " + this);
+    if (maxUploadBytes < 1
+        || maxPixels < 1
+        || maxK < 1
+        || decodeSlots < 1
+        || thumbCacheBytes < 0
+        || thumbSize < 16) {
+      throw new IllegalArgumentException(
+          "server limits must be positive (thumbnails at least 16 pixels): " + this);
     }
     if (maxPixels > ImageLoader.DEFAULT_MAX_PIXELS * 4) {
-      throw new IllegalArgumentException("--max-pixels above " + ImageLoader.DEFAULT_MAX_PIXELS * 4 + " is not supported");
+      throw new IllegalArgumentException(
+          "--max-pixels above " + ImageLoader.DEFAULT_MAX_PIXELS * 4 + " is not supported");
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The search page's files, read once from the jar. A fixed table of names, so nothing else is
- * ever served as a file and there is no directory to list. The page needs no build step.
+ * The search page's files, read once from the jar. A fixed table of names, so nothing else is ever
+ * served as a file and there is no directory to list. The page needs no build step.
  */
 final class StaticPages {
   /** A file of the page. */

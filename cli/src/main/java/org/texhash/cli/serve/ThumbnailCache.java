@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Thumbnails kept in memory up to a total number of bytes, least recently used dropped first.
- * Keys name the content (path and content hash), so a file changed and re-indexed gets a new entry.
+ * Thumbnails kept in memory up to a total number of bytes, least recently used dropped first. Keys
+ * name the content (path and content hash), so a file changed and re-indexed gets a new entry.
  */
 final class ThumbnailCache {
   private final long maxBytes;
@@ -30,7 +30,8 @@ final class ThumbnailCache {
     }
     byte[] old = entries.put(key, value);
     bytes += value.length - (old == null ? 0 : old.length);
-    for (Iterator<Map.Entry<String, byte[]>> it = entries.entrySet().iterator(); bytes > maxBytes && it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, byte[]>> it = entries.entrySet().iterator();
+        bytes > maxBytes && it.hasNext(); ) {
       bytes -= it.next().getValue().length;
       it.remove();
     }

@@ -19,6 +19,7 @@ import org.texhash.indexer.image.Images;
 public final class Thumbnails {
   /** The longer side of a thumbnail: a grid cell of ~160 CSS pixels on a 1.5x screen. */
   public static final int DEFAULT_SIZE = 256;
+
   private static final float QUALITY = 0.85f;
 
   private Thumbnails() {}
@@ -28,7 +29,10 @@ public final class Thumbnails {
     return encode(scaled(Images.toRgb(image), size));
   }
 
-  /** {@code image} scaled (area averaging, aspect ratio kept) so its longer side is at most {@code size}. */
+  /**
+   * {@code image} scaled (area averaging, aspect ratio kept) so its longer side is at most {@code
+   * size}.
+   */
   static BufferedImage scaled(BufferedImage rgb, int size) {
     int w = rgb.getWidth();
     int h = rgb.getHeight();
@@ -68,8 +72,10 @@ public final class Thumbnails {
       }
       for (int bx = 0; bx < w; bx++) {
         int o = bx * 3;
-        out[by * w + bx] = (int) ((sums[o] + n / 2) / n) << 16 | (int) ((sums[o + 1] + n / 2) / n) << 8
-            | (int) ((sums[o + 2] + n / 2) / n);
+        out[by * w + bx] =
+            (int) ((sums[o] + n / 2) / n) << 16
+                | (int) ((sums[o + 1] + n / 2) / n) << 8
+                | (int) ((sums[o + 2] + n / 2) / n);
       }
     }
     return Images.fromPixels(out, w, h);

@@ -22,7 +22,20 @@ class BenchEncodeCommandTest {
   @Test
   void reportsRatesForOneAndAllThreads() {
     StringWriter w = new StringWriter();
-    assertEquals(0, run(w, "bench", "encode", "--encoder", "lbp-lsh-64", "--patches", "8", "--threads", "2", "--json"), w.toString());
+    assertEquals(
+        0,
+        run(
+            w,
+            "bench",
+            "encode",
+            "--encoder",
+            "lbp-lsh-64",
+            "--patches",
+            "8",
+            "--threads",
+            "2",
+            "--json"),
+        w.toString());
     JsonObject o = JsonParser.parseString(w.toString()).getAsJsonObject();
     assertEquals(64, o.get("bits").getAsInt());
     for (String t : new String[] {"threads_1", "threads_2"}) {
@@ -30,7 +43,8 @@ class BenchEncodeCommandTest {
       assertTrue(m.get("patches_per_second").getAsDouble() > 0);
       assertTrue(m.get("ms_per_image").getAsDouble() > 0);
     }
-    assertEquals(2, run(new StringWriter(), "bench", "encode", "--encoder", "lbp-lsh-64", "--patches", "0"));
+    assertEquals(
+        2, run(new StringWriter(), "bench", "encode", "--encoder", "lbp-lsh-64", "--patches", "0"));
     assertEquals(2, run(new StringWriter(), "bench", "encode", "--encoder", "nope-12"));
   }
 }

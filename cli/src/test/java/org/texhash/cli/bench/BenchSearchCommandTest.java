@@ -39,7 +39,8 @@ class BenchSearchCommandTest {
 
   /** {@code texhash bench search ARGS} without the warm-up time (the test times nothing). */
   private static Result bench(String... args) {
-    List<String> all = new ArrayList<>(List.of("bench", "search", "--warmup-seconds", "0", "--passes", "1"));
+    List<String> all =
+        new ArrayList<>(List.of("bench", "search", "--warmup-seconds", "0", "--passes", "1"));
     all.addAll(List.of(args));
     return run(all.toArray(String[]::new));
   }
@@ -66,9 +67,29 @@ class BenchSearchCommandTest {
 
   @Test
   void uniformLongCodesSeveralSegmentsAndThreadsStayExact() {
-    // 8-bit substrings: with 16-bit ones, uniform 256-bit codes need radius ~7 probes (slow, not wrong)
-    Result r = bench("--n", "1500", "--bits", "256", "--k", "50", "--queries", "5", "--mih-substrings", "32",
-        "--uniform", "--sorted", "--segments", "3", "--threads", "2", "--hnsw-max-n", "0", "--json");
+    // 8-bit substrings: with 16-bit ones, uniform 256-bit codes need radius ~7 probes (slow, not
+    // wrong)
+    Result r =
+        bench(
+            "--n",
+            "1500",
+            "--bits",
+            "256",
+            "--k",
+            "50",
+            "--queries",
+            "5",
+            "--mih-substrings",
+            "32",
+            "--uniform",
+            "--sorted",
+            "--segments",
+            "3",
+            "--threads",
+            "2",
+            "--hnsw-max-n",
+            "0",
+            "--json");
     assertEquals(0, r.exit, r.err);
     JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
     assertTrue(j.get("mih_identical").getAsBoolean());
@@ -83,14 +104,29 @@ class BenchSearchCommandTest {
   @Test
   void exportWritesNpyArraysTheRawScanAgreesWith(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("codes.npz");
-    Result r = bench("--n", "500", "--bits", "32", "--k", "4", "--queries", "3",
-        "--hnsw-max-n", "0", "--seed", "5", "--export", file.toString());
+    Result r =
+        bench(
+            "--n",
+            "500",
+            "--bits",
+            "32",
+            "--k",
+            "4",
+            "--queries",
+            "3",
+            "--hnsw-max-n",
+            "0",
+            "--seed",
+            "5",
+            "--export",
+            file.toString());
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("lucene MIH"), r.out);
     try (ZipFile zip = new ZipFile(file.toFile())) {
       List<String> names = new ArrayList<>();
       zip.stream().forEach(e -> names.add(e.getName()));
-      assertEquals(List.of("database.npy", "queries.npy", "exact_ids.npy", "exact_distances.npy"), names);
+      assertEquals(
+          List.of("database.npy", "queries.npy", "exact_ids.npy", "exact_distances.npy"), names);
       PackedCodes db = CodeGenerator.clustered(32, 5).database(500);
       PackedCodes queries = CodeGenerator.clustered(32, 5).queries(3);
       ByteBuffer dbBytes = npy(zip, "database.npy", "'|u1'", "(500, 4)");
@@ -118,7 +154,8 @@ class BenchSearchCommandTest {
   }
 
   /** Checks an .npy header's dtype and shape and returns its data, little-endian. */
-  private static ByteBuffer npy(ZipFile zip, String name, String dtype, String shape) throws IOException {
+  private static ByteBuffer npy(ZipFile zip, String name, String dtype, String shape)
+      throws IOException {
     ZipEntry e = zip.getEntry(name);
     try (InputStream in = zip.getInputStream(e)) {
       byte[] all = in.readAllBytes();

@@ -14,8 +14,12 @@ class CodeGeneratorTest {
   @Test
   void sameSeedSameCodes() {
     for (int bits : new int[] {32, 64, 72, 256}) {
-      assertArrayEquals(CodeGenerator.clustered(bits, 7).database(500).words(), CodeGenerator.clustered(bits, 7).database(500).words());
-      assertArrayEquals(CodeGenerator.uniform(bits, 7).queries(50).words(), CodeGenerator.uniform(bits, 7).queries(50).words());
+      assertArrayEquals(
+          CodeGenerator.clustered(bits, 7).database(500).words(),
+          CodeGenerator.clustered(bits, 7).database(500).words());
+      assertArrayEquals(
+          CodeGenerator.uniform(bits, 7).queries(50).words(),
+          CodeGenerator.uniform(bits, 7).queries(50).words());
     }
   }
 
@@ -28,15 +32,24 @@ class CodeGeneratorTest {
 
   @Test
   void seedsAndStreamsDiffer() {
-    assertFalse(Arrays.equals(CodeGenerator.clustered(64, 1).database(100).words(), CodeGenerator.clustered(64, 2).database(100).words()));
-    assertFalse(Arrays.equals(CodeGenerator.clustered(64, 1).database(100).words(), CodeGenerator.clustered(64, 1).queries(100).words()));
+    assertFalse(
+        Arrays.equals(
+            CodeGenerator.clustered(64, 1).database(100).words(),
+            CodeGenerator.clustered(64, 2).database(100).words()));
+    assertFalse(
+        Arrays.equals(
+            CodeGenerator.clustered(64, 1).database(100).words(),
+            CodeGenerator.clustered(64, 1).queries(100).words()));
   }
 
   @Test
   void paddingBitsStayZeroAndCodesRoundTrip() {
     PackedCodes codes = CodeGenerator.uniform(40, 3).database(200);
     for (int i = 0; i < codes.size(); i++) {
-      assertEquals(0, codes.words()[i] & ((1L << 24) - 1), "low 24 bits of a 40-bit code's word are padding");
+      assertEquals(
+          0,
+          codes.words()[i] & ((1L << 24) - 1),
+          "low 24 bits of a 40-bit code's word are padding");
       HashCode c = codes.code(i);
       assertArrayEquals(codes.wordsOf(i), c.toLongs());
       assertArrayEquals(codes.bytesOf(i), c.bytes());
@@ -50,7 +63,8 @@ class CodeGeneratorTest {
   @Test
   void clusteredQueriesHaveCloseNeighboursUniformOnesDoNot() {
     // 64 bits, 20 centres, flip 0.05: a query's nearest database code shares its centre (about
-    // 2 * 0.05 * 0.95 * 64 = 6 bits away); uniform 64-bit codes are ~32 apart, the nearest of 2,000 ~20.
+    // 2 * 0.05 * 0.95 * 64 = 6 bits away); uniform 64-bit codes are ~32 apart, the nearest of 2,000
+    // ~20.
     CodeGenerator clustered = new CodeGenerator(64, false, 20, 0.05, 11);
     CodeGenerator uniform = CodeGenerator.uniform(64, 11);
     assertTrue(meanNearest(clustered.database(2000), clustered.queries(50)) < 5);

@@ -12,7 +12,8 @@ class RawScanTest {
   private static int[] bruteForce(PackedCodes db, long[] query, int k) {
     return IntStream.range(0, db.size())
         .boxed()
-        .sorted(Comparator.<Integer>comparingInt(i -> db.distance(i, query)).thenComparingInt(i -> i))
+        .sorted(
+            Comparator.<Integer>comparingInt(i -> db.distance(i, query)).thenComparingInt(i -> i))
         .limit(k)
         .mapToInt(Integer::intValue)
         .toArray();
@@ -28,7 +29,8 @@ class RawScanTest {
       for (int k : new int[] {1, 3, 10, 100, 700, 1000}) {
         for (int q = 0; q < queries.size(); q++) {
           long[] query = queries.wordsOf(q);
-          assertArrayEquals(bruteForce(db, query, k), RawScan.topK(db, query, k), "bits=" + bits + " k=" + k);
+          assertArrayEquals(
+              bruteForce(db, query, k), RawScan.topK(db, query, k), "bits=" + bits + " k=" + k);
         }
       }
     }

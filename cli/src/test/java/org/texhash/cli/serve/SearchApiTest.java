@@ -10,9 +10,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,9 @@ class SearchApiTest {
     assertEquals(64, info.get("input_size").getAsInt());
     assertEquals(6, info.get("documents").getAsInt());
     assertEquals(TestServer.MAX_UPLOAD, info.get("max_upload_bytes").getAsLong());
-    assertFalse(info.toString().contains(s.index.toString()), "the server's own folders are not shown: " + info);
+    assertFalse(
+        info.toString().contains(s.index.toString()),
+        "the server's own folders are not shown: " + info);
   }
 
   @Test
@@ -67,7 +69,10 @@ class SearchApiTest {
     JsonObject result = TestServer.json(api);
 
     CliRun run = new CliRun();
-    assertEquals(0, run.run("search", "--index", s.index, "--path", s.abs("t2.png"), "-k", "4", "--json"), run.err());
+    assertEquals(
+        0,
+        run.run("search", "--index", s.index, "--path", s.abs("t2.png"), "-k", "4", "--json"),
+        run.err());
     JsonObject cli = run.json();
 
     JsonArray hits = result.getAsJsonArray("hits");
@@ -80,7 +85,8 @@ class SearchApiTest {
       for (String field : expected.keySet()) {
         assertEquals(expected.get(field), hit.get(field), field + " of hit " + i);
       }
-      assertEquals(SearchApi.thumbUrl(hit.get("path").getAsString()), hit.get("thumb").getAsString());
+      assertEquals(
+          SearchApi.thumbUrl(hit.get("path").getAsString()), hit.get("thumb").getAsString());
     }
     assertEquals(s.abs("t2.png"), hits.get(0).getAsJsonObject().get("path").getAsString());
     assertEquals(0, hits.get(0).getAsJsonObject().get("distance").getAsInt());
@@ -97,7 +103,8 @@ class SearchApiTest {
     JsonObject all = TestServer.json(s.get("/api/search?radius=64&path=" + q(s.abs("t4.png"))));
     assertEquals(6, all.getAsJsonArray("hits").size(), "radius 64 of 64 bits holds every image");
     assertEquals(64, all.get("radius").getAsInt());
-    JsonObject capped = TestServer.json(s.get("/api/search?radius=64&k=3&path=" + q(s.abs("t4.png"))));
+    JsonObject capped =
+        TestServer.json(s.get("/api/search?radius=64&k=3&path=" + q(s.abs("t4.png"))));
     assertEquals(3, capped.getAsJsonArray("hits").size(), "k caps a radius search");
 
     String code = "0123456789abcdef";
@@ -127,8 +134,10 @@ class SearchApiTest {
 
     // The same image sent in chunks (no Content-Length) is read the same way.
     HttpResponse<String> chunked =
-        s.send(HttpRequest.newBuilder(s.uri("/api/search?k=3"))
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(png))).build());
+        s.send(
+            HttpRequest.newBuilder(s.uri("/api/search?k=3"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(png)))
+                .build());
     assertEquals(200, chunked.statusCode(), chunked.body());
     assertEquals(result.getAsJsonArray("hits"), TestServer.json(chunked).getAsJsonArray("hits"));
   }
@@ -140,10 +149,14 @@ class SearchApiTest {
     assertEquals(200, response.statusCode());
     assertEquals("image/jpeg", response.headers().firstValue("Content-Type").orElse(""));
     var image = ImageIO.read(new ByteArrayInputStream(response.body()));
-    assertEquals(64, Math.max(image.getWidth(), image.getHeight()), "the test server's thumbnails are 64 pixels");
+    assertEquals(
+        64,
+        Math.max(image.getWidth(), image.getHeight()),
+        "the test server's thumbnails are 64 pixels");
     String etag = response.headers().firstValue("ETag").orElseThrow();
 
-    HttpResponse<byte[]> again = bytes(HttpRequest.newBuilder(s.uri(thumb)).header("If-None-Match", etag).build());
+    HttpResponse<byte[]> again =
+        bytes(HttpRequest.newBuilder(s.uri(thumb)).header("If-None-Match", etag).build());
     assertEquals(304, again.statusCode());
     HttpResponse<byte[]> cached = bytes(HttpRequest.newBuilder(s.uri(thumb)).build());
     assertArrayEquals(response.body(), cached.body());
@@ -167,7 +180,14 @@ class SearchApiTest {
     s.reindex(); // a separate writer commits while the server is running
     HttpResponse<String> found = s.get("/api/search?k=1&path=" + q(added));
     assertEquals(200, found.statusCode(), found.body());
-    assertEquals(added, TestServer.json(found).getAsJsonArray("hits").get(0).getAsJsonObject().get("path").getAsString());
+    assertEquals(
+        added,
+        TestServer.json(found)
+            .getAsJsonArray("hits")
+            .get(0)
+            .getAsJsonObject()
+            .get("path")
+            .getAsString());
     assertEquals(7, TestServer.json(s.get("/api/info")).get("documents").getAsInt());
     assertEquals(200, s.get(SearchApi.thumbUrl(added)).statusCode());
 
@@ -189,7 +209,9 @@ class SearchApiTest {
     assertFalse(hit.get("exists").getAsBoolean());
     HttpResponse<String> thumb = s.get(hit.get("thumb").getAsString());
     assertEquals(404, thumb.statusCode());
-    assertTrue(TestServer.json(thumb).get("error").getAsString().contains("cannot read the indexed file"), thumb.body());
+    assertTrue(
+        TestServer.json(thumb).get("error").getAsString().contains("cannot read the indexed file"),
+        thumb.body());
   }
 
   @Test
@@ -198,13 +220,15 @@ class SearchApiTest {
       TestServer.writeTexture(s.images.resolve("new" + i + ".png"), 5000 + i);
     }
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread indexer = new Thread(() -> {
-      try {
-        s.reindex();
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    Thread indexer =
+        new Thread(
+            () -> {
+              try {
+                s.reindex();
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
     indexer.start();
     int requests = 0;
     String all = "/api/search?radius=64&k=50&path=" + q(s.abs("t1.png"));
@@ -218,7 +242,10 @@ class SearchApiTest {
     } while (indexer.isAlive());
     indexer.join();
     assertEquals(null, failure.get());
-    assertEquals(16, TestServer.json(s.get(all)).getAsJsonArray("hits").size(), "after " + requests + " searches during the run");
+    assertEquals(
+        16,
+        TestServer.json(s.get(all)).getAsJsonArray("hits").size(),
+        "after " + requests + " searches during the run");
   }
 
   @Test
@@ -228,7 +255,12 @@ class SearchApiTest {
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     assertTrue(page.body().contains("<script src=\"/app.js\" defer></script>"), page.body());
     assertEquals(200, s.get("/app.js").statusCode());
-    assertTrue(s.get("/app.js").headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+    assertTrue(
+        s.get("/app.js")
+            .headers()
+            .firstValue("Content-Type")
+            .orElse("")
+            .startsWith("text/javascript"));
     assertEquals(200, s.get("/style.css").statusCode());
   }
 }

@@ -18,9 +18,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -40,19 +40,23 @@ import org.texhash.indexer.encoder.Encoders;
  * page (laptop and phone widths) go to target/serve-page.png and target/serve-phone.png.
  */
 class ServeBrowserTest {
-  private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-  private static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
+  private static final String CHROMIUM =
+      System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+  private static final String CHROMEDRIVER =
+      System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
 
   @TempDir Path tmp;
 
   @Test
   void uploadClickAndErrorInChromium() throws IOException {
-    assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+    assumeTrue(
+        new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
         "chromium and chromedriver are not installed");
     Path samples = Files.createDirectories(tmp.resolve("samples/textures"));
     try (Stream<Path> files = Files.list(Path.of("..", "samples", "textures"))) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, samples.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            f, samples.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     Path index = tmp.resolve("idx");
@@ -62,14 +66,17 @@ class ServeBrowserTest {
 
     try (LiveIndex live = LiveIndex.open(index);
         Encoder encoder = Encoders.open(Encoders.DEFAULT_ID);
-        SearchServer server = SearchServer.start(new SearchApi(live, encoder, ServeLimits.defaults()), "127.0.0.1", 0)) {
+        SearchServer server =
+            SearchServer.start(
+                new SearchApi(live, encoder, ServeLimits.defaults()), "127.0.0.1", 0)) {
       WebDriver driver = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
         wait.ignoring(StaleElementReferenceException.class);
         driver.get(server.uri().toString());
         wait.until(d -> d.findElement(By.id("info")).getText().contains("images"));
-        assertTrue(driver.findElement(By.id("info")).getText().contains("lbp-lsh-64 \u00b7 64 bits"),
+        assertTrue(
+            driver.findElement(By.id("info")).getText().contains("lbp-lsh-64 \u00b7 64 bits"),
             driver.findElement(By.id("info")).getText());
 
         driver.findElement(By.id("file")).sendKeys(samples.resolve("carpet025_a.png").toString());
@@ -78,7 +85,9 @@ class ServeBrowserTest {
         String first = hits.get(0);
         String sibling = samples.resolve("carpet025_b.png").toString();
         boolean siblingFirst = first.equals(sibling);
-        boolean selfThenSibling = first.equals(samples.resolve("carpet025_a.png").toString()) && hits.get(1).equals(sibling);
+        boolean selfThenSibling =
+            first.equals(samples.resolve("carpet025_a.png").toString())
+                && hits.get(1).equals(sibling);
         assertTrue(siblingFirst || selfThenSibling, "hits: " + hits);
         wait.until(ServeBrowserTest::visibleThumbnailsLoaded);
         screenshot(driver, Path.of("target", "serve-page.png"));
@@ -89,7 +98,11 @@ class ServeBrowserTest {
 
         String clicked = hits.get(2);
         driver.findElements(By.cssSelector("#hits li a")).get(2).click();
-        wait.until(d -> d.getCurrentUrl().contains("path=") && !hitPaths(d).isEmpty() && hitPaths(d).get(0).equals(clicked));
+        wait.until(
+            d ->
+                d.getCurrentUrl().contains("path=")
+                    && !hitPaths(d).isEmpty()
+                    && hitPaths(d).get(0).equals(clicked));
         assertEquals(clicked, driver.findElement(By.id("query-name")).getText());
         // The address is shareable: loading it again shows the same grid.
         String shared = driver.getCurrentUrl();
@@ -110,29 +123,47 @@ class ServeBrowserTest {
 
   private WebDriver chromium() {
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments(
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--user-data-dir=" + tmp.resolve("chromium-profile"), "--window-size=1280,900");
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--user-data-dir=" + tmp.resolve("chromium-profile"),
+        "--window-size=1280,900");
     return new ChromeDriver(service, options);
   }
 
-  /** The grid's paths, read in one script call: the grid may be replaced between two element look-ups. */
+  /**
+   * The grid's paths, read in one script call: the grid may be replaced between two element
+   * look-ups.
+   */
   @SuppressWarnings("unchecked")
   private static List<String> hitPaths(WebDriver driver) {
-    return (List<String>) ((JavascriptExecutor) driver).executeScript(
-        "return [...document.querySelectorAll('#hits li a')].map(a => a.dataset.path);");
+    return (List<String>)
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return [...document.querySelectorAll('#hits li a')].map(a => a.dataset.path);");
   }
 
   /** Every thumbnail in the window has arrived and decoded (lazy ones below the fold may wait). */
   private static boolean visibleThumbnailsLoaded(WebDriver driver) {
-    return Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
-        "return [...document.querySelectorAll('#hits img')]"
-            + ".filter(i => i.getBoundingClientRect().top < window.innerHeight)"
-            + ".every(i => i.complete && i.naturalWidth > 0);"));
+    return Boolean.TRUE.equals(
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return [...document.querySelectorAll('#hits img')]"
+                    + ".filter(i => i.getBoundingClientRect().top < window.innerHeight)"
+                    + ".every(i => i.complete && i.naturalWidth > 0);"));
   }
 
   private static void screenshot(WebDriver driver, Path file) throws IOException {

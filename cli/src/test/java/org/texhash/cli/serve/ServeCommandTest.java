@@ -35,7 +35,8 @@ class ServeCommandTest {
     assertTrue(cli.err().contains("--port must be from 0 to 65535"), cli.err());
     assertEquals(2, run("serve", "--index", tmp.toString(), "--max-upload-mb", "0"));
     Files.writeString(tmp.resolve("notes.txt"), "x");
-    assertEquals(2, run("serve", "--index", tmp.toString(), "--port", "0"), "a folder without an index");
+    assertEquals(
+        2, run("serve", "--index", tmp.toString(), "--port", "0"), "a folder without an index");
   }
 
   @Test
@@ -52,7 +53,9 @@ class ServeCommandTest {
   @Test
   void portInUseIsAFailureWithTheReason() throws IOException {
     try (TestServer s = new TestServer(tmp, 2)) {
-      assertEquals(1, run("serve", "--index", s.index.toString(), "--port", Integer.toString(s.server.port())));
+      assertEquals(
+          1,
+          run("serve", "--index", s.index.toString(), "--port", Integer.toString(s.server.port())));
       assertTrue(cli.err().contains("cannot listen on 127.0.0.1:" + s.server.port()), cli.err());
     }
   }

@@ -45,7 +45,12 @@ final class TestServer implements AutoCloseable {
     reindex();
     live = LiveIndex.open(index);
     encoder = Encoders.open(Encoders.DEFAULT_ID);
-    server = SearchServer.start(new SearchApi(live, encoder, new ServeLimits(MAX_UPLOAD, MAX_PIXELS, 50, 2, 1 << 20, 64)), "127.0.0.1", 0);
+    server =
+        SearchServer.start(
+            new SearchApi(
+                live, encoder, new ServeLimits(MAX_UPLOAD, MAX_PIXELS, 50, 2, 1 << 20, 64)),
+            "127.0.0.1",
+            0);
   }
 
   static void writeTexture(Path file, long seed) throws IOException {
@@ -71,7 +76,10 @@ final class TestServer implements AutoCloseable {
   }
 
   HttpResponse<String> post(String pathAndQuery, byte[] body) {
-    return send(HttpRequest.newBuilder(uri(pathAndQuery)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    return send(
+        HttpRequest.newBuilder(uri(pathAndQuery))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build());
   }
 
   HttpResponse<String> send(HttpRequest request) {
@@ -91,8 +99,8 @@ final class TestServer implements AutoCloseable {
 
   /**
    * Sends {@code head} (request line and headers, CRLF-separated, without the blank line) over a
-   * plain socket, exactly as written: what a hostile client would send, with no URI clean-up by
-   * an HTTP library. Returns the whole response, headers and body.
+   * plain socket, exactly as written: what a hostile client would send, with no URI clean-up by an
+   * HTTP library. Returns the whole response, headers and body.
    */
   String raw(String head) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {

@@ -29,7 +29,8 @@ class ThumbnailsTest {
   void boxShrinkKeepsTheMeanColour() {
     int[] px = new int[1200 * 1200];
     for (int i = 0; i < px.length; i++) {
-      px[i] = ((i / 1200 + i % 1200) % 2 == 0) ? 0xFF0000 : 0x0000FF; // a checkerboard of red and blue
+      px[i] =
+          ((i / 1200 + i % 1200) % 2 == 0) ? 0xFF0000 : 0x0000FF; // a checkerboard of red and blue
     }
     BufferedImage thumb = Thumbnails.scaled(Images.fromPixels(px, 1200, 1200), 100);
     int centre = thumb.getRGB(50, 50) & 0xFFFFFF;

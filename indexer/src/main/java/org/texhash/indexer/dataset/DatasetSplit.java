@@ -121,6 +121,12 @@ public final class DatasetSplit {
     return String.format(
         java.util.Locale.ROOT,
         "DatasetSplit[%s, seed=%d, classes=%d, train=%d, database=%d, query=%d, validation=%d]",
-        protocol, seed, classNames.size(), train.size(), database.size(), query.size(), validation.size());
+        protocol,
+        seed,
+        classNames.size(),
+        train.size(),
+        database.size(),
+        query.size(),
+        validation.size());
   }
 }

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The exact patches of an evaluation run, so that it can be repeated: a TSV file with a few
- * {@code # key=value} header lines (protocol, seed, resize, patch size) and one row per patch:
+ * The exact patches of an evaluation run, so that it can be repeated: a TSV file with a few {@code
+ * # key=value} header lines (protocol, seed, resize, patch size) and one row per patch:
  *
  * <pre>
  * image	region	x	y	size	label	class	role
@@ -93,8 +93,18 @@ public final class Manifest {
       w.write(COLUMNS);
       w.newLine();
       for (PatchSpec p : patches) {
-        w.write(String.format(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s",
-            p.image(), p.region(), p.x(), p.y(), p.size(), p.label(), p.className(), p.role().tag()));
+        w.write(
+            String.format(
+                Locale.ROOT,
+                "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s",
+                p.image(),
+                p.region(),
+                p.x(),
+                p.y(),
+                p.size(),
+                p.label(),
+                p.className(),
+                p.role().tag()));
         w.newLine();
       }
     }
@@ -107,7 +117,8 @@ public final class Manifest {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line = r.readLine();
       if (!MAGIC.equals(line)) {
-        throw new IllegalArgumentException(file + " is not a texhash eval manifest (first line must be '" + MAGIC + "')");
+        throw new IllegalArgumentException(
+            file + " is not a texhash eval manifest (first line must be '" + MAGIC + "')");
       }
       int n = 1;
       boolean columns = false;
@@ -125,18 +136,28 @@ public final class Manifest {
         }
         if (!columns) {
           if (!COLUMNS.equals(line)) {
-            throw new IllegalArgumentException(file + ":" + n + ": expected the column line '" + COLUMNS + "'");
+            throw new IllegalArgumentException(
+                file + ":" + n + ": expected the column line '" + COLUMNS + "'");
           }
           columns = true;
           continue;
         }
         String[] f = line.split("\t", -1);
         if (f.length != 8) {
-          throw new IllegalArgumentException(file + ":" + n + ": expected 8 tab-separated fields, got " + f.length);
+          throw new IllegalArgumentException(
+              file + ":" + n + ": expected 8 tab-separated fields, got " + f.length);
         }
         try {
-          patches.add(new PatchSpec(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
-              Integer.parseInt(f[4]), Integer.parseInt(f[5]), f[6], PatchSpec.Role.parse(f[7])));
+          patches.add(
+              new PatchSpec(
+                  f[0],
+                  Integer.parseInt(f[1]),
+                  Integer.parseInt(f[2]),
+                  Integer.parseInt(f[3]),
+                  Integer.parseInt(f[4]),
+                  Integer.parseInt(f[5]),
+                  f[6],
+                  PatchSpec.Role.parse(f[7])));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException(file + ":" + n + ": " + e.getMessage(), e);
         }

@@ -18,6 +18,7 @@ import org.texhash.indexer.image.Images;
 public final class PatchSampler {
   /** Defaults sized for a few-minute 300-class run on 2 cores; the paper used 2,000 and 200. */
   public static final int DEFAULT_DATABASE_PER_CLASS = 40;
+
   public static final int DEFAULT_QUERIES_PER_CLASS = 10;
   public static final int DEFAULT_PATCH_SIZE = 64;
 
@@ -30,7 +31,8 @@ public final class PatchSampler {
    *
    * @param resize the resize the split was loaded with (recorded in the manifest header)
    */
-  public static Manifest sample(DatasetSplit split, int databasePerClass, int queriesPerClass, int patchSize, int resize) {
+  public static Manifest sample(
+      DatasetSplit split, int databasePerClass, int queriesPerClass, int patchSize, int resize) {
     return sample(split, databasePerClass, queriesPerClass, databasePerClass, patchSize, resize);
   }
 
@@ -39,10 +41,21 @@ public final class PatchSampler {
    * patches per fitting class (a texture pool has thousands of fitting classes with one image each,
    * where a few patches per class are enough to fit on).
    */
-  public static Manifest sample(DatasetSplit split, int databasePerClass, int queriesPerClass, int trainPerClass, int patchSize, int resize) {
+  public static Manifest sample(
+      DatasetSplit split,
+      int databasePerClass,
+      int queriesPerClass,
+      int trainPerClass,
+      int patchSize,
+      int resize) {
     if (databasePerClass < 1 || queriesPerClass < 1 || trainPerClass < 1) {
       throw new IllegalArgumentException(
-          "patches per class must be >= 1, got database " + databasePerClass + ", queries " + queriesPerClass + ", train " + trainPerClass);
+          "patches per class must be >= 1, got database "
+              + databasePerClass
+              + ", queries "
+              + queriesPerClass
+              + ", train "
+              + trainPerClass);
     }
     if (patchSize < 1) {
       throw new IllegalArgumentException("patch size must be >= 1, got " + patchSize);
@@ -57,26 +70,45 @@ public final class PatchSampler {
     header.put("train_per_class", Integer.toString(trainPerClass));
     List<PatchSpec> patches = new ArrayList<>();
     if (!split.train().equals(split.database())) {
-      patches.addAll(draw(split.train(), PatchSpec.Role.TRAIN, trainPerClass, patchSize, split.seed()));
+      patches.addAll(
+          draw(split.train(), PatchSpec.Role.TRAIN, trainPerClass, patchSize, split.seed()));
     }
-    patches.addAll(draw(split.database(), PatchSpec.Role.DATABASE, databasePerClass, patchSize, split.seed()));
-    patches.addAll(draw(split.query(), PatchSpec.Role.QUERY, queriesPerClass, patchSize, split.seed()));
+    patches.addAll(
+        draw(split.database(), PatchSpec.Role.DATABASE, databasePerClass, patchSize, split.seed()));
+    patches.addAll(
+        draw(split.query(), PatchSpec.Role.QUERY, queriesPerClass, patchSize, split.seed()));
     return new Manifest(header, patches);
   }
 
-  private static List<PatchSpec> draw(List<Region> regions, PatchSpec.Role role, int perClass, int size, long seed) {
+  private static List<PatchSpec> draw(
+      List<Region> regions, PatchSpec.Role role, int perClass, int size, long seed) {
     Map<Integer, List<Region>> byLabel = new TreeMap<>();
     for (Region r : regions) {
       byLabel.computeIfAbsent(r.label(), l -> new ArrayList<>()).add(r);
     }
     List<PatchSpec> out = new ArrayList<>();
     for (List<Region> own : byLabel.values()) {
-      List<Region> usable = own.stream().filter(r -> r.pixels().getWidth() >= size && r.pixels().getHeight() >= size).toList();
+      List<Region> usable =
+          own.stream()
+              .filter(r -> r.pixels().getWidth() >= size && r.pixels().getHeight() >= size)
+              .toList();
       String className = own.get(0).content().className();
       if (usable.isEmpty()) {
         BufferedImage p = own.get(0).pixels();
-        throw new IllegalArgumentException("class " + className + ": no " + role.tag() + " region holds a " + size + "x" + size
-            + " patch (regions are " + p.getWidth() + "x" + p.getHeight() + "); lower --patch-size or raise --resize");
+        throw new IllegalArgumentException(
+            "class "
+                + className
+                + ": no "
+                + role.tag()
+                + " region holds a "
+                + size
+                + "x"
+                + size
+                + " patch (regions are "
+                + p.getWidth()
+                + "x"
+                + p.getHeight()
+                + "); lower --patch-size or raise --resize");
       }
       Random rnd = new Random(Seeds.derive(seed, "patches-" + role.tag(), className));
       for (int i = 0; i < perClass; i++) {
@@ -94,23 +126,39 @@ public final class PatchSampler {
    * when that differs from the sampled size. Fails clearly when the manifest names a region the
    * split does not have (a manifest made for another dataset, protocol or seed).
    */
-  public static List<BufferedImage> crop(DatasetSplit split, List<PatchSpec> patches, int outputSize) {
+  public static List<BufferedImage> crop(
+      DatasetSplit split, List<PatchSpec> patches, int outputSize) {
     return crop(split, patches, outputSize, QueryTransform.IDENTITY);
   }
 
   /** {@link #crop(DatasetSplit, List, int)} with {@code transform} applied to every patch. */
-  public static List<BufferedImage> crop(DatasetSplit split, List<PatchSpec> patches, int outputSize, QueryTransform transform) {
+  public static List<BufferedImage> crop(
+      DatasetSplit split, List<PatchSpec> patches, int outputSize, QueryTransform transform) {
     Map<String, Region> regions = split.regionsByKey();
     List<BufferedImage> out = new ArrayList<>(patches.size());
     for (PatchSpec p : patches) {
       Region r = regions.get(p.regionKey());
       if (r == null) {
-        throw new IllegalArgumentException("manifest patch in " + p.image() + " region " + p.region()
-            + " names no region of this " + split.protocol() + " split (other dataset, protocol, seed or resize?)");
+        throw new IllegalArgumentException(
+            "manifest patch in "
+                + p.image()
+                + " region "
+                + p.region()
+                + " names no region of this "
+                + split.protocol()
+                + " split (other dataset, protocol, seed or resize?)");
       }
       if (r.label() != p.label()) {
-        throw new IllegalArgumentException("manifest patch in " + p.image() + " has label " + p.label()
-            + " but the dataset's class there is " + r.label() + " (" + r.content().className() + ")");
+        throw new IllegalArgumentException(
+            "manifest patch in "
+                + p.image()
+                + " has label "
+                + p.label()
+                + " but the dataset's class there is "
+                + r.label()
+                + " ("
+                + r.content().className()
+                + ")");
       }
       if (transform.kind() != QueryTransform.Kind.IDENTITY) {
         out.add(transform.apply(r.pixels(), p, outputSize));

@@ -25,8 +25,8 @@ import org.texhash.indexer.image.Images;
  *       quadrants. One quadrant per class, drawn from the seed and the class name, is the query
  *       region; the other 3 are training/database regions.
  *   <li>{@code alot}: one sub-folder per class holding its images. Per class, the images (sorted by
- *       name, then shuffled with the seed and the class name) are split 70 % training/database,
- *       20 % test (queries), 10 % validation; every class with at least 2 images gets at least one
+ *       name, then shuffled with the seed and the class name) are split 70 % training/database, 20
+ *       % test (queries), 10 % validation; every class with at least 2 images gets at least one
  *       test image. Images are kept at their size unless a resize is asked for.
  *   <li>{@code unseen}: the classes (of either layout: sub-folders mean {@code alot}, otherwise
  *       {@code vistex}) are shuffled with the seed and split in two halves. The first half is the
@@ -37,8 +37,8 @@ import org.texhash.indexer.image.Images;
  *       per source, one image per class). The images of SOURCE are evaluated like {@code vistex}
  *       (resized to R x R, one quadrant per class drawn from the seed and the class name is its
  *       query region, the other 3 are the database); every other source's image is one training
- *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are
- *       {@code source/file-stem}. Example: {@code unseen-supertuxkart}.
+ *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are {@code
+ *       source/file-stem}. Example: {@code unseen-supertuxkart}.
  * </ul>
  *
  * <p>Unreadable images are reported on stderr and skipped; a dataset with fewer than 2 usable
@@ -46,13 +46,17 @@ import org.texhash.indexer.image.Images;
  */
 public final class Protocols {
   public static final List<String> NAMES = List.of("vistex", "alot", "unseen");
+
   /** Prefix of the cross-package protocols: {@code unseen-SOURCE} holds out pool source SOURCE. */
   public static final String CROSS_PACKAGE_PREFIX = "unseen-";
+
   public static final int DEFAULT_RESIZE = 512;
 
   private Protocols() {}
 
-  /** {@link #load(String, Path, long, int)} with the default resize (512 for vistex, none for alot). */
+  /**
+   * {@link #load(String, Path, long, int)} with the default resize (512 for vistex, none for alot).
+   */
   public static DatasetSplit load(String protocol, Path dataset, long seed) {
     return load(protocol, dataset, seed, 0);
   }
@@ -60,21 +64,31 @@ public final class Protocols {
   /**
    * Loads {@code dataset} under {@code protocol}.
    *
-   * @param resize side R that images are resized to (R x R); 0 means the protocol's default
-   *     (512 for vistex-layout images, the original size for alot-layout images)
+   * @param resize side R that images are resized to (R x R); 0 means the protocol's default (512
+   *     for vistex-layout images, the original size for alot-layout images)
    */
   public static DatasetSplit load(String protocol, Path dataset, long seed, int resize) {
     if (!isKnown(protocol)) {
-      throw new IllegalArgumentException("protocol must be one of " + NAMES + " or " + CROSS_PACKAGE_PREFIX + "SOURCE, got " + protocol);
+      throw new IllegalArgumentException(
+          "protocol must be one of "
+              + NAMES
+              + " or "
+              + CROSS_PACKAGE_PREFIX
+              + "SOURCE, got "
+              + protocol);
     }
     if (resize < 0) {
-      throw new IllegalArgumentException("resize must be >= 0 (0 = protocol default), got " + resize);
+      throw new IllegalArgumentException(
+          "resize must be >= 0 (0 = protocol default), got " + resize);
     }
     if (dataset == null || !Files.isDirectory(dataset)) {
       throw new IllegalArgumentException("dataset must be a folder: " + dataset);
     }
     if (protocol.startsWith(CROSS_PACKAGE_PREFIX)) {
-      return crossPackage(TexturePool.open(dataset), protocol.substring(CROSS_PACKAGE_PREFIX.length()), seed,
+      return crossPackage(
+          TexturePool.open(dataset),
+          protocol.substring(CROSS_PACKAGE_PREFIX.length()),
+          seed,
           resize == 0 ? DEFAULT_RESIZE : resize);
     }
     boolean folders = hasClassFolders(dataset);
@@ -82,26 +96,36 @@ public final class Protocols {
       case "vistex" -> {
         if (folders) {
           throw new IllegalArgumentException(
-              "vistex expects one image per class directly in " + dataset + ", found class sub-folders (use --protocol alot)");
+              "vistex expects one image per class directly in "
+                  + dataset
+                  + ", found class sub-folders (use --protocol alot)");
         }
         Split s = vistex(dataset, seed, resize == 0 ? DEFAULT_RESIZE : resize);
         yield new DatasetSplit("vistex", seed, s.classes, s.train, s.train, s.query, s.validation);
       }
       case "alot" -> {
         if (!folders) {
-          throw new IllegalArgumentException("alot expects one sub-folder of images per class in " + dataset);
+          throw new IllegalArgumentException(
+              "alot expects one sub-folder of images per class in " + dataset);
         }
         Split s = alot(dataset, seed, resize);
         yield new DatasetSplit("alot", seed, s.classes, s.train, s.train, s.query, s.validation);
       }
-      default -> unseen(folders ? alot(dataset, seed, resize) : vistex(dataset, seed, resize == 0 ? DEFAULT_RESIZE : resize), seed);
+      default ->
+          unseen(
+              folders
+                  ? alot(dataset, seed, resize)
+                  : vistex(dataset, seed, resize == 0 ? DEFAULT_RESIZE : resize),
+              seed);
     };
   }
 
   /** True for {@link #NAMES} and {@code unseen-SOURCE} (SOURCE not empty). */
   public static boolean isKnown(String protocol) {
     return protocol != null
-        && (NAMES.contains(protocol) || (protocol.startsWith(CROSS_PACKAGE_PREFIX) && protocol.length() > CROSS_PACKAGE_PREFIX.length()));
+        && (NAMES.contains(protocol)
+            || (protocol.startsWith(CROSS_PACKAGE_PREFIX)
+                && protocol.length() > CROSS_PACKAGE_PREFIX.length()));
   }
 
   private static DatasetSplit crossPackage(TexturePool pool, String heldOut, long seed, int side) {
@@ -129,18 +153,31 @@ public final class Protocols {
         int queryQuadrant = queryQuadrant(seed, name);
         for (int q = 0; q < 4; q++) {
           BufferedImage part = square.getSubimage((q % 2) * half, (q / 2) * half, half, half);
-          (q == queryQuadrant ? query : database).add(new Region(rel, q, new LabeledImage(label, name, part)));
+          (q == queryQuadrant ? query : database)
+              .add(new Region(rel, q, new LabeledImage(label, name, part)));
         }
       }
     }
     if (query.size() < 2 || train.isEmpty()) {
-      throw new IllegalArgumentException("unseen-" + heldOut + " needs at least 2 readable images in " + heldOut
-          + " (has " + query.size() + " of " + evaluated.size() + ") and at least 1 in another source (has " + train.size() + ")");
+      throw new IllegalArgumentException(
+          "unseen-"
+              + heldOut
+              + " needs at least 2 readable images in "
+              + heldOut
+              + " (has "
+              + query.size()
+              + " of "
+              + evaluated.size()
+              + ") and at least 1 in another source (has "
+              + train.size()
+              + ")");
     }
-    return new DatasetSplit(CROSS_PACKAGE_PREFIX + heldOut, seed, classes, train, database, query, List.of());
+    return new DatasetSplit(
+        CROSS_PACKAGE_PREFIX + heldOut, seed, classes, train, database, query, List.of());
   }
 
-  private record Split(List<String> classes, List<Region> train, List<Region> query, List<Region> validation) {}
+  private record Split(
+      List<String> classes, List<Region> train, List<Region> query, List<Region> validation) {}
 
   private static Split vistex(Path dataset, long seed, int side) {
     List<String> classes = new ArrayList<>();
@@ -168,7 +205,9 @@ public final class Protocols {
     return new Split(classes, train, query, List.of());
   }
 
-  /** Which quadrant of a vistex class is its query region: a function of seed and class name only. */
+  /**
+   * Which quadrant of a vistex class is its query region: a function of seed and class name only.
+   */
   public static int queryQuadrant(long seed, String className) {
     return (int) Math.floorMod(Seeds.derive(seed, "vistex-query-quadrant", className), 4L);
   }
@@ -203,11 +242,19 @@ public final class Protocols {
         if (side > 0) {
           img = Images.resize(img, side, side);
         }
-        Region r = new Region(dataset.relativize(files.get(i)).toString(), Region.WHOLE, new LabeledImage(label, name, img));
+        Region r =
+            new Region(
+                dataset.relativize(files.get(i)).toString(),
+                Region.WHOLE,
+                new LabeledImage(label, name, img));
         (i < nTrain ? ownTrain : i < nTrain + nTest ? ownTest : ownVal).add(r);
       }
       if (ownTrain.isEmpty() || ownTest.isEmpty()) {
-        System.err.printf(Locale.ROOT, "texhash: skipping class %s: %d usable images, need 2 or more%n", name, ownTrain.size() + ownTest.size() + ownVal.size());
+        System.err.printf(
+            Locale.ROOT,
+            "texhash: skipping class %s: %d usable images, need 2 or more%n",
+            name,
+            ownTrain.size() + ownTest.size() + ownVal.size());
         continue;
       }
       classes.add(name);
@@ -234,13 +281,15 @@ public final class Protocols {
         query.add(r);
       }
     }
-    List<Region> validation = all.validation.stream().filter(r -> !fitClasses.contains(r.content().className())).toList();
+    List<Region> validation =
+        all.validation.stream().filter(r -> !fitClasses.contains(r.content().className())).toList();
     return new DatasetSplit("unseen", seed, all.classes, fit, database, query, validation);
   }
 
   private static void requireClasses(List<String> classes, Path dataset) {
     if (classes.size() < 2) {
-      throw new IllegalArgumentException("dataset " + dataset + " has " + classes.size() + " usable classes, need at least 2");
+      throw new IllegalArgumentException(
+          "dataset " + dataset + " has " + classes.size() + " usable classes, need at least 2");
     }
   }
 
@@ -262,10 +311,7 @@ public final class Protocols {
 
   private static List<Path> imageFiles(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isRegularFile)
-          .filter(ImageFiles::isReadable)
-          .sorted()
-          .toList();
+      return s.filter(Files::isRegularFile).filter(ImageFiles::isReadable).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }

@@ -16,8 +16,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.texhash.indexer.image.Images;
 
 /**
- * A change applied to query patches only (the database is untouched), to measure how codes
- * survive what a user's photo does to a texture. Written {@code kind:amount}:
+ * A change applied to query patches only (the database is untouched), to measure how codes survive
+ * what a user's photo does to a texture. Written {@code kind:amount}:
  *
  * <ul>
  *   <li>{@code identity}: the patch as sampled.
@@ -35,13 +35,19 @@ public record QueryTransform(Kind kind, double amount) {
   /** The transforms {@code robustness} stands for, comma-separated. */
   public static final String ROBUSTNESS_SPEC =
       "identity,scale:0.5,scale:2,rotate:30,rotate:90,brightness:0.6,brightness:1.4,contrast:0.5,jpeg:30";
+
   public static final List<String> ROBUSTNESS = List.of(ROBUSTNESS_SPEC.split(","));
 
   public static final QueryTransform IDENTITY = new QueryTransform(Kind.IDENTITY, 0);
 
   /** The kinds of transform, by their name in a spec. */
   public enum Kind {
-    IDENTITY, SCALE, ROTATE, BRIGHTNESS, CONTRAST, JPEG;
+    IDENTITY,
+    SCALE,
+    ROTATE,
+    BRIGHTNESS,
+    CONTRAST,
+    JPEG;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -49,20 +55,28 @@ public record QueryTransform(Kind kind, double amount) {
   }
 
   public QueryTransform {
-    boolean ok = switch (kind) {
-      case IDENTITY -> true;
-      case SCALE -> amount >= 0.25 && amount <= 4;
-      case ROTATE -> Double.isFinite(amount);
-      case BRIGHTNESS, CONTRAST -> amount >= 0 && amount <= 10;
-      case JPEG -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
-    };
+    boolean ok =
+        switch (kind) {
+          case IDENTITY -> true;
+          case SCALE -> amount >= 0.25 && amount <= 4;
+          case ROTATE -> Double.isFinite(amount);
+          case BRIGHTNESS, CONTRAST -> amount >= 0 && amount <= 10;
+          case JPEG -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
+        };
     if (!ok) {
-      throw new IllegalArgumentException("query transform " + kind.tag() + ":" + amount + " is out of range "
-          + "(scale 0.25..4, brightness/contrast 0..10, jpeg an integer quality 1..100)");
+      throw new IllegalArgumentException(
+          "query transform "
+              + kind.tag()
+              + ":"
+              + amount
+              + " is out of range "
+              + "(scale 0.25..4, brightness/contrast 0..10, jpeg an integer quality 1..100)");
     }
   }
 
-  /** Parses {@code identity} or {@code kind:amount}; {@code robustness} is not a single transform. */
+  /**
+   * Parses {@code identity} or {@code kind:amount}; {@code robustness} is not a single transform.
+   */
   public static QueryTransform parse(String spec) {
     String s = spec.trim().toLowerCase(Locale.ROOT);
     if (s.equals("identity") || s.equals("none")) {
@@ -80,11 +94,17 @@ public record QueryTransform(Kind kind, double amount) {
         }
       }
     }
-    throw new IllegalArgumentException("query transform must be identity, scale:F, rotate:DEGREES, brightness:F, "
-        + "contrast:F or jpeg:QUALITY (or the list robustness), got '" + spec + "'");
+    throw new IllegalArgumentException(
+        "query transform must be identity, scale:F, rotate:DEGREES, brightness:F, "
+            + "contrast:F or jpeg:QUALITY (or the list robustness), got '"
+            + spec
+            + "'");
   }
 
-  /** Parses a list of specs, expanding {@code robustness} to {@link #ROBUSTNESS}; duplicates are an error. */
+  /**
+   * Parses a list of specs, expanding {@code robustness} to {@link #ROBUSTNESS}; duplicates are an
+   * error.
+   */
   public static List<QueryTransform> parseAll(List<String> specs) {
     List<QueryTransform> out = new ArrayList<>();
     for (String spec : specs) {
@@ -100,22 +120,24 @@ public record QueryTransform(Kind kind, double amount) {
   }
 
   /**
-   * The query patch {@code p} of {@code region}, transformed, at {@code outputSize} pixels
-   * (resized from the patch size when they differ, as {@link PatchSampler#crop} does).
+   * The query patch {@code p} of {@code region}, transformed, at {@code outputSize} pixels (resized
+   * from the patch size when they differ, as {@link PatchSampler#crop} does).
    */
   public BufferedImage apply(BufferedImage region, PatchSpec p, int outputSize) {
     int size = p.size();
-    BufferedImage patch = switch (kind) {
-      case SCALE -> scaled(region, p);
-      case ROTATE -> rotated(region, p);
-      default -> Images.crop(region, p.x(), p.y(), size);
-    };
-    patch = switch (kind) {
-      case BRIGHTNESS -> brightness(patch, amount);
-      case CONTRAST -> contrast(patch, amount);
-      case JPEG -> jpeg(patch, (int) amount);
-      default -> patch;
-    };
+    BufferedImage patch =
+        switch (kind) {
+          case SCALE -> scaled(region, p);
+          case ROTATE -> rotated(region, p);
+          default -> Images.crop(region, p.x(), p.y(), size);
+        };
+    patch =
+        switch (kind) {
+          case BRIGHTNESS -> brightness(patch, amount);
+          case CONTRAST -> contrast(patch, amount);
+          case JPEG -> jpeg(patch, (int) amount);
+          default -> patch;
+        };
     return size == outputSize ? patch : Images.resize(patch, outputSize, outputSize);
   }
 
@@ -124,8 +146,18 @@ public record QueryTransform(Kind kind, double amount) {
     int w = region.getWidth();
     int h = region.getHeight();
     if (window > Math.min(w, h)) {
-      throw new IllegalArgumentException("scale:" + amount + " needs a " + window + "-pixel window, larger than the "
-          + w + "x" + h + " region of " + p.image() + "; use a smaller patch or a milder scale");
+      throw new IllegalArgumentException(
+          "scale:"
+              + amount
+              + " needs a "
+              + window
+              + "-pixel window, larger than the "
+              + w
+              + "x"
+              + h
+              + " region of "
+              + p.image()
+              + "; use a smaller patch or a milder scale");
     }
     int x = (int) Math.max(0, Math.min(w - window, Math.round(p.x() + (p.size() - window) / 2.0)));
     int y = (int) Math.max(0, Math.min(h - window, Math.round(p.y() + (p.size() - window) / 2.0)));
@@ -155,13 +187,24 @@ public record QueryTransform(Kind kind, double amount) {
     return Images.fromPixels(out, size, size);
   }
 
-  /** The patch centre, moved inward so that {@code reach} pixels around it lie inside the region. */
+  /**
+   * The patch centre, moved inward so that {@code reach} pixels around it lie inside the region.
+   */
   private int[] centreWithin(BufferedImage region, PatchSpec p, double reach) {
     int w = region.getWidth();
     int h = region.getHeight();
     if (2 * reach > Math.min(w, h)) {
-      throw new IllegalArgumentException(this + " needs " + (int) Math.ceil(2 * reach) + " pixels around the patch, more than the "
-          + w + "x" + h + " region of " + p.image() + " has; use a smaller patch");
+      throw new IllegalArgumentException(
+          this
+              + " needs "
+              + (int) Math.ceil(2 * reach)
+              + " pixels around the patch, more than the "
+              + w
+              + "x"
+              + h
+              + " region of "
+              + p.image()
+              + " has; use a smaller patch");
     }
     double cx = Math.max(reach, Math.min(w - reach, p.x() + p.size() / 2.0));
     double cy = Math.max(reach, Math.min(h - reach, p.y() + p.size() / 2.0));
@@ -177,8 +220,12 @@ public record QueryTransform(Kind kind, double amount) {
     double fy = Math.max(0, Math.min(1, y - y0));
     int rgb = 0;
     for (int shift = 16; shift >= 0; shift -= 8) {
-      double top = ((px[y0 * w + x0] >>> shift) & 0xFF) * (1 - fx) + ((px[y0 * w + x1] >>> shift) & 0xFF) * fx;
-      double bottom = ((px[y1 * w + x0] >>> shift) & 0xFF) * (1 - fx) + ((px[y1 * w + x1] >>> shift) & 0xFF) * fx;
+      double top =
+          ((px[y0 * w + x0] >>> shift) & 0xFF) * (1 - fx)
+              + ((px[y0 * w + x1] >>> shift) & 0xFF) * fx;
+      double bottom =
+          ((px[y1 * w + x0] >>> shift) & 0xFF) * (1 - fx)
+              + ((px[y1 * w + x1] >>> shift) & 0xFF) * fx;
       rgb |= clamp(top * (1 - fy) + bottom * fy) << shift;
     }
     return rgb;

@@ -15,7 +15,8 @@ public record Region(String image, int index, LabeledImage content) {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(content, "content");
     if (index < WHOLE || index > 3) {
-      throw new IllegalArgumentException("region index must be -1 (whole image) or 0..3, got " + index);
+      throw new IllegalArgumentException(
+          "region index must be -1 (whole image) or 0..3, got " + index);
     }
   }
 

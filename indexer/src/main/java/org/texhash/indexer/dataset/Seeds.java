@@ -3,8 +3,8 @@ package org.texhash.indexer.dataset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Derived seeds, so that what is drawn for one class depends only on the run's seed and the
- * class's name, never on how many other classes there are or in which order they were read.
+ * Derived seeds, so that what is drawn for one class depends only on the run's seed and the class's
+ * name, never on how many other classes there are or in which order they were read.
  */
 final class Seeds {
   private Seeds() {}

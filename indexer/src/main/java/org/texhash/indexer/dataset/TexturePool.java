@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.texhash.indexer.image.ImageFiles;
 
 /**
- * A texture pool on disk: one sub-folder per source (a Debian package, say), one image per
- * texture, as {@code bench/datasets/texture-pool.sh} builds it. Each image is its own class.
+ * A texture pool on disk: one sub-folder per source (a Debian package, say), one image per texture,
+ * as {@code bench/datasets/texture-pool.sh} builds it. Each image is its own class.
  *
  * <p>A training program that must not see one source asks for the others' images:
  *
@@ -21,8 +21,8 @@ import org.texhash.indexer.image.ImageFiles;
  * List&lt;Path&gt; files = TexturePool.open(poolDir).imagesExcept("supertuxkart");
  * </pre>
  *
- * or, decoded and resized like the evaluation does,
- * {@code Protocols.load("unseen-supertuxkart", poolDir, seed).trainRegions()}.
+ * or, decoded and resized like the evaluation does, {@code Protocols.load("unseen-supertuxkart",
+ * poolDir, seed).trainRegions()}.
  */
 public final class TexturePool {
   private final Path dir;
@@ -41,13 +41,15 @@ public final class TexturePool {
     Map<String, List<Path>> sources = new LinkedHashMap<>();
     for (Path sub : list(dir).stream().filter(Files::isDirectory).toList()) {
       String name = sub.getFileName().toString();
-      List<Path> images = list(sub).stream().filter(Files::isRegularFile).filter(ImageFiles::isReadable).toList();
+      List<Path> images =
+          list(sub).stream().filter(Files::isRegularFile).filter(ImageFiles::isReadable).toList();
       if (!name.startsWith(".") && !images.isEmpty()) {
         sources.put(name, images);
       }
     }
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException(dir + " holds no source sub-folders with images (a texture pool has one per source)");
+      throw new IllegalArgumentException(
+          dir + " holds no source sub-folders with images (a texture pool has one per source)");
     }
     return new TexturePool(dir, sources);
   }
@@ -65,20 +67,24 @@ public final class TexturePool {
   public List<Path> images(String source) {
     List<Path> images = imagesBySource.get(source);
     if (images == null) {
-      throw new IllegalArgumentException("texture pool " + dir + " has no source '" + source + "'; it has " + sources());
+      throw new IllegalArgumentException(
+          "texture pool " + dir + " has no source '" + source + "'; it has " + sources());
     }
     return images;
   }
 
-  /** The images of every source but {@code heldOut}: what may be trained on when it is evaluated. */
+  /**
+   * The images of every source but {@code heldOut}: what may be trained on when it is evaluated.
+   */
   public List<Path> imagesExcept(String heldOut) {
     images(heldOut);
     List<Path> out = new ArrayList<>();
-    imagesBySource.forEach((source, images) -> {
-      if (!source.equals(heldOut)) {
-        out.addAll(images);
-      }
-    });
+    imagesBySource.forEach(
+        (source, images) -> {
+          if (!source.equals(heldOut)) {
+            out.addAll(images);
+          }
+        });
     return out;
   }
 

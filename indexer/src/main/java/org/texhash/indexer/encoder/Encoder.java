@@ -24,8 +24,8 @@ public interface Encoder extends AutoCloseable {
   int inputSize();
 
   /**
-   * Pre-sign features, one {@code float[bits()]} per patch. Each patch must be exactly
-   * {@code inputSize() x inputSize()}; any BufferedImage type is accepted and read as RGB.
+   * Pre-sign features, one {@code float[bits()]} per patch. Each patch must be exactly {@code
+   * inputSize() x inputSize()}; any BufferedImage type is accepted and read as RGB.
    */
   float[][] features(List<BufferedImage> patches);
 

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 import org.texhash.indexer.encoder.classic.LbpLshEncoder;
 
 /**
- * Encoder ids: the one place that parses them ({@link #parse}) and maps them to encoders
- * ({@link #open}). An id is a built-in name or the path of an ONNX file.
+ * Encoder ids: the one place that parses them ({@link #parse}) and maps them to encoders ({@link
+ * #open}). An id is a built-in name or the path of an ONNX file.
  */
 public final class Encoders {
   /** The encoder {@code texhash index} uses when none is named. */
@@ -28,7 +28,9 @@ public final class Encoders {
   /** What an encoder id names, before anything is opened or fitted. */
   public sealed interface Spec permits LbpLsh, Itq, OnnxFile {}
 
-  /** {@code lbp-lsh-K} or {@code lbp-lsh-K-sS}; {@code patchSize} is empty when the id gives none. */
+  /**
+   * {@code lbp-lsh-K} or {@code lbp-lsh-K-sS}; {@code patchSize} is empty when the id gives none.
+   */
   public record LbpLsh(int bits, OptionalInt patchSize) implements Spec {
     /** The encoder, for {@code size} x {@code size} patches when the id gives no size. */
     public Encoder open(int size) {
@@ -49,12 +51,15 @@ public final class Encoders {
    */
   public static Spec parse(String idOrPath) {
     if (idOrPath == null || idOrPath.isBlank()) {
-      throw new IllegalArgumentException("encoder: expected an id such as " + DEFAULT_ID + " or an .onnx file, got nothing");
+      throw new IllegalArgumentException(
+          "encoder: expected an id such as " + DEFAULT_ID + " or an .onnx file, got nothing");
     }
     String s = idOrPath.strip();
     Matcher m = LBP_LSH.matcher(s);
     if (m.matches()) {
-      return new LbpLsh(number(m.group(1), s), m.group(2) == null ? OptionalInt.empty() : OptionalInt.of(number(m.group(2), s)));
+      return new LbpLsh(
+          number(m.group(1), s),
+          m.group(2) == null ? OptionalInt.empty() : OptionalInt.of(number(m.group(2), s)));
     }
     m = ITQ.matcher(s);
     if (m.matches()) {
@@ -65,12 +70,15 @@ public final class Encoders {
       return new OnnxFile(file);
     }
     throw new IllegalArgumentException(
-        "unknown encoder '" + s + "': expected lbp-lsh-32, lbp-lsh-64, lbp-lsh-128, lbp-lsh-256 or the path of an .onnx file");
+        "unknown encoder '"
+            + s
+            + "': expected lbp-lsh-32, lbp-lsh-64, lbp-lsh-128, lbp-lsh-256 or the path of an .onnx"
+            + " file");
   }
 
   /**
-   * {@code lbp-lsh-K} (K = 32, 64, 128, 256; {@code lbp-lsh-K-sS} for S x S patches other than
-   * 64), or the path of an {@code .onnx} file under the encoder contract.
+   * {@code lbp-lsh-K} (K = 32, 64, 128, 256; {@code lbp-lsh-K-sS} for S x S patches other than 64),
+   * or the path of an {@code .onnx} file under the encoder contract.
    *
    * @throws IllegalArgumentException for an unknown id, a missing file or a model that breaks the
    *     contract, with a message that says which
@@ -83,7 +91,9 @@ public final class Encoders {
     }
     if (spec instanceof Itq itq) {
       throw new IllegalArgumentException(
-          "encoder itq-" + itq.bits() + " is fitted on a protocol's training patches and exists only inside `texhash eval`;"
+          "encoder itq-"
+              + itq.bits()
+              + " is fitted on a protocol's training patches and exists only inside `texhash eval`;"
               + " to index a folder use lbp-lsh-K or an .onnx encoder");
     }
     return OnnxEncoder.open(((OnnxFile) spec).file());
@@ -109,17 +119,21 @@ public final class Encoders {
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("encoder: expected at least one id, family (lbp-lsh, itq) or .onnx file");
+      throw new IllegalArgumentException(
+          "encoder: expected at least one id, family (lbp-lsh, itq) or .onnx file");
     }
     return out;
   }
 
   /**
    * What to give {@link #open} to get {@code encoder} back: the built-in id, or the absolute path
-   * of its ONNX file. Indexes record it, so a later run can reopen the encoder they were built with.
+   * of its ONNX file. Indexes record it, so a later run can reopen the encoder they were built
+   * with.
    */
   public static String source(Encoder encoder) {
-    return encoder instanceof OnnxEncoder onnx ? onnx.file().toAbsolutePath().normalize().toString() : encoder.id();
+    return encoder instanceof OnnxEncoder onnx
+        ? onnx.file().toAbsolutePath().normalize().toString()
+        : encoder.id();
   }
 
   private static int number(String digits, String id) {

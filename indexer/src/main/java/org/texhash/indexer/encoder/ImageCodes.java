@@ -12,14 +12,14 @@ import org.texhash.lucene.HashCode;
  * <p>The policy, deterministic and the same for indexing and querying:
  *
  * <ol>
- *   <li><b>Scale.</b> The image is resized (area averaging down, bilinear up, aspect ratio kept)
- *       so that its shorter side is within [S, {@value #MAX_SCALE} S]: images whose shorter side
- *       is already in that range are not resampled at all; larger ones are brought down to a
- *       shorter side of {@value #MAX_SCALE} S (512 pixels for S = 64, the size of the training
- *       textures, so a patch covers the same share of a texture at training and indexing time);
- *       smaller ones are brought up to S. When an image is resampled, its longer side is capped at
- *       {@value #MAX_ASPECT} x {@value #MAX_SCALE} S, so panoramas beyond 8:1 are squeezed rather
- *       than blown up.
+ *   <li><b>Scale.</b> The image is resized (area averaging down, bilinear up, aspect ratio kept) so
+ *       that its shorter side is within [S, {@value #MAX_SCALE} S]: images whose shorter side is
+ *       already in that range are not resampled at all; larger ones are brought down to a shorter
+ *       side of {@value #MAX_SCALE} S (512 pixels for S = 64, the size of the training textures, so
+ *       a patch covers the same share of a texture at training and indexing time); smaller ones are
+ *       brought up to S. When an image is resampled, its longer side is capped at {@value
+ *       #MAX_ASPECT} x {@value #MAX_SCALE} S, so panoramas beyond 8:1 are squeezed rather than
+ *       blown up.
  *   <li><b>Grid.</b> Along each axis of length L, {@code n = clamp(floor(L / S), 1, }{@value
  *       #MAX_GRID}{@code )} crops of S pixels are placed evenly from edge to edge (offsets {@code
  *       round(i (L - S) / (n - 1))}, or the centre when n = 1): a 4 x 4 grid for a 512 x 512
@@ -34,8 +34,10 @@ import org.texhash.lucene.HashCode;
 public final class ImageCodes {
   /** The largest shorter side, in multiples of S, an image is hashed at. */
   public static final int MAX_SCALE = 8;
+
   /** Aspect ratios beyond this are squeezed when an image is resampled (bounds the work). */
   public static final int MAX_ASPECT = 8;
+
   /** The most crops along one axis. */
   public static final int MAX_GRID = 4;
 
@@ -71,7 +73,8 @@ public final class ImageCodes {
     float[] mean = new float[features[0].length];
     for (float[] row : features) {
       if (row.length != mean.length) {
-        throw new IllegalArgumentException("feature rows differ in length: " + row.length + " vs " + mean.length);
+        throw new IllegalArgumentException(
+            "feature rows differ in length: " + row.length + " vs " + mean.length);
       }
       for (int i = 0; i < mean.length; i++) {
         mean[i] += row[i];

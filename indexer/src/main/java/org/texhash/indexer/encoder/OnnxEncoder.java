@@ -24,12 +24,12 @@ import org.texhash.indexer.image.Images;
 import org.texhash.lucene.HashCode;
 
 /**
- * An encoder in an ONNX file that follows the encoder contract (docs/ARCHITECTURE.md), run by
- * DJL's ONNX Runtime engine.
+ * An encoder in an ONNX file that follows the encoder contract (docs/ARCHITECTURE.md), run by DJL's
+ * ONNX Runtime engine.
  *
  * <p>Input {@value #INPUT}: float32 {@code [N, 3, S, S]}, RGB scaled to [-1, 1]. Output {@value
- * #OUTPUT}: float32 {@code [N, K]}, the pre-sign code. K, S and the id come from the model's
- * {@code metadata_props} ({@value #META_BITS}, {@value #META_INPUT_SIZE}, {@value #META_MODEL_ID});
+ * #OUTPUT}: float32 {@code [N, K]}, the pre-sign code. K, S and the id come from the model's {@code
+ * metadata_props} ({@value #META_BITS}, {@value #META_INPUT_SIZE}, {@value #META_MODEL_ID});
  * nothing about a model is configured twice. A model without the {@code texhash.*} keys is refused
  * with the key it lacks.
  *
@@ -56,7 +56,8 @@ public final class OnnxEncoder implements Encoder {
   private final int inputSize;
   private final int batchSize;
 
-  private OnnxEncoder(Path file, ZooModel<NDList, NDList> model, Map<String, String> metadata, int batchSize) {
+  private OnnxEncoder(
+      Path file, ZooModel<NDList, NDList> model, Map<String, String> metadata, int batchSize) {
     this.file = file;
     this.model = model;
     this.metadata = metadata;
@@ -122,7 +123,12 @@ public final class OnnxEncoder implements Encoder {
       List<String> inputs = block.describeInput().keys();
       if (!inputs.contains(INPUT)) {
         throw new IllegalArgumentException(
-            file + " is not a texhash encoder: it has inputs " + inputs + ", the contract needs '" + INPUT + "'");
+            file
+                + " is not a texhash encoder: it has inputs "
+                + inputs
+                + ", the contract needs '"
+                + INPUT
+                + "'");
       }
       Map<String, String> metadata = new TreeMap<>(block.getCustomMetadata());
       return new OnnxEncoder(file, model, metadata, batchSize);
@@ -201,8 +207,18 @@ public final class OnnxEncoder implements Encoder {
       BufferedImage p = batch.get(i);
       if (p.getWidth() != inputSize || p.getHeight() != inputSize) {
         throw new IllegalArgumentException(
-            "patch " + (firstIndex + i) + " is " + p.getWidth() + " x " + p.getHeight() + ", encoder " + id
-                + " expects " + inputSize + " x " + inputSize);
+            "patch "
+                + (firstIndex + i)
+                + " is "
+                + p.getWidth()
+                + " x "
+                + p.getHeight()
+                + ", encoder "
+                + id
+                + " expects "
+                + inputSize
+                + " x "
+                + inputSize);
       }
       int[] px = Images.rgbPixels(p);
       int base = i * 3 * plane;
@@ -226,8 +242,20 @@ public final class OnnxEncoder implements Encoder {
       Shape shape = y.getShape();
       if (shape.dimension() != 2 || shape.get(0) != n || shape.get(1) != bits) {
         throw new IllegalStateException(
-            "encoder " + id + " output '" + OUTPUT + "' has shape " + shape + ", the contract needs ("
-                + n + ", " + bits + ") for " + META_BITS + "=" + bits);
+            "encoder "
+                + id
+                + " output '"
+                + OUTPUT
+                + "' has shape "
+                + shape
+                + ", the contract needs ("
+                + n
+                + ", "
+                + bits
+                + ") for "
+                + META_BITS
+                + "="
+                + bits);
       }
       float[] flat = y.toType(DataType.FLOAT32, false).toFloatArray();
       float[][] rows = new float[n][bits];
@@ -256,7 +284,11 @@ public final class OnnxEncoder implements Encoder {
     String v = metadata.get(key);
     if (v == null || v.isBlank()) {
       throw new IllegalArgumentException(
-          "not a texhash encoder: metadata_props lacks '" + key + "' (has " + metadata.keySet() + ")");
+          "not a texhash encoder: metadata_props lacks '"
+              + key
+              + "' (has "
+              + metadata.keySet()
+              + ")");
     }
     return v.strip();
   }
@@ -271,6 +303,7 @@ public final class OnnxEncoder implements Encoder {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("metadata_props '" + key + "' must be a positive integer, got '" + v + "'");
+    throw new IllegalArgumentException(
+        "metadata_props '" + key + "' must be a positive integer, got '" + v + "'");
   }
 }

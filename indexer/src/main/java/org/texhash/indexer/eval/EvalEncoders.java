@@ -15,11 +15,10 @@ import org.texhash.indexer.encoder.classic.ItqEncoder;
 import org.texhash.indexer.encoder.classic.LbpColorDescriptor;
 
 /**
- * The encoders of an evaluation run, by the ids {@link Encoders#parse} reads. Besides what
- * {@link Encoders#open} opens, {@code itq-K} is fitted here on the manifest's training patches
- * ({@link Manifest#fitPatches()}) with the manifest's seed, over the same {@link
- * LbpColorDescriptor} that {@code lbp-lsh-K} hashes; {@code lbp-lsh-K} hashes the manifest's patch
- * size.
+ * The encoders of an evaluation run, by the ids {@link Encoders#parse} reads. Besides what {@link
+ * Encoders#open} opens, {@code itq-K} is fitted here on the manifest's training patches ({@link
+ * Manifest#fitPatches()}) with the manifest's seed, over the same {@link LbpColorDescriptor} that
+ * {@code lbp-lsh-K} hashes; {@code lbp-lsh-K} hashes the manifest's patch size.
  */
 public final class EvalEncoders {
   private static final int BATCH = 256;
@@ -41,8 +40,8 @@ public final class EvalEncoders {
   public record Opened(Encoder encoder, double fitSeconds) {}
 
   /**
-   * Opens (or fits) the encoder {@code id} for patches of the manifest's size. The fit time of
-   * an ITQ encoder includes describing the training patches (done once per run and shared).
+   * Opens (or fits) the encoder {@code id} for patches of the manifest's size. The fit time of an
+   * ITQ encoder includes describing the training patches (done once per run and shared).
    */
   public Opened open(String id) throws IOException {
     Encoders.Spec spec = Encoders.parse(id);
@@ -59,7 +58,11 @@ public final class EvalEncoders {
     long start = System.nanoTime();
     int size = manifest.patchSize();
     if (size < LbpColorDescriptor.MIN_SIZE) {
-      throw new IllegalArgumentException("itq needs patches of at least " + LbpColorDescriptor.MIN_SIZE + " pixels, manifest has " + size);
+      throw new IllegalArgumentException(
+          "itq needs patches of at least "
+              + LbpColorDescriptor.MIN_SIZE
+              + " pixels, manifest has "
+              + size);
     }
     if (fitDescriptors == null) {
       fitDescriptors = describeFitPatches(size);
@@ -68,12 +71,25 @@ public final class EvalEncoders {
     }
     double[][] x = fitDescriptors;
     if (progress != null) {
-      progress.println(String.format(Locale.ROOT, "itq-%d: fitting on %d training patches (%d descriptor dims)", bits, x.length, x[0].length));
+      progress.println(
+          String.format(
+              Locale.ROOT,
+              "itq-%d: fitting on %d training patches (%d descriptor dims)",
+              bits,
+              x.length,
+              x[0].length));
     }
-    ItqEncoder encoder = ItqEncoder.fit(x, bits, size, manifest.seed(), LbpColorDescriptor::describe);
+    ItqEncoder encoder =
+        ItqEncoder.fit(x, bits, size, manifest.seed(), LbpColorDescriptor::describe);
     double seconds = fitDescriptorSeconds + (System.nanoTime() - start) / 1e9;
     if (progress != null) {
-      progress.println(String.format(Locale.ROOT, "itq-%d: fitted in %.1f s (%.1f s of it describing the patches)", bits, seconds, fitDescriptorSeconds));
+      progress.println(
+          String.format(
+              Locale.ROOT,
+              "itq-%d: fitted in %.1f s (%.1f s of it describing the patches)",
+              bits,
+              seconds,
+              fitDescriptorSeconds));
     }
     return new Opened(encoder, seconds);
   }

@@ -25,7 +25,8 @@ import org.texhash.indexer.dataset.QueryTransform;
  * @param totalMsPerQuery encoding the query patch plus that search
  * @param rankingMsPerQuery the full-ranking search (k = database size) the metrics come from
  * @param fitSeconds time to fit the encoder on the training patches (0 for fixed encoders)
- * @param queryTransform what was done to the query patches ({@link QueryTransform}; "identity": nothing)
+ * @param queryTransform what was done to the query patches ({@link QueryTransform}; "identity":
+ *     nothing)
  */
 public record EvalResult(
     String encoder,
@@ -64,13 +65,53 @@ public record EvalResult(
   }
 
   /** A result with untouched queries. */
-  public EvalResult(String encoder, int bits, String protocol, int classes, int queries, int database, double map,
-      double mapPessimistic, double mapOptimistic, Map<Integer, Double> precisionAtTop, double radius2Precision,
-      double radius2Recall, double[] precisionByRadius, double[] recallByRadius, int searchK, double searchMsPerQuery,
-      double totalMsPerQuery, double rankingMsPerQuery, double encodeMsPerQuery, double fitSeconds, long seed, int patchSize) {
-    this(encoder, bits, protocol, classes, queries, database, map, mapPessimistic, mapOptimistic, precisionAtTop,
-        radius2Precision, radius2Recall, precisionByRadius, recallByRadius, searchK, searchMsPerQuery, totalMsPerQuery,
-        rankingMsPerQuery, encodeMsPerQuery, fitSeconds, seed, patchSize, QueryTransform.IDENTITY.toString());
+  public EvalResult(
+      String encoder,
+      int bits,
+      String protocol,
+      int classes,
+      int queries,
+      int database,
+      double map,
+      double mapPessimistic,
+      double mapOptimistic,
+      Map<Integer, Double> precisionAtTop,
+      double radius2Precision,
+      double radius2Recall,
+      double[] precisionByRadius,
+      double[] recallByRadius,
+      int searchK,
+      double searchMsPerQuery,
+      double totalMsPerQuery,
+      double rankingMsPerQuery,
+      double encodeMsPerQuery,
+      double fitSeconds,
+      long seed,
+      int patchSize) {
+    this(
+        encoder,
+        bits,
+        protocol,
+        classes,
+        queries,
+        database,
+        map,
+        mapPessimistic,
+        mapOptimistic,
+        precisionAtTop,
+        radius2Precision,
+        radius2Recall,
+        precisionByRadius,
+        recallByRadius,
+        searchK,
+        searchMsPerQuery,
+        totalMsPerQuery,
+        rankingMsPerQuery,
+        encodeMsPerQuery,
+        fitSeconds,
+        seed,
+        patchSize,
+        QueryTransform.IDENTITY.toString());
   }
 
   /** One line of {@code results.jsonl}: {@link #toJsonObject()}, with a space after separators. */
@@ -115,6 +156,7 @@ public record EvalResult(
       return JsonNull.INSTANCE;
     }
     BigDecimal rounded = new BigDecimal(String.format(Locale.ROOT, "%.6f", v)).stripTrailingZeros();
-    return new JsonPrimitive(rounded.scale() < 0 ? rounded.setScale(0) : rounded); // 1200, not 1.2E+3
+    return new JsonPrimitive(
+        rounded.scale() < 0 ? rounded.setScale(0) : rounded); // 1200, not 1.2E+3
   }
 }

@@ -41,18 +41,18 @@ import org.texhash.lucene.MultiIndexHashing;
 /**
  * Runs one encoder over the patches of a manifest through the real search path: database patches
  * are encoded and indexed with {@link HashCodeField} (doc values plus multi-index hashing
- * substrings) in a temporary Lucene index merged to one segment; each query patch is encoded on
- * its own and searched with {@link HammingKnnQuery}.
+ * substrings) in a temporary Lucene index merged to one segment; each query patch is encoded on its
+ * own and searched with {@link HammingKnnQuery}.
  *
  * <p>The metrics come from the full ranking: a {@link HammingRadiusQuery} at radius K (every
- * document) whose hits are counted by distance, each distance read back from Lucene's score;
- * each ranking's distance histogram is also checked against a brute-force popcount over the
- * database codes, so a wrong search path fails the run instead of skewing the numbers.
+ * document) whose hits are counted by distance, each distance read back from Lucene's score; each
+ * ranking's distance histogram is also checked against a brute-force popcount over the database
+ * codes, so a wrong search path fails the run instead of skewing the numbers.
  *
- * <p>Times (wall clock, one thread, after {@link #WARMUP_QUERIES} untimed queries):
- * {@code search} = a top-{@code searchK} query, {@code total} = encoding the query patch + that
- * search, {@code ranking} = the radius-K query with its histogram collection. They are only
- * meaningful as ratios on the same machine in the same run.
+ * <p>Times (wall clock, one thread, after {@link #WARMUP_QUERIES} untimed queries): {@code search}
+ * = a top-{@code searchK} query, {@code total} = encoding the query patch + that search, {@code
+ * ranking} = the radius-K query with its histogram collection. They are only meaningful as ratios
+ * on the same machine in the same run.
  */
 public final class Evaluator {
   public static final String FIELD = "code";
@@ -62,18 +62,23 @@ public final class Evaluator {
   private static final int BATCH = 128;
   private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
-  /** Options of a run. {@code mihSubstrings} 0 means {@link MultiIndexHashing#recommendedSubstrings}. */
+  /**
+   * Options of a run. {@code mihSubstrings} 0 means {@link
+   * MultiIndexHashing#recommendedSubstrings}.
+   */
   public record Options(List<Integer> topT, int searchK, int mihSubstrings) {
     public Options {
       topT = List.copyOf(topT);
       if (topT.isEmpty() || topT.stream().anyMatch(t -> t < 1)) {
-        throw new IllegalArgumentException("top-T list must be non-empty and every T >= 1, got " + topT);
+        throw new IllegalArgumentException(
+            "top-T list must be non-empty and every T >= 1, got " + topT);
       }
       if (searchK < 1) {
         throw new IllegalArgumentException("search k must be >= 1, got " + searchK);
       }
       if (mihSubstrings < 0) {
-        throw new IllegalArgumentException("MIH substrings must be >= 0 (0 = recommended), got " + mihSubstrings);
+        throw new IllegalArgumentException(
+            "MIH substrings must be >= 0 (0 = recommended), got " + mihSubstrings);
       }
     }
 
@@ -103,20 +108,29 @@ public final class Evaluator {
    * Evaluates {@code encoder} once per query transform, over one index of the untouched database
    * patches: one result per transform, in order.
    */
-  public List<EvalResult> evaluate(Encoder encoder, double fitSeconds, List<QueryTransform> transforms) throws IOException {
+  public List<EvalResult> evaluate(
+      Encoder encoder, double fitSeconds, List<QueryTransform> transforms) throws IOException {
     if (transforms.isEmpty()) {
       throw new IllegalArgumentException("at least one query transform is needed (identity: none)");
     }
     List<PatchSpec> db = manifest.patches(PatchSpec.Role.DATABASE);
     List<PatchSpec> queries = manifest.patches(PatchSpec.Role.QUERY);
     if (db.isEmpty() || queries.isEmpty()) {
-      throw new IllegalArgumentException("manifest has " + db.size() + " database and " + queries.size() + " query patches; both must be > 0");
+      throw new IllegalArgumentException(
+          "manifest has "
+              + db.size()
+              + " database and "
+              + queries.size()
+              + " query patches; both must be > 0");
     }
     int bits = encoder.bits();
     HashCode[] dbCodes = encodeDatabase(encoder, db);
     Path dir = Files.createTempDirectory("texhash-eval-");
     try (Directory directory = FSDirectory.open(dir)) {
-      int m = options.mihSubstrings() > 0 ? options.mihSubstrings() : MultiIndexHashing.recommendedSubstrings(bits, db.size());
+      int m =
+          options.mihSubstrings() > 0
+              ? options.mihSubstrings()
+              : MultiIndexHashing.recommendedSubstrings(bits, db.size());
       writeIndex(directory, db, dbCodes, m);
       try (DirectoryReader reader = DirectoryReader.open(directory)) {
         IndexSearcher searcher = new IndexSearcher(reader);
@@ -137,12 +151,14 @@ public final class Evaluator {
     long lastReport = System.nanoTime();
     for (int from = 0; from < db.size(); from += BATCH) {
       int to = Math.min(db.size(), from + BATCH);
-      List<BufferedImage> pixels = PatchSampler.crop(split, db.subList(from, to), encoder.inputSize());
+      List<BufferedImage> pixels =
+          PatchSampler.crop(split, db.subList(from, to), encoder.inputSize());
       List<HashCode> batch = encoder.encode(pixels);
       for (int i = 0; i < batch.size(); i++) {
         HashCode c = batch.get(i);
         if (c.bits() != encoder.bits()) {
-          throw new IllegalStateException(encoder.id() + " returned a " + c.bits() + "-bit code, declared " + encoder.bits());
+          throw new IllegalStateException(
+              encoder.id() + " returned a " + c.bits() + "-bit code, declared " + encoder.bits());
         }
         codes[from + i] = c;
       }
@@ -154,8 +170,10 @@ public final class Evaluator {
     return codes;
   }
 
-  private static void writeIndex(Directory directory, List<PatchSpec> db, HashCode[] codes, int m) throws IOException {
-    try (IndexWriter w = new IndexWriter(directory, new IndexWriterConfig().setRAMBufferSizeMB(64))) {
+  private static void writeIndex(Directory directory, List<PatchSpec> db, HashCode[] codes, int m)
+      throws IOException {
+    try (IndexWriter w =
+        new IndexWriter(directory, new IndexWriterConfig().setRAMBufferSizeMB(64))) {
       for (int i = 0; i < codes.length; i++) {
         Document doc = new Document();
         HashCodeField.addTo(doc, FIELD, codes[i], m);
@@ -180,8 +198,15 @@ public final class Evaluator {
   }
 
   private EvalResult search(
-      Encoder encoder, IndexSearcher searcher, int[] docLabels, HashCode[] dbCodes, List<PatchSpec> db, List<PatchSpec> queries, double fitSeconds,
-      QueryTransform transform) throws IOException {
+      Encoder encoder,
+      IndexSearcher searcher,
+      int[] docLabels,
+      HashCode[] dbCodes,
+      List<PatchSpec> db,
+      List<PatchSpec> queries,
+      double fitSeconds,
+      QueryTransform transform)
+      throws IOException {
     int bits = encoder.bits();
     int n = dbCodes.length;
     List<Integer> topT = options.topT().stream().filter(t -> t <= n).distinct().sorted().toList();
@@ -203,7 +228,8 @@ public final class Evaluator {
     int warmup = Math.min(WARMUP_QUERIES, queries.size());
     for (int qi = -warmup; qi < queries.size(); qi++) {
       PatchSpec q = queries.get(Math.floorMod(qi, queries.size()));
-      List<BufferedImage> patch = PatchSampler.crop(split, List.of(q), encoder.inputSize(), transform);
+      List<BufferedImage> patch =
+          PatchSampler.crop(split, List.of(q), encoder.inputSize(), transform);
       long t0 = System.nanoTime();
       HashCode code = encoder.encode(patch).get(0);
       long t1 = System.nanoTime();
@@ -211,11 +237,13 @@ public final class Evaluator {
       long t2 = System.nanoTime();
       int[] all = new int[bits + 1];
       int[] relevant = new int[bits + 1];
-      HistogramCollector ranking = new HistogramCollector(code, docLabels, q.label(), all, relevant);
+      HistogramCollector ranking =
+          new HistogramCollector(code, docLabels, q.label(), all, relevant);
       searcher.search(new HammingRadiusQuery(FIELD, code, bits), ranking);
       long t3 = System.nanoTime();
       if (top.scoreDocs.length != k) {
-        throw new IllegalStateException("top-" + k + " search returned " + top.scoreDocs.length + " hits");
+        throw new IllegalStateException(
+            "top-" + k + " search returned " + top.scoreDocs.length + " hits");
       }
       if (qi < 0) {
         continue; // warm-up: JIT, caches
@@ -235,7 +263,9 @@ public final class Evaluator {
       cumulativePrecisionRecall(all, relevant, precisionByRadius, recallByRadius);
       if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || qi == queries.size() - 1) {
         lastReport = System.nanoTime();
-        log("%s%s: searched %d/%d queries, MAP so far %.4f", encoder.id(), suffix(transform), qi + 1, queries.size(), apSum / (qi + 1));
+        log(
+            "%s%s: searched %d/%d queries, MAP so far %.4f",
+            encoder.id(), suffix(transform), qi + 1, queries.size(), apSum / (qi + 1));
       }
     }
     int nq = queries.size();
@@ -249,11 +279,30 @@ public final class Evaluator {
     }
     int classes = (int) queries.stream().mapToInt(PatchSpec::label).distinct().count();
     double ms = 1e-6 / timed;
-    return new EvalResult(encoder.id(), bits, manifest.protocol(), classes, nq, n,
-        apSum / nq, pessimisticSum / nq, optimisticSum / nq, precisionAtTop,
-        precisionByRadius[Math.min(2, bits)], recallByRadius[Math.min(2, bits)], precisionByRadius, recallByRadius,
-        k, searchNanos * ms, (searchNanos + encodeNanos) * ms, rankingNanos * ms, encodeNanos * ms, fitSeconds,
-        manifest.seed(), manifest.patchSize(), transform.toString());
+    return new EvalResult(
+        encoder.id(),
+        bits,
+        manifest.protocol(),
+        classes,
+        nq,
+        n,
+        apSum / nq,
+        pessimisticSum / nq,
+        optimisticSum / nq,
+        precisionAtTop,
+        precisionByRadius[Math.min(2, bits)],
+        recallByRadius[Math.min(2, bits)],
+        precisionByRadius,
+        recallByRadius,
+        k,
+        searchNanos * ms,
+        (searchNanos + encodeNanos) * ms,
+        rankingNanos * ms,
+        encodeNanos * ms,
+        fitSeconds,
+        manifest.seed(),
+        manifest.patchSize(),
+        transform.toString());
   }
 
   private static String suffix(QueryTransform t) {
@@ -305,7 +354,8 @@ public final class Evaluator {
   }
 
   /** Adds this query's precision and recall within every radius r to the running sums. */
-  private static void cumulativePrecisionRecall(int[] all, int[] relevant, double[] precision, double[] recall) {
+  private static void cumulativePrecisionRecall(
+      int[] all, int[] relevant, double[] precision, double[] recall) {
     for (int r = 0; r < all.length; r++) {
       precision[r] += RankingMetrics.precisionWithin(all, relevant, r);
       recall[r] += RankingMetrics.recallWithin(all, relevant, r);
@@ -313,9 +363,16 @@ public final class Evaluator {
   }
 
   private static void checkAgainstBruteForce(
-      HashCode q, HashCode[] dbCodes, List<PatchSpec> db, int label, int[] all, int[] relevant, int hits) {
+      HashCode q,
+      HashCode[] dbCodes,
+      List<PatchSpec> db,
+      int label,
+      int[] all,
+      int[] relevant,
+      int hits) {
     if (hits != dbCodes.length) {
-      throw new IllegalStateException("full ranking returned " + hits + " of " + dbCodes.length + " documents");
+      throw new IllegalStateException(
+          "full ranking returned " + hits + " of " + dbCodes.length + " documents");
     }
     int[] bfAll = new int[all.length];
     int[] bfRel = new int[all.length];
@@ -327,7 +384,8 @@ public final class Evaluator {
       }
     }
     if (!java.util.Arrays.equals(bfAll, all) || !java.util.Arrays.equals(bfRel, relevant)) {
-      throw new IllegalStateException("Lucene ranking disagrees with a brute-force Hamming scan for query " + q.toHex());
+      throw new IllegalStateException(
+          "Lucene ranking disagrees with a brute-force Hamming scan for query " + q.toHex());
     }
   }
 

@@ -12,20 +12,20 @@ package org.texhash.indexer.eval;
  * items last within their group) and optimistic (first) bounds for AP.
  *
  * <p>Derivation of tie-aware AP. AP = (1/R) sum over relevant items i of prec(rank(i)), where
- * prec(n) is the fraction of relevant items among the first n. Take a tie group g with n items,
- * r of them relevant, preceded by N items of which Q are relevant. Its j-th position (1-based)
- * holds a relevant item with probability r/n; given that it does, the other j - 1 positions before
- * it hold (j - 1)(r - 1)/(n - 1) relevant items in expectation (sampling without replacement from
- * the n - 1 other items, r - 1 of them relevant). The rank N + j is fixed, so the expectation of
- * the precision there is exact:
+ * prec(n) is the fraction of relevant items among the first n. Take a tie group g with n items, r
+ * of them relevant, preceded by N items of which Q are relevant. Its j-th position (1-based) holds
+ * a relevant item with probability r/n; given that it does, the other j - 1 positions before it
+ * hold (j - 1)(r - 1)/(n - 1) relevant items in expectation (sampling without replacement from the
+ * n - 1 other items, r - 1 of them relevant). The rank N + j is fixed, so the expectation of the
+ * precision there is exact:
  *
  * <pre>
  *   E[AP] = (1/R) sum_g sum_{j=1..n} (r/n) (Q + 1 + (j - 1)(r - 1)/(n - 1)) / (N + j)
  * </pre>
  *
- * (the (r - 1)/(n - 1) term is 0 when n = 1). AP is linear in the indicators of a relevant item
- * at each position and the numerator's expectation given one indicator is as above, so this is
- * the exact mean over all n! orders of every group, which the tests check by enumeration.
+ * (the (r - 1)/(n - 1) term is 0 when n = 1). AP is linear in the indicators of a relevant item at
+ * each position and the numerator's expectation given one indicator is as above, so this is the
+ * exact mean over all n! orders of every group, which the tests check by enumeration.
  *
  * <p>Conventions: a query with no relevant item in the database has AP 0 (the protocols never
  * produce one). Precision within a radius that retrieves nothing is 0, as in the DSDH code.
@@ -82,7 +82,10 @@ public final class RankingMetrics {
     for (int d = 0; d < all.length; d++) {
       int n = all[d];
       int r = relevant[d];
-      long start = relevantFirst ? before : before + n - r; // items ranked before this group's first relevant
+      long start =
+          relevantFirst
+              ? before
+              : before + n - r; // items ranked before this group's first relevant
       for (int i = 1; i <= r; i++) {
         ap += (double) (relevantBefore + i) / (start + i);
       }
@@ -93,8 +96,8 @@ public final class RankingMetrics {
   }
 
   /**
-   * Expected precision among the top {@code t} (t >= 1) over random orders within ties; when
-   * fewer than t items exist, the precision of all of them.
+   * Expected precision among the top {@code t} (t >= 1) over random orders within ties; when fewer
+   * than t items exist, the precision of all of them.
    */
   public static double precisionAtTop(int[] all, int[] relevant, int t) {
     check(all, relevant);
@@ -142,11 +145,13 @@ public final class RankingMetrics {
 
   private static void check(int[] all, int[] relevant) {
     if (all.length != relevant.length) {
-      throw new IllegalArgumentException("histograms differ in length: " + all.length + " vs " + relevant.length);
+      throw new IllegalArgumentException(
+          "histograms differ in length: " + all.length + " vs " + relevant.length);
     }
     for (int d = 0; d < all.length; d++) {
       if (relevant[d] < 0 || relevant[d] > all[d]) {
-        throw new IllegalArgumentException("at distance " + d + ": relevant " + relevant[d] + " not within 0.." + all[d]);
+        throw new IllegalArgumentException(
+            "at distance " + d + ": relevant " + relevant[d] + " not within 0.." + all[d]);
       }
     }
   }

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * An image could not be turned into pixels. The message is the reason in words a user can act on
- * ("truncated JPEG", "empty file", "unsupported format ..."), without the path: callers that
- * report a file put the path beside it.
+ * ("truncated JPEG", "empty file", "unsupported format ..."), without the path: callers that report
+ * a file put the path beside it.
  */
 public class ImageDecodeException extends IOException {
   private static final long serialVersionUID = 1L;

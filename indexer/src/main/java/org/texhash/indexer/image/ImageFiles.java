@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 
-/** Which file names are images, by extension: the rule folder indexing and dataset loading share. */
+/**
+ * Which file names are images, by extension: the rule folder indexing and dataset loading share.
+ */
 public final class ImageFiles {
   /** Extensions (lower case) of the formats {@link ImageLoader} reads. */
   public static final Set<String> READABLE =
@@ -16,8 +18,8 @@ public final class ImageFiles {
    */
   public static final Set<String> UNREADABLE =
       Set.of(
-          "psd", "svg", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico", "tga", "pcx", "exr", "hdr", "pbm",
-          "pgm", "ppm", "pnm", "dng", "cr2", "nef", "arw");
+          "psd", "svg", "heic", "heif", "avif", "jxl", "jp2", "j2k", "ico", "tga", "pcx", "exr",
+          "hdr", "pbm", "pgm", "ppm", "pnm", "dng", "cr2", "nef", "arw");
 
   private ImageFiles() {}
 

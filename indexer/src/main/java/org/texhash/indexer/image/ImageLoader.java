@@ -41,9 +41,9 @@ import javax.imageio.stream.ImageInputStream;
  * code, so it is reported instead (warnings about skipped metadata are not; see {@link
  * #isHarmless}).
  *
- * <p>Memory: an image of more than {@link #DECODE_PIXELS} pixels is decoded with source
- * subsampling ({@link #subsampling}), so one decode holds at most about 16 Mi pixels whatever the
- * file's size (the pixel limit still applies to the size the header claims).
+ * <p>Memory: an image of more than {@link #DECODE_PIXELS} pixels is decoded with source subsampling
+ * ({@link #subsampling}), so one decode holds at most about 16 Mi pixels whatever the file's size
+ * (the pixel limit still applies to the size the header claims).
  *
  * <p>Orientation: the EXIF orientation of JPEG files (tag 274 in the APP1 "Exif" segment) is
  * applied, so a photo taken sideways is hashed upright, as every viewer shows it.
@@ -51,10 +51,19 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageLoader {
   /** Default pixel limit: 64 megapixels (256 MiB as packed RGB). */
   public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
-  /** Images with more pixels are decoded subsampled ({@link #subsampling}): 16 Mi pixels, 64 MiB as packed RGB. */
+
+  /**
+   * Images with more pixels are decoded subsampled ({@link #subsampling}): 16 Mi pixels, 64 MiB as
+   * packed RGB.
+   */
   public static final long DECODE_PIXELS = 16L * 1024 * 1024;
-  /** Subsampling never takes an image's shorter side below this (twice the crop policy's largest working size for S = 64). */
+
+  /**
+   * Subsampling never takes an image's shorter side below this (twice the crop policy's largest
+   * working size for S = 64).
+   */
   public static final int MIN_DECODED_SIDE = 1024;
+
   /** Files larger than this are refused before they are read. */
   public static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
 
@@ -102,8 +111,8 @@ public final class ImageLoader {
   }
 
   /**
-   * An image as decoded, and the upright size of the file's image: larger than the image's own
-   * when the file was decoded with {@link #subsampling}.
+   * An image as decoded, and the upright size of the file's image: larger than the image's own when
+   * the file was decoded with {@link #subsampling}.
    */
   public record Decoded(BufferedImage image, int width, int height) {}
 
@@ -143,7 +152,11 @@ public final class ImageLoader {
             String.format(
                 Locale.ROOT,
                 "%s of %d x %d = %d pixels is over the limit of %d pixels",
-                format, width, height, width * height, maxPixels));
+                format,
+                width,
+                height,
+                width * height,
+                maxPixels));
       }
       int k = subsampling(width, height);
       BufferedImage decoded;
@@ -170,7 +183,9 @@ public final class ImageLoader {
       int orientation = "JPEG".equals(format) ? exifOrientation(data) : 1;
       boolean turned = orientation >= 5 && orientation <= 8;
       return new Decoded(
-          Images.orient(rgb, orientation), (int) (turned ? height : width), (int) (turned ? width : height));
+          Images.orient(rgb, orientation),
+          (int) (turned ? height : width),
+          (int) (turned ? width : height));
     } catch (IOException e) {
       throw e instanceof ImageDecodeException d ? d : new ImageDecodeException(describe(e), e);
     } finally {
@@ -180,11 +195,11 @@ public final class ImageLoader {
 
   /**
    * The subsampling factor k an image of {@code width x height} is decoded with (every k-th pixel
-   * of every k-th row): the smallest k that brings it to at most {@value #DECODE_PIXELS} pixels,
-   * as long as its shorter side stays at least {@value #MIN_DECODED_SIDE}. Every caller decodes a
-   * file the same way, so an image searched for itself still finds itself at distance 0; the crop
-   * policy then resizes by area averaging, and its largest working size (a shorter side of 8 S) is
-   * far below what the decoded image keeps.
+   * of every k-th row): the smallest k that brings it to at most {@value #DECODE_PIXELS} pixels, as
+   * long as its shorter side stays at least {@value #MIN_DECODED_SIDE}. Every caller decodes a file
+   * the same way, so an image searched for itself still finds itself at distance 0; the crop policy
+   * then resizes by area averaging, and its largest working size (a shorter side of 8 S) is far
+   * below what the decoded image keeps.
    */
   public static int subsampling(long width, long height) {
     int k = 1;
@@ -200,10 +215,10 @@ public final class ImageLoader {
   }
 
   /**
-   * The number of pixels {@code file} decodes to (after {@link #subsampling}), read from its
-   * header without decoding or reading the whole file; -1 when no reader recognises it or the
-   * header cannot be read (decoding will then say why). Callers use it to budget memory before a
-   * file is read.
+   * The number of pixels {@code file} decodes to (after {@link #subsampling}), read from its header
+   * without decoding or reading the whole file; -1 when no reader recognises it or the header
+   * cannot be read (decoding will then say why). Callers use it to budget memory before a file is
+   * read.
    */
   public static long decodedPixels(Path file) {
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
@@ -263,13 +278,18 @@ public final class ImageLoader {
    * Decoder warnings that leave the pixels intact: metadata the decoder skipped (an unusable ICC
    * profile, a broken thumbnail, an odd APP14 marker), padding between JPEG markers, or an
    * uncompressed TIFF strip shorter than a whole strip (normal for the last one; {@link
-   * StreamCheck} has checked each strip holds its rows). Anything
-   * else (premature end of data, missing EOI, bad Huffman codes) means rows are missing or wrong.
+   * StreamCheck} has checked each strip holds its rows). Anything else (premature end of data,
+   * missing EOI, bad Huffman codes) means rows are missing or wrong.
    */
   static boolean isHarmless(String warning) {
     String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
-    return w.contains("ignor") || w.contains("extraneous bytes") || w.contains("thumbnail") || w.contains("icc")
-        || w.startsWith("strip/tilebytecount < required"); // a short last TIFF strip; cut strips are StreamCheck's
+    return w.contains("ignor")
+        || w.contains("extraneous bytes")
+        || w.contains("thumbnail")
+        || w.contains("icc")
+        || w.startsWith(
+            "strip/tilebytecount < required"); // a short last TIFF strip; cut strips are
+    // StreamCheck's
   }
 
   private static ImageReader readerFor(byte[] data) throws ImageDecodeException {
@@ -282,8 +302,10 @@ public final class ImageLoader {
       throw new ImageDecodeException("cannot read: " + describe(e), e);
     }
     throw new ImageDecodeException(
-        "unsupported format (file starts with " + HexFormat.ofDelimiter(" ").formatHex(data, 0, Math.min(8, data.length))
-            + "); readable formats: " + String.join(", ", supportedFormats()));
+        "unsupported format (file starts with "
+            + HexFormat.ofDelimiter(" ").formatHex(data, 0, Math.min(8, data.length))
+            + "); readable formats: "
+            + String.join(", ", supportedFormats()));
   }
 
   /** Format names the installed readers decode, upper case, for messages. */

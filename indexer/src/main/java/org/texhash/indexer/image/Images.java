@@ -35,7 +35,8 @@ public final class Images {
     if (cm instanceof IndexColorModel || cm instanceof DirectColorModel) {
       return fromArgb(image); // palette and packed RGB(A): getRGB is exact here
     }
-    if (cm instanceof ComponentColorModel && (type == ColorSpace.TYPE_RGB || type == ColorSpace.TYPE_GRAY)) {
+    if (cm instanceof ComponentColorModel
+        && (type == ColorSpace.TYPE_RGB || type == ColorSpace.TYPE_GRAY)) {
       return fromComponents(image, (ComponentColorModel) cm);
     }
     BufferedImage converted =
@@ -57,7 +58,14 @@ public final class Images {
   public static BufferedImage fromPixels(int[] pixels, int width, int height) {
     if (pixels.length != width * height) {
       throw new IllegalArgumentException(
-          "pixels: expected " + width + " x " + height + " = " + width * height + " values, got " + pixels.length);
+          "pixels: expected "
+              + width
+              + " x "
+              + height
+              + " = "
+              + width * height
+              + " values, got "
+              + pixels.length);
     }
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     out.getRaster().setDataElements(0, 0, width, height, pixels);
@@ -69,14 +77,28 @@ public final class Images {
     BufferedImage rgb = toRgb(image);
     if (x < 0 || y < 0 || x + size > rgb.getWidth() || y + size > rgb.getHeight()) {
       throw new IllegalArgumentException(
-          "crop " + size + " x " + size + " at (" + x + ", " + y + ") is outside the "
-              + rgb.getWidth() + " x " + rgb.getHeight() + " image");
+          "crop "
+              + size
+              + " x "
+              + size
+              + " at ("
+              + x
+              + ", "
+              + y
+              + ") is outside the "
+              + rgb.getWidth()
+              + " x "
+              + rgb.getHeight()
+              + " image");
     }
     int[] px = (int[]) rgb.getRaster().getDataElements(x, y, size, size, null);
     return fromPixels(px, size, size);
   }
 
-  /** Every {@code k}-th pixel of every {@code k}-th row, from (0, 0): what ImageIO's source subsampling gives. */
+  /**
+   * Every {@code k}-th pixel of every {@code k}-th row, from (0, 0): what ImageIO's source
+   * subsampling gives.
+   */
   public static BufferedImage subsample(BufferedImage image, int k) {
     BufferedImage rgb = toRgb(image);
     int w = (rgb.getWidth() + k - 1) / k;
@@ -94,11 +116,13 @@ public final class Images {
 
   /**
    * Resamples to {@code width x height}: area averaging along an axis that shrinks (every source
-   * pixel counts, no aliasing), bilinear along an axis that grows. Separable, in float, rounded once.
+   * pixel counts, no aliasing), bilinear along an axis that grows. Separable, in float, rounded
+   * once.
    */
   public static BufferedImage resize(BufferedImage image, int width, int height) {
     if (width < 1 || height < 1) {
-      throw new IllegalArgumentException("resize target must be at least 1 x 1, got " + width + " x " + height);
+      throw new IllegalArgumentException(
+          "resize target must be at least 1 x 1, got " + width + " x " + height);
     }
     BufferedImage rgb = toRgb(image);
     int w = rgb.getWidth();
@@ -156,13 +180,34 @@ public final class Images {
         int ox;
         int oy;
         switch (orientation) {
-          case 2 -> { ox = w - 1 - x; oy = y; } // mirrored horizontally
-          case 3 -> { ox = w - 1 - x; oy = h - 1 - y; } // rotated 180
-          case 4 -> { ox = x; oy = h - 1 - y; } // mirrored vertically
-          case 5 -> { ox = y; oy = x; } // transposed
-          case 6 -> { ox = h - 1 - y; oy = x; } // stored rotated 90 CCW: turn 90 CW
-          case 7 -> { ox = h - 1 - y; oy = w - 1 - x; } // transversed
-          default -> { ox = y; oy = w - 1 - x; } // 8: stored rotated 90 CW: turn 90 CCW
+          case 2 -> {
+            ox = w - 1 - x;
+            oy = y;
+          } // mirrored horizontally
+          case 3 -> {
+            ox = w - 1 - x;
+            oy = h - 1 - y;
+          } // rotated 180
+          case 4 -> {
+            ox = x;
+            oy = h - 1 - y;
+          } // mirrored vertically
+          case 5 -> {
+            ox = y;
+            oy = x;
+          } // transposed
+          case 6 -> {
+            ox = h - 1 - y;
+            oy = x;
+          } // stored rotated 90 CCW: turn 90 CW
+          case 7 -> {
+            ox = h - 1 - y;
+            oy = w - 1 - x;
+          } // transversed
+          default -> {
+            ox = y;
+            oy = w - 1 - x;
+          } // 8: stored rotated 90 CW: turn 90 CCW
         }
         dst[oy * ow + ox] = src[y * w + x];
       }
@@ -197,7 +242,9 @@ public final class Images {
     return (c * alpha + 255 * (255 - alpha) + 127) / 255;
   }
 
-  /** RGB or grey samples of any depth, with or without alpha, scaled to 8 bits by their own range. */
+  /**
+   * RGB or grey samples of any depth, with or without alpha, scaled to 8 bits by their own range.
+   */
   private static BufferedImage fromComponents(BufferedImage image, ComponentColorModel cm) {
     Raster raster = image.getRaster();
     int w = image.getWidth();
@@ -277,7 +324,8 @@ public final class Images {
       }
     }
 
-    void apply(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride) {
+    void apply(
+        float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride) {
       for (int i = 0; i < start.length; i++) {
         float[] wts = weights[i];
         float sum = 0f;

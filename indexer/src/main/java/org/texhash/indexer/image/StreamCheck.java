@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Whether an encoded image is whole, by walking its container to the end marker before any pixel
- * is decoded. Decoders are lenient in different ways (the WebP reader decodes a cut-off stream as
- * if the missing bytes were zeros, a GIF or TIFF reader stops after the first frame or page), so
- * a truncated or overrun file is caught here, the same way for every format:
+ * Whether an encoded image is whole, by walking its container to the end marker before any pixel is
+ * decoded. Decoders are lenient in different ways (the WebP reader decodes a cut-off stream as if
+ * the missing bytes were zeros, a GIF or TIFF reader stops after the first frame or page), so a
+ * truncated or overrun file is caught here, the same way for every format:
  *
  * <ul>
  *   <li><b>PNG</b>: chunks from the signature to {@code IEND}, each within the file;
@@ -35,7 +35,10 @@ import java.util.Set;
 final class StreamCheck {
   private StreamCheck() {}
 
-  /** Throws the reason when {@code data}, an image in {@code format} (as ImageLoader names it), is not whole. */
+  /**
+   * Throws the reason when {@code data}, an image in {@code format} (as ImageLoader names it), is
+   * not whole.
+   */
   static void requireWhole(byte[] data, String format) throws ImageDecodeException {
     String problem =
         switch (format) {
@@ -64,8 +67,13 @@ final class StreamCheck {
       String type = new String(d, pos + 4, 4, StandardCharsets.ISO_8859_1);
       long end = pos + 12 + length; // length, type, data, CRC
       if (end > d.length) {
-        return String.format(Locale.ROOT, "chunk %s of %d bytes at offset %d runs past the end of the file (%d bytes)",
-            type, length, pos, d.length);
+        return String.format(
+            Locale.ROOT,
+            "chunk %s of %d bytes at offset %d runs past the end of the file (%d bytes)",
+            type,
+            length,
+            pos,
+            d.length);
       }
       if (type.equals("IEND")) {
         return null;
@@ -103,8 +111,13 @@ final class StreamCheck {
       }
       int length = u16be(d, pos);
       if (length < 2 || pos + length > d.length) {
-        return String.format(Locale.ROOT, "segment FF%02X of %d bytes at offset %d runs past the end of the file (%d bytes)",
-            marker, length, pos - 2, d.length);
+        return String.format(
+            Locale.ROOT,
+            "segment FF%02X of %d bytes at offset %d runs past the end of the file (%d bytes)",
+            marker,
+            length,
+            pos - 2,
+            d.length);
       }
       pos += length;
       if (marker == 0xDA) {
@@ -151,7 +164,8 @@ final class StreamCheck {
         case 0x21: // extension: label, then sub-blocks
           pos = subBlocks(d, pos + 1);
           break;
-        case 0x2C: // image descriptor, optional local colour table, LZW minimum code size, sub-blocks
+        case 0x2C: // image descriptor, optional local colour table, LZW minimum code size,
+          // sub-blocks
           if (pos + 9 > d.length) {
             return ended(d, "inside an image descriptor");
           }
@@ -171,7 +185,9 @@ final class StreamCheck {
     }
   }
 
-  /** The offset after a chain of sub-blocks ending in a zero-length one, or -1 when it is cut off. */
+  /**
+   * The offset after a chain of sub-blocks ending in a zero-length one, or -1 when it is cut off.
+   */
   private static int subBlocks(byte[] d, int pos) {
     while (pos < d.length) {
       int size = u8(d, pos);
@@ -207,12 +223,19 @@ final class StreamCheck {
       int bits = b.getShort(28) & 0xFFFF;
       int compression = b.getInt(30);
       long stated = b.getInt(34) & 0xFFFFFFFFL;
-      boolean raw = compression == 0 || compression == 3 || compression == 6; // RGB, BITFIELDS, ALPHABITFIELDS
+      boolean raw =
+          compression == 0
+              || compression == 3
+              || compression == 6; // RGB, BITFIELDS, ALPHABITFIELDS
       needed = raw ? stride(width, bits) * height : stated;
     }
     if (pixelsAt + needed > d.length) {
-      return String.format(Locale.ROOT, "the pixel data needs %d bytes from offset %d, the file has %d",
-          needed, pixelsAt, d.length);
+      return String.format(
+          Locale.ROOT,
+          "the pixel data needs %d bytes from offset %d, the file has %d",
+          needed,
+          pixelsAt,
+          d.length);
     }
     return null;
   }
@@ -235,15 +258,26 @@ final class StreamCheck {
   private static final int ROWS_PER_STRIP = 278;
   private static final int PLANAR_CONFIGURATION = 284;
   private static final Set<Integer> TAGS_READ =
-      Set.of(STRIP_OFFSETS, STRIP_BYTE_COUNTS, TILE_OFFSETS, TILE_BYTE_COUNTS, IMAGE_WIDTH, IMAGE_LENGTH,
-          BITS_PER_SAMPLE, COMPRESSION, SAMPLES_PER_PIXEL, ROWS_PER_STRIP, PLANAR_CONFIGURATION);
+      Set.of(
+          STRIP_OFFSETS,
+          STRIP_BYTE_COUNTS,
+          TILE_OFFSETS,
+          TILE_BYTE_COUNTS,
+          IMAGE_WIDTH,
+          IMAGE_LENGTH,
+          BITS_PER_SAMPLE,
+          COMPRESSION,
+          SAMPLES_PER_PIXEL,
+          ROWS_PER_STRIP,
+          PLANAR_CONFIGURATION);
   private static final int MAX_PAGES = 10_000;
 
   private static String tiff(byte[] d) {
     if (d.length < 8) {
       return ended(d, "inside the header");
     }
-    ByteBuffer b = ByteBuffer.wrap(d).order(u8(d, 0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.wrap(d).order(u8(d, 0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
     if ((b.getShort(2) & 0xFFFF) == 43) {
       return null; // BigTIFF: left to the reader
     }
@@ -253,13 +287,21 @@ final class StreamCheck {
         return "more than " + MAX_PAGES + " pages (a loop in the page chain?)";
       }
       if (ifd + 2 > d.length) {
-        return String.format(Locale.ROOT, "page %d's directory at offset %d is past the end of the file (%d bytes)",
-            page, ifd, d.length);
+        return String.format(
+            Locale.ROOT,
+            "page %d's directory at offset %d is past the end of the file (%d bytes)",
+            page,
+            ifd,
+            d.length);
       }
       int entries = b.getShort((int) ifd) & 0xFFFF;
       long next = ifd + 2 + 12L * entries;
       if (next + 4 > d.length) {
-        return String.format(Locale.ROOT, "page %d's directory runs past the end of the file (%d bytes)", page, d.length);
+        return String.format(
+            Locale.ROOT,
+            "page %d's directory runs past the end of the file (%d bytes)",
+            page,
+            d.length);
       }
       Map<Integer, long[]> tags = new HashMap<>();
       for (int i = 0; i < entries; i++) {
@@ -268,7 +310,12 @@ final class StreamCheck {
         if (TAGS_READ.contains(tag)) {
           long[] v = values(b, at);
           if (v == null) {
-            return String.format(Locale.ROOT, "page %d's tag %d points past the end of the file (%d bytes)", page, tag, d.length);
+            return String.format(
+                Locale.ROOT,
+                "page %d's tag %d points past the end of the file (%d bytes)",
+                page,
+                tag,
+                d.length);
           }
           tags.put(tag, v);
         }
@@ -290,8 +337,8 @@ final class StreamCheck {
 
   /**
    * For uncompressed strips: each holds the bytes of its rows (the last strip only the rows that
-   * remain). The TIFF reader pads a short strip silently after a warning that does not tell a
-   * short last strip, which is normal, from a cut one, so the check is made here.
+   * remain). The TIFF reader pads a short strip silently after a warning that does not tell a short
+   * last strip, which is normal, from a cut one, so the check is made here.
    */
   private static String uncompressedStrips(int page, Map<Integer, long[]> tags) {
     long[] counts = tags.get(STRIP_BYTE_COUNTS);
@@ -307,14 +354,21 @@ final class StreamCheck {
     if (width < 1 || height < 1 || rowsPerStrip < 1) {
       return null; // the reader reports a bad size
     }
-    long pixelBits = planar ? bits[0] : bits.length == samples ? Arrays.stream(bits).sum() : bits[0] * samples;
+    long pixelBits =
+        planar ? bits[0] : bits.length == samples ? Arrays.stream(bits).sum() : bits[0] * samples;
     long rowBytes = (width * pixelBits + 7) / 8;
     long stripsPerPlane = (height + rowsPerStrip - 1) / rowsPerStrip;
     for (int i = 0; i < counts.length; i++) {
       long rows = Math.min(rowsPerStrip, height - (i % stripsPerPlane) * rowsPerStrip);
       if (rows > 0 && counts[i] < rows * rowBytes) {
-        return String.format(Locale.ROOT, "page %d's strip %d holds %d bytes, its %d rows need %d",
-            page, i, counts[i], rows, rows * rowBytes);
+        return String.format(
+            Locale.ROOT,
+            "page %d's strip %d holds %d bytes, its %d rows need %d",
+            page,
+            i,
+            counts[i],
+            rows,
+            rows * rowBytes);
       }
     }
     return null;
@@ -331,14 +385,24 @@ final class StreamCheck {
     }
     for (int i = 0; i < Math.min(offsets.length, counts.length); i++) {
       if (offsets[i] + counts[i] > length) {
-        return String.format(Locale.ROOT, "page %d's data block %d (%d bytes at offset %d) runs past the end of the file (%d bytes)",
-            page, i, counts[i], offsets[i], length);
+        return String.format(
+            Locale.ROOT,
+            "page %d's data block %d (%d bytes at offset %d) runs past the end of the file (%d"
+                + " bytes)",
+            page,
+            i,
+            counts[i],
+            offsets[i],
+            length);
       }
     }
     return null;
   }
 
-  /** The SHORT or LONG values of the IFD entry at {@code at}, or null when they lie outside the file. */
+  /**
+   * The SHORT or LONG values of the IFD entry at {@code at}, or null when they lie outside the
+   * file.
+   */
   private static long[] values(ByteBuffer b, int at) {
     int type = b.getShort(at + 2) & 0xFFFF;
     long count = b.getInt(at + 4) & 0xFFFFFFFFL;
@@ -364,7 +428,8 @@ final class StreamCheck {
     }
     long riffEnd = 8 + u32le(d, 4);
     if (riffEnd > d.length) {
-      return String.format(Locale.ROOT, "the RIFF header says %d bytes, the file has %d", riffEnd, d.length);
+      return String.format(
+          Locale.ROOT, "the RIFF header says %d bytes, the file has %d", riffEnd, d.length);
     }
     return webpChunks(d, 12, (int) riffEnd, true);
   }
@@ -382,8 +447,13 @@ final class StreamCheck {
       long size = u32le(d, pos + 4);
       long end = pos + 8 + size;
       if (end > to) {
-        return String.format(Locale.ROOT, "chunk %s of %d bytes at offset %d runs past the end of its container (%d)",
-            type.strip(), size, pos, to);
+        return String.format(
+            Locale.ROOT,
+            "chunk %s of %d bytes at offset %d runs past the end of its container (%d)",
+            type.strip(),
+            size,
+            pos,
+            to);
       }
       String problem = null;
       switch (type) {
@@ -393,26 +463,39 @@ final class StreamCheck {
         }
         case "VP8L" -> {
           image = true;
-          problem = size < 5 || u8(d, pos + 8) != 0x2F ? "VP8L chunk without the lossless signature" : null;
+          problem =
+              size < 5 || u8(d, pos + 8) != 0x2F
+                  ? "VP8L chunk without the lossless signature"
+                  : null;
         }
         case "ANMF" -> {
           animated = true;
-          problem = size < 16 ? "ANMF chunk too short" : webpChunks(d, pos + 8 + 16, (int) end, false);
+          problem =
+              size < 16 ? "ANMF chunk too short" : webpChunks(d, pos + 8 + 16, (int) end, false);
         }
         default -> {}
       }
       if (problem != null) {
         return problem;
       }
-      pos = (int) (end + (size & 1)); // chunks are padded to an even size (a last pad byte may be left out)
+      pos =
+          (int)
+              (end
+                  + (size
+                      & 1)); // chunks are padded to an even size (a last pad byte may be left out)
     }
     if (!image && !animated) {
-      return topLevel ? "no image chunk (VP8, VP8L or ANMF)" : "an animation frame without image data";
+      return topLevel
+          ? "no image chunk (VP8, VP8L or ANMF)"
+          : "an animation frame without image data";
     }
     return null;
   }
 
-  /** A lossy key frame: tag, start code, first partition and the DCT partition table within {@code size}. */
+  /**
+   * A lossy key frame: tag, start code, first partition and the DCT partition table within {@code
+   * size}.
+   */
   private static String vp8(byte[] d, int at, int size) {
     if (size < 10) {
       return "VP8 chunk too short for a frame header";
@@ -428,7 +511,11 @@ final class StreamCheck {
     int partitionsAt = at + 10 + firstPartition;
     int chunkEnd = at + size;
     if (partitionsAt > chunkEnd) {
-      return String.format(Locale.ROOT, "VP8 first partition of %d bytes runs past its chunk (%d bytes)", firstPartition, size);
+      return String.format(
+          Locale.ROOT,
+          "VP8 first partition of %d bytes runs past its chunk (%d bytes)",
+          firstPartition,
+          size);
     }
     int partitions = 1 << new Vp8Header(d, at + 10, partitionsAt).log2Partitions();
     long sizesEnd = partitionsAt + 3L * (partitions - 1);
@@ -441,14 +528,18 @@ final class StreamCheck {
       p += u8(d, s) | u8(d, s + 1) << 8 | u8(d, s + 2) << 16;
     }
     if (p > chunkEnd || sizesEnd > chunkEnd) {
-      return String.format(Locale.ROOT, "VP8 DCT partitions (%d of them) run past their chunk (%d bytes)", partitions, size);
+      return String.format(
+          Locale.ROOT,
+          "VP8 DCT partitions (%d of them) run past their chunk (%d bytes)",
+          partitions,
+          size);
     }
     return null;
   }
 
   /**
-   * The frame header at the start of the first VP8 partition (RFC 6386, 9.2 to 9.5), read with
-   * the boolean decoder only as far as the number of DCT partitions.
+   * The frame header at the start of the first VP8 partition (RFC 6386, 9.2 to 9.5), read with the
+   * boolean decoder only as far as the number of DCT partitions.
    */
   private static final class Vp8Header {
     private final byte[] d;

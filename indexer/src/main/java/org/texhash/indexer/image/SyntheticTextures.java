@@ -21,7 +21,8 @@ public final class SyntheticTextures {
   /** The texture for {@code seed}, {@code width x height}, as {@code TYPE_INT_RGB}. */
   public static BufferedImage generate(long seed, int width, int height) {
     if (width < 1 || height < 1) {
-      throw new IllegalArgumentException("texture size must be at least 1 x 1, got " + width + " x " + height);
+      throw new IllegalArgumentException(
+          "texture size must be at least 1 x 1, got " + width + " x " + height);
     }
     Random rnd = new Random(seed * 0x9E3779B97F4A7C15L + 17);
     int scale = Math.max(width, height);
@@ -61,7 +62,10 @@ public final class SyntheticTextures {
         out[y * w + x] = (float) Math.sin(2 * Math.PI * freq * (x * cos + y * sin) + phase);
       }
     }
-    add(out, valueNoise(rnd, w, h, (8 + rnd.nextInt(24)) / (float) scale), 0.1f + 0.4f * rnd.nextFloat());
+    add(
+        out,
+        valueNoise(rnd, w, h, (8 + rnd.nextInt(24)) / (float) scale),
+        0.1f + 0.4f * rnd.nextFloat());
     return normalise(out);
   }
 
@@ -85,7 +89,10 @@ public final class SyntheticTextures {
         out[y * w + x] = joint ? 0f : shade[row * columns + col];
       }
     }
-    add(out, valueNoise(rnd, w, h, (16 + rnd.nextInt(32)) / (float) scale), 0.15f + 0.2f * rnd.nextFloat());
+    add(
+        out,
+        valueNoise(rnd, w, h, (16 + rnd.nextInt(32)) / (float) scale),
+        0.15f + 0.2f * rnd.nextFloat());
     return normalise(out);
   }
 
@@ -112,7 +119,10 @@ public final class SyntheticTextures {
         }
       }
     }
-    add(out, valueNoise(rnd, w, h, (4 + rnd.nextInt(28)) / (float) scale), 0.1f + 0.3f * rnd.nextFloat());
+    add(
+        out,
+        valueNoise(rnd, w, h, (4 + rnd.nextInt(28)) / (float) scale),
+        0.1f + 0.3f * rnd.nextFloat());
     return normalise(out);
   }
 

@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * written, whichever comes first. It is asked after each image file, so a run killed at any moment
  * loses at most the images of the last {@code interval} (plus the one being encoded).
  *
- * <p>The clock is a {@link System#nanoTime}-like source, injectable so a test can move time
- * without waiting.
+ * <p>The clock is a {@link System#nanoTime}-like source, injectable so a test can move time without
+ * waiting.
  */
 final class CommitPolicy {
   private final int everyDocuments;
@@ -23,7 +23,9 @@ final class CommitPolicy {
     if (everyDocuments < 1 || interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException(
           "commit policy: a positive number of documents and a positive interval are required, got "
-              + everyDocuments + " and " + interval);
+              + everyDocuments
+              + " and "
+              + interval);
     }
     this.everyDocuments = everyDocuments;
     this.intervalNanos = interval.toNanos();
@@ -38,7 +40,8 @@ final class CommitPolicy {
 
   /** Whether to commit now. */
   boolean due() {
-    return pending >= everyDocuments || (pending > 0 && nanoClock.getAsLong() - lastCommit >= intervalNanos);
+    return pending >= everyDocuments
+        || (pending > 0 && nanoClock.getAsLong() - lastCommit >= intervalNanos);
   }
 
   /** A commit was made: everything written so far is durable. */

@@ -6,15 +6,18 @@ import java.util.concurrent.Semaphore;
  * Bytes of heap the decoding threads of a run may hold at once, shared by all of them. A thread
  * takes an image's estimated cost before reading it and gives it back when the crops are made; an
  * image that costs more than the whole budget takes all of it and decodes alone. So however many
- * threads run, decoding never needs more than the budget (plus one oversized image), and whether
- * an image fits in memory does not depend on what the other threads happen to be decoding: 1, 2
- * or 8 threads give the same index.
+ * threads run, decoding never needs more than the budget (plus one oversized image), and whether an
+ * image fits in memory does not depend on what the other threads happen to be decoding: 1, 2 or 8
+ * threads give the same index.
  *
  * <p>Permits are counted in KiB, so budgets up to 2 TiB fit a {@link Semaphore}; the semaphore is
  * fair, so a large image is not starved by a stream of small ones.
  */
 final class DecodeBudget {
-  /** Heap an image needs while it is decoded, converted and resized, per decoded pixel (see INDEXING.md). */
+  /**
+   * Heap an image needs while it is decoded, converted and resized, per decoded pixel (see
+   * INDEXING.md).
+   */
   static final int BYTES_PER_PIXEL = 32;
 
   private final long bytes;
@@ -23,7 +26,8 @@ final class DecodeBudget {
 
   DecodeBudget(long bytes) {
     if (bytes < 1024) {
-      throw new IllegalArgumentException("decode budget must be at least 1 KiB, got " + bytes + " bytes");
+      throw new IllegalArgumentException(
+          "decode budget must be at least 1 KiB, got " + bytes + " bytes");
     }
     this.bytes = bytes;
     this.kib = (int) Math.min(Integer.MAX_VALUE, bytes / 1024);

@@ -78,57 +78,86 @@ public final class FolderIndexer {
       long decodeMemory) {
     /** -1 for {@link #mihSubstrings}: choose m from the number of images on first indexing. */
     public static final int AUTO = -1;
+
     /** Default of {@link #commitEvery}: documents written between two commits at most. */
     public static final int DEFAULT_COMMIT_EVERY = 1000;
-    /** Default of {@link #commitInterval}: time between two commits at most (while documents are written). */
+
+    /**
+     * Default of {@link #commitInterval}: time between two commits at most (while documents are
+     * written).
+     */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(30);
 
     public Options {
-      if (threads < 1 || batchImages < 1 || commitEvery < 1 || maxPixels < 1 || mihSubstrings < AUTO
-          || commitInterval == null || commitInterval.isNegative() || commitInterval.isZero() || decodeMemory < 1024) {
+      if (threads < 1
+          || batchImages < 1
+          || commitEvery < 1
+          || maxPixels < 1
+          || mihSubstrings < AUTO
+          || commitInterval == null
+          || commitInterval.isNegative()
+          || commitInterval.isZero()
+          || decodeMemory < 1024) {
         throw new IllegalArgumentException(
-            "options: threads, batchImages, commitEvery, maxPixels and commitInterval must be positive, decodeMemory"
-                + " at least 1 KiB and mihSubstrings -1 (auto), 0 (off) or positive; got " + this);
+            "options: threads, batchImages, commitEvery, maxPixels and commitInterval must be"
+                + " positive, decodeMemory at least 1 KiB and mihSubstrings -1 (auto), 0 (off) or"
+                + " positive; got "
+                + this);
       }
     }
 
     public static Options defaults() {
       return new Options(
-          Math.max(1, Runtime.getRuntime().availableProcessors()), 16, DEFAULT_COMMIT_EVERY,
-          ImageLoader.DEFAULT_MAX_PIXELS, AUTO, DEFAULT_COMMIT_INTERVAL, defaultDecodeMemory());
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          16,
+          DEFAULT_COMMIT_EVERY,
+          ImageLoader.DEFAULT_MAX_PIXELS,
+          AUTO,
+          DEFAULT_COMMIT_INTERVAL,
+          defaultDecodeMemory());
     }
 
-    /** Half the maximum heap: the rest holds the index writer's buffer, the encoder and the batches in flight. */
+    /**
+     * Half the maximum heap: the rest holds the index writer's buffer, the encoder and the batches
+     * in flight.
+     */
     public static long defaultDecodeMemory() {
       return Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
     }
 
     public Options withThreads(int n) {
-      return new Options(n, batchImages, commitEvery, maxPixels, mihSubstrings, commitInterval, decodeMemory);
+      return new Options(
+          n, batchImages, commitEvery, maxPixels, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withBatchImages(int n) {
-      return new Options(threads, n, commitEvery, maxPixels, mihSubstrings, commitInterval, decodeMemory);
+      return new Options(
+          threads, n, commitEvery, maxPixels, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withCommitEvery(int n) {
-      return new Options(threads, batchImages, n, maxPixels, mihSubstrings, commitInterval, decodeMemory);
+      return new Options(
+          threads, batchImages, n, maxPixels, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withMaxPixels(long n) {
-      return new Options(threads, batchImages, commitEvery, n, mihSubstrings, commitInterval, decodeMemory);
+      return new Options(
+          threads, batchImages, commitEvery, n, mihSubstrings, commitInterval, decodeMemory);
     }
 
     public Options withMihSubstrings(int m) {
-      return new Options(threads, batchImages, commitEvery, maxPixels, m, commitInterval, decodeMemory);
+      return new Options(
+          threads, batchImages, commitEvery, maxPixels, m, commitInterval, decodeMemory);
     }
 
     public Options withCommitInterval(Duration d) {
-      return new Options(threads, batchImages, commitEvery, maxPixels, mihSubstrings, d, decodeMemory);
+      return new Options(
+          threads, batchImages, commitEvery, maxPixels, mihSubstrings, d, decodeMemory);
     }
 
     public Options withDecodeMemory(long bytes) {
-      return new Options(threads, batchImages, commitEvery, maxPixels, mihSubstrings, commitInterval, bytes);
+      return new Options(
+          threads, batchImages, commitEvery, maxPixels, mihSubstrings, commitInterval, bytes);
     }
   }
 
@@ -136,7 +165,8 @@ public final class FolderIndexer {
    * Where a run is: {@code done} of {@code total} image files handled, the last one {@code path};
    * {@code committed} of the documents this run wrote are in a commit (survive a crash).
    */
-  public record Progress(int done, int total, int indexed, int unchanged, int skipped, int committed, String path) {}
+  public record Progress(
+      int done, int total, int indexed, int unchanged, int skipped, int committed, String path) {}
 
   /** Called on the indexing thread after each image file; an exception it throws aborts the run. */
   @FunctionalInterface
@@ -158,7 +188,8 @@ public final class FolderIndexer {
   }
 
   /** With the clock the commit interval is measured by ({@link System#nanoTime} outside tests). */
-  FolderIndexer(Encoder encoder, Options options, ProgressListener listener, LongSupplier nanoClock) {
+  FolderIndexer(
+      Encoder encoder, Options options, ProgressListener listener, LongSupplier nanoClock) {
     if (encoder == null || options == null || listener == null || nanoClock == null) {
       throw new IllegalArgumentException("encoder, options, listener and clock are required");
     }
@@ -189,16 +220,21 @@ public final class FolderIndexer {
         try (DirectoryReader r = DirectoryReader.open(dir)) {
           if (r.numDocs() > 0) {
             throw new IllegalArgumentException(
-                indexPath + " holds a Lucene index that texhash did not write (no encoder in its commit data);"
-                    + " choose another --index folder");
+                indexPath
+                    + " holds a Lucene index that texhash did not write (no encoder in its commit"
+                    + " data); choose another --index folder");
           }
         }
       }
       existing.ifPresent(info -> info.checkCompatible(encoder, indexPath));
       ImageFolder folderImages = ImageFolder.list(root, indexPath);
-      int m = existing.map(IndexInfo::mihSubstrings).orElseGet(() -> substrings(folderImages.images().size()));
+      int m =
+          existing
+              .map(IndexInfo::mihSubstrings)
+              .orElseGet(() -> substrings(folderImages.images().size()));
       IndexInfo info = IndexInfo.of(encoder, m);
-      try (IndexWriter writer = openWriter(dir, indexPath, IndexWriterConfig.OpenMode.CREATE_OR_APPEND)) {
+      try (IndexWriter writer =
+          openWriter(dir, indexPath, IndexWriterConfig.OpenMode.CREATE_OR_APPEND)) {
         writer.setLiveCommitData(info.toUserData().entrySet());
         Run run = new Run(writer, root, folderImages, m);
         IndexReport report = run.execute();
@@ -210,7 +246,9 @@ public final class FolderIndexer {
 
   private int substrings(int images) {
     if (options.mihSubstrings() != Options.AUTO) {
-      return options.mihSubstrings() == 0 ? 0 : MultiIndexHashing.checkSubstrings(encoder.bits(), options.mihSubstrings());
+      return options.mihSubstrings() == 0
+          ? 0
+          : MultiIndexHashing.checkSubstrings(encoder.bits(), options.mihSubstrings());
     }
     return MultiIndexHashing.recommendedSubstrings(encoder.bits(), Math.max(1024, images));
   }
@@ -223,7 +261,8 @@ public final class FolderIndexer {
     Candidate candidate();
   }
 
-  private record Decoded(Candidate candidate, String sha256, int width, int height, List<BufferedImage> crops)
+  private record Decoded(
+      Candidate candidate, String sha256, int width, int height, List<BufferedImage> crops)
       implements Prepared {}
 
   private record SameContent(Candidate candidate) implements Prepared {}
@@ -332,7 +371,8 @@ public final class FolderIndexer {
       }
     }
 
-    private List<Future<Prepared>> submit(ExecutorService pool, List<Candidate> work, int from, int count) {
+    private List<Future<Prepared>> submit(
+        ExecutorService pool, List<Candidate> work, int from, int count) {
       List<Future<Prepared>> futures = new ArrayList<>();
       for (int i = from; i < Math.min(work.size(), from + count); i++) {
         Candidate c = work.get(i);
@@ -373,8 +413,10 @@ public final class FolderIndexer {
           System.arraycopy(features, row, own, 0, own.length);
           row += own.length;
           HashCode code = HashCode.fromSigns(ImageCodes.pool(own));
-          FileState state = new FileState(c.path(), c.size(), c.modified(), d.sha256(), d.width(), d.height());
-          writer.updateDocument(IndexFields.key(c.path()), IndexFields.document(state, code, mihSubstrings));
+          FileState state =
+              new FileState(c.path(), c.size(), c.modified(), d.sha256(), d.width(), d.height());
+          writer.updateDocument(
+              IndexFields.key(c.path()), IndexFields.document(state, code, mihSubstrings));
           indexed++;
           written++;
           commits.written();
@@ -382,15 +424,18 @@ public final class FolderIndexer {
           Optional<HashCode> code = IndexFields.code(codes, c.path());
           if (code.isPresent()) {
             FileState k = c.known();
-            FileState state = new FileState(c.path(), c.size(), c.modified(), k.sha256(), k.width(), k.height());
-            writer.updateDocument(IndexFields.key(c.path()), IndexFields.document(state, code.get(), mihSubstrings));
+            FileState state =
+                new FileState(c.path(), c.size(), c.modified(), k.sha256(), k.width(), k.height());
+            writer.updateDocument(
+                IndexFields.key(c.path()), IndexFields.document(state, code.get(), mihSubstrings));
             written++;
             commits.written();
           }
           unchanged++;
         } else if (p instanceof Failed f) {
           if (c.known() != null) {
-            writer.deleteDocuments(IndexFields.key(c.path())); // its code describes content that is gone
+            writer.deleteDocuments(
+                IndexFields.key(c.path())); // its code describes content that is gone
             commits.written();
           }
           errors.add(new FileError(c.path(), f.reason()));
@@ -437,7 +482,14 @@ public final class FolderIndexer {
     private void progress(String path) {
       done++;
       listener.onProgress(
-          new Progress(done, folder.images().size(), indexed, unchanged, errors.size() - folder.errors().size(), committed, path));
+          new Progress(
+              done,
+              folder.images().size(),
+              indexed,
+              unchanged,
+              errors.size() - folder.errors().size(),
+              committed,
+              path));
     }
   }
 
@@ -446,13 +498,15 @@ public final class FolderIndexer {
    *
    * @throws IOException saying so when another run holds the index's write lock
    */
-  static IndexWriter openWriter(Directory dir, Path indexPath, IndexWriterConfig.OpenMode mode) throws IOException {
+  static IndexWriter openWriter(Directory dir, Path indexPath, IndexWriterConfig.OpenMode mode)
+      throws IOException {
     IndexWriterConfig config = new IndexWriterConfig().setCommitOnClose(false);
     config.setOpenMode(mode);
     try {
       return new IndexWriter(dir, config);
     } catch (LockObtainFailedException e) {
-      throw new IOException("index " + indexPath + " is locked: another texhash index run is writing it", e);
+      throw new IOException(
+          "index " + indexPath + " is locked: another texhash index run is writing it", e);
     }
   }
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitResult;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -15,11 +15,11 @@ import java.util.Locale;
 import org.texhash.indexer.image.ImageFiles;
 
 /**
- * The image files of a folder tree, as {@link FolderIndexer} sees them: regular files and links
- * to regular files with an image extension ({@link ImageFiles#isImage}), sorted by the file
- * system's bytes; other regular files are counted as ignored; names starting with "." and one
- * excluded folder (the index itself) are skipped. Everything else that is passed over is an error
- * with its reason: folders that cannot be listed, dangling links, link loops, links to folders (not
+ * The image files of a folder tree, as {@link FolderIndexer} sees them: regular files and links to
+ * regular files with an image extension ({@link ImageFiles#isImage}), sorted by the file system's
+ * bytes; other regular files are counted as ignored; names starting with "." and one excluded
+ * folder (the index itself) are skipped. Everything else that is passed over is an error with its
+ * reason: folders that cannot be listed, dangling links, link loops, links to folders (not
  * followed, so a tree is never walked twice) and special files (FIFOs, sockets, devices, which
  * would block or never end if read).
  */
@@ -45,7 +45,10 @@ record ImageFolder(List<Path> images, int ignored, List<FileError> errors) {
             if (hidden(file)) {
               return FileVisitResult.CONTINUE;
             }
-            String refused = attrs.isSymbolicLink() ? linkProblem(file) : attrs.isRegularFile() ? null : "a " + SPECIAL;
+            String refused =
+                attrs.isSymbolicLink()
+                    ? linkProblem(file)
+                    : attrs.isRegularFile() ? null : "a " + SPECIAL;
             if (refused != null) {
               errors.add(new FileError(IndexFields.pathKey(file), refused));
               return FileVisitResult.CONTINUE;

@@ -25,17 +25,17 @@ import org.texhash.lucene.HashCode;
 import org.texhash.lucene.HashCodeField;
 
 /**
- * The document of one indexed image: the names of its fields and how a document is written and
- * read back (the index layout of docs/ARCHITECTURE.md). {@link FolderIndexer} writes these
- * documents; {@code search.TextureSearcher} and the Solr plugin's users read them.
+ * The document of one indexed image: the names of its fields and how a document is written and read
+ * back (the index layout of docs/ARCHITECTURE.md). {@link FolderIndexer} writes these documents;
+ * {@code search.TextureSearcher} and the Solr plugin's users read them.
  *
  * <ul>
  *   <li>{@value #PATH}: the absolute, normalised file path ({@link #pathKey}: a {@code file:} URI
  *       when the name's bytes do not decode losslessly); indexed as one term (the unique key
  *       documents are updated by) and stored;
- *   <li>{@value #SIZE}, {@value #MODIFIED} (epoch milliseconds), {@value #SHA256} (hex of the file's
- *       bytes), {@value #WIDTH}, {@value #HEIGHT} (decoded, upright): stored, for incremental runs
- *       and for display;
+ *   <li>{@value #SIZE}, {@value #MODIFIED} (epoch milliseconds), {@value #SHA256} (hex of the
+ *       file's bytes), {@value #WIDTH}, {@value #HEIGHT} (decoded, upright): stored, for
+ *       incremental runs and for display;
  *   <li>{@value #CODE}: the hash code, via {@link HashCodeField} (binary doc values, plus the
  *       multi-index hashing terms in {@code code_mih}).
  * </ul>
@@ -52,14 +52,15 @@ public final class IndexFields {
   private IndexFields() {}
 
   /** What the index remembers of a file, to tell whether it changed. */
-  public record FileState(String path, long size, long modified, String sha256, int width, int height) {}
+  public record FileState(
+      String path, long size, long modified, String sha256, int width, int height) {}
 
   /**
-   * The stored form of a file's path, its key: the absolute path as a string when that string
-   * names the same file again, else the file's {@code file:} URI, which percent-escapes the file
-   * system's bytes ({@code file:///photos/x-%FF.png} for a name that is not valid in the platform
-   * encoding). The string form would decode such bytes to U+FFFD and make several files one
-   * document whose path opens nothing; the URI keeps them apart and opens with {@link #toPath}.
+   * The stored form of a file's path, its key: the absolute path as a string when that string names
+   * the same file again, else the file's {@code file:} URI, which percent-escapes the file system's
+   * bytes ({@code file:///photos/x-%FF.png} for a name that is not valid in the platform encoding).
+   * The string form would decode such bytes to U+FFFD and make several files one document whose
+   * path opens nothing; the URI keeps them apart and opens with {@link #toPath}.
    */
   public static String pathKey(Path file) {
     Path absolute = file.toAbsolutePath();
@@ -130,8 +131,8 @@ public final class IndexFields {
   }
 
   /**
-   * The code of the live document whose path is {@code path}, read from the doc values; empty
-   * when no live document has that path or it has no code.
+   * The code of the live document whose path is {@code path}, read from the doc values; empty when
+   * no live document has that path or it has no code.
    */
   public static Optional<HashCode> code(IndexReader reader, String path) throws IOException {
     Term key = key(path);
@@ -141,7 +142,9 @@ public final class IndexFields {
         continue;
       }
       Bits live = leaf.reader().getLiveDocs();
-      for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
+      for (int doc = postings.nextDoc();
+          doc != DocIdSetIterator.NO_MORE_DOCS;
+          doc = postings.nextDoc()) {
         if (live != null && !live.get(doc)) {
           continue;
         }

@@ -18,7 +18,8 @@ import org.texhash.indexer.encoder.Encoders;
  * it), K, the patch size S and the number of multi-index hashing substrings m. Every commit of
  * {@link FolderIndexer} carries it, so it is there as soon as the index has any document.
  */
-public record IndexInfo(String encoderId, String encoderSource, int bits, int inputSize, int mihSubstrings) {
+public record IndexInfo(
+    String encoderId, String encoderSource, int bits, int inputSize, int mihSubstrings) {
   public static final String ENCODER_ID = "texhash.encoder.id";
   public static final String ENCODER_SOURCE = "texhash.encoder.source";
   public static final String BITS = "texhash.bits";
@@ -27,7 +28,8 @@ public record IndexInfo(String encoderId, String encoderSource, int bits, int in
 
   /** The info an index built with {@code encoder} and m substrings records. */
   public static IndexInfo of(Encoder encoder, int mihSubstrings) {
-    return new IndexInfo(encoder.id(), Encoders.source(encoder), encoder.bits(), encoder.inputSize(), mihSubstrings);
+    return new IndexInfo(
+        encoder.id(), Encoders.source(encoder), encoder.bits(), encoder.inputSize(), mihSubstrings);
   }
 
   public Map<String, String> toUserData() {
@@ -103,7 +105,12 @@ public record IndexInfo(String encoderId, String encoderSource, int bits, int in
         encoder = Encoders.open(encoderSource);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "the index's encoder " + encoderSource + " cannot be opened (" + e.getMessage() + "); pass it with --encoder", e);
+            "the index's encoder "
+                + encoderSource
+                + " cannot be opened ("
+                + e.getMessage()
+                + "); pass it with --encoder",
+            e);
       }
     }
     try {
@@ -118,7 +125,10 @@ public record IndexInfo(String encoderId, String encoderSource, int bits, int in
   /** An index is a folder: a file given as one gets a message saying so, not just its path. */
   public static void checkNotAFile(Path indexDir) {
     if (Files.exists(indexDir) && !Files.isDirectory(indexDir)) {
-      throw new IllegalArgumentException(indexDir + " is a file, not an index folder (give --index a folder, new or built by texhash index)");
+      throw new IllegalArgumentException(
+          indexDir
+              + " is a file, not an index folder (give --index a folder, new or built by texhash"
+              + " index)");
     }
   }
 
@@ -129,12 +139,32 @@ public record IndexInfo(String encoderId, String encoderSource, int bits, int in
    * @throws EncoderMismatchException naming both encoders and what to do
    */
   public void checkCompatible(Encoder encoder, Path indexDir) {
-    if (!encoderId.equals(encoder.id()) || bits != encoder.bits() || inputSize != encoder.inputSize()) {
+    if (!encoderId.equals(encoder.id())
+        || bits != encoder.bits()
+        || inputSize != encoder.inputSize()) {
       throw new EncoderMismatchException(
-          "index " + indexDir + " was built with encoder " + encoderId + " (" + bits + " bits, " + inputSize
-              + " x " + inputSize + " patches, from " + encoderSource + "), not " + encoder.id() + " ("
-              + encoder.bits() + " bits, " + encoder.inputSize() + " x " + encoder.inputSize()
-              + " patches). Use --encoder " + encoderSource
+          "index "
+              + indexDir
+              + " was built with encoder "
+              + encoderId
+              + " ("
+              + bits
+              + " bits, "
+              + inputSize
+              + " x "
+              + inputSize
+              + " patches, from "
+              + encoderSource
+              + "), not "
+              + encoder.id()
+              + " ("
+              + encoder.bits()
+              + " bits, "
+              + encoder.inputSize()
+              + " x "
+              + encoder.inputSize()
+              + " patches). Use --encoder "
+              + encoderSource
               + " (or leave --encoder out), or build a new index in another --index folder.");
     }
   }

@@ -29,9 +29,12 @@ public final class IndexPruner {
   public static List<String> prune(Path indexDir) throws IOException {
     IndexInfo info =
         IndexInfo.read(indexDir)
-            .orElseThrow(() -> new IllegalArgumentException("no texhash index at " + indexDir + " to prune"));
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException("no texhash index at " + indexDir + " to prune"));
     try (Directory dir = FSDirectory.open(indexDir);
-        IndexWriter writer = FolderIndexer.openWriter(dir, indexDir, IndexWriterConfig.OpenMode.APPEND)) {
+        IndexWriter writer =
+            FolderIndexer.openWriter(dir, indexDir, IndexWriterConfig.OpenMode.APPEND)) {
       List<String> gone;
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
         gone =

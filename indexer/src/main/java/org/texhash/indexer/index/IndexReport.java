@@ -7,7 +7,8 @@ import java.util.List;
  * they were, documents deleted because their file is gone, non-image files ignored, and the image
  * files that were skipped with the reason.
  */
-public record IndexReport(int indexed, int unchanged, int deleted, int ignored, List<FileError> errors) {
+public record IndexReport(
+    int indexed, int unchanged, int deleted, int ignored, List<FileError> errors) {
   public IndexReport {
     errors = List.copyOf(errors);
   }

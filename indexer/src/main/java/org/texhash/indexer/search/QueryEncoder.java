@@ -6,8 +6,8 @@ import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.index.IndexInfo;
 
 /**
- * The query encoder of a {@link TextureSearcher}: none (code and path queries only), one the
- * caller shares and closes, or one the searcher opens at the first image query and closes itself.
+ * The query encoder of a {@link TextureSearcher}: none (code and path queries only), one the caller
+ * shares and closes, or one the searcher opens at the first image query and closes itself.
  */
 final class QueryEncoder implements AutoCloseable {
   static final QueryEncoder NONE = new QueryEncoder(null, null, false);
@@ -36,7 +36,8 @@ final class QueryEncoder implements AutoCloseable {
   synchronized Encoder get(IndexInfo info, Path indexDir) throws IOException {
     if (encoder == null) {
       if (!owned) {
-        throw new IllegalStateException("this searcher has no query encoder: it answers code and path queries only");
+        throw new IllegalStateException(
+            "this searcher has no query encoder: it answers code and path queries only");
       }
       encoder = info.openEncoder(override, indexDir);
     }

@@ -28,8 +28,8 @@ import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.index.FolderIndexer;
-import org.texhash.indexer.index.IndexFields.FileState;
 import org.texhash.indexer.index.IndexFields;
+import org.texhash.indexer.index.IndexFields.FileState;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.lucene.HammingCollectorManager;
 import org.texhash.lucene.HammingHit;
@@ -60,6 +60,7 @@ public final class TextureSearcher implements Closeable {
 
   /** {@link #sameContent} reads at most this many documents at distance 0. */
   private static final int MAX_COPIES = 1000;
+
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]+");
 
   private final Path indexDir;
@@ -69,7 +70,12 @@ public final class TextureSearcher implements Closeable {
   private final IndexInfo info;
   private final QueryEncoder queryEncoder;
 
-  private TextureSearcher(Path indexDir, Directory directory, IndexSearcher searcher, IndexInfo info, QueryEncoder queryEncoder) {
+  private TextureSearcher(
+      Path indexDir,
+      Directory directory,
+      IndexSearcher searcher,
+      IndexInfo info,
+      QueryEncoder queryEncoder) {
     this.indexDir = indexDir;
     this.directory = directory;
     this.reader = (DirectoryReader) searcher.getIndexReader();
@@ -79,29 +85,32 @@ public final class TextureSearcher implements Closeable {
   }
 
   /**
-   * A searcher over a point-in-time view the caller owns, such as one acquired from Lucene's
-   * {@code SearcherManager} (a server that follows an index while it is updated); {@link #close}
-   * leaves it open. {@code info} is what that view's commit records. It answers code and path
-   * queries; image queries need {@link #over(IndexSearcher, IndexInfo, Path, Encoder)}.
+   * A searcher over a point-in-time view the caller owns, such as one acquired from Lucene's {@code
+   * SearcherManager} (a server that follows an index while it is updated); {@link #close} leaves it
+   * open. {@code info} is what that view's commit records. It answers code and path queries; image
+   * queries need {@link #over(IndexSearcher, IndexInfo, Path, Encoder)}.
    */
   public static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir) {
     return over(searcher, info, indexDir, QueryEncoder.NONE);
   }
 
   /**
-   * {@link #over(IndexSearcher, IndexInfo, Path)} with the query encoder {@code encoder}, which
-   * the caller owns (a server opens it once and shares it between views).
+   * {@link #over(IndexSearcher, IndexInfo, Path)} with the query encoder {@code encoder}, which the
+   * caller owns (a server opens it once and shares it between views).
    *
    * @throws EncoderMismatchException when {@code encoder} is not the view's encoder
    */
-  public static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir, Encoder encoder) {
+  public static TextureSearcher over(
+      IndexSearcher searcher, IndexInfo info, Path indexDir, Encoder encoder) {
     info.checkCompatible(encoder, indexDir);
     return over(searcher, info, indexDir, QueryEncoder.shared(encoder));
   }
 
-  private static TextureSearcher over(IndexSearcher searcher, IndexInfo info, Path indexDir, QueryEncoder queryEncoder) {
+  private static TextureSearcher over(
+      IndexSearcher searcher, IndexInfo info, Path indexDir, QueryEncoder queryEncoder) {
     if (!(searcher.getIndexReader() instanceof DirectoryReader)) {
-      throw new IllegalArgumentException("a TextureSearcher needs a searcher over a DirectoryReader");
+      throw new IllegalArgumentException(
+          "a TextureSearcher needs a searcher over a DirectoryReader");
     }
     return new TextureSearcher(indexDir, null, searcher, info, queryEncoder);
   }
@@ -125,12 +134,22 @@ public final class TextureSearcher implements Closeable {
   public static TextureSearcher open(Path indexDir, String encoder) throws IOException {
     IndexInfo.checkNotAFile(indexDir);
     if (!Files.isDirectory(indexDir)) {
-      throw new IllegalArgumentException("no index at " + indexDir + " (build one with: texhash index DIR --index " + indexDir + ")");
+      throw new IllegalArgumentException(
+          "no index at "
+              + indexDir
+              + " (build one with: texhash index DIR --index "
+              + indexDir
+              + ")");
     }
     Directory dir = FSDirectory.open(indexDir);
     try {
       if (!DirectoryReader.indexExists(dir)) {
-        throw new IllegalArgumentException("no index at " + indexDir + " (build one with: texhash index DIR --index " + indexDir + ")");
+        throw new IllegalArgumentException(
+            "no index at "
+                + indexDir
+                + " (build one with: texhash index DIR --index "
+                + indexDir
+                + ")");
       }
       DirectoryReader reader = DirectoryReader.open(dir);
       IndexInfo info =
@@ -138,9 +157,11 @@ public final class TextureSearcher implements Closeable {
               .orElseThrow(
                   () -> {
                     closeQuietly(reader);
-                    return new IllegalArgumentException(indexDir + " is a Lucene index that texhash did not write");
+                    return new IllegalArgumentException(
+                        indexDir + " is a Lucene index that texhash did not write");
                   });
-      return new TextureSearcher(indexDir, dir, new IndexSearcher(reader), info, QueryEncoder.owned(encoder));
+      return new TextureSearcher(
+          indexDir, dir, new IndexSearcher(reader), info, QueryEncoder.owned(encoder));
     } catch (IOException | RuntimeException e) {
       dir.close();
       throw e;
@@ -198,7 +219,8 @@ public final class TextureSearcher implements Closeable {
       String absolute = Path.of(path).toAbsolutePath().normalize().toString();
       code = IndexFields.code(reader, absolute);
     }
-    return code.orElseThrow(() -> new IllegalArgumentException("not in the index " + indexDir + ": " + path));
+    return code.orElseThrow(
+        () -> new IllegalArgumentException("not in the index " + indexDir + ": " + path));
   }
 
   /**
@@ -220,14 +242,24 @@ public final class TextureSearcher implements Closeable {
   /** How a code of this index is written, for messages. */
   private String codeForm() {
     int digits = info.bits() / 4;
-    return "the index " + indexDir + " holds " + info.bits() + "-bit codes (" + info.encoderId() + "), written as " + digits
-        + " hex digits without spaces, e.g. " + "0123456789abcdef".repeat(digits / 16 + 1).substring(0, digits);
+    return "the index "
+        + indexDir
+        + " holds "
+        + info.bits()
+        + "-bit codes ("
+        + info.encoderId()
+        + "), written as "
+        + digits
+        + " hex digits without spaces, e.g. "
+        + "0123456789abcdef".repeat(digits / 16 + 1).substring(0, digits);
   }
 
   /** What the index stores of the live document of {@code path} (as stored); empty when none. */
   public Optional<FileState> indexed(String path) throws IOException {
     TopDocs top = searcher.search(new TermQuery(IndexFields.key(path)), 1);
-    return top.scoreDocs.length == 0 ? Optional.empty() : IndexFields.read(searcher.storedFields(), top.scoreDocs[0].doc);
+    return top.scoreDocs.length == 0
+        ? Optional.empty()
+        : IndexFields.read(searcher.storedFields(), top.scoreDocs[0].doc);
   }
 
   /**
@@ -236,7 +268,8 @@ public final class TextureSearcher implements Closeable {
    */
   public List<String> documentsOfImage(Path image, HashCode code) throws IOException {
     Set<String> out = new LinkedHashSet<>();
-    indexed(IndexFields.pathKey(image.toAbsolutePath().normalize())).ifPresent(s -> out.add(s.path()));
+    indexed(IndexFields.pathKey(image.toAbsolutePath().normalize()))
+        .ifPresent(s -> out.add(s.path()));
     try {
       out.addAll(sameContent(code, FolderIndexer.sha256(ImageLoader.readBytes(image))));
     } catch (ImageDecodeException e) {
@@ -268,24 +301,37 @@ public final class TextureSearcher implements Closeable {
     List<String> out = new ArrayList<>();
     StoredFields stored = searcher.storedFields();
     int k = Math.max(1, Math.min(MAX_COPIES, reader.maxDoc()));
-    HammingHits hits = searcher.search(new HammingRadiusQuery(IndexFields.CODE, code, 0), new HammingCollectorManager(IndexFields.CODE, code, k));
+    HammingHits hits =
+        searcher.search(
+            new HammingRadiusQuery(IndexFields.CODE, code, 0),
+            new HammingCollectorManager(IndexFields.CODE, code, k));
     for (HammingHit hit : hits) {
-      IndexFields.read(stored, hit.doc()).filter(s -> sha256.equals(s.sha256())).ifPresent(s -> out.add(s.path()));
+      IndexFields.read(stored, hit.doc())
+          .filter(s -> sha256.equals(s.sha256()))
+          .ifPresent(s -> out.add(s.path()));
     }
     return out;
   }
 
-
-  /** The {@code k} nearest documents, optionally only those whose path starts with {@code pathPrefix}. */
+  /**
+   * The {@code k} nearest documents, optionally only those whose path starts with {@code
+   * pathPrefix}.
+   */
   public List<Hit> nearest(HashCode code, int k, String pathPrefix) throws IOException {
     return nearest(code, k, pathPrefix, Set.of());
   }
 
-  /** {@link #nearest(HashCode, int, String)} leaving out the documents of the paths {@code excluded}. */
-  public List<Hit> nearest(HashCode code, int k, String pathPrefix, Set<String> excluded) throws IOException {
+  /**
+   * {@link #nearest(HashCode, int, String)} leaving out the documents of the paths {@code
+   * excluded}.
+   */
+  public List<Hit> nearest(HashCode code, int k, String pathPrefix, Set<String> excluded)
+      throws IOException {
     checkLength(code);
     int wanted = (int) Math.min(Integer.MAX_VALUE, (long) k + excluded.size());
-    HammingHits top = new HammingKnnQuery(IndexFields.CODE, code, wanted, prefixFilter(pathPrefix)).hits(searcher);
+    HammingHits top =
+        new HammingKnnQuery(IndexFields.CODE, code, wanted, prefixFilter(pathPrefix))
+            .hits(searcher);
     return without(hits(top), excluded, k);
   }
 
@@ -293,12 +339,17 @@ public final class TextureSearcher implements Closeable {
    * Every document within Hamming distance {@code radius}, nearest first, at most {@code limit}
    * ({@link Integer#MAX_VALUE} for all); optionally only paths starting with {@code pathPrefix}.
    */
-  public List<Hit> withinRadius(HashCode code, int radius, String pathPrefix, int limit) throws IOException {
+  public List<Hit> withinRadius(HashCode code, int radius, String pathPrefix, int limit)
+      throws IOException {
     return withinRadius(code, radius, pathPrefix, limit, Set.of());
   }
 
-  /** {@link #withinRadius(HashCode, int, String, int)} leaving out the documents of the paths {@code excluded}. */
-  public List<Hit> withinRadius(HashCode code, int radius, String pathPrefix, int limit, Set<String> excluded)
+  /**
+   * {@link #withinRadius(HashCode, int, String, int)} leaving out the documents of the paths {@code
+   * excluded}.
+   */
+  public List<Hit> withinRadius(
+      HashCode code, int radius, String pathPrefix, int limit, Set<String> excluded)
       throws IOException {
     checkLength(code);
     if (limit < 1) {
@@ -314,7 +365,10 @@ public final class TextureSearcher implements Closeable {
               .build();
     }
     int k = (int) Math.max(1, Math.min((long) limit + excluded.size(), reader.maxDoc()));
-    return without(hits(searcher.search(query, new HammingCollectorManager(IndexFields.CODE, code, k))), excluded, limit);
+    return without(
+        hits(searcher.search(query, new HammingCollectorManager(IndexFields.CODE, code, k))),
+        excluded,
+        limit);
   }
 
   private static List<Hit> without(List<Hit> hits, Set<String> excluded, int limit) {
@@ -322,12 +376,15 @@ public final class TextureSearcher implements Closeable {
   }
 
   private static Query prefixFilter(String pathPrefix) {
-    return pathPrefix == null || pathPrefix.isEmpty() ? null : new PrefixQuery(new Term(IndexFields.PATH, pathPrefix));
+    return pathPrefix == null || pathPrefix.isEmpty()
+        ? null
+        : new PrefixQuery(new Term(IndexFields.PATH, pathPrefix));
   }
 
   private void checkLength(HashCode code) {
     if (code.bits() != info.bits()) {
-      throw new IllegalArgumentException("the query code has " + code.bits() + " bits; " + codeForm());
+      throw new IllegalArgumentException(
+          "the query code has " + code.bits() + " bits; " + codeForm());
     }
   }
 

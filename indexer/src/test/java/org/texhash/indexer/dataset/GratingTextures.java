@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
 
-/** Procedural textures for tests: each class a distinct oriented grating, colour and noise level. */
+/**
+ * Procedural textures for tests: each class a distinct oriented grating, colour and noise level.
+ */
 public final class GratingTextures {
   private GratingTextures() {}
 
@@ -23,7 +25,10 @@ public final class GratingTextures {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
-        double v = 0.5 + 0.35 * Math.sin(2 * Math.PI * freq * (x * cx + y * cy)) + noise * (rnd.nextDouble() - 0.5);
+        double v =
+            0.5
+                + 0.35 * Math.sin(2 * Math.PI * freq * (x * cx + y * cy))
+                + noise * (rnd.nextDouble() - 0.5);
         if (cls % 2 == 1) {
           v *= 0.6 + 0.4 * Math.sin(2 * Math.PI * 0.02 * (x - y)); // a second, slower pattern
         }
@@ -38,21 +43,24 @@ public final class GratingTextures {
   public static Path vistexDataset(Path dir, int classes, int size) throws IOException {
     Files.createDirectories(dir);
     for (int c = 0; c < classes; c++) {
-      ImageIO.write(texture(c, size, 7), "png", dir.resolve(String.format("class%02d.png", c)).toFile());
+      ImageIO.write(
+          texture(c, size, 7), "png", dir.resolve(String.format("class%02d.png", c)).toFile());
     }
     return dir;
   }
 
   /**
-   * Writes a texture pool: one sub-folder per source, {@code counts[i]} images in source i,
-   * classes numbered on across sources so every image is a distinct texture.
+   * Writes a texture pool: one sub-folder per source, {@code counts[i]} images in source i, classes
+   * numbered on across sources so every image is a distinct texture.
    */
-  static Path poolDataset(Path dir, List<String> sources, int[] counts, int size) throws IOException {
+  static Path poolDataset(Path dir, List<String> sources, int[] counts, int size)
+      throws IOException {
     int cls = 0;
     for (int i = 0; i < sources.size(); i++) {
       Path sdir = Files.createDirectories(dir.resolve(sources.get(i)));
       for (int j = 0; j < counts[i]; j++) {
-        ImageIO.write(texture(cls++, size, 7), "png", sdir.resolve(String.format("tex%02d.png", j)).toFile());
+        ImageIO.write(
+            texture(cls++, size, 7), "png", sdir.resolve(String.format("tex%02d.png", j)).toFile());
       }
     }
     return dir;
@@ -63,7 +71,10 @@ public final class GratingTextures {
     for (int c = 0; c < classes; c++) {
       Path cdir = Files.createDirectories(dir.resolve(String.format("c%02d", c)));
       for (int i = 0; i < perClass; i++) {
-        ImageIO.write(texture(c, size, 100 + i), "png", cdir.resolve(String.format("img%03d.png", i)).toFile());
+        ImageIO.write(
+            texture(c, size, 100 + i),
+            "png",
+            cdir.resolve(String.format("img%03d.png", i)).toFile());
       }
     }
     return dir;

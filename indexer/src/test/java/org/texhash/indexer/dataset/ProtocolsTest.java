@@ -33,7 +33,11 @@ class ProtocolsTest {
     }
     for (int label = 0; label < 5; label++) {
       int l = label;
-      Set<Integer> trainQ = s.train().stream().filter(r -> r.label() == l).map(Region::index).collect(Collectors.toSet());
+      Set<Integer> trainQ =
+          s.train().stream()
+              .filter(r -> r.label() == l)
+              .map(Region::index)
+              .collect(Collectors.toSet());
       List<Region> q = s.query().stream().filter(r -> r.label() == l).toList();
       assertEquals(1, q.size());
       assertEquals(3, trainQ.size());
@@ -50,7 +54,9 @@ class ProtocolsTest {
     DatasetSplit c = Protocols.load("vistex", ds, 2, 64);
     assertEquals(keys(a.query()), keys(b.query()));
     assertEquals(keys(a.train()), keys(b.train()));
-    assertFalse(keys(a.query()).equals(keys(c.query())), "12 classes: another seed moves some query quadrant");
+    assertFalse(
+        keys(a.query()).equals(keys(c.query())),
+        "12 classes: another seed moves some query quadrant");
   }
 
   @Test
@@ -88,14 +94,18 @@ class ProtocolsTest {
 
   @Test
   void crossPackageUnseenTrainsOnOtherSourcesAndEvaluatesTheHeldOutOne() throws IOException {
-    Path pool = GratingTextures.poolDataset(tmp.resolve("pool"), List.of("alpha", "beta", "gamma"), new int[] {3, 4, 2}, 96);
+    Path pool =
+        GratingTextures.poolDataset(
+            tmp.resolve("pool"), List.of("alpha", "beta", "gamma"), new int[] {3, 4, 2}, 96);
     Files.writeString(pool.resolve("LICENSES.tsv"), "not an image");
     DatasetSplit s = Protocols.load("unseen-beta", pool, 9, 128);
     assertEquals("unseen-beta", s.protocol());
     assertEquals(9, s.classNames().size());
     assertTrue(s.classNames().contains("beta/tex03"));
     assertEquals(5, s.train().size(), "one whole image per class of alpha and gamma");
-    assertTrue(s.train().stream().allMatch(r -> r.index() == Region.WHOLE && r.pixels().getWidth() == 128));
+    assertTrue(
+        s.train().stream()
+            .allMatch(r -> r.index() == Region.WHOLE && r.pixels().getWidth() == 128));
     assertTrue(s.train().stream().noneMatch(r -> r.image().startsWith("beta")));
     assertEquals(4, s.query().size());
     assertEquals(12, s.database().size());
@@ -103,7 +113,9 @@ class ProtocolsTest {
       assertTrue(q.content().className().startsWith("beta/"));
       assertEquals(Protocols.queryQuadrant(9, q.content().className()), q.index());
       assertEquals(64, q.pixels().getWidth());
-      assertTrue(s.database().stream().noneMatch(d -> d.key().equals(q.key())), "query quadrant is not in the database");
+      assertTrue(
+          s.database().stream().noneMatch(d -> d.key().equals(q.key())),
+          "query quadrant is not in the database");
     }
     Set<Integer> fit = s.train().stream().map(Region::label).collect(Collectors.toSet());
     assertTrue(s.evaluatedLabels().stream().noneMatch(fit::contains));
@@ -112,10 +124,13 @@ class ProtocolsTest {
     TexturePool p = TexturePool.open(pool);
     assertEquals(List.of("alpha", "beta", "gamma"), p.sources());
     assertEquals(5, p.imagesExcept("beta").size());
-    assertTrue(p.imagesExcept("beta").stream().noneMatch(f -> f.getParent().getFileName().toString().equals("beta")));
+    assertTrue(
+        p.imagesExcept("beta").stream()
+            .noneMatch(f -> f.getParent().getFileName().toString().equals("beta")));
     assertTrue(Protocols.isKnown("unseen-beta"));
     assertFalse(Protocols.isKnown("unseen-"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Protocols.load("unseen-delta", pool, 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Protocols.load("unseen-delta", pool, 1));
     assertTrue(e.getMessage().contains("[alpha, beta, gamma]"), e.getMessage());
     Path flat = GratingTextures.vistexDataset(tmp.resolve("flat"), 3, 64);
     assertThrows(IllegalArgumentException.class, () -> Protocols.load("unseen-beta", flat, 1));
@@ -125,7 +140,8 @@ class ProtocolsTest {
   void badInputIsAClearError() throws IOException {
     Path ds = GratingTextures.vistexDataset(tmp.resolve("v"), 3, 64);
     assertThrows(IllegalArgumentException.class, () -> Protocols.load("nope", ds, 1));
-    assertThrows(IllegalArgumentException.class, () -> Protocols.load("vistex", tmp.resolve("missing"), 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Protocols.load("vistex", tmp.resolve("missing"), 1));
     assertThrows(IllegalArgumentException.class, () -> Protocols.load("alot", ds, 1));
     Path one = GratingTextures.vistexDataset(tmp.resolve("one"), 1, 64);
     Files.writeString(one.resolve("broken.png"), "not a png");

@@ -14,7 +14,8 @@ import org.texhash.indexer.image.Images;
 
 class QueryTransformTest {
   private static final BufferedImage REGION = GratingTextures.texture(3, 160, 11);
-  private static final PatchSpec PATCH = new PatchSpec("a.png", 0, 40, 50, 48, 0, "a", PatchSpec.Role.QUERY);
+  private static final PatchSpec PATCH =
+      new PatchSpec("a.png", 0, 40, 50, 48, 0, "a", PatchSpec.Role.QUERY);
 
   private static int[] pixels(BufferedImage image) {
     return Images.rgbPixels(image);
@@ -27,7 +28,8 @@ class QueryTransformTest {
   @Test
   void neutralSettingsGiveThePlainPatch() {
     for (String spec : List.of("identity", "scale:1", "rotate:0", "brightness:1", "contrast:1")) {
-      assertArrayEquals(plainCrop(), pixels(QueryTransform.parse(spec).apply(REGION, PATCH, 48)), spec);
+      assertArrayEquals(
+          plainCrop(), pixels(QueryTransform.parse(spec).apply(REGION, PATCH, 48)), spec);
     }
   }
 
@@ -53,7 +55,8 @@ class QueryTransformTest {
       BufferedImage out = QueryTransform.parse(spec).apply(REGION, PATCH, 32);
       assertEquals(32, out.getWidth());
       assertEquals(32, out.getHeight());
-      BufferedImage plain = Images.resize(Images.crop(REGION, PATCH.x(), PATCH.y(), PATCH.size()), 32, 32);
+      BufferedImage plain =
+          Images.resize(Images.crop(REGION, PATCH.x(), PATCH.y(), PATCH.size()), 32, 32);
       assertFalse(Arrays.equals(pixels(plain), pixels(out)), spec + " changed nothing");
     }
   }
@@ -66,7 +69,10 @@ class QueryTransformTest {
       int r = (plain[i] >>> 16) & 0xFF;
       assertEquals(Math.min(255, Math.round(r * 1.2)), (brighter[i] >>> 16) & 0xFF, 1);
     }
-    assertEquals(meanGrey(plain), meanGrey(pixels(QueryTransform.parse("contrast:0.5").apply(REGION, PATCH, 48))), 1.0);
+    assertEquals(
+        meanGrey(plain),
+        meanGrey(pixels(QueryTransform.parse("contrast:0.5").apply(REGION, PATCH, 48))),
+        1.0);
   }
 
   @Test
@@ -74,15 +80,24 @@ class QueryTransformTest {
     for (String spec : QueryTransform.ROBUSTNESS) {
       assertEquals(spec, QueryTransform.parse(spec).toString());
     }
-    assertEquals(QueryTransform.ROBUSTNESS.size(), QueryTransform.parseAll(List.of("robustness")).size());
-    for (String bad : List.of("blur:2", "scale:0.1", "jpeg:0", "jpeg:30.5", "scale", "scale:x", "contrast:-1")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse(bad), bad);
+    assertEquals(
+        QueryTransform.ROBUSTNESS.size(), QueryTransform.parseAll(List.of("robustness")).size());
+    for (String bad :
+        List.of("blur:2", "scale:0.1", "jpeg:0", "jpeg:30.5", "scale", "scale:x", "contrast:-1")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse(bad), bad);
       assertTrue(e.getMessage().contains("query transform"), e.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> QueryTransform.parseAll(List.of("jpeg:30", "jpeg:30")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> QueryTransform.parseAll(List.of("jpeg:30", "jpeg:30")));
     PatchSpec big = new PatchSpec("a.png", 0, 0, 0, 120, 0, "a", PatchSpec.Role.QUERY);
-    assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse("scale:0.5").apply(REGION, big, 120));
-    assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse("rotate:45").apply(REGION, big, 120));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> QueryTransform.parse("scale:0.5").apply(REGION, big, 120));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> QueryTransform.parse("rotate:45").apply(REGION, big, 120));
   }
 
   private static double meanGrey(int[] px) {

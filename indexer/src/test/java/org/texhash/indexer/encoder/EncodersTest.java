@@ -24,8 +24,10 @@ class EncodersTest {
 
   @Test
   void unknownIdsSayWhatIsExpected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Encoders.open("sift-64"));
-    assertTrue(e.getMessage().contains("lbp-lsh-64") && e.getMessage().contains(".onnx"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Encoders.open("sift-64"));
+    assertTrue(
+        e.getMessage().contains("lbp-lsh-64") && e.getMessage().contains(".onnx"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Encoders.open("lbp-lsh-48"));
     assertTrue(e.getMessage().contains("48"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Encoders.open("itq-64"));
@@ -36,8 +38,10 @@ class EncodersTest {
 
   @Test
   void oneParserReadsEveryKindOfId() {
-    assertEquals(new Encoders.LbpLsh(64, java.util.OptionalInt.empty()), Encoders.parse(" lbp-lsh-64 "));
-    assertEquals(new Encoders.LbpLsh(32, java.util.OptionalInt.of(48)), Encoders.parse("lbp-lsh-32-s48"));
+    assertEquals(
+        new Encoders.LbpLsh(64, java.util.OptionalInt.empty()), Encoders.parse(" lbp-lsh-64 "));
+    assertEquals(
+        new Encoders.LbpLsh(32, java.util.OptionalInt.of(48)), Encoders.parse("lbp-lsh-32-s48"));
     assertEquals(new Encoders.Itq(128), Encoders.parse("itq-128"));
     assertEquals(new Encoders.OnnxFile(java.nio.file.Path.of("m.onnx")), Encoders.parse("m.onnx"));
     assertThrows(IllegalArgumentException.class, () -> Encoders.parse("itq-99999999999"));

@@ -30,9 +30,12 @@ class ImageCodesTest {
     List<BufferedImage> crops = ImageCodes.crops(image, 64);
     assertEquals(16, crops.size());
     // Offsets 0, 149, 299, 448 on both axes, row by row.
-    assertArrayEquals(Images.rgbPixels(Images.crop(image, 0, 0, 64)), Images.rgbPixels(crops.get(0)));
-    assertArrayEquals(Images.rgbPixels(Images.crop(image, 149, 0, 64)), Images.rgbPixels(crops.get(1)));
-    assertArrayEquals(Images.rgbPixels(Images.crop(image, 448, 448, 64)), Images.rgbPixels(crops.get(15)));
+    assertArrayEquals(
+        Images.rgbPixels(Images.crop(image, 0, 0, 64)), Images.rgbPixels(crops.get(0)));
+    assertArrayEquals(
+        Images.rgbPixels(Images.crop(image, 149, 0, 64)), Images.rgbPixels(crops.get(1)));
+    assertArrayEquals(
+        Images.rgbPixels(Images.crop(image, 448, 448, 64)), Images.rgbPixels(crops.get(15)));
   }
 
   @Test
@@ -41,7 +44,8 @@ class ImageCodesTest {
     List<BufferedImage> crops = ImageCodes.crops(image, 64);
     assertEquals(16, crops.size());
     BufferedImage scaled = Images.resize(image, 512, 1024);
-    assertArrayEquals(Images.rgbPixels(Images.crop(scaled, 0, 960, 64)), Images.rgbPixels(crops.get(12)));
+    assertArrayEquals(
+        Images.rgbPixels(Images.crop(scaled, 0, 960, 64)), Images.rgbPixels(crops.get(12)));
   }
 
   @Test
@@ -68,6 +72,7 @@ class ImageCodesTest {
   @Test
   void poolingRefusesNothingAndRaggedRows() {
     assertThrows(IllegalArgumentException.class, () -> ImageCodes.pool(new float[0][]));
-    assertThrows(IllegalArgumentException.class, () -> ImageCodes.pool(new float[][] {{1, 2}, {1}}));
+    assertThrows(
+        IllegalArgumentException.class, () -> ImageCodes.pool(new float[][] {{1, 2}, {1}}));
   }
 }

@@ -50,7 +50,8 @@ class OnnxEncoderTest {
         for (int i = 0; i < 5; i++) {
           float[] expected = tiny.reference(scaled(patches.get(i)));
           for (int k = 0; k < 16; k++) {
-            assertEquals(expected[k], f[i][k], 1e-4, "batch " + batch + " patch " + i + " feature " + k);
+            assertEquals(
+                expected[k], f[i][k], 1e-4, "batch " + batch + " patch " + i + " feature " + k);
           }
           assertEquals(HashCode.fromSigns(expected), e.encode(List.of(patches.get(i))).get(0));
         }
@@ -62,7 +63,8 @@ class OnnxEncoderTest {
   void aModelWithoutTheContractKeysIsRefused() throws Exception {
     TinyOnnxModel tiny = new TinyOnnxModel(16, 8, 3);
     Path file = tiny.write(dir.resolve("plain.onnx"), Map.of("texhash.input_size", "8"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxEncoder.open(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OnnxEncoder.open(file));
     assertTrue(e.getMessage().contains("texhash.bits"), e.getMessage());
   }
 
@@ -71,7 +73,9 @@ class OnnxEncoderTest {
     TinyOnnxModel tiny = new TinyOnnxModel(16, 8, 4);
     try (OnnxEncoder e = OnnxEncoder.open(tiny.write(dir.resolve("t.onnx"), tiny.metadata("t")))) {
       IllegalArgumentException x =
-          assertThrows(IllegalArgumentException.class, () -> e.features(List.of(SyntheticTextures.generate(1, 9, 8))));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> e.features(List.of(SyntheticTextures.generate(1, 9, 8))));
       assertEquals("patch 0 is 9 x 8, encoder t expects 8 x 8", x.getMessage());
     }
   }

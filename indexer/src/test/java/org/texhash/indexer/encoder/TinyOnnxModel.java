@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A tiny encoder under the ONNX encoder contract, written by the tests themselves: Conv 3x3 (3 to
- * C channels, zero padding 1) + Relu + GlobalAveragePool + Flatten + Gemm (C to K). {@link
+ * A tiny encoder under the ONNX encoder contract, written by the tests themselves: Conv 3x3 (3 to C
+ * channels, zero padding 1) + Relu + GlobalAveragePool + Flatten + Gemm (C to K). {@link
  * #reference} computes the same function in plain Java.
  */
 public final class TinyOnnxModel {
@@ -68,25 +68,41 @@ public final class TinyOnnxModel {
     g.addNode(
         NodeProto.newBuilder()
             .setOpType("Conv")
-            .addInput("image").addInput("conv_w").addInput("conv_b").addOutput("conv")
+            .addInput("image")
+            .addInput("conv_w")
+            .addInput("conv_b")
+            .addOutput("conv")
             .addAttribute(ints("kernel_shape", 3, 3))
             .addAttribute(ints("pads", 1, 1, 1, 1)));
     g.addNode(NodeProto.newBuilder().setOpType("Relu").addInput("conv").addOutput("relu"));
-    g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").addInput("relu").addOutput("pool"));
+    g.addNode(
+        NodeProto.newBuilder().setOpType("GlobalAveragePool").addInput("relu").addOutput("pool"));
     g.addNode(
         NodeProto.newBuilder()
-            .setOpType("Flatten").addInput("pool").addOutput("flat")
-            .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+            .setOpType("Flatten")
+            .addInput("pool")
+            .addOutput("flat")
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("axis")
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(1)));
     g.addNode(
         NodeProto.newBuilder()
-            .setOpType("Gemm").addInput("flat").addInput("gemm_w").addInput("gemm_b").addOutput("features"));
+            .setOpType("Gemm")
+            .addInput("flat")
+            .addInput("gemm_w")
+            .addInput("gemm_b")
+            .addOutput("features"));
     ModelProto.Builder model =
         ModelProto.newBuilder()
             .setIrVersion(8)
             .setProducerName("texhash-test")
             .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
             .setGraph(g);
-    metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    metadata.forEach(
+        (k, v) ->
+            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return Files.write(file, model.build().toByteArray());
   }
 
@@ -139,7 +155,8 @@ public final class TinyOnnxModel {
     for (float v : values) {
       raw.putFloat(v);
     }
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
     for (long d : dims) {
       t.addDims(d);
     }
@@ -147,7 +164,8 @@ public final class TinyOnnxModel {
   }
 
   private static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
       a.addInts(v);
     }
@@ -158,13 +176,19 @@ public final class TinyOnnxModel {
   private static ValueInfoProto floatInput(String name, long... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (long d : dims) {
-      shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N") : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      shape.addDim(
+          d < 0
+              ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+              : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     return ValueInfoProto.newBuilder()
         .setName(name)
         .setType(
             TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape)))
         .build();
   }
 }

@@ -87,7 +87,8 @@ class EvaluatorTest {
     Evaluator ev = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
     EvalEncoders encoders = new EvalEncoders(split, manifest, null);
     EvalResult plain = ev.evaluate(encoders.open("lbp-lsh-64").encoder(), 0);
-    List<QueryTransform> transforms = QueryTransform.parseAll(List.of("identity", "scale:2", "jpeg:30"));
+    List<QueryTransform> transforms =
+        QueryTransform.parseAll(List.of("identity", "scale:2", "jpeg:30"));
     List<EvalResult> results = ev.evaluate(encoders.open("lbp-lsh-64").encoder(), 0, transforms);
     assertEquals(3, results.size());
     EvalResult identity = results.get(0);
@@ -97,16 +98,24 @@ class EvaluatorTest {
     assertEquals(plain.precisionAtTop(), identity.precisionAtTop());
     assertArrayEquals(plain.precisionByRadius(), identity.precisionByRadius(), 0.0);
     assertEquals("scale:2", results.get(1).queryTransform());
-    assertTrue(results.get(2).toJson().contains("\"query_transform\": \"jpeg:30\""), results.get(2).toJson());
+    assertTrue(
+        results.get(2).toJson().contains("\"query_transform\": \"jpeg:30\""),
+        results.get(2).toJson());
 
     List<PatchSpec> queries = manifest.patches(PatchSpec.Role.QUERY);
     org.texhash.indexer.encoder.Encoder lsh = encoders.open("lbp-lsh-64").encoder();
     for (QueryTransform t : transforms.subList(1, 3)) {
       var before = lsh.encode(PatchSampler.crop(split, queries, lsh.inputSize()));
       var after = lsh.encode(PatchSampler.crop(split, queries, lsh.inputSize(), t));
-      long changed = java.util.stream.IntStream.range(0, queries.size()).filter(i -> !before.get(i).equals(after.get(i))).count();
-      assertTrue(changed > queries.size() / 2, t + " changed " + changed + " of " + queries.size() + " codes");
-      assertTrue(results.get(transforms.indexOf(t)).map() != plain.map(), t + " left MAP unchanged");
+      long changed =
+          java.util.stream.IntStream.range(0, queries.size())
+              .filter(i -> !before.get(i).equals(after.get(i)))
+              .count();
+      assertTrue(
+          changed > queries.size() / 2,
+          t + " changed " + changed + " of " + queries.size() + " codes");
+      assertTrue(
+          results.get(transforms.indexOf(t)).map() != plain.map(), t + " left MAP unchanged");
     }
   }
 
@@ -122,7 +131,8 @@ class EvaluatorTest {
 
   @Test
   void expandsFamiliesOverBits() {
-    assertEquals(List.of("lbp-lsh-32", "lbp-lsh-64", "itq-32", "itq-64", "m.onnx"),
+    assertEquals(
+        List.of("lbp-lsh-32", "lbp-lsh-64", "itq-32", "itq-64", "m.onnx"),
         Encoders.expand(List.of("lbp-lsh", "itq", "m.onnx"), List.of(32, 64)));
     assertEquals(List.of("itq-64"), Encoders.expand(List.of("itq"), List.of()));
     assertThrows(IllegalArgumentException.class, () -> Encoders.expand(List.of(" "), List.of()));
@@ -131,6 +141,7 @@ class EvaluatorTest {
   /** A patch's rectangle in the resized image's coordinates. */
   private static Rectangle inImage(PatchSpec p) {
     int half = RESIZE / 2;
-    return new Rectangle((p.region() % 2) * half + p.x(), (p.region() / 2) * half + p.y(), p.size(), p.size());
+    return new Rectangle(
+        (p.region() % 2) * half + p.x(), (p.region() / 2) * half + p.y(), p.size(), p.size());
   }
 }

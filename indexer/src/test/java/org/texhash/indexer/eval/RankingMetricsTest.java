@@ -28,15 +28,24 @@ class RankingMetricsTest {
     // (1 + (2/2 + 2/3 + 2/4) / 3) / 2; pessimistic (1 + 2/4) / 2; optimistic (1 + 2/2) / 2.
     all = new int[] {1, 3};
     rel = new int[] {1, 1};
-    assertEquals((1 + (1.0 + 2.0 / 3 + 0.5) / 3) / 2, RankingMetrics.averagePrecision(all, rel), EPS);
+    assertEquals(
+        (1 + (1.0 + 2.0 / 3 + 0.5) / 3) / 2, RankingMetrics.averagePrecision(all, rel), EPS);
     assertEquals((1 + 0.5) / 2, RankingMetrics.pessimisticAveragePrecision(all, rel), EPS);
     assertEquals(1.0, RankingMetrics.optimisticAveragePrecision(all, rel), EPS);
 
     // Everything tied, 2 of 4 relevant. Orders (6 equally likely placements of the relevant pair):
-    // {1,2}:1  {1,3}:(1+2/3)/2  {1,4}:(1+1/2)/2  {2,3}:(1/2+2/3)/2  {2,4}:(1/2+1/2)/2  {3,4}:(1/3+1/2)/2
+    // {1,2}:1  {1,3}:(1+2/3)/2  {1,4}:(1+1/2)/2  {2,3}:(1/2+2/3)/2  {2,4}:(1/2+1/2)/2
+    // {3,4}:(1/3+1/2)/2
     double expected =
-        (1 + (1 + 2.0 / 3) / 2 + (1 + 0.5) / 2 + (0.5 + 2.0 / 3) / 2 + (0.5 + 0.5) / 2 + (1.0 / 3 + 0.5) / 2) / 6;
-    assertEquals(expected, RankingMetrics.averagePrecision(new int[] {0, 4, 0}, new int[] {0, 2, 0}), EPS);
+        (1
+                + (1 + 2.0 / 3) / 2
+                + (1 + 0.5) / 2
+                + (0.5 + 2.0 / 3) / 2
+                + (0.5 + 0.5) / 2
+                + (1.0 / 3 + 0.5) / 2)
+            / 6;
+    assertEquals(
+        expected, RankingMetrics.averagePrecision(new int[] {0, 4, 0}, new int[] {0, 2, 0}), EPS);
 
     // Nothing relevant: AP is defined as 0.
     assertEquals(0, RankingMetrics.averagePrecision(new int[] {3}, new int[] {0}), EPS);
@@ -61,10 +70,22 @@ class RankingMetricsTest {
       double[] stats = bruteForce(all, rel);
       double ap = RankingMetrics.averagePrecision(all, rel);
       assertEquals(stats[0], ap, 1e-12, "mean over orders");
-      assertEquals(stats[1], RankingMetrics.pessimisticAveragePrecision(all, rel), 1e-12, "minimum over orders");
-      assertEquals(stats[2], RankingMetrics.optimisticAveragePrecision(all, rel), 1e-12, "maximum over orders");
+      assertEquals(
+          stats[1],
+          RankingMetrics.pessimisticAveragePrecision(all, rel),
+          1e-12,
+          "minimum over orders");
+      assertEquals(
+          stats[2],
+          RankingMetrics.optimisticAveragePrecision(all, rel),
+          1e-12,
+          "maximum over orders");
       for (int t = 1; t <= total + 1; t++) {
-        assertEquals(bruteForcePrecisionAt(all, rel, t), RankingMetrics.precisionAtTop(all, rel, t), 1e-12, "P@" + t);
+        assertEquals(
+            bruteForcePrecisionAt(all, rel, t),
+            RankingMetrics.precisionAtTop(all, rel, t),
+            1e-12,
+            "P@" + t);
       }
       assertTrue(stats[1] <= ap + 1e-12 && ap <= stats[2] + 1e-12);
     }
@@ -76,16 +97,24 @@ class RankingMetricsTest {
     int[] rel = {1, 1, 1, 2};
     assertEquals(3.0 / 6, RankingMetrics.precisionWithin(all, rel, 2), EPS);
     assertEquals(3.0 / 5, RankingMetrics.recallWithin(all, rel, 2), EPS);
-    assertEquals(0, RankingMetrics.precisionWithin(new int[] {0, 0, 0, 5}, new int[] {0, 0, 0, 5}, 2), EPS);
-    assertEquals(0, RankingMetrics.recallWithin(new int[] {0, 0, 0, 5}, new int[] {0, 0, 0, 5}, 2), EPS);
+    assertEquals(
+        0, RankingMetrics.precisionWithin(new int[] {0, 0, 0, 5}, new int[] {0, 0, 0, 5}, 2), EPS);
+    assertEquals(
+        0, RankingMetrics.recallWithin(new int[] {0, 0, 0, 5}, new int[] {0, 0, 0, 5}, 2), EPS);
     assertEquals(1, RankingMetrics.recallWithin(all, rel, 3), EPS);
   }
 
   @Test
   void inconsistentHistogramsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> RankingMetrics.averagePrecision(new int[] {1}, new int[] {2}));
-    assertThrows(IllegalArgumentException.class, () -> RankingMetrics.averagePrecision(new int[] {1, 1}, new int[] {1}));
-    assertThrows(IllegalArgumentException.class, () -> RankingMetrics.precisionAtTop(new int[] {1}, new int[] {1}, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RankingMetrics.averagePrecision(new int[] {1}, new int[] {2}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RankingMetrics.averagePrecision(new int[] {1, 1}, new int[] {1}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RankingMetrics.precisionAtTop(new int[] {1}, new int[] {1}, 0));
   }
 
   /** {mean, min, max} of AP over every order of every tie group, by enumeration. */

@@ -13,7 +13,8 @@ import org.texhash.indexer.image.TestImages;
 
 /** The README's Java example runs, finds what it says, and is the code the README shows. */
 class ReadmeExampleTest {
-  private static final Path EXAMPLE = Path.of("src/test/java/org/texhash/indexer/example/ReadmeExample.java");
+  private static final Path EXAMPLE =
+      Path.of("src/test/java/org/texhash/indexer/example/ReadmeExample.java");
   private static final Path README = Path.of("../lucene-plugin/README.md");
   private static final String BEGIN = "// README example: begin";
   private static final String END = "// README example: end";
@@ -36,12 +37,18 @@ class ReadmeExampleTest {
 
   @Test
   void theReadmeShowsTheCompiledCode() throws IOException {
-    String code = between(Files.readString(EXAMPLE), BEGIN, END).stripTrailing().stripIndent().strip();
+    String code =
+        between(Files.readString(EXAMPLE), BEGIN, END).stripTrailing().stripIndent().strip();
     String readme = Files.readString(README);
     String shown = between(readme, "<!-- " + BEGIN + " -->", "<!-- " + END + " -->").strip();
-    assertTrue(shown.startsWith("```java\n") && shown.endsWith("\n```"), "a java code block between the markers");
-    assertEquals(code, shown.substring("```java\n".length(), shown.length() - "\n```".length()).strip(),
-        "lucene-plugin/README.md must show the code of ReadmeExample.java between the markers (copy it over)");
+    assertTrue(
+        shown.startsWith("```java\n") && shown.endsWith("\n```"),
+        "a java code block between the markers");
+    assertEquals(
+        code,
+        shown.substring("```java\n".length(), shown.length() - "\n```".length()).strip(),
+        "lucene-plugin/README.md must show the code of ReadmeExample.java between the markers (copy"
+            + " it over)");
   }
 
   private static String between(String text, String begin, String end) {

@@ -53,7 +53,8 @@ class ImageLoaderTest {
     grey.getRaster().setSample(0, 0, 0, 0x1234);
     grey.getRaster().setSample(1, 0, 0, 0xF0F0);
     int[] px = Images.rgbPixels(ImageLoader.load(TestImages.encode(grey, "png")));
-    assertArrayEquals(new int[] {0x121212, 0xF0F0F0}, px); // 0x1234 / 257 = 18.1, 0xF0F0 / 257 = 240
+    assertArrayEquals(
+        new int[] {0x121212, 0xF0F0F0}, px); // 0x1234 / 257 = 18.1, 0xF0F0 / 257 = 240
   }
 
   @Test
@@ -82,13 +83,16 @@ class ImageLoaderTest {
   @Test
   void cmykTiffIsConvertedToRgb() throws Exception {
     ColorSpace cmyk = ColorSpaces.getColorSpace(ColorSpaces.CS_GENERIC_CMYK);
-    ComponentColorModel cm = new ComponentColorModel(cmyk, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+    ComponentColorModel cm =
+        new ComponentColorModel(cmyk, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
     WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
     raster.setPixel(0, 0, new int[] {0, 0, 0, 0});
     raster.setPixel(1, 0, new int[] {0, 255, 255, 0}); // magenta + yellow ink = red
     BufferedImage image = new BufferedImage(cm, raster, false, null);
     int[] px = Images.rgbPixels(ImageLoader.load(TestImages.encode(image, "tiff")));
-    assertTrue((px[0] & 0xFF) > 220 && (px[0] >>> 16) > 220, "paper is near white: " + Integer.toHexString(px[0]));
+    assertTrue(
+        (px[0] & 0xFF) > 220 && (px[0] >>> 16) > 220,
+        "paper is near white: " + Integer.toHexString(px[0]));
     int r = px[1] >>> 16;
     int g = (px[1] >>> 8) & 0xFF;
     assertTrue(r > 180 && g < 100, "M+Y ink is red: " + Integer.toHexString(px[1]));
@@ -100,8 +104,12 @@ class ImageLoaderTest {
     BufferedImage decoded = ImageLoader.load(jpeg);
     int paper = decoded.getRGB(3, 8) & 0xFFFFFF;
     int red = decoded.getRGB(12, 8) & 0xFFFFFF;
-    assertTrue(Math.min(paper >>> 16, paper & 0xFF) > 220, "no ink is near white: " + Integer.toHexString(paper));
-    assertTrue((red >>> 16) > 180 && ((red >>> 8) & 0xFF) < 100, "M+Y ink is red: " + Integer.toHexString(red));
+    assertTrue(
+        Math.min(paper >>> 16, paper & 0xFF) > 220,
+        "no ink is near white: " + Integer.toHexString(paper));
+    assertTrue(
+        (red >>> 16) > 180 && ((red >>> 8) & 0xFF) < 100,
+        "M+Y ink is red: " + Integer.toHexString(red));
   }
 
   @Test
@@ -140,7 +148,8 @@ class ImageLoaderTest {
   void truncatedFilesAreRefused(String format) {
     byte[] full = TestImages.encode(SyntheticTextures.generate(5, 64, 64), format);
     String reason = assertReason(TestImages.truncate(full, 0.6), "");
-    assertTrue(reason.toLowerCase(Locale.ROOT).contains(format.equals("jpeg") ? "jpeg" : format), reason);
+    assertTrue(
+        reason.toLowerCase(Locale.ROOT).contains(format.equals("jpeg") ? "jpeg" : format), reason);
   }
 
   @Test
@@ -166,13 +175,15 @@ class ImageLoaderTest {
     String reason = assertReason(TestImages.pngClaiming(50_000, 50_000), "over the limit");
     assertTrue(reason.contains("2500000000"), reason);
     byte[] small = TestImages.encode(TEXTURE, "png");
-    ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.load(small, 1000));
+    ImageDecodeException e =
+        assertThrows(ImageDecodeException.class, () -> ImageLoader.load(small, 1000));
     assertTrue(e.getMessage().contains("1200 pixels"), e.getMessage());
   }
 
   @Test
   void missingFileIsAReason(@TempDir Path dir) {
-    ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.load(dir.resolve("nope.png")));
+    ImageDecodeException e =
+        assertThrows(ImageDecodeException.class, () -> ImageLoader.load(dir.resolve("nope.png")));
     assertEquals("no such file", e.getMessage());
   }
 
@@ -184,7 +195,9 @@ class ImageLoaderTest {
 
   private static String assertReason(byte[] data, String expected) {
     ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.load(data));
-    assertTrue(e.getMessage().contains(expected), "reason '" + e.getMessage() + "' lacks '" + expected + "'");
+    assertTrue(
+        e.getMessage().contains(expected),
+        "reason '" + e.getMessage() + "' lacks '" + expected + "'");
     return e.getMessage();
   }
 

@@ -45,7 +45,11 @@ class ImagesTest {
   void sixteenBitRgbIsScaledToEightBits() {
     ComponentColorModel cm =
         new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_USHORT);
     WritableRaster raster = cm.createCompatibleWritableRaster(1, 1);
     raster.setPixel(0, 0, new int[] {0xFFFF, 0x8000, 0x0000});
     BufferedImage image = new BufferedImage(cm, raster, false, null);
@@ -79,17 +83,24 @@ class ImagesTest {
   void greyWithAlphaIsCompositedOntoWhite() {
     ComponentColorModel cm =
         new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false, Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+            ColorSpace.getInstance(ColorSpace.CS_GRAY),
+            true,
+            false,
+            Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_BYTE);
     WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
     raster.setPixel(0, 0, new int[] {0, 255});
     raster.setPixel(1, 0, new int[] {0, 0});
-    assertArrayEquals(new int[] {0x000000, 0xFFFFFF}, Images.rgbPixels(new BufferedImage(cm, raster, false, null)));
+    assertArrayEquals(
+        new int[] {0x000000, 0xFFFFFF},
+        Images.rgbPixels(new BufferedImage(cm, raster, false, null)));
   }
 
   @Test
   void cmykIsConvertedThroughItsProfile() {
     ColorSpace cmyk = ColorSpaces.getColorSpace(ColorSpaces.CS_GENERIC_CMYK);
-    ComponentColorModel cm = new ComponentColorModel(cmyk, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+    ComponentColorModel cm =
+        new ComponentColorModel(cmyk, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
     WritableRaster raster = cm.createCompatibleWritableRaster(3, 1);
     raster.setPixel(0, 0, new int[] {0, 0, 0, 0}); // paper
     raster.setPixel(1, 0, new int[] {0, 0, 0, 255}); // full black ink
@@ -99,7 +110,9 @@ class ImagesTest {
     assertTrue(max(px[1]) < 80, "black ink reads as near black: " + Integer.toHexString(px[1]));
     int red = px[2] >>> 16;
     int blue = px[2] & 0xFF;
-    assertTrue(red < 100 && blue > 180, "cyan ink has little red and much blue: " + Integer.toHexString(px[2]));
+    assertTrue(
+        red < 100 && blue > 180,
+        "cyan ink has little red and much blue: " + Integer.toHexString(px[2]));
   }
 
   @Test
@@ -122,8 +135,12 @@ class ImagesTest {
     int[] px = {0x000000, 0xFFFFFF};
     int[] out = Images.rgbPixels(Images.resize(Images.fromPixels(px, 2, 1), 4, 1));
     // Output centres at 0.25, 0.75, 1.25, 1.75 of the input: clamp, 1/4, 3/4, clamp.
-    assertArrayEquals(new int[] {0, 64, 191, 255}, new int[] {out[0] & 0xFF, out[1] & 0xFF, out[2] & 0xFF, out[3] & 0xFF});
-    int[] flat = Images.rgbPixels(Images.resize(Images.fromPixels(new int[] {0x123456, 0x123456}, 2, 1), 7, 5));
+    assertArrayEquals(
+        new int[] {0, 64, 191, 255},
+        new int[] {out[0] & 0xFF, out[1] & 0xFF, out[2] & 0xFF, out[3] & 0xFF});
+    int[] flat =
+        Images.rgbPixels(
+            Images.resize(Images.fromPixels(new int[] {0x123456, 0x123456}, 2, 1), 7, 5));
     for (int p : flat) {
       assertEquals(0x123456, p);
     }
@@ -149,7 +166,8 @@ class ImagesTest {
   @Test
   void cropOutsideTheImageIsRefused() {
     BufferedImage image = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Images.crop(image, 2, 2, 3));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Images.crop(image, 2, 2, 3));
     assertTrue(e.getMessage().contains("outside"), e.getMessage());
   }
 

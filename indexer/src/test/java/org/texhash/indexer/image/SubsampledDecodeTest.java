@@ -11,7 +11,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Images over 16 Mi pixels are decoded subsampled: every k-th pixel, the file's size still reported. */
+/**
+ * Images over 16 Mi pixels are decoded subsampled: every k-th pixel, the file's size still
+ * reported.
+ */
 class SubsampledDecodeTest {
   @TempDir Path tmp;
 
@@ -36,16 +39,20 @@ class SubsampledDecodeTest {
       assertEquals(4100, decoded.height(), format);
       assertEquals(2100, decoded.image().getWidth(), format);
       assertEquals(2050, decoded.image().getHeight(), format);
-      assertArrayEquals(Images.rgbPixels(Images.subsample(full, 2)), Images.rgbPixels(decoded.image()), format);
+      assertArrayEquals(
+          Images.rgbPixels(Images.subsample(full, 2)), Images.rgbPixels(decoded.image()), format);
     }
     byte[] jpeg = TestImages.encode(full, "jpeg");
-    BufferedImage whole = ImageIO.read(new ByteArrayInputStream(jpeg)); // the JDK reader, no subsampling
+    BufferedImage whole =
+        ImageIO.read(new ByteArrayInputStream(jpeg)); // the JDK reader, no subsampling
     ImageLoader.Decoded decoded = ImageLoader.decode(jpeg, ImageLoader.DEFAULT_MAX_PIXELS);
     assertEquals(2100, decoded.image().getWidth());
-    assertArrayEquals(Images.rgbPixels(Images.subsample(whole, 2)), Images.rgbPixels(decoded.image()));
+    assertArrayEquals(
+        Images.rgbPixels(Images.subsample(whole, 2)), Images.rgbPixels(decoded.image()));
 
     Path file = Files.write(tmp.resolve("large.jpg"), jpeg);
     assertEquals(2100L * 2050, ImageLoader.decodedPixels(file));
-    assertEquals(-1, ImageLoader.decodedPixels(Files.writeString(tmp.resolve("notes.png"), "not an image")));
+    assertEquals(
+        -1, ImageLoader.decodedPixels(Files.writeString(tmp.resolve("notes.png"), "not an image")));
   }
 }

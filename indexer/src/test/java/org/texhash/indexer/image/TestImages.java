@@ -1,6 +1,9 @@
 package org.texhash.indexer.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.CRC32;
-import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
@@ -21,12 +21,16 @@ import javax.imageio.stream.ImageOutputStream;
 public final class TestImages {
   private TestImages() {}
 
-  /** {@code image} encoded by ImageIO's writer for {@code format} ("png", "jpeg", "bmp", "gif", "tiff"). */
+  /**
+   * {@code image} encoded by ImageIO's writer for {@code format} ("png", "jpeg", "bmp", "gif",
+   * "tiff").
+   */
   public static byte[] encode(BufferedImage image, String format) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       if (!ImageIO.write(image, format, out)) {
-        throw new IllegalStateException("no ImageIO writer for " + format + " and image type " + image.getType());
+        throw new IllegalStateException(
+            "no ImageIO writer for " + format + " and image type " + image.getType());
       }
       return out.toByteArray();
     } catch (IOException e) {
@@ -34,7 +38,9 @@ public final class TestImages {
     }
   }
 
-  /** Writes texture {@code seed} of {@code size x size} as {@code file}, format from the extension. */
+  /**
+   * Writes texture {@code seed} of {@code size x size} as {@code file}, format from the extension.
+   */
   public static Path writeTexture(Path file, long seed, int size) throws IOException {
     String name = file.getFileName().toString();
     String format =
@@ -53,8 +59,8 @@ public final class TestImages {
   }
 
   /**
-   * A valid 1 x 1 PNG whose header then claims {@code width x height} pixels (with a correct
-   * header checksum): a decompression bomb as far as the header goes.
+   * A valid 1 x 1 PNG whose header then claims {@code width x height} pixels (with a correct header
+   * checksum): a decompression bomb as far as the header goes.
    */
   public static byte[] pngClaiming(int width, int height) {
     byte[] png = encode(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "png");
@@ -74,7 +80,8 @@ public final class TestImages {
    * and inverted samples (255 = no ink). The JDK's own reader refuses such files.
    */
   public static byte[] cmykJpeg(int width, int height, int[] left, int[] right) {
-    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         int[] ink = x < width / 2 ? left : right;
@@ -92,8 +99,14 @@ public final class TestImages {
       writer.dispose();
     }
     byte[] jpeg = bytes.toByteArray();
-    byte[] adobe = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
-    return ByteBuffer.allocate(jpeg.length + adobe.length).put(jpeg, 0, 2).put(adobe).put(jpeg, 2, jpeg.length - 2).array();
+    byte[] adobe = {
+      (byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0
+    };
+    return ByteBuffer.allocate(jpeg.length + adobe.length)
+        .put(jpeg, 0, 2)
+        .put(adobe)
+        .put(jpeg, 2, jpeg.length - 2)
+        .array();
   }
 
   /** A 1 x 1 lossless WebP (the well-known feature-detection image; ImageIO has no WebP writer). */
@@ -110,7 +123,11 @@ public final class TestImages {
     tiff.put(new byte[] {'E', 'x', 'i', 'f', 0, 0});
     tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8); // header, IFD0 at offset 8
     tiff.putShort((short) 1); // one entry
-    tiff.putShort((short) 274).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    tiff.putShort((short) 274)
+        .putShort((short) 3)
+        .putInt(1)
+        .putShort((short) orientation)
+        .putShort((short) 0);
     tiff.putInt(0); // no next IFD
     byte[] payload = tiff.array();
     ByteBuffer out = ByteBuffer.allocate(jpeg.length + 4 + payload.length);

@@ -34,8 +34,8 @@ import org.texhash.lucene.HashCode;
 /**
  * A real file of every format and variant the loader reads, cut at many points: each cut is either
  * refused with a reason or (never seen, but allowed: a cut inside metadata after the pixels) gives
- * exactly the intact file's code. A cut file that decodes to a different code would index a
- * wrong document, which is what this test exists to catch.
+ * exactly the intact file's code. A cut file that decodes to a different code would index a wrong
+ * document, which is what this test exists to catch.
  */
 class TruncationTest {
   private static Encoder encoder;
@@ -53,8 +53,18 @@ class TruncationTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "png", "png-interlaced", "jpeg", "jpeg-progressive", "gif", "gif-animated", "bmp", "tiff",
-        "tiff-multipage", "webp-lossless", "webp-lossy", "webp-animated"
+        "png",
+        "png-interlaced",
+        "jpeg",
+        "jpeg-progressive",
+        "gif",
+        "gif-animated",
+        "bmp",
+        "tiff",
+        "tiff-multipage",
+        "webp-lossless",
+        "webp-lossy",
+        "webp-animated"
       })
   void everyCutIsRefusedOrGivesTheIntactCode(String variant) throws Exception {
     byte[] whole = file(variant);
@@ -67,22 +77,37 @@ class TruncationTest {
       try {
         image = ImageLoader.load(part);
       } catch (ImageDecodeException e) {
-        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), variant + " cut at " + cut + ": no reason");
+        assertTrue(
+            e.getMessage() != null && !e.getMessage().isBlank(),
+            variant + " cut at " + cut + ": no reason");
         refused++;
         continue;
       }
-      assertEquals(intact, ImageCodes.code(encoder, image),
-          variant + " cut at " + cut + " of " + whole.length + " bytes decoded to a different code");
+      assertEquals(
+          intact,
+          ImageCodes.code(encoder, image),
+          variant
+              + " cut at "
+              + cut
+              + " of "
+              + whole.length
+              + " bytes decoded to a different code");
     }
-    assertTrue(refused > cuts.size() / 2, variant + ": only " + refused + " of " + cuts.size() + " cuts refused");
+    assertTrue(
+        refused > cuts.size() / 2,
+        variant + ": only " + refused + " of " + cuts.size() + " cuts refused");
   }
 
   @Test
   void truncatedWebpSaysSo() {
     byte[] whole = resource("ceramic-lossless.webp");
     ImageDecodeException e =
-        assertThrows(ImageDecodeException.class, () -> ImageLoader.load(Arrays.copyOf(whole, whole.length / 2)));
-    assertTrue(e.getMessage().startsWith("corrupt or truncated WebP: the RIFF header says"), e.getMessage());
+        assertThrows(
+            ImageDecodeException.class,
+            () -> ImageLoader.load(Arrays.copyOf(whole, whole.length / 2)));
+    assertTrue(
+        e.getMessage().startsWith("corrupt or truncated WebP: the RIFF header says"),
+        e.getMessage());
   }
 
   @Test
@@ -90,7 +115,8 @@ class TruncationTest {
     byte[] lossy = resource("ceramic-lossy.webp");
     int chunk = chunkOffset(lossy, "VP8 ");
     ByteBuffer.wrap(lossy).order(ByteOrder.LITTLE_ENDIAN).putInt(chunk + 4, 0x7FFFFFF0);
-    ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.load(lossy));
+    ImageDecodeException e =
+        assertThrows(ImageDecodeException.class, () -> ImageLoader.load(lossy));
     assertTrue(e.getMessage().contains("runs past the end"), e.getMessage());
   }
 
@@ -103,7 +129,8 @@ class TruncationTest {
       byte[] garbage = new byte[webp.length - body];
       new Random(seed).nextBytes(garbage);
       System.arraycopy(garbage, 0, webp, body, garbage.length);
-      assertThrows(ImageDecodeException.class, () -> ImageLoader.load(webp), name + " seed " + seed);
+      assertThrows(
+          ImageDecodeException.class, () -> ImageLoader.load(webp), name + " seed " + seed);
     }
   }
 
@@ -112,12 +139,14 @@ class TruncationTest {
     byte[] lossy = resource("ceramic-lossy.webp");
     int payload = chunkOffset(lossy, "VP8 ") + 8;
     int size = ByteBuffer.wrap(lossy).order(ByteOrder.LITTLE_ENDIAN).getInt(payload - 4);
-    // First partition size (19 bits after 5 flag bits of the 3-byte frame tag) set to the whole chunk.
+    // First partition size (19 bits after 5 flag bits of the 3-byte frame tag) set to the whole
+    // chunk.
     int tag = (lossy[payload] & 0x1F) | size << 5;
     lossy[payload] = (byte) tag;
     lossy[payload + 1] = (byte) (tag >>> 8);
     lossy[payload + 2] = (byte) (tag >>> 16);
-    ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageLoader.load(lossy));
+    ImageDecodeException e =
+        assertThrows(ImageDecodeException.class, () -> ImageLoader.load(lossy));
     assertTrue(e.getMessage().contains("VP8 first partition"), e.getMessage());
   }
 
@@ -125,12 +154,15 @@ class TruncationTest {
   void anUncompressedTiffStripShorterThanItsRowsIsRefused() throws Exception {
     byte[] tiff = file("tiff-multipage");
     assertEquals(256, ImageLoader.load(tiff).getWidth(), "a short last strip is normal");
-    ByteBuffer b = ByteBuffer.wrap(tiff).order(tiff[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.wrap(tiff)
+            .order(tiff[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
     int ifd = b.getInt(4);
     for (int i = 0; i < b.getShort(ifd); i++) {
       int at = ifd + 2 + 12 * i;
       if (b.getShort(at) == 279) { // StripByteCounts: shorten the first strip by one byte
-        int values = b.getInt(at + 4) * (b.getShort(at + 2) == 3 ? 2 : 4) <= 4 ? at + 8 : b.getInt(at + 8);
+        int values =
+            b.getInt(at + 4) * (b.getShort(at + 2) == 3 ? 2 : 4) <= 4 ? at + 8 : b.getInt(at + 8);
         if (b.getShort(at + 2) == 3) {
           b.putShort(values, (short) (b.getShort(values) - 1));
         } else {
@@ -148,11 +180,16 @@ class TruncationTest {
       byte[] whole = file(variant);
       byte[] padded = Arrays.copyOf(whole, whole.length + 100);
       assertEquals(
-          ImageCodes.code(encoder, ImageLoader.load(whole)), ImageCodes.code(encoder, ImageLoader.load(padded)), variant);
+          ImageCodes.code(encoder, ImageLoader.load(whole)),
+          ImageCodes.code(encoder, ImageLoader.load(padded)),
+          variant);
     }
   }
 
-  /** Every cut of a small file; for a larger one the first and last 96 bytes and 300 evenly in between. */
+  /**
+   * Every cut of a small file; for a larger one the first and last 96 bytes and 300 evenly in
+   * between.
+   */
   private static List<Integer> cutPoints(int length) {
     TreeSet<Integer> cuts = new TreeSet<>();
     if (length <= 2048) {
@@ -179,7 +216,8 @@ class TruncationTest {
       case "png-interlaced" -> write("png", true, a);
       case "jpeg-progressive" -> write("jpeg", true, a);
       case "gif-animated" -> write("gif", false, a, b);
-      // 256 wide: the JDK writer puts 10 rows in a strip, so the last strip is short (as it should be).
+      // 256 wide: the JDK writer puts 10 rows in a strip, so the last strip is short (as it should
+      // be).
       case "tiff-multipage" -> write("tiff", false, SyntheticTextures.generate(13, 256, 200), b);
       case "webp-lossless" -> resource("ceramic-lossless.webp");
       case "webp-lossy" -> resource("ceramic-lossy.webp");
@@ -188,7 +226,10 @@ class TruncationTest {
     };
   }
 
-  /** Images in one file of {@code format}: progressive (interlaced) when asked, a sequence when several. */
+  /**
+   * Images in one file of {@code format}: progressive (interlaced) when asked, a sequence when
+   * several.
+   */
   private static byte[] write(String format, boolean progressive, BufferedImage... images) {
     ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

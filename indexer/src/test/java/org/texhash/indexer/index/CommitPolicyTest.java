@@ -46,8 +46,11 @@ class CommitPolicyTest {
 
   @Test
   void badSettingsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new CommitPolicy(0, Duration.ofSeconds(1), System::nanoTime));
-    assertThrows(IllegalArgumentException.class, () -> new CommitPolicy(1, Duration.ZERO, System::nanoTime));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new CommitPolicy(0, Duration.ofSeconds(1), System::nanoTime));
+    assertThrows(
+        IllegalArgumentException.class, () -> new CommitPolicy(1, Duration.ZERO, System::nanoTime));
     assertThrows(
         IllegalArgumentException.class,
         () -> FolderIndexer.Options.defaults().withCommitInterval(Duration.ofSeconds(-1)));
@@ -55,20 +58,26 @@ class CommitPolicyTest {
 
   @Test
   void aRunCommitsEveryNDocuments() throws Exception {
-    List<Integer> committed = run(FolderIndexer.Options.defaults().withCommitEvery(4), new AtomicLong(), 0);
+    List<Integer> committed =
+        run(FolderIndexer.Options.defaults().withCommitEvery(4), new AtomicLong(), 0);
     assertEquals(List.of(0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8, 12, 12, 12), committed);
   }
 
   @Test
   void aRunCommitsWhenTheIntervalHasPassed() throws Exception {
-    // Each image takes 10 s on the test's clock; with 30 s between commits, files 4, 7, 10 and 13 commit.
+    // Each image takes 10 s on the test's clock; with 30 s between commits, files 4, 7, 10 and 13
+    // commit.
     List<Integer> committed =
-        run(FolderIndexer.Options.defaults().withCommitInterval(Duration.ofSeconds(30)), new AtomicLong(), 10);
+        run(
+            FolderIndexer.Options.defaults().withCommitInterval(Duration.ofSeconds(30)),
+            new AtomicLong(),
+            10);
     assertEquals(List.of(0, 0, 0, 4, 4, 4, 7, 7, 7, 10, 10, 10, 13, 13), committed);
   }
 
   /** Indexes 14 images with one thread; the committed count after each file. */
-  private List<Integer> run(FolderIndexer.Options options, AtomicLong clock, int secondsPerImage) throws Exception {
+  private List<Integer> run(FolderIndexer.Options options, AtomicLong clock, int secondsPerImage)
+      throws Exception {
     Path images = tmp.resolve("images");
     for (int i = 0; i < 14; i++) {
       TestImages.writeTexture(images.resolve(String.format("i%02d.png", i)), 90 + i, 48);

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.texhash.indexer.encoder.classic.LbpLshEncoder;
 import org.texhash.indexer.image.TestImages;
 
-/** The decode budget: shared by the threads, never exceeded, and the index independent of the thread count. */
+/**
+ * The decode budget: shared by the threads, never exceeded, and the index independent of the thread
+ * count.
+ */
 class DecodeBudgetTest {
   @TempDir Path tmp;
 
@@ -83,8 +86,12 @@ class DecodeBudgetTest {
       Path index = tmp.resolve("index" + threads);
       // 8 MiB: one 860 x 860 image (about 24 MB by the estimate) takes the whole budget.
       FolderIndexer.Options options =
-          FolderIndexer.Options.defaults().withThreads(threads).withBatchImages(4).withDecodeMemory(8 << 20);
-      IndexReport report = new FolderIndexer(new LbpLshEncoder(64, 32), options, p -> {}).index(images, index);
+          FolderIndexer.Options.defaults()
+              .withThreads(threads)
+              .withBatchImages(4)
+              .withDecodeMemory(8 << 20);
+      IndexReport report =
+          new FolderIndexer(new LbpLshEncoder(64, 32), options, p -> {}).index(images, index);
       assertEquals(16, report.indexed(), "threads " + threads);
       assertEquals(2, report.skipped(), "threads " + threads);
       Map<String, String> codes = codes(index);
@@ -105,7 +112,9 @@ class DecodeBudgetTest {
       for (LeafReaderContext leaf : reader.leaves()) {
         StoredFields fields = leaf.reader().storedFields();
         for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
-          out.put(IndexFields.read(fields, doc).orElseThrow().path(), IndexFields.code(leaf.reader(), doc).orElseThrow().toHex());
+          out.put(
+              IndexFields.read(fields, doc).orElseThrow().path(),
+              IndexFields.code(leaf.reader(), doc).orElseThrow().toHex());
         }
       }
     }

@@ -31,10 +31,9 @@ import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.indexer.encoder.TinyOnnxModel;
 import org.texhash.indexer.encoder.classic.LbpLshEncoder;
 import org.texhash.indexer.image.ImageLoader;
-import org.texhash.indexer.image.SyntheticTextures;
 import org.texhash.indexer.image.TestImages;
-import org.texhash.indexer.search.TextureSearcher.Hit;
 import org.texhash.indexer.search.TextureSearcher;
+import org.texhash.indexer.search.TextureSearcher.Hit;
 import org.texhash.lucene.HashCode;
 
 class FolderIndexerTest {
@@ -52,8 +51,17 @@ class FolderIndexerTest {
     images = tmp.resolve("images");
     index = tmp.resolve("index");
     String[] names = {
-      "a.png", "b.jpg", "c.bmp", "d.gif", "e.tif", "wood/f.png", "wood/g.jpeg", "wood/h.png", "stone/i.png",
-      "stone/j.tiff", "stone/deep/k.png"
+      "a.png",
+      "b.jpg",
+      "c.bmp",
+      "d.gif",
+      "e.tif",
+      "wood/f.png",
+      "wood/g.jpeg",
+      "wood/h.png",
+      "stone/i.png",
+      "stone/j.tiff",
+      "stone/deep/k.png"
     };
     for (int i = 0; i < names.length; i++) {
       good.add(TestImages.writeTexture(images.resolve(names[i]), 1000 + i, 48 + 16 * (i % 4)));
@@ -88,7 +96,8 @@ class FolderIndexerTest {
     assertEquals(good.size(), paths().size());
 
     IndexInfo info = IndexInfo.read(index).orElseThrow();
-    assertEquals(new IndexInfo("lbp-lsh-64-s32", "lbp-lsh-64-s32", 64, 32, info.mihSubstrings()), info);
+    assertEquals(
+        new IndexInfo("lbp-lsh-64-s32", "lbp-lsh-64-s32", 64, 32, info.mihSubstrings()), info);
     assertTrue(info.mihSubstrings() > 0);
 
     try (TextureSearcher s = TextureSearcher.open(index)) {
@@ -97,7 +106,9 @@ class FolderIndexerTest {
         assertEquals(code, ImageCodes.code(ENCODER, ImageLoader.load(file)));
         List<Hit> hits = s.nearest(code, 3, null);
         assertEquals(0, hits.get(0).distance());
-        assertTrue(hits.stream().anyMatch(h -> h.path().equals(abs(file)) && h.distance() == 0), hits.toString());
+        assertTrue(
+            hits.stream().anyMatch(h -> h.path().equals(abs(file)) && h.distance() == 0),
+            hits.toString());
         assertEquals(code, s.codeOfPath(abs(file)));
       }
     }
@@ -111,7 +122,11 @@ class FolderIndexerTest {
       codes.put(abs(file), ImageCodes.code(ENCODER, ImageLoader.load(file)));
     }
     try (TextureSearcher s = TextureSearcher.open(index)) {
-      for (HashCode query : List.of(codes.get(abs(good.get(0))), codes.get(abs(good.get(7))), HashCode.fromHex("00ff00ff00ff00ff"))) {
+      for (HashCode query :
+          List.of(
+              codes.get(abs(good.get(0))),
+              codes.get(abs(good.get(7))),
+              HashCode.fromHex("00ff00ff00ff00ff"))) {
         // Top-k: the distances are the k smallest, and every path closer than the k-th is there.
         List<Integer> sorted = codes.values().stream().map(query::distance).sorted().toList();
         List<Hit> top = s.nearest(query, 5, null);
@@ -123,11 +138,12 @@ class FolderIndexerTest {
         // Radius: exactly the paths within r, nearest first.
         int r = sorted.get(4);
         Set<String> within = new HashSet<>();
-        codes.forEach((p, c) -> {
-          if (c.distance(query) <= r) {
-            within.add(p);
-          }
-        });
+        codes.forEach(
+            (p, c) -> {
+              if (c.distance(query) <= r) {
+                within.add(p);
+              }
+            });
         List<Hit> radius = s.withinRadius(query, r, null, Integer.MAX_VALUE);
         assertEquals(within, new HashSet<>(radius.stream().map(Hit::path).toList()));
         assertTrue(isSortedByDistance(radius));
@@ -137,12 +153,15 @@ class FolderIndexerTest {
         List<Hit> inWood = s.nearest(query, 10, wood);
         assertEquals(3, inWood.size());
         assertTrue(inWood.stream().allMatch(h -> h.path().startsWith(wood)));
-        assertTrue(s.withinRadius(query, 64, wood, 100).stream().allMatch(h -> h.path().startsWith(wood)));
+        assertTrue(
+            s.withinRadius(query, 64, wood, 100).stream().allMatch(h -> h.path().startsWith(wood)));
       }
       HashCode hex = s.parseCode(codes.get(abs(good.get(3))).toHex());
       assertEquals(abs(good.get(3)), s.nearest(hex, 1, null).get(0).path());
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.parseCode("abcd"));
-      assertTrue(e.getMessage().contains("16 bits") && e.getMessage().contains("64-bit"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> s.parseCode("abcd"));
+      assertTrue(
+          e.getMessage().contains("16 bits") && e.getMessage().contains("64-bit"), e.getMessage());
       e = assertThrows(IllegalArgumentException.class, () -> s.codeOfPath("/nowhere.png"));
       assertTrue(e.getMessage().contains("not in the index"), e.getMessage());
     }
@@ -161,7 +180,8 @@ class FolderIndexerTest {
     Path changed = good.get(0);
     TestImages.writeTexture(changed, 4242, 64);
     Path touched = good.get(1);
-    Files.setLastModifiedTime(touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
+    Files.setLastModifiedTime(
+        touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 60_000));
     Path removed = good.get(2);
     Files.delete(removed);
     Path added = TestImages.writeTexture(images.resolve("stone/new.png"), 777, 64);
@@ -188,7 +208,9 @@ class FolderIndexerTest {
     IndexReport report = new FolderIndexer(ENCODER, OPTIONS, p -> {}).index(images, index);
     assertEquals(good.size(), report.indexed());
     Map<String, String> reasons = new HashMap<>();
-    report.errors().forEach(e -> reasons.put(Path.of(e.path()).getFileName().toString(), e.reason()));
+    report
+        .errors()
+        .forEach(e -> reasons.put(Path.of(e.path()).getFileName().toString(), e.reason()));
     assertEquals(6, reasons.size(), reasons.toString());
     assertTrue(reasons.get("empty.png").contains("empty file"), reasons.toString());
     assertTrue(reasons.get("truncated.jpg").contains("truncated JPEG"), reasons.toString());
@@ -206,7 +228,8 @@ class FolderIndexerTest {
   }
 
   @Test
-  void aRunKilledMidwayLeavesTheLastCommitAndTheNextRunFinishesWithoutDuplicates() throws Exception {
+  void aRunKilledMidwayLeavesTheLastCommitAndTheNextRunFinishesWithoutDuplicates()
+      throws Exception {
     FolderIndexer.Options options = OPTIONS.withCommitEvery(2).withBatchImages(2);
     RuntimeException kill = new RuntimeException("killed");
     FolderIndexer dying =
@@ -236,8 +259,12 @@ class FolderIndexerTest {
     new FolderIndexer(ENCODER, OPTIONS, p -> {}).index(images, index);
     Encoder other = new LbpLshEncoder(32, 32);
     EncoderMismatchException e =
-        assertThrows(EncoderMismatchException.class, () -> new FolderIndexer(other, OPTIONS, p -> {}).index(images, index));
-    assertTrue(e.getMessage().contains("lbp-lsh-64-s32") && e.getMessage().contains("--encoder"), e.getMessage());
+        assertThrows(
+            EncoderMismatchException.class,
+            () -> new FolderIndexer(other, OPTIONS, p -> {}).index(images, index));
+    assertTrue(
+        e.getMessage().contains("lbp-lsh-64-s32") && e.getMessage().contains("--encoder"),
+        e.getMessage());
     try (TextureSearcher s = TextureSearcher.open(index, other.id())) {
       assertThrows(EncoderMismatchException.class, () -> s.codeOfImage(good.get(0)));
     }
@@ -263,10 +290,18 @@ class FolderIndexerTest {
       }
     }
     TinyOnnxModel retrained = new TinyOnnxModel(16, 8, 6);
-    try (Encoder other = Encoders.open(retrained.write(tmp.resolve("other.onnx"), retrained.metadata("tiny-16-v2")).toString())) {
+    try (Encoder other =
+        Encoders.open(
+            retrained
+                .write(tmp.resolve("other.onnx"), retrained.metadata("tiny-16-v2"))
+                .toString())) {
       EncoderMismatchException e =
-          assertThrows(EncoderMismatchException.class, () -> new FolderIndexer(other, OPTIONS, p -> {}).index(images, index));
-      assertTrue(e.getMessage().contains("tiny-16") && e.getMessage().contains(abs(model)), e.getMessage());
+          assertThrows(
+              EncoderMismatchException.class,
+              () -> new FolderIndexer(other, OPTIONS, p -> {}).index(images, index));
+      assertTrue(
+          e.getMessage().contains("tiny-16") && e.getMessage().contains(abs(model)),
+          e.getMessage());
     }
   }
 
@@ -299,9 +334,13 @@ class FolderIndexerTest {
   @Test
   void missingFolderAndMissingIndexAreUsageErrors() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new FolderIndexer(ENCODER).index(tmp.resolve("nope"), index));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new FolderIndexer(ENCODER).index(tmp.resolve("nope"), index));
     assertTrue(e.getMessage().startsWith("not a folder"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> TextureSearcher.open(tmp.resolve("nope")));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> TextureSearcher.open(tmp.resolve("nope")));
     assertTrue(e.getMessage().contains("texhash index"), e.getMessage());
   }
 

@@ -23,17 +23,22 @@ import org.texhash.indexer.encoder.classic.LbpLshEncoder;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.image.TestImages;
 
-/** File names kept as the file system's bytes, and links and special files reported, not skipped silently. */
+/**
+ * File names kept as the file system's bytes, and links and special files reported, not skipped
+ * silently.
+ */
 class FolderPathsTest {
   private static final Encoder ENCODER = new LbpLshEncoder(64, 32);
-  private static final FolderIndexer.Options OPTIONS = FolderIndexer.Options.defaults().withThreads(2);
+  private static final FolderIndexer.Options OPTIONS =
+      FolderIndexer.Options.defaults().withThreads(2);
 
   @TempDir Path tmp;
 
   @Test
   void namesThatAreNotValidUtf8AreThreeDocumentsThatOpenAndTheRunSettles() throws Exception {
     Path images = Files.createDirectories(tmp.resolve("images"));
-    // 0xFF and 0xFE are never valid UTF-8; the third name is a real U+FFFD, what a lossy decode of both gives.
+    // 0xFF and 0xFE are never valid UTF-8; the third name is a real U+FFFD, what a lossy decode of
+    // both gives.
     Path ff = Path.of(URI.create(images.toUri() + "x-%FF.png"));
     Path fe = Path.of(URI.create(images.toUri() + "x-%FE.png"));
     Path replacement = images.resolve("x-\uFFFD.png");
@@ -81,16 +86,22 @@ class FolderPathsTest {
     Files.createSymbolicLink(images.resolve("loop-a.png"), images.resolve("loop-b.png"));
     Files.createSymbolicLink(images.resolve("loop-b.png"), images.resolve("loop-a.png"));
     Files.createSymbolicLink(images.resolve("folder-link"), tmp.resolve("outside"));
-    boolean fifo = new ProcessBuilder("mkfifo", images.resolve("pipe.png").toString()).start().waitFor() == 0;
+    boolean fifo =
+        new ProcessBuilder("mkfifo", images.resolve("pipe.png").toString()).start().waitFor() == 0;
 
-    IndexReport report = new FolderIndexer(ENCODER, OPTIONS, p -> {}).index(images, tmp.resolve("index"));
+    IndexReport report =
+        new FolderIndexer(ENCODER, OPTIONS, p -> {}).index(images, tmp.resolve("index"));
     assertEquals(3, report.indexed(), report.errors().toString());
     Map<String, String> reasons = new TreeMap<>();
-    report.errors().forEach(e -> reasons.put(Path.of(e.path()).getFileName().toString(), e.reason()));
+    report
+        .errors()
+        .forEach(e -> reasons.put(Path.of(e.path()).getFileName().toString(), e.reason()));
     assertTrue(reasons.get("dangling.png").startsWith("dangling link"), reasons.toString());
     assertTrue(reasons.get("loop-a.png").startsWith("link loop"), reasons.toString());
     assertTrue(reasons.get("loop-b.png").startsWith("link loop"), reasons.toString());
-    assertTrue(reasons.get("folder-link").startsWith("link to a folder, not followed"), reasons.toString());
+    assertTrue(
+        reasons.get("folder-link").startsWith("link to a folder, not followed"),
+        reasons.toString());
     if (fifo) {
       assertTrue(reasons.get("pipe.png").startsWith("a special file"), reasons.toString());
     }

@@ -18,15 +18,27 @@ public final class PausingIndexRun {
   private PausingIndexRun() {}
 
   public static void main(String[] args) throws Exception {
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     FolderIndexer.Options options =
-        FolderIndexer.Options.defaults().withThreads(2).withBatchImages(3).withCommitEvery(Integer.parseInt(args[2]));
+        FolderIndexer.Options.defaults()
+            .withThreads(2)
+            .withBatchImages(3)
+            .withCommitEvery(Integer.parseInt(args[2]));
     try (Encoder encoder = new LbpLshEncoder(64, 32)) {
       new FolderIndexer(
               encoder,
               options,
               p -> {
-                System.out.println("progress " + p.done() + " " + p.unchanged() + " " + p.indexed() + " " + p.committed());
+                System.out.println(
+                    "progress "
+                        + p.done()
+                        + " "
+                        + p.unchanged()
+                        + " "
+                        + p.indexed()
+                        + " "
+                        + p.committed());
                 System.out.flush();
                 try {
                   if (in.readLine() == null) {

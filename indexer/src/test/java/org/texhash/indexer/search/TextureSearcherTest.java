@@ -30,7 +30,8 @@ import org.texhash.lucene.HashCode;
 
 /** The searcher owns its query encoder: the recorded one or an override, opened once, lazily. */
 class TextureSearcherTest {
-  private static final FolderIndexer.Options OPTIONS = FolderIndexer.Options.defaults().withThreads(1);
+  private static final FolderIndexer.Options OPTIONS =
+      FolderIndexer.Options.defaults().withThreads(1);
 
   @TempDir Path tmp;
   private Path images;
@@ -42,7 +43,10 @@ class TextureSearcherTest {
     images = tmp.resolve("images");
     index = tmp.resolve("index");
     for (int i = 0; i < 3; i++) {
-      files.add(TestImages.writeTexture(images.resolve("t" + i + ".png"), 70 + i, 40).toAbsolutePath().normalize());
+      files.add(
+          TestImages.writeTexture(images.resolve("t" + i + ".png"), 70 + i, 40)
+              .toAbsolutePath()
+              .normalize());
     }
   }
 
@@ -68,9 +72,13 @@ class TextureSearcherTest {
     }
     try (TextureSearcher s = TextureSearcher.open(index, "lbp-lsh-32-s32")) {
       HashCode indexed = s.codeOfPath(files.get(0).toString());
-      assertEquals(0, s.nearest(indexed, 1, null).get(0).distance()); // code queries need no encoder
-      EncoderMismatchException e = assertThrows(EncoderMismatchException.class, () -> s.codeOfImage(files.get(0)));
-      assertTrue(e.getMessage().contains("lbp-lsh-64-s32") && e.getMessage().contains("lbp-lsh-32-s32"), e.getMessage());
+      assertEquals(
+          0, s.nearest(indexed, 1, null).get(0).distance()); // code queries need no encoder
+      EncoderMismatchException e =
+          assertThrows(EncoderMismatchException.class, () -> s.codeOfImage(files.get(0)));
+      assertTrue(
+          e.getMessage().contains("lbp-lsh-64-s32") && e.getMessage().contains("lbp-lsh-32-s32"),
+          e.getMessage());
     }
   }
 
@@ -86,8 +94,11 @@ class TextureSearcherTest {
     Path moved = Files.move(model, tmp.resolve("moved.onnx"));
     try (TextureSearcher s = TextureSearcher.open(index)) {
       assertEquals(expected, s.codeOfPath(files.get(2).toString())); // path queries need no encoder
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.codeOfImage(files.get(2)));
-      assertTrue(e.getMessage().contains("cannot be opened") && e.getMessage().contains("--encoder"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> s.codeOfImage(files.get(2)));
+      assertTrue(
+          e.getMessage().contains("cannot be opened") && e.getMessage().contains("--encoder"),
+          e.getMessage());
     }
     try (TextureSearcher s = TextureSearcher.open(index, moved.toString())) {
       assertEquals(expected, s.codeOfImage(files.get(2)));
@@ -100,15 +111,19 @@ class TextureSearcherTest {
       new FolderIndexer(built, OPTIONS, p -> {}).index(images, index);
       try (FSDirectory dir = FSDirectory.open(index);
           DirectoryReader reader = DirectoryReader.open(dir)) {
-        IndexInfo info = IndexInfo.fromUserData(reader.getIndexCommit().getUserData()).orElseThrow();
+        IndexInfo info =
+            IndexInfo.fromUserData(reader.getIndexCommit().getUserData()).orElseThrow();
         IndexSearcher searcher = new IndexSearcher(reader);
         TextureSearcher codesOnly = TextureSearcher.over(searcher, info, index);
-        assertEquals(3, codesOnly.nearest(codesOnly.codeOfPath(files.get(0).toString()), 5, null).size());
+        assertEquals(
+            3, codesOnly.nearest(codesOnly.codeOfPath(files.get(0).toString()), 5, null).size());
         assertThrows(IllegalStateException.class, () -> codesOnly.codeOfImage(files.get(0)));
         TextureSearcher withEncoder = TextureSearcher.over(searcher, info, index, built);
         assertSame(built, withEncoder.encoder());
         try (Encoder other = new LbpLshEncoder(32, 32)) {
-          assertThrows(EncoderMismatchException.class, () -> TextureSearcher.over(searcher, info, index, other));
+          assertThrows(
+              EncoderMismatchException.class,
+              () -> TextureSearcher.over(searcher, info, index, other));
         }
       }
     }

@@ -7,13 +7,13 @@ import java.util.Random;
 
 /**
  * The training-set state of the pairwise objectives: the latest network output u of every training
- * slot (U, {@code n x K}), and for DSDH (Li et al., NeurIPS 2017) the binary codes B and the
- * linear classifier W ({@code K x C}) on them.
+ * slot (U, {@code n x K}), and for DSDH (Li et al., NeurIPS 2017) the binary codes B and the linear
+ * classifier W ({@code K x C}) on them.
  *
- * <p>DSDH's B and W minimise {@code mu ||Y - W^T B||^2 + nu ||W||^2 + eta ||B - U||^2} over
- * {@code B in {-1, 1}^(K x n)}: W in closed form (ridge regression, {@link #updateClassifier}),
- * B bit by bit (discrete cyclic coordinate descent, {@link #updateCodes}), each bit row's exact
- * minimiser with the others fixed, so neither step can raise the objective.
+ * <p>DSDH's B and W minimise {@code mu ||Y - W^T B||^2 + nu ||W||^2 + eta ||B - U||^2} over {@code
+ * B in {-1, 1}^(K x n)}: W in closed form (ridge regression, {@link #updateClassifier}), B bit by
+ * bit (discrete cyclic coordinate descent, {@link #updateCodes}), each bit row's exact minimiser
+ * with the others fixed, so neither step can raise the objective.
  */
 public final class DiscreteCodes {
   private final int n;
@@ -32,9 +32,11 @@ public final class DiscreteCodes {
    * @param labels class of every slot (0..classes-1)
    * @param mu weight of the classification term, nu of the ridge, eta of the quantisation
    */
-  public DiscreteCodes(int[] labels, int classes, int bits, double mu, double nu, double eta, long seed) {
+  public DiscreteCodes(
+      int[] labels, int classes, int bits, double mu, double nu, double eta, long seed) {
     if (labels.length == 0 || bits < 1 || classes < 2 || !(mu > 0) || !(nu > 0) || !(eta >= 0)) {
-      throw new IllegalArgumentException("DiscreteCodes needs slots, bits >= 1, classes >= 2, mu > 0, nu > 0, eta >= 0");
+      throw new IllegalArgumentException(
+          "DiscreteCodes needs slots, bits >= 1, classes >= 2, mu > 0, nu > 0, eta >= 0");
     }
     this.n = labels.length;
     this.bits = bits;
@@ -118,8 +120,8 @@ public final class DiscreteCodes {
   }
 
   /**
-   * {@code passes} sweeps of discrete cyclic coordinate descent over the bits: with P = W Y +
-   * (eta / mu) U, bit row k becomes {@code sign(P_k - w_k W'^T B')} (W', B' without row k).
+   * {@code passes} sweeps of discrete cyclic coordinate descent over the bits: with P = W Y + (eta
+   * / mu) U, bit row k becomes {@code sign(P_k - w_k W'^T B')} (W', B' without row k).
    */
   public void updateCodes(int passes) {
     updated = true;

@@ -18,8 +18,8 @@ import org.texhash.trainer.onnx.OnnxNodes;
  * The stage-2 network: backbone taps, attention and progressive fusion to a D-vector, a hash layer
  * to K continuous outputs (the code is their sign) and a linear classifier on those outputs.
  *
- * <p>Input {@code [N, 3, S, S]} in [-1, 1]; {@link #forward} returns {@code (u [N, K], logits [N, C])}.
- * The encoder that is exported is everything up to u ({@link #emitOnnx}).
+ * <p>Input {@code [N, 3, S, S]} in [-1, 1]; {@link #forward} returns {@code (u [N, K], logits [N,
+ * C])}. The encoder that is exported is everything up to u ({@link #emitOnnx}).
  */
 public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   private final Backbone backbone;
@@ -35,7 +35,9 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     if (backbone instanceof Block trainable) {
       addChildBlock("backbone", trainable);
     }
-    fusion = addChildBlock("fusion", new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims));
+    fusion =
+        addChildBlock(
+            "fusion", new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims));
     hash = addChildBlock("hash", Linear.builder().setUnits(b.bits).build());
     classifier = addChildBlock("classify", Linear.builder().setUnits(b.classes).build());
   }
@@ -81,7 +83,9 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
 
     public HashNetwork build() {
       if (backbone == null || bits < 1 || classes < 2 || dims < 1 || attentionKernel < 0) {
-        throw new IllegalArgumentException("HashNetwork needs a backbone, bits >= 1, classes >= 2, dims >= 1, attention kernel >= 0");
+        throw new IllegalArgumentException(
+            "HashNetwork needs a backbone, bits >= 1, classes >= 2, dims >= 1, attention kernel >="
+                + " 0");
       }
       return new HashNetwork(this);
     }
@@ -111,7 +115,8 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray u = codes(store, inputs.singletonOrThrow(), training);
     return new NDList(u, classify(store, u, training));
   }
@@ -120,8 +125,16 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   public String emitOnnx(OnnxGraph g, String input) {
     String v = fusion.emitOnnx(g, backbone.emitOnnxTaps(g, input));
     var p = hash.getParameters();
-    return g.node("Gemm", "hash", new String[] {v, g.weight("hash_w", p.get("weight").getArray()), g.weight("hash_b", p.get("bias").getArray())},
-        "transB", 1L);
+    return g.node(
+        "Gemm",
+        "hash",
+        new String[] {
+          v,
+          g.weight("hash_w", p.get("weight").getArray()),
+          g.weight("hash_b", p.get("bias").getArray())
+        },
+        "transB",
+        1L);
   }
 
   @Override
@@ -149,6 +162,8 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long n = inputShapes[0].get(0);
-    return new Shape[] {new Shape(n, bits), classifier.getOutputShapes(new Shape[] {new Shape(n, bits)})[0]};
+    return new Shape[] {
+      new Shape(n, bits), classifier.getOutputShapes(new Shape[] {new Shape(n, bits)})[0]
+    };
   }
 }

@@ -9,8 +9,15 @@ import java.util.Properties;
  * and for augmentation); batches and parameter initialisation derive from {@code seed}.
  */
 public record HashOptions(
-    HashPreset preset, Objective objective, String backbone, int bits, boolean attention, boolean augmentation,
-    int steps, long seed, Path tsn) {
+    HashPreset preset,
+    Objective objective,
+    String backbone,
+    int bits,
+    boolean attention,
+    boolean augmentation,
+    int steps,
+    long seed,
+    Path tsn) {
 
   public HashOptions {
     if (!backbone.equals("tsn") && !backbone.equals("cnn")) {
@@ -23,13 +30,20 @@ public record HashOptions(
       throw new IllegalArgumentException("steps must be > 0, got " + steps);
     }
     if (tsn == null && (backbone.equals("tsn") || augmentation)) {
-      throw new IllegalArgumentException("a trained TSN (--tsn DIR) is needed for the tsn backbone and for augmentation");
+      throw new IllegalArgumentException(
+          "a trained TSN (--tsn DIR) is needed for the tsn backbone and for augmentation");
     }
   }
 
   /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
   public String tag() {
-    return backbone + "-" + objective.id() + "-" + bits + (attention ? "" : "-noca") + (augmentation ? "" : "-noaug");
+    return backbone
+        + "-"
+        + objective.id()
+        + "-"
+        + bits
+        + (attention ? "" : "-noca")
+        + (augmentation ? "" : "-noaug");
   }
 
   Properties toProperties() {
@@ -50,8 +64,13 @@ public record HashOptions(
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
       if (!key.equals("steps") && !mine.getProperty(key).equals(saved.getProperty(key))) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "cannot resume: the checkpoint's %s is %s, this run asks for %s", key, saved.getProperty(key), mine.getProperty(key)));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "cannot resume: the checkpoint's %s is %s, this run asks for %s",
+                key,
+                saved.getProperty(key),
+                mine.getProperty(key)));
       }
     }
   }

@@ -5,28 +5,41 @@ import java.util.List;
 import org.texhash.trainer.tsn.TsnPreset;
 
 /**
- * How large the stage-2 network is and how it is trained, per TSN preset (the TSN preset fixes S and
- * the taps; the plain CNN copies the tap channels so both backbones feed the same head).
+ * How large the stage-2 network is and how it is trained, per TSN preset (the TSN preset fixes S
+ * and the taps; the plain CNN copies the tap channels so both backbones feed the same head).
  *
- * @param realPerClass training slots per class holding real patches (a fresh random crop at each visit)
+ * @param realPerClass training slots per class holding real patches (a fresh random crop at each
+ *     visit)
  * @param augPerClass slots per class holding S x S crops of G's 2S expansion of a real patch
  * @param attentionKernel width of the attention's 1-D filter
  * @param codeUpdates DSDH's B and W are updated every this many steps
  */
 public record HashPreset(
-    String name, int batchSize, int realPerClass, int augPerClass, int defaultSteps, float learningRate,
-    int attentionKernel, int codeUpdates, int logEvery, int checkpointEvery) {
+    String name,
+    int batchSize,
+    int realPerClass,
+    int augPerClass,
+    int defaultSteps,
+    float learningRate,
+    int attentionKernel,
+    int codeUpdates,
+    int logEvery,
+    int checkpointEvery) {
 
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
       case "tiny" -> new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10);
       case "cpu" -> new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100);
       case "paper" -> new HashPreset("paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000);
-      default -> throw new IllegalArgumentException("preset must be one of " + TsnPreset.NAMES + ", got " + name);
+      default ->
+          throw new IllegalArgumentException(
+              "preset must be one of " + TsnPreset.NAMES + ", got " + name);
     };
   }
 
-  /** Channels of the taps G of {@code tsn} gives (encoder + decoder of each level), finest first. */
+  /**
+   * Channels of the taps G of {@code tsn} gives (encoder + decoder of each level), finest first.
+   */
   public static List<Integer> tapChannels(TsnPreset tsn) {
     List<Integer> c = new ArrayList<>();
     for (int l = 0; l <= tsn.downsamplings(); l++) {

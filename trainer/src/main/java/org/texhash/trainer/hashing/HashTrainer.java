@@ -48,7 +48,8 @@ public final class HashTrainer implements AutoCloseable {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "loss %.4f (main %.4f, quantisation %.4f)", total, main, quantisation);
+      return String.format(
+          Locale.ROOT, "loss %.4f (main %.4f, quantisation %.4f)", total, main, quantisation);
     }
   }
 
@@ -71,26 +72,42 @@ public final class HashTrainer implements AutoCloseable {
     TsnPreset tp = tsn == null ? TsnPreset.of(options.preset().name()) : tsn.preset();
     if (!tp.name().equals(options.preset().name())) {
       close();
-      throw new IllegalArgumentException("the TSN in " + options.tsn() + " is preset " + tp.name() + ", this run asks for " + options.preset().name());
+      throw new IllegalArgumentException(
+          "the TSN in "
+              + options.tsn()
+              + " is preset "
+              + tp.name()
+              + ", this run asks for "
+              + options.preset().name());
     }
     patchSize = tp.patchSize();
     Engine engine = Engine.getEngine(TsnModel.ENGINE);
     engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
     manager = engine.newBaseManager();
     store = new ParameterStore(manager, false);
-    Backbone backbone = options.backbone().equals("tsn")
-        ? new TsnTaps(tsn.generator())
-        : new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
-    network = HashNetwork.builder()
-        .backbone(backbone)
-        .bits(options.bits())
-        .classes(slots.classes())
-        .dims(HashPreset.descriptorDims(backbone.tapChannels()))
-        .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
-        .build();
+    Backbone backbone =
+        options.backbone().equals("tsn")
+            ? new TsnTaps(tsn.generator())
+            : new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
+    network =
+        HashNetwork.builder()
+            .backbone(backbone)
+            .bits(options.bits())
+            .classes(slots.classes())
+            .dims(HashPreset.descriptorDims(backbone.tapChannels()))
+            .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
+            .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
-    codes = new DiscreteCodes(slots.labels(), slots.classes(), options.bits(), 1, 1, options.objective().eta, options.seed());
+    codes =
+        new DiscreteCodes(
+            slots.labels(),
+            slots.classes(),
+            options.bits(),
+            1,
+            1,
+            options.objective().eta,
+            options.seed());
   }
 
   public static HashTrainer create(HashOptions options, TrainingSlots slots) throws IOException {
@@ -142,7 +159,8 @@ public final class HashTrainer implements AutoCloseable {
         codes.remember(batch.slots(), u.toFloatArray());
         Objective.Terms t = options.objective().loss(u, out.get(1), batch.slots(), codes);
         gc.backward(t.total());
-        losses = new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
+        losses =
+            new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
       }
       adam.step(network);
     }
@@ -154,7 +172,9 @@ public final class HashTrainer implements AutoCloseable {
     return losses;
   }
 
-  /** The batch's pixels; augmented slots get a random S x S crop of G's expansion of their patch. */
+  /**
+   * The batch's pixels; augmented slots get a random S x S crop of G's expansion of their patch.
+   */
   private NDArray inputs(NDManager scope, TrainingSlots.Batch batch) {
     int n = batch.size();
     NDArray x = scope.create(batch.inputs(), new Shape(n, 3, patchSize, patchSize));
@@ -169,14 +189,17 @@ public final class HashTrainer implements AutoCloseable {
     }
     NDList chosen = new NDList();
     aug.forEach(i -> chosen.add(x.get(i)));
-    NDArray expanded = tsn.generator().forwardWithMaps(tsn.store(), NDArrays.stack(chosen), false).output();
+    NDArray expanded =
+        tsn.generator().forwardWithMaps(tsn.store(), NDArrays.stack(chosen), false).output();
     NDList rows = new NDList();
     int a = 0;
     for (int i = 0; i < n; i++) {
       if (batch.augmented()[i]) {
         int ox = batch.offsetX()[i];
         int oy = batch.offsetY()[i];
-        rows.add(expanded.get(new NDIndex("{}, :, {}:{}, {}:{}", a++, oy, oy + patchSize, ox, ox + patchSize)));
+        rows.add(
+            expanded.get(
+                new NDIndex("{}, :, {}:{}, {}:{}", a++, oy, oy + patchSize, ox, ox + patchSize)));
       } else {
         rows.add(x.get(i));
       }
@@ -187,7 +210,9 @@ public final class HashTrainer implements AutoCloseable {
   /** Continuous codes of {@code [N, 3, S, S]} inputs in inference mode. */
   public float[] encode(float[] inputs, int n) {
     try (NDManager scope = manager.newSubManager()) {
-      return network.codes(store, scope.create(inputs, new Shape(n, 3, patchSize, patchSize)), false).toFloatArray();
+      return network
+          .codes(store, scope.create(inputs, new Shape(n, 3, patchSize, patchSize)), false)
+          .toFloatArray();
     }
   }
 
@@ -198,7 +223,8 @@ public final class HashTrainer implements AutoCloseable {
     meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
     meta.put("texhash.preset", options.preset().name());
     meta.put("texhash.attention", Boolean.toString(options.attention()));
-    meta.put("texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));
+    meta.put(
+        "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));
     meta.put("texhash.steps", Long.toString(step));
     meta.put("texhash.seed", Long.toString(options.seed()));
     trainingData.forEach((k, v) -> meta.put("texhash.training." + k, v));
@@ -209,31 +235,37 @@ public final class HashTrainer implements AutoCloseable {
 
   public void saveCheckpoint(Path dir) throws IOException {
     Files.createDirectories(dir);
-    AtomicFiles.write(dir.resolve(NETWORK_FILE), out -> network.saveParameters(new DataOutputStream(out)));
+    AtomicFiles.write(
+        dir.resolve(NETWORK_FILE), out -> network.saveParameters(new DataOutputStream(out)));
     AtomicFiles.write(dir.resolve(ADAM_FILE), out -> adam.save(new DataOutputStream(out)));
-    AtomicFiles.write(dir.resolve(CODES_FILE), out -> {
-      DataOutputStream d = new DataOutputStream(out);
-      codes.save(d);
-      d.flush();
-    });
+    AtomicFiles.write(
+        dir.resolve(CODES_FILE),
+        out -> {
+          DataOutputStream d = new DataOutputStream(out);
+          codes.save(d);
+          d.flush();
+        });
     Properties p = options.toProperties();
     p.setProperty("step", Long.toString(step));
     p.setProperty("seconds", String.format(Locale.ROOT, "%.1f", seconds));
-    AtomicFiles.writeProperties(dir.resolve(STATE_FILE), p, "stage-2 training checkpoint"); // last: marks it complete
+    AtomicFiles.writeProperties(
+        dir.resolve(STATE_FILE), p, "stage-2 training checkpoint"); // last: marks it complete
   }
 
   public static boolean isCheckpoint(Path dir) {
     return Files.isRegularFile(dir.resolve(STATE_FILE));
   }
 
-  public static HashTrainer restore(Path dir, HashOptions options, TrainingSlots slots) throws IOException {
+  public static HashTrainer restore(Path dir, HashOptions options, TrainingSlots slots)
+      throws IOException {
     if (!isCheckpoint(dir)) {
       throw new IllegalArgumentException("not a complete stage-2 checkpoint: " + dir);
     }
     Properties p = AtomicFiles.readProperties(dir.resolve(STATE_FILE));
     options.requireCompatible(p);
     HashTrainer t = create(options, slots);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(NETWORK_FILE)))) {
+    try (InputStream in =
+        new BufferedInputStream(Files.newInputStream(dir.resolve(NETWORK_FILE)))) {
       t.network.loadParameters(t.manager, new DataInputStream(in));
       for (var param : t.network.getParameters()) {
         if (param.getValue().requiresGradient()) {

@@ -34,15 +34,21 @@ public final class HashTraining {
     return new CheckpointFolder(work).latest(HashTrainer::isCheckpoint);
   }
 
-
-  /** Starts, or with {@code resume} continues from the latest checkpoint, until {@code options.steps()}. */
-  public HashTrainer run(HashOptions options, TrainingSlots slots, boolean resume) throws IOException {
+  /**
+   * Starts, or with {@code resume} continues from the latest checkpoint, until {@code
+   * options.steps()}.
+   */
+  public HashTrainer run(HashOptions options, TrainingSlots slots, boolean resume)
+      throws IOException {
     Files.createDirectories(work);
     Path ckpt = resume ? latestCheckpoint(work) : null;
     if (resume && ckpt == null) {
       progress.println("texhash: no checkpoint in " + work + ", starting a new run");
     }
-    HashTrainer t = ckpt == null ? HashTrainer.create(options, slots) : HashTrainer.restore(ckpt, options, slots);
+    HashTrainer t =
+        ckpt == null
+            ? HashTrainer.create(options, slots)
+            : HashTrainer.restore(ckpt, options, slots);
     try {
       train(t);
       return t;
@@ -56,9 +62,22 @@ public final class HashTraining {
     HashOptions o = t.options();
     HashPreset p = o.preset();
     CurveLog log = CurveLog.open(work.resolve("losses.csv"), COLUMNS, t.step());
-    progress.printf(Locale.ROOT, "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s; %d slots of %d classes (%d steps/epoch); %,d trainable params; step %d of %d%n",
-        o.objective().id(), o.backbone(), o.bits(), p.name(), o.attention() ? "on" : "off", o.augmentation() ? "on" : "off",
-        slots(t).size(), slots(t).classes(), slots(t).stepsPerEpoch(), trainableParameters(t), t.step(), o.steps());
+    progress.printf(
+        Locale.ROOT,
+        "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s; %d slots of %d classes"
+            + " (%d steps/epoch); %,d trainable params; step %d of %d%n",
+        o.objective().id(),
+        o.backbone(),
+        o.bits(),
+        p.name(),
+        o.attention() ? "on" : "off",
+        o.augmentation() ? "on" : "off",
+        slots(t).size(),
+        slots(t).classes(),
+        slots(t).stepsPerEpoch(),
+        trainableParameters(t),
+        t.step(),
+        o.steps());
     long windowStart = System.nanoTime();
     long windowSteps = 0;
     long segmentStart = System.nanoTime();
@@ -75,8 +94,15 @@ public final class HashTraining {
       long s = t.step();
       if (s % p.logEvery() == 0 || s == o.steps()) {
         double rate = windowSteps / ((now - windowStart) / 1e9);
-        progress.printf(Locale.ROOT, "step %d/%d  %s  %.3f steps/s  elapsed %s  eta %s%n",
-            s, o.steps(), l, rate, hms(seconds), hms((o.steps() - s) / rate));
+        progress.printf(
+            Locale.ROOT,
+            "step %d/%d  %s  %.3f steps/s  elapsed %s  eta %s%n",
+            s,
+            o.steps(),
+            l,
+            rate,
+            hms(seconds),
+            hms((o.steps() - s) / rate));
         windowStart = now;
         windowSteps = 0;
       }
@@ -105,7 +131,6 @@ public final class HashTraining {
   private void checkpoint(HashTrainer t) throws IOException {
     new CheckpointFolder(work).save(t.step(), t::saveCheckpoint);
   }
-
 
   static String hms(double seconds) {
     if (!Double.isFinite(seconds)) {

@@ -12,8 +12,10 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code dsdh} (Li et al. 2017): pairwise likelihood of the label similarity given {@code
  *       theta_ij = u_i . U_j / 2}, plus {@code eta ||B_i - u_i||^2}; B and the classifier W are
- *       updated between epochs by {@link DiscreteCodes} (so the classification term acts through B).
- *   <li>{@code dpsh} (Li et al. 2016): the same pairwise likelihood plus {@code eta ||u - sign(u)||^2}.
+ *       updated between epochs by {@link DiscreteCodes} (so the classification term acts through
+ *       B).
+ *   <li>{@code dpsh} (Li et al. 2016): the same pairwise likelihood plus {@code eta ||u -
+ *       sign(u)||^2}.
  *   <li>{@code dhcq}: softmax cross-entropy of the linear classifier on u plus {@code eta ||u -
  *       sign(u)||^2}.
  * </ul>
@@ -44,7 +46,8 @@ public enum Objective {
         return o;
       }
     }
-    throw new IllegalArgumentException("unknown objective '" + name + "' (expected dsdh, dpsh or dhcq)");
+    throw new IllegalArgumentException(
+        "unknown objective '" + name + "' (expected dsdh, dpsh or dhcq)");
   }
 
   /** The loss terms of one batch. */
@@ -65,7 +68,10 @@ public enum Objective {
       case DSDH, DPSH -> {
         main = pairwise(u, slots, codes);
         // DSDH pulls u towards B once B has been solved for (it starts random)
-        NDArray target = this == DSDH && codes.updated() ? rows(m, codes.codes(), slots, k) : u.stopGradient().sign();
+        NDArray target =
+            this == DSDH && codes.updated()
+                ? rows(m, codes.codes(), slots, k)
+                : u.stopGradient().sign();
         quant = u.sub(target).square().mean();
       }
       case DHCQ -> {

@@ -28,9 +28,12 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
     this.patchSize = patchSize;
     this.channels = List.copyOf(channels);
     for (int l = 0; l < channels.size(); l++) {
-      layers.add(addChildBlock("level" + l, l == 0
-          ? new ConvUnit(channels.get(0), 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)
-          : new ConvUnit(channels.get(l), 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+      layers.add(
+          addChildBlock(
+              "level" + l,
+              l == 0
+                  ? new ConvUnit(channels.get(0), 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)
+                  : new ConvUnit(channels.get(l), 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
     }
   }
 
@@ -72,7 +75,8 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     return new NDList(taps(store, inputs.singletonOrThrow(), training));
   }
 

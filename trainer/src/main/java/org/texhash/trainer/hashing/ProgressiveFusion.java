@@ -16,8 +16,8 @@ import org.texhash.trainer.nn.ConvUnit;
 import org.texhash.trainer.onnx.OnnxGraph;
 
 /**
- * Channel-wise attention on each tap, then progressive multi-scale fusion (the paper's Eq. 3, 4)
- * to a D-dimensional vector.
+ * Channel-wise attention on each tap, then progressive multi-scale fusion (the paper's Eq. 3, 4) to
+ * a D-dimensional vector.
  *
  * <pre>
  * A_l = CA_l(T_l)                       tap l, t_l channels, size S / 2^l  (identity without attention)
@@ -50,8 +50,12 @@ public final class ProgressiveFusion extends AbstractBlock {
       }
       if (l >= 1) {
         int half = tapChannels.get(l) / 2;
-        mix.add(addChildBlock("mix" + l, new ConvUnit(half, 1, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
-        down.add(addChildBlock("down" + l, new ConvUnit(half, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+        mix.add(
+            addChildBlock(
+                "mix" + l, new ConvUnit(half, 1, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+        down.add(
+            addChildBlock(
+                "down" + l, new ConvUnit(half, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
       }
     }
     out = addChildBlock("out", new ConvUnit(dims, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
@@ -66,10 +70,14 @@ public final class ProgressiveFusion extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList taps, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList taps, boolean training, PairList<String, Object> params) {
     NDArray f = attended(store, taps.get(0), 0, training);
     for (int l = 1; l < taps.size(); l++) {
-      NDArray p = mix.get(l - 1).forward(store, new NDList(attended(store, taps.get(l), l, training)), training).singletonOrThrow();
+      NDArray p =
+          mix.get(l - 1)
+              .forward(store, new NDList(attended(store, taps.get(l), l, training)), training)
+              .singletonOrThrow();
       NDArray d = down.get(l - 1).forward(store, new NDList(f), training).singletonOrThrow();
       f = NDArrays.concat(new NDList(d, p), 1);
     }
@@ -78,7 +86,9 @@ public final class ProgressiveFusion extends AbstractBlock {
   }
 
   private NDArray attended(ParameterStore store, NDArray tap, int level, boolean training) {
-    return attention.isEmpty() ? tap : attention.get(level).forward(store, new NDList(tap), training).singletonOrThrow();
+    return attention.isEmpty()
+        ? tap
+        : attention.get(level).forward(store, new NDList(tap), training).singletonOrThrow();
   }
 
   /** Emits the fusion of {@code taps} (finest first); returns the {@code [N, D]} value. */
@@ -100,7 +110,8 @@ public final class ProgressiveFusion extends AbstractBlock {
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... tapShapes) {
     if (tapShapes.length != tapChannels.size()) {
-      throw new IllegalArgumentException("fusion expects " + tapChannels.size() + " taps, got " + tapShapes.length);
+      throw new IllegalArgumentException(
+          "fusion expects " + tapChannels.size() + " taps, got " + tapShapes.length);
     }
     for (int l = 0; l < tapShapes.length; l++) {
       if (!attention.isEmpty()) {
@@ -114,7 +125,8 @@ public final class ProgressiveFusion extends AbstractBlock {
       Shape d = down.get(l - 1).getOutputShapes(new Shape[] {f})[0];
       Shape p = mix.get(l - 1).getOutputShapes(new Shape[] {tapShapes[l]})[0];
       if (d.get(2) != p.get(2)) {
-        throw new IllegalArgumentException("tap " + l + " is " + tapShapes[l] + ", fusion reached size " + d.get(2));
+        throw new IllegalArgumentException(
+            "tap " + l + " is " + tapShapes[l] + ", fusion reached size " + d.get(2));
       }
       f = new Shape(d.get(0), d.get(1) + p.get(1), d.get(2), d.get(3));
     }

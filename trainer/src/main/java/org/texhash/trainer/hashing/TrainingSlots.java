@@ -10,10 +10,10 @@ import org.texhash.trainer.nn.Chw;
 
 /**
  * The training set of stage 2 as n fixed slots: per class, {@code real} slots of real patches and
- * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its pixels
- * are a fresh random S x S crop of one of the class's training regions at every visit. Each epoch
- * visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only, so a
- * resumed run sees the batches an uninterrupted one would.
+ * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its
+ * pixels are a fresh random S x S crop of one of the class's training regions at every visit. Each
+ * epoch visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only,
+ * so a resumed run sees the batches an uninterrupted one would.
  */
 public final class TrainingSlots {
   private final int patchSize;
@@ -24,14 +24,24 @@ public final class TrainingSlots {
   private final int[] labels;
   private final boolean[] augmented;
 
-  /** A batch: slots, their labels, inputs {@code [N, 3, S, S]} and, for augmented slots, the crop offset in G's 2S output. */
-  public record Batch(int[] slots, int[] labels, float[] inputs, boolean[] augmented, int[] offsetX, int[] offsetY) {
+  /**
+   * A batch: slots, their labels, inputs {@code [N, 3, S, S]} and, for augmented slots, the crop
+   * offset in G's 2S output.
+   */
+  public record Batch(
+      int[] slots,
+      int[] labels,
+      float[] inputs,
+      boolean[] augmented,
+      int[] offsetX,
+      int[] offsetY) {
     public int size() {
       return slots.length;
     }
   }
 
-  public TrainingSlots(List<LabeledImage> regions, int patchSize, int real, int aug, int batchSize, long seed) {
+  public TrainingSlots(
+      List<LabeledImage> regions, int patchSize, int real, int aug, int batchSize, long seed) {
     if (real < 1 || aug < 0 || batchSize < 1) {
       throw new IllegalArgumentException("need real >= 1, aug >= 0, batch >= 1");
     }
@@ -41,12 +51,14 @@ public final class TrainingSlots {
     Map<Integer, List<LabeledImage>> byLabel = new TreeMap<>();
     for (LabeledImage r : regions) {
       if (r.image().getWidth() < patchSize || r.image().getHeight() < patchSize) {
-        throw new IllegalArgumentException(r.className() + ": a training region is smaller than " + patchSize + " pixels");
+        throw new IllegalArgumentException(
+            r.className() + ": a training region is smaller than " + patchSize + " pixels");
       }
       byLabel.computeIfAbsent(r.label(), l -> new ArrayList<>()).add(r);
     }
     if (byLabel.size() < 2) {
-      throw new IllegalArgumentException("stage 2 needs at least 2 classes with training regions, got " + byLabel.size());
+      throw new IllegalArgumentException(
+          "stage 2 needs at least 2 classes with training regions, got " + byLabel.size());
     }
     for (List<LabeledImage> own : byLabel.values()) {
       classNames.add(own.get(0).className());
@@ -104,7 +116,12 @@ public final class TrainingSlots {
       aug[i] = augmented[slot];
       List<Chw> own = regionsByClass.get(labels[slot]);
       Chw region = own.get(rnd.nextInt(own.size()));
-      Chw patch = region.crop(rnd.nextInt(region.height() - patchSize + 1), rnd.nextInt(region.width() - patchSize + 1), patchSize, patchSize);
+      Chw patch =
+          region.crop(
+              rnd.nextInt(region.height() - patchSize + 1),
+              rnd.nextInt(region.width() - patchSize + 1),
+              patchSize,
+              patchSize);
       System.arraycopy(patch.data(), 0, x, i * plane, plane);
       ox[i] = rnd.nextInt(patchSize + 1);
       oy[i] = rnd.nextInt(patchSize + 1);

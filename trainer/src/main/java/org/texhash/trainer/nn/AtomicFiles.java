@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 
-/** Files written to a temporary sibling and renamed over the target: a kill never leaves half a file. */
+/**
+ * Files written to a temporary sibling and renamed over the target: a kill never leaves half a
+ * file.
+ */
 public final class AtomicFiles {
   private AtomicFiles() {}
 

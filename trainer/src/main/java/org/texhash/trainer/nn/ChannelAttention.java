@@ -28,15 +28,25 @@ public final class ChannelAttention extends AbstractBlock implements OnnxNodes {
   private final Conv1d conv;
   private long channels;
 
-  /** @param kernel odd width of the 1-D filter over the channel descriptor */
+  /**
+   * @param kernel odd width of the 1-D filter over the channel descriptor
+   */
   public ChannelAttention(int kernel) {
     super((byte) 1);
     if (kernel < 1 || kernel % 2 == 0) {
-      throw new IllegalArgumentException("attention kernel must be odd and positive, got " + kernel);
+      throw new IllegalArgumentException(
+          "attention kernel must be odd and positive, got " + kernel);
     }
     this.kernel = kernel;
-    conv = addChildBlock("conv", Conv1d.builder().setKernelShape(new Shape(kernel)).setFilters(1)
-        .optPadding(new Shape(kernel / 2)).optBias(true).build());
+    conv =
+        addChildBlock(
+            "conv",
+            Conv1d.builder()
+                .setKernelShape(new Shape(kernel))
+                .setFilters(1)
+                .optPadding(new Shape(kernel / 2))
+                .optBias(true)
+                .build());
   }
 
   /** The per-channel weights {@code [N, C]} for maps {@code x}. */
@@ -48,7 +58,8 @@ public final class ChannelAttention extends AbstractBlock implements OnnxNodes {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     Shape s = x.getShape();
     return new NDList(x.mul(weights(store, x, training).reshape(s.get(0), s.get(1), 1, 1)));
@@ -59,8 +70,19 @@ public final class ChannelAttention extends AbstractBlock implements OnnxNodes {
     var p = conv.getParameters();
     String z = g.node("GlobalAveragePool", "ca_gap", input);
     z = g.node("Reshape", "ca_z", new String[] {z, g.longs("ca_shape", -1, 1, channels)});
-    String logits = g.node("Conv", "ca_conv", new String[] {z, g.weight("ca_w", p.get("weight").getArray()), g.weight("ca_b", p.get("bias").getArray())},
-        "kernel_shape", new long[] {kernel}, "pads", new long[] {kernel / 2, kernel / 2});
+    String logits =
+        g.node(
+            "Conv",
+            "ca_conv",
+            new String[] {
+              z,
+              g.weight("ca_w", p.get("weight").getArray()),
+              g.weight("ca_b", p.get("bias").getArray())
+            },
+            "kernel_shape",
+            new long[] {kernel},
+            "pads",
+            new long[] {kernel / 2, kernel / 2});
     String a = g.node("Sigmoid", "ca_sigmoid", logits);
     a = g.node("Reshape", "ca_a", new String[] {a, g.longs("ca_shape", -1, channels, 1, 1)});
     return g.node("Mul", "ca", new String[] {input, a});

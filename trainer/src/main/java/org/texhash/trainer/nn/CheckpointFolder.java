@@ -11,10 +11,10 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A training run's {@code checkpoints/} folder: one {@code step-NNNNNNNN} folder per checkpoint
- * and a {@code latest} file naming the newest complete one. The pointer is written (atomically)
- * only after the checkpoint itself, so a kill mid-save leaves the previous checkpoint in charge;
- * the newest {@value #KEPT} checkpoints are kept.
+ * A training run's {@code checkpoints/} folder: one {@code step-NNNNNNNN} folder per checkpoint and
+ * a {@code latest} file naming the newest complete one. The pointer is written (atomically) only
+ * after the checkpoint itself, so a kill mid-save leaves the previous checkpoint in charge; the
+ * newest {@value #KEPT} checkpoints are kept.
  */
 public final class CheckpointFolder {
   static final int KEPT = 2;
@@ -45,12 +45,14 @@ public final class CheckpointFolder {
   public void save(long step, Saving saving) throws IOException {
     String name = String.format(Locale.ROOT, "step-%08d", step);
     saving.save(dir.resolve(name));
-    AtomicFiles.write(dir.resolve("latest"), out -> out.write(name.getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(
+        dir.resolve("latest"), out -> out.write(name.getBytes(StandardCharsets.UTF_8)));
     List<Path> steps;
     try (Stream<Path> s = Files.list(dir)) {
-      steps = s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
-          .sorted()
-          .toList();
+      steps =
+          s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
+              .sorted()
+              .toList();
     }
     for (Path old : steps.subList(0, Math.max(0, steps.size() - KEPT))) {
       deleteTree(old);

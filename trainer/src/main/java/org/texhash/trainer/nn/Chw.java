@@ -3,16 +3,21 @@ package org.texhash.trainer.nn;
 import java.awt.image.BufferedImage;
 
 /**
- * Square or rectangular RGB images as planar float arrays ({@code [3, H, W]}, row major) in
- * [-1, 1], the value range of G's input and tanh output, and the few pixel operations the TSN
- * needs on them (crop, dihedral transforms, naive expansions).
+ * Square or rectangular RGB images as planar float arrays ({@code [3, H, W]}, row major) in [-1,
+ * 1], the value range of G's input and tanh output, and the few pixel operations the TSN needs on
+ * them (crop, dihedral transforms, naive expansions).
  */
 public record Chw(int height, int width, float[] data) {
 
   public Chw {
     if (height <= 0 || width <= 0 || data.length != 3 * height * width) {
       throw new IllegalArgumentException(
-          "Chw needs 3 * height * width values, got " + data.length + " for " + height + "x" + width);
+          "Chw needs 3 * height * width values, got "
+              + data.length
+              + " for "
+              + height
+              + "x"
+              + width);
     }
   }
 
@@ -36,7 +41,8 @@ public record Chw(int height, int width, float[] data) {
     int plane = height * width;
     int[] rgb = new int[plane];
     for (int i = 0; i < plane; i++) {
-      rgb[i] = (toByte(data[i]) << 16) | (toByte(data[plane + i]) << 8) | toByte(data[2 * plane + i]);
+      rgb[i] =
+          (toByte(data[i]) << 16) | (toByte(data[plane + i]) << 8) | toByte(data[2 * plane + i]);
     }
     img.setRGB(0, 0, width, height, rgb, 0, width);
     return img;
@@ -71,7 +77,8 @@ public record Chw(int height, int width, float[] data) {
    */
   public Chw dihedral(int k) {
     if (height != width) {
-      throw new IllegalArgumentException("dihedral transforms need a square image, got " + height + "x" + width);
+      throw new IllegalArgumentException(
+          "dihedral transforms need a square image, got " + height + "x" + width);
     }
     int n = height;
     float[] d = new float[data.length];
@@ -96,14 +103,17 @@ public record Chw(int height, int width, float[] data) {
   }
 
   /**
-   * The naive "tiling" expansion: the periodic extension of this image to {@code h x w}, placed
-   * so that this image sits in the centre (a 2x2 tiling, shifted by half a tile).
+   * The naive "tiling" expansion: the periodic extension of this image to {@code h x w}, placed so
+   * that this image sits in the centre (a 2x2 tiling, shifted by half a tile).
    */
   public Chw tileTo(int h, int w) {
     return extend(h, w, false);
   }
 
-  /** The naive "mirror padding" expansion: this image in the centre, reflected outwards (edge pixel not repeated). */
+  /**
+   * The naive "mirror padding" expansion: this image in the centre, reflected outwards (edge pixel
+   * not repeated).
+   */
   public Chw mirrorTo(int h, int w) {
     return extend(h, w, true);
   }
@@ -137,7 +147,8 @@ public record Chw(int height, int width, float[] data) {
   /** Mean absolute difference per value. */
   public double l1(Chw other) {
     if (other.height != height || other.width != width) {
-      throw new IllegalArgumentException("size mismatch: " + height + "x" + width + " vs " + other.height + "x" + other.width);
+      throw new IllegalArgumentException(
+          "size mismatch: " + height + "x" + width + " vs " + other.height + "x" + other.width);
     }
     double s = 0;
     for (int i = 0; i < data.length; i++) {

@@ -71,7 +71,12 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
     super((byte) 1);
     if (filters <= 0 || kernel <= 0 || (stride != 1 && stride != 2)) {
       throw new IllegalArgumentException(
-          "ConvUnit needs filters > 0, kernel > 0, stride 1 or 2; got " + filters + ", " + kernel + ", " + stride);
+          "ConvUnit needs filters > 0, kernel > 0, stride 1 or 2; got "
+              + filters
+              + ", "
+              + kernel
+              + ", "
+              + stride);
     }
     this.filters = filters;
     this.kernel = kernel;
@@ -90,11 +95,14 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
                 .optPadding(new Shape(pad, pad))
                 .optBias(!normalized)
                 .build());
-    norm = switch (normKind) {
-      case NONE -> null;
-      case BATCH -> addChildBlock("norm", BatchNorm.builder().optMomentum(0.9f).optEpsilon(BATCH_EPSILON).build());
-      case INSTANCE -> addChildBlock("norm", new InstanceNorm2d());
-    };
+    norm =
+        switch (normKind) {
+          case NONE -> null;
+          case BATCH ->
+              addChildBlock(
+                  "norm", BatchNorm.builder().optMomentum(0.9f).optEpsilon(BATCH_EPSILON).build());
+          case INSTANCE -> addChildBlock("norm", new InstanceNorm2d());
+        };
   }
 
   static int padding(int kernel, int stride) {
@@ -136,14 +144,36 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
     int pad = padding(kernel, stride);
     var p = conv.getParameters();
     String w = g.weight("conv_w", p.get("weight").getArray());
-    String[] in = norm == null ? new String[] {input, w, g.weight("conv_b", p.get("bias").getArray())} : new String[] {input, w};
-    String y = g.node("Conv", "conv", in,
-        "kernel_shape", new long[] {kernel, kernel}, "strides", new long[] {stride, stride}, "pads", new long[] {pad, pad, pad, pad});
+    String[] in =
+        norm == null
+            ? new String[] {input, w, g.weight("conv_b", p.get("bias").getArray())}
+            : new String[] {input, w};
+    String y =
+        g.node(
+            "Conv",
+            "conv",
+            in,
+            "kernel_shape",
+            new long[] {kernel, kernel},
+            "strides",
+            new long[] {stride, stride},
+            "pads",
+            new long[] {pad, pad, pad, pad});
     if (normKind == Norm.BATCH) {
       var n = norm.getParameters();
-      y = g.node("BatchNormalization", "bn", new String[] {y, g.weight("bn_scale", n.get("gamma").getArray()),
-          g.weight("bn_b", n.get("beta").getArray()), g.weight("bn_mean", n.get("runningMean").getArray()),
-          g.weight("bn_var", n.get("runningVar").getArray())}, "epsilon", BATCH_EPSILON);
+      y =
+          g.node(
+              "BatchNormalization",
+              "bn",
+              new String[] {
+                y,
+                g.weight("bn_scale", n.get("gamma").getArray()),
+                g.weight("bn_b", n.get("beta").getArray()),
+                g.weight("bn_mean", n.get("runningMean").getArray()),
+                g.weight("bn_var", n.get("runningVar").getArray())
+              },
+              "epsilon",
+              BATCH_EPSILON);
     } else if (normKind == Norm.INSTANCE) {
       y = ((InstanceNorm2d) norm).emitOnnx(g, y);
     }

@@ -54,13 +54,16 @@ public final class CurveLog {
       }
     }
     Files.createDirectories(csv.toAbsolutePath().getParent());
-    AtomicFiles.write(csv, out -> {
-      StringBuilder sb = new StringBuilder("step,seconds,").append(String.join(",", columns)).append('\n');
-      for (double[] r : log.rows) {
-        sb.append(format(r)).append('\n');
-      }
-      out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-    });
+    AtomicFiles.write(
+        csv,
+        out -> {
+          StringBuilder sb =
+              new StringBuilder("step,seconds,").append(String.join(",", columns)).append('\n');
+          for (double[] r : log.rows) {
+            sb.append(format(r)).append('\n');
+          }
+          out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        });
     return log;
   }
 
@@ -82,7 +85,8 @@ public final class CurveLog {
     r[1] = seconds;
     System.arraycopy(values, 0, r, 2, values.length);
     rows.add(r);
-    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
       w.write(format(r));
       w.write('\n');
     }
@@ -116,7 +120,12 @@ public final class CurveLog {
       data.addSeries(s);
       renderer.setSeriesStroke(c, new BasicStroke(1.5f));
     }
-    XYPlot plot = new XYPlot(data, new NumberAxis("step"), new NumberAxis("loss (moving average of " + SMOOTHING + " steps)"), renderer);
+    XYPlot plot =
+        new XYPlot(
+            data,
+            new NumberAxis("step"),
+            new NumberAxis("loss (moving average of " + SMOOTHING + " steps)"),
+            renderer);
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 500);

@@ -26,7 +26,8 @@ public final class InstanceNorm2d extends AbstractBlock implements OnnxNodes {
 
   public InstanceNorm2d() {
     super((byte) 1);
-    gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
+    gamma =
+        addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build());
     beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build());
   }
 
@@ -46,11 +47,20 @@ public final class InstanceNorm2d extends AbstractBlock implements OnnxNodes {
 
   @Override
   public String emitOnnx(OnnxGraph g, String input) {
-    return g.node("InstanceNormalization", "in", new String[] {input, g.weight("in_scale", gamma.getArray()), g.weight("in_b", beta.getArray())},
-        "epsilon", EPSILON);
+    return g.node(
+        "InstanceNormalization",
+        "in",
+        new String[] {
+          input, g.weight("in_scale", gamma.getArray()), g.weight("in_b", beta.getArray())
+        },
+        "epsilon",
+        EPSILON);
   }
 
-  /** Mean over H and W, kept as {@code [N, C, 1, 1]} (the PyTorch engine reduces one axis at a time). */
+  /**
+   * Mean over H and W, kept as {@code [N, C, 1, 1]} (the PyTorch engine reduces one axis at a
+   * time).
+   */
   private static NDArray spatialMean(NDArray x) {
     return x.mean(new int[] {3}, true).mean(new int[] {2}, true);
   }

@@ -11,8 +11,8 @@ import org.texhash.trainer.onnx.OnnxGraph;
 import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
- * {@code x + norm(conv(relu(norm(conv(x)))))}, channels and size kept.
- * ONNX: two {@link ConvUnit}s and an {@code Add}.
+ * {@code x + norm(conv(relu(norm(conv(x)))))}, channels and size kept. ONNX: two {@link ConvUnit}s
+ * and an {@code Add}.
  */
 public final class ResidualUnit extends AbstractBlock implements OnnxNodes {
   private final ConvUnit first;
@@ -20,8 +20,12 @@ public final class ResidualUnit extends AbstractBlock implements OnnxNodes {
 
   public ResidualUnit(int channels) {
     super((byte) 1);
-    first = addChildBlock("conv1", new ConvUnit(channels, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
-    second = addChildBlock("conv2", new ConvUnit(channels, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.NONE));
+    first =
+        addChildBlock(
+            "conv1", new ConvUnit(channels, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
+    second =
+        addChildBlock(
+            "conv2", new ConvUnit(channels, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.NONE));
   }
 
   @Override

@@ -30,7 +30,10 @@ public final class ResumableAdam {
   private int updates;
 
   public ResumableAdam(float learningRate, float beta1, float beta2, float epsilon) {
-    if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
+    if (!(learningRate > 0)
+        || !(beta1 >= 0 && beta1 < 1)
+        || !(beta2 >= 0 && beta2 < 1)
+        || !(epsilon > 0)) {
       throw new IllegalArgumentException("Adam needs lr > 0, 0 <= beta < 1, eps > 0");
     }
     this.learningRate = learningRate;
@@ -64,7 +67,8 @@ public final class ResumableAdam {
       NDArray mean = means.computeIfAbsent(p.getKey(), k -> weight.zerosLike());
       NDArray variance = variances.computeIfAbsent(p.getKey(), k -> weight.zerosLike());
       try (NDArray grad = weight.getGradient()) { // a fresh handle each call: close it
-        weight.getNDArrayInternal()
+        weight
+            .getNDArrayInternal()
             .adamUpdate(
                 new NDList(weight, grad, mean, variance),
                 new NDList(weight),

@@ -23,10 +23,13 @@ public final class UpsampleUnit extends AbstractBlock implements OnnxNodes {
 
   public UpsampleUnit(int filters) {
     super((byte) 1);
-    conv = addChildBlock("conv", new ConvUnit(filters, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
+    conv =
+        addChildBlock("conv", new ConvUnit(filters, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
   }
 
-  /** Nearest-neighbour 2x upsampling of an {@code [N, C, H, W]} map (repeat each row and column). */
+  /**
+   * Nearest-neighbour 2x upsampling of an {@code [N, C, H, W]} map (repeat each row and column).
+   */
   public static NDArray nearest2x(NDArray x) {
     return x.repeat(2, 2).repeat(3, 2);
   }
@@ -37,12 +40,23 @@ public final class UpsampleUnit extends AbstractBlock implements OnnxNodes {
     return conv.forward(store, new NDList(nearest2x(inputs.singletonOrThrow())), training);
   }
 
-  /** Resize (nearest, floor of asymmetric coordinates: each pixel repeated 2 x 2) + the conv unit. */
+  /**
+   * Resize (nearest, floor of asymmetric coordinates: each pixel repeated 2 x 2) + the conv unit.
+   */
   @Override
   public String emitOnnx(OnnxGraph g, String input) {
     String scales = g.floats("up_scales", new float[] {1, 1, 2, 2}, 4);
-    String y = g.node("Resize", "up", new String[] {input, "", scales},
-        "mode", "nearest", "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor");
+    String y =
+        g.node(
+            "Resize",
+            "up",
+            new String[] {input, "", scales},
+            "mode",
+            "nearest",
+            "coordinate_transformation_mode",
+            "asymmetric",
+            "nearest_mode",
+            "floor");
     return conv.emitOnnx(g, y);
   }
 

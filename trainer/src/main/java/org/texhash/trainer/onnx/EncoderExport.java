@@ -34,7 +34,13 @@ public final class EncoderExport {
    *     input size and model id are added here
    * @return the model id
    */
-  public static String write(Path file, OnnxNodes encoder, int inputSize, int bits, String idPrefix, Map<String, String> metadata)
+  public static String write(
+      Path file,
+      OnnxNodes encoder,
+      int inputSize,
+      int bits,
+      String idPrefix,
+      Map<String, String> metadata)
       throws IOException {
     ModelProto model = build(encoder, inputSize, bits, idPrefix, metadata);
     Path parent = file.toAbsolutePath().getParent();
@@ -45,7 +51,8 @@ public final class EncoderExport {
     return modelId(model);
   }
 
-  public static ModelProto build(OnnxNodes encoder, int inputSize, int bits, String idPrefix, Map<String, String> metadata) {
+  public static ModelProto build(
+      OnnxNodes encoder, int inputSize, int bits, String idPrefix, Map<String, String> metadata) {
     OnnxGraph g = new OnnxGraph("texhash_encoder");
     g.input(OnnxEncoder.INPUT, -1, 3, inputSize, inputSize);
     String out = encoder.emitOnnx(g, OnnxEncoder.INPUT);
@@ -57,19 +64,23 @@ public final class EncoderExport {
     meta.put(OnnxEncoder.META_INPUT_SIZE, Integer.toString(inputSize));
     meta.putAll(metadata);
     meta.put(OnnxEncoder.META_MODEL_ID, idPrefix + "-" + contentHash(graph, meta));
-    ModelProto.Builder m = ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setProducerName("texhash-trainer")
-        .setGraph(graph);
-    meta.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    ModelProto.Builder m =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .setProducerName("texhash-trainer")
+            .setGraph(graph);
+    meta.forEach(
+        (k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return m.build();
   }
 
   public static String modelId(ModelProto model) {
     return model.getMetadataPropsList().stream()
         .filter(e -> e.getKey().equals(OnnxEncoder.META_MODEL_ID))
-        .findFirst().orElseThrow().getValue();
+        .findFirst()
+        .orElseThrow()
+        .getValue();
   }
 
   /** First 12 hex digits of SHA-256 over the serialised graph and the sorted metadata. */
@@ -77,7 +88,10 @@ public final class EncoderExport {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(graph.toByteArray());
-      new java.util.TreeMap<>(meta).forEach((k, v) -> d.update((k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      new java.util.TreeMap<>(meta)
+          .forEach(
+              (k, v) ->
+                  d.update((k + "=" + v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return HexFormat.of().formatHex(d.digest()).substring(0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

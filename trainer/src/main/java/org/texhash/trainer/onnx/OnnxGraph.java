@@ -127,10 +127,19 @@ public final class OnnxGraph {
   private static ValueInfoProto valueInfo(String name, long... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (long d : dims) {
-      shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N") : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      shape.addDim(
+          d < 0
+              ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+              : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape);
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+    TypeProto.Tensor.Builder t =
+        TypeProto.Tensor.newBuilder()
+            .setElemType(TensorProto.DataType.FLOAT.getNumber())
+            .setShape(shape);
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(t))
+        .build();
   }
 
   /** Renames the last node's output to {@code name} (graph outputs carry contract names). */

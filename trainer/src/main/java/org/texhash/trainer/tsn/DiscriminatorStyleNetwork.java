@@ -5,10 +5,9 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 
 /**
- * The alternative style network: the discriminator's own hidden feature maps (every layer but
- * the score). They adapt during training (unlike the random filters), so the style loss follows
- * what D currently finds characteristic; the gradients this puts on D are discarded before D's
- * own step.
+ * The alternative style network: the discriminator's own hidden feature maps (every layer but the
+ * score). They adapt during training (unlike the random filters), so the style loss follows what D
+ * currently finds characteristic; the gradients this puts on D are discarded before D's own step.
  */
 public final class DiscriminatorStyleNetwork implements StyleNetwork {
   private final PatchDiscriminator discriminator;

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Gram-matrix style distance (Gatys et al.): for each feature map {@code F} ({@code [N, C, h, w]})
  * the Gram matrix {@code G = F F^T / (h w)} ({@code [N, C, C]}); the distance of two images is the
- * sum over layers of the squared Frobenius distance of their Gram matrices, averaged over the batch.
+ * sum over layers of the squared Frobenius distance of their Gram matrices, averaged over the
+ * batch.
  */
 public final class GramStyle {
   private GramStyle() {}

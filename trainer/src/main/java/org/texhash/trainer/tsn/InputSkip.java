@@ -27,13 +27,17 @@ public enum InputSkip {
 
   /**
    * {@code [N, C, H, W]} to {@code [N, C, 2H, 2W]}: the input in the centre, reflected outwards
-   * without repeating the edge pixel (as {@link org.texhash.trainer.nn.Chw#mirrorTo}). H and W even, at least 2.
+   * without repeating the edge pixel (as {@link org.texhash.trainer.nn.Chw#mirrorTo}). H and W
+   * even, at least 2.
    */
   public static NDArray mirror2x(NDArray x) {
     return mirrorAxis(mirrorAxis(x, 2), 3);
   }
 
-  /** {@code [N, C, H, W]} to {@code [N, C, 2H, 2W]}: the periodic extension, input in the centre (as {@link org.texhash.trainer.nn.Chw#tileTo}). */
+  /**
+   * {@code [N, C, H, W]} to {@code [N, C, 2H, 2W]}: the periodic extension, input in the centre (as
+   * {@link org.texhash.trainer.nn.Chw#tileTo}).
+   */
   public static NDArray tile2x(NDArray x) {
     return tileAxis(tileAxis(x, 2), 3);
   }

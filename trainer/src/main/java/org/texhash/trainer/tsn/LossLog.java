@@ -38,7 +38,10 @@ public final class LossLog {
     this.csv = csv;
   }
 
-  /** A log at {@code csv} keeping the rows up to {@code lastStep} of an existing file (0: start afresh). */
+  /**
+   * A log at {@code csv} keeping the rows up to {@code lastStep} of an existing file (0: start
+   * afresh).
+   */
   public static LossLog open(Path csv, long lastStep) throws IOException {
     LossLog log = new LossLog(csv);
     if (lastStep > 0 && Files.exists(csv)) {
@@ -49,9 +52,16 @@ public final class LossLog {
         String[] f = line.split(",");
         long step = Long.parseLong(f[0]);
         if (step <= lastStep) {
-          log.rows.add(new Row(step, Double.parseDouble(f[1]),
-              new StepLosses(Float.parseFloat(f[2]), Float.parseFloat(f[3]), Float.parseFloat(f[4]),
-                  Float.parseFloat(f[5]), Float.parseFloat(f[6]))));
+          log.rows.add(
+              new Row(
+                  step,
+                  Double.parseDouble(f[1]),
+                  new StepLosses(
+                      Float.parseFloat(f[2]),
+                      Float.parseFloat(f[3]),
+                      Float.parseFloat(f[4]),
+                      Float.parseFloat(f[5]),
+                      Float.parseFloat(f[6]))));
         }
       }
     }
@@ -65,31 +75,44 @@ public final class LossLog {
 
   private void rewrite() throws IOException {
     Files.createDirectories(csv.toAbsolutePath().getParent());
-    AtomicFiles.write(csv, out -> {
-      StringBuilder sb = new StringBuilder(HEADER).append('\n');
-      for (Row r : rows) {
-        sb.append(format(r)).append('\n');
-      }
-      out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-    });
+    AtomicFiles.write(
+        csv,
+        out -> {
+          StringBuilder sb = new StringBuilder(HEADER).append('\n');
+          for (Row r : rows) {
+            sb.append(format(r)).append('\n');
+          }
+          out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        });
   }
 
   private static String format(Row r) {
     StepLosses l = r.losses();
-    return String.format(Locale.ROOT, "%d,%.1f,%.6g,%.6g,%.6g,%.6g,%.6g",
-        r.step(), r.seconds(), l.discriminator(), l.adversarial(), l.l1(), l.style(), l.generatorTotal());
+    return String.format(
+        Locale.ROOT,
+        "%d,%.1f,%.6g,%.6g,%.6g,%.6g,%.6g",
+        r.step(),
+        r.seconds(),
+        l.discriminator(),
+        l.adversarial(),
+        l.l1(),
+        l.style(),
+        l.generatorTotal());
   }
 
   public void append(long step, double seconds, StepLosses losses) throws IOException {
     Row r = new Row(step, seconds, losses);
     rows.add(r);
-    try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
       w.write(format(r));
       w.write('\n');
     }
   }
 
-  /** Draws the weighted loss terms (moving average over {@value #SMOOTHING} steps) on a log scale. */
+  /**
+   * Draws the weighted loss terms (moving average over {@value #SMOOTHING} steps) on a log scale.
+   */
   public void writeChart(Path png, String title) throws IOException {
     XYSeries d = new XYSeries("D (least squares)");
     XYSeries adv = new XYSeries("G adversarial");
@@ -123,7 +146,11 @@ public final class LossLog {
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
     ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 500);
-    Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        png,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static void add(double[] sums, Row r, int sign) {

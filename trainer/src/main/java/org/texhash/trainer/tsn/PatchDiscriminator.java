@@ -14,8 +14,8 @@ import org.texhash.trainer.nn.ConvUnit;
 
 /**
  * The discriminator D: a fully convolutional PatchGAN (DCGAN-style layers, as in the paper's [44]
- * and pix2pix) on {@code [N, 3, 2S, 2S]} images. Output: one real/fake score per overlapping
- * patch, {@code [N, 1, 2S / 2^k, 2S / 2^k]} for {@code k = discDownsamplings}.
+ * and pix2pix) on {@code [N, 3, 2S, 2S]} images. Output: one real/fake score per overlapping patch,
+ * {@code [N, 1, 2S / 2^k, 2S / 2^k]} for {@code k = discDownsamplings}.
  *
  * <pre>
  * d1        ConvUnit 4x4 stride 2, LeakyReLU 0.2 (no normalisation on the image layer)
@@ -33,11 +33,23 @@ public final class PatchDiscriminator extends AbstractBlock {
     int cap = 8 * c;
     for (int i = 1; i <= preset.discDownsamplings(); i++) {
       int filters = Math.min(c << (i - 1), cap);
-      layers.add(addChildBlock("d" + i, new ConvUnit(filters, 4, 2, i > 1 ? ConvUnit.Norm.INSTANCE : ConvUnit.Norm.NONE, ConvUnit.Act.LEAKY_RELU)));
+      layers.add(
+          addChildBlock(
+              "d" + i,
+              new ConvUnit(
+                  filters,
+                  4,
+                  2,
+                  i > 1 ? ConvUnit.Norm.INSTANCE : ConvUnit.Norm.NONE,
+                  ConvUnit.Act.LEAKY_RELU)));
     }
     int mixFilters = Math.min(c << preset.discDownsamplings(), cap);
-    layers.add(addChildBlock("mix", new ConvUnit(mixFilters, 3, 1, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU)));
-    layers.add(addChildBlock("score", new ConvUnit(1, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.NONE)));
+    layers.add(
+        addChildBlock(
+            "mix",
+            new ConvUnit(mixFilters, 3, 1, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU)));
+    layers.add(
+        addChildBlock("score", new ConvUnit(1, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.NONE)));
   }
 
   /** Every layer's output, first layer first; the last is the score map. */

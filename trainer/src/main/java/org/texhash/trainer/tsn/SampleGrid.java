@@ -11,8 +11,8 @@ import javax.imageio.ImageIO;
 import org.texhash.trainer.nn.Chw;
 
 /**
- * A PNG grid of image rows, each row the same number of cells of equal size (2S x 2S), separated
- * by a gap. A smaller image (the S x S input) is drawn centred on a grey cell, which is where the
+ * A PNG grid of image rows, each row the same number of cells of equal size (2S x 2S), separated by
+ * a gap. A smaller image (the S x S input) is drawn centred on a grey cell, which is where the
  * centre-crop policy takes it from.
  */
 public final class SampleGrid {
@@ -40,8 +40,11 @@ public final class SampleGrid {
           g.setColor(Color.GRAY);
           g.fillRect(x0, y0, cell, cell);
           BufferedImage part = im.toImage();
-          g.drawImage(part, x0 + (cell - Math.min(cell, part.getWidth())) / 2,
-              y0 + (cell - Math.min(cell, part.getHeight())) / 2, null);
+          g.drawImage(
+              part,
+              x0 + (cell - Math.min(cell, part.getWidth())) / 2,
+              y0 + (cell - Math.min(cell, part.getHeight())) / 2,
+              null);
         }
       }
     } finally {

@@ -23,16 +23,26 @@ public final class TextureExpander {
     this.model = model;
   }
 
-  /** @param size the output side (square output), or 0 for one 2x pass keeping the aspect ratio */
+  /**
+   * @param size the output side (square output), or 0 for one 2x pass keeping the aspect ratio
+   */
   public BufferedImage expand(BufferedImage image, int size) {
     int s = model.preset().patchSize();
     int m = 1 << model.preset().downsamplings();
     if (size < 0 || size > MAX_SIDE) {
-      throw new IllegalArgumentException("size must be between 1 and " + MAX_SIDE + ", got " + size);
+      throw new IllegalArgumentException(
+          "size must be between 1 and " + MAX_SIDE + ", got " + size);
     }
     if (image.getWidth() < s || image.getHeight() < s) {
       throw new IllegalArgumentException(
-          "image is " + image.getWidth() + "x" + image.getHeight() + ", the TSN needs at least " + s + "x" + s);
+          "image is "
+              + image.getWidth()
+              + "x"
+              + image.getHeight()
+              + ", the TSN needs at least "
+              + s
+              + "x"
+              + s);
     }
     Chw x = Chw.of(image);
     x = x.centerCrop(x.height() / m * m, x.width() / m * m);

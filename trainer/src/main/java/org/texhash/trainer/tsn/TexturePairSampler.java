@@ -10,17 +10,20 @@ import java.util.SplittableRandom;
 import org.texhash.trainer.nn.Chw;
 
 /**
- * Stage-1 training pairs: a random 2S x 2S crop of a training region (randomly flipped / rotated
- * by a multiple of 90 degrees) as the target, and an S x S crop inside it as G's input.
+ * Stage-1 training pairs: a random 2S x 2S crop of a training region (randomly flipped / rotated by
+ * a multiple of 90 degrees) as the target, and an S x S crop inside it as G's input.
  *
- * <p>The batch of step t is a pure function of (seed, t): a run resumed at step t sees exactly
- * the batches it would have seen without the interruption, and no random generator state needs
- * to be checkpointed.
+ * <p>The batch of step t is a pure function of (seed, t): a run resumed at step t sees exactly the
+ * batches it would have seen without the interruption, and no random generator state needs to be
+ * checkpointed.
  */
 public final class TexturePairSampler {
   /** Where the S x S input sits inside its 2S x 2S target. */
   public enum CropPolicy {
-    /** In the middle, as in Zhou et al. (the paper's [56]): G learns to keep the input and grow it outwards. */
+    /**
+     * In the middle, as in Zhou et al. (the paper's [56]): G learns to keep the input and grow it
+     * outwards.
+     */
     CENTER,
     /** Anywhere inside (the paper's literal wording); the position is not given to G. */
     RANDOM
@@ -38,12 +41,14 @@ public final class TexturePairSampler {
 
     public Chw input(int i) {
       int n = 3 * patchSize * patchSize;
-      return new Chw(patchSize, patchSize, java.util.Arrays.copyOfRange(inputs, i * n, (i + 1) * n));
+      return new Chw(
+          patchSize, patchSize, java.util.Arrays.copyOfRange(inputs, i * n, (i + 1) * n));
     }
 
     public Chw target(int i) {
       int n = 12 * patchSize * patchSize;
-      return new Chw(2 * patchSize, 2 * patchSize, java.util.Arrays.copyOfRange(targets, i * n, (i + 1) * n));
+      return new Chw(
+          2 * patchSize, 2 * patchSize, java.util.Arrays.copyOfRange(targets, i * n, (i + 1) * n));
     }
   }
 
@@ -53,7 +58,8 @@ public final class TexturePairSampler {
   private final CropPolicy policy;
   private final long seed;
 
-  public TexturePairSampler(List<BufferedImage> regions, int patchSize, int batchSize, CropPolicy policy, long seed) {
+  public TexturePairSampler(
+      List<BufferedImage> regions, int patchSize, int batchSize, CropPolicy policy, long seed) {
     if (regions.isEmpty()) {
       throw new IllegalArgumentException("no training regions");
     }
@@ -65,8 +71,16 @@ public final class TexturePairSampler {
       BufferedImage img = regions.get(i);
       if (img.getWidth() < 2 * patchSize || img.getHeight() < 2 * patchSize) {
         throw new IllegalArgumentException(
-            "training region " + i + " is " + img.getWidth() + "x" + img.getHeight()
-                + ", smaller than the 2S crop " + 2 * patchSize + "x" + 2 * patchSize);
+            "training region "
+                + i
+                + " is "
+                + img.getWidth()
+                + "x"
+                + img.getHeight()
+                + ", smaller than the 2S crop "
+                + 2 * patchSize
+                + "x"
+                + 2 * patchSize);
       }
       r.add(Chw.of(img));
     }
@@ -91,7 +105,12 @@ public final class TexturePairSampler {
     for (int b = 0; b < batchSize; b++) {
       Chw region = regions.get(rnd.nextInt(regions.size()));
       Chw target =
-          region.crop(rnd.nextInt(region.height() - big + 1), rnd.nextInt(region.width() - big + 1), big, big)
+          region
+              .crop(
+                  rnd.nextInt(region.height() - big + 1),
+                  rnd.nextInt(region.width() - big + 1),
+                  big,
+                  big)
               .dihedral(rnd.nextInt(8));
       Chw input =
           policy == CropPolicy.CENTER

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A user-supplied style network: a TorchScript module (for example VGG-19's first layers, traced
- * in PyTorch) taking {@code [N, 3, H, W]} images in [-1, 1] and returning one or more
- * {@code [N, C, h, w]} feature maps (a tensor, or a tuple/list of tensors). Every 4-D output is
- * used as a style layer. The module runs in eval mode; its own weights are never updated.
+ * A user-supplied style network: a TorchScript module (for example VGG-19's first layers, traced in
+ * PyTorch) taking {@code [N, 3, H, W]} images in [-1, 1] and returning one or more {@code [N, C, h,
+ * w]} feature maps (a tensor, or a tuple/list of tensors). Every 4-D output is used as a style
+ * layer. The module runs in eval mode; its own weights are never updated.
  */
 public final class TorchScriptStyleNetwork implements StyleNetwork, AutoCloseable {
   private final Path file;
@@ -59,7 +59,8 @@ public final class TorchScriptStyleNetwork implements StyleNetwork, AutoCloseabl
       }
     }
     if (maps.isEmpty()) {
-      throw new IllegalArgumentException("style network " + file + " returned no [N, C, H, W] feature map");
+      throw new IllegalArgumentException(
+          "style network " + file + " returned no [N, C, H, W] feature map");
     }
     return maps;
   }

@@ -33,9 +33,10 @@ import org.texhash.trainer.onnx.OnnxGraph;
  * padded and tiled to 2S (6 more channels), has no tanh, and its output is added to the mirror
  * padding (clipped to [-1, 1] at inference); the encoder and decoder maps keep their shapes.
  *
- * Every unit but the head is conv + batch normalisation + ReLU. The encoder and decoder maps of each level have equal size and channels, so stage 2 can
- * concatenate them pairwise ({@link #forwardWithMaps}). G is fully convolutional: any input whose
- * sides are multiples of {@code 2^n} gives an output twice as large.
+ * <p>Every unit but the head is conv + batch normalisation + ReLU. The encoder and decoder maps of
+ * each level have equal size and channels, so stage 2 can concatenate them pairwise ({@link
+ * #forwardWithMaps}). G is fully convolutional: any input whose sides are multiples of {@code 2^n}
+ * gives an output twice as large.
  */
 public final class TsnGenerator extends AbstractBlock {
   private final TsnPreset preset;
@@ -50,9 +51,15 @@ public final class TsnGenerator extends AbstractBlock {
     super((byte) 1);
     this.preset = preset;
     int n = preset.downsamplings();
-    stem = addChildBlock("stem", new ConvUnit(preset.channelsAt(0), 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
+    stem =
+        addChildBlock(
+            "stem",
+            new ConvUnit(preset.channelsAt(0), 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
     for (int l = 1; l <= n; l++) {
-      down.add(addChildBlock("down" + l, new ConvUnit(preset.channelsAt(l), 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+      down.add(
+          addChildBlock(
+              "down" + l,
+              new ConvUnit(preset.channelsAt(l), 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
     }
     for (int i = 1; i <= preset.residualBlocks(); i++) {
       middle.add(addChildBlock("res" + i, new ResidualUnit(preset.channelsAt(n))));
@@ -61,7 +68,8 @@ public final class TsnGenerator extends AbstractBlock {
       up.add(addChildBlock("up" + l, new UpsampleUnit(preset.channelsAt(l))));
     }
     outer = addChildBlock("outer", new UpsampleUnit(preset.outerChannels()));
-    ConvUnit.Act headAct = preset.inputSkip() == InputSkip.NONE ? ConvUnit.Act.TANH : ConvUnit.Act.NONE;
+    ConvUnit.Act headAct =
+        preset.inputSkip() == InputSkip.NONE ? ConvUnit.Act.TANH : ConvUnit.Act.NONE;
     head = addChildBlock("head", new ConvUnit(3, 3, 1, ConvUnit.Norm.NONE, headAct));
   }
 
@@ -80,7 +88,8 @@ public final class TsnGenerator extends AbstractBlock {
 
   public Maps forwardWithMaps(ParameterStore store, NDArray x, boolean training) {
     List<MapPair> pairs = forwardMaps(store, x, training);
-    NDArray top = outer.forward(store, new NDList(pairs.get(0).decoder()), training).singletonOrThrow();
+    NDArray top =
+        outer.forward(store, new NDList(pairs.get(0).decoder()), training).singletonOrThrow();
     return new Maps(output(store, x, top, training), pairs);
   }
 
@@ -114,7 +123,9 @@ public final class TsnGenerator extends AbstractBlock {
   /** ONNX names of one level's (encoder, decoder) maps. */
   public record MapNames(String encoder, String decoder) {}
 
-  /** Emits the nodes of {@link #forwardMaps} (inference mode) reading {@code input}; finest first. */
+  /**
+   * Emits the nodes of {@link #forwardMaps} (inference mode) reading {@code input}; finest first.
+   */
   public List<MapNames> emitOnnxMaps(OnnxGraph g, String input) {
     int n = preset.downsamplings();
     List<String> encoder = new ArrayList<>(n + 1);
@@ -145,15 +156,17 @@ public final class TsnGenerator extends AbstractBlock {
       return head.forward(store, new NDList(top), training).singletonOrThrow();
     }
     NDArray mirror = InputSkip.mirror2x(x);
-    NDArray features = ai.djl.ndarray.NDArrays.concat(new NDList(top, mirror, InputSkip.tile2x(x)), 1);
-    NDArray out = mirror.add(head.forward(store, new NDList(features), training).singletonOrThrow());
+    NDArray features =
+        ai.djl.ndarray.NDArrays.concat(new NDList(top, mirror, InputSkip.tile2x(x)), 1);
+    NDArray out =
+        mirror.add(head.forward(store, new NDList(features), training).singletonOrThrow());
     // no clip while training: a clipped pixel would get no gradient back into range
     return training ? out : out.clip(-1f, 1f);
   }
 
   /**
-   * With an input skip, zeroes the head's parameters, so that a new G is exactly mirror padding
-   * and learns a correction from there (as residual branches are often started at zero).
+   * With an input skip, zeroes the head's parameters, so that a new G is exactly mirror padding and
+   * learns a correction from there (as residual branches are often started at zero).
    */
   void zeroCorrectionHead() {
     if (preset.inputSkip() != InputSkip.NONE) {
@@ -166,7 +179,11 @@ public final class TsnGenerator extends AbstractBlock {
 
   private void requireInput(Shape s) {
     int m = 1 << preset.downsamplings();
-    if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) % m != 0 || s.get(3) % m != 0 || s.get(2) == 0) {
+    if (s.dimension() != 4
+        || s.get(1) != 3
+        || s.get(2) % m != 0
+        || s.get(3) % m != 0
+        || s.get(2) == 0) {
       throw new IllegalArgumentException(
           "G expects [N, 3, H, W] with H and W multiples of " + m + ", got " + s);
     }
@@ -184,7 +201,11 @@ public final class TsnGenerator extends AbstractBlock {
     for (var child : getChildren().values()) {
       if (child == head && preset.inputSkip() != InputSkip.NONE) {
         Shape t = s[0];
-        s = new Shape[] {new Shape(t.get(0), t.get(1) + preset.inputSkip().headExtraChannels(), t.get(2), t.get(3))};
+        s =
+            new Shape[] {
+              new Shape(
+                  t.get(0), t.get(1) + preset.inputSkip().headExtraChannels(), t.get(2), t.get(3))
+            };
       }
       child.initialize(manager, dataType, s);
       s = child.getOutputShapes(s);

@@ -12,18 +12,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.Chw;
@@ -65,7 +60,8 @@ public final class TsnModel implements AutoCloseable {
     TsnModel m = new TsnModel(preset, engine.newBaseManager());
     m.initialize(m.generator, new Shape(1, 3, preset.patchSize(), preset.patchSize()));
     m.generator.zeroCorrectionHead();
-    m.initialize(m.discriminator, new Shape(1, 3, 2L * preset.patchSize(), 2L * preset.patchSize()));
+    m.initialize(
+        m.discriminator, new Shape(1, 3, 2L * preset.patchSize(), 2L * preset.patchSize()));
     return m;
   }
 
@@ -94,13 +90,17 @@ public final class TsnModel implements AutoCloseable {
   /** Name of the generator shipped in the trainer jar (from {@code samples/models/}). */
   public static final String SHIPPED = "tsn-cpu";
 
-  /** The generator shipped with texhash ({@value #SHIPPED}), what {@code texhash synth} uses by default. */
+  /**
+   * The generator shipped with texhash ({@value #SHIPPED}), what {@code texhash synth} uses by
+   * default.
+   */
   public static TsnModel loadShipped() throws IOException {
     String base = "models/" + SHIPPED + "/";
     try (InputStream props = TsnModel.class.getResourceAsStream(base + PROPERTIES_FILE);
         InputStream params = TsnModel.class.getResourceAsStream(base + GENERATOR_FILE)) {
       if (props == null || params == null) {
-        throw new IOException("the shipped generator " + SHIPPED + " is missing from the classpath");
+        throw new IOException(
+            "the shipped generator " + SHIPPED + " is missing from the classpath");
       }
       Properties p = new Properties();
       p.load(new java.io.InputStreamReader(props, StandardCharsets.UTF_8));
@@ -153,7 +153,10 @@ public final class TsnModel implements AutoCloseable {
     }
   }
 
-  /** Saves {@value #PROPERTIES_FILE} and {@value #GENERATOR_FILE} into {@code dir}, each replaced atomically. */
+  /**
+   * Saves {@value #PROPERTIES_FILE} and {@value #GENERATOR_FILE} into {@code dir}, each replaced
+   * atomically.
+   */
   public void saveGenerator(Path dir) throws IOException {
     Files.createDirectories(dir);
     AtomicFiles.writeProperties(dir.resolve(PROPERTIES_FILE), preset.toProperties(), "TSN preset");

@@ -42,11 +42,24 @@ public record TsnPreset(
   public TsnPreset {
     if (downsamplings < 1 || patchSize <= 0 || patchSize % (1 << downsamplings) != 0) {
       throw new IllegalArgumentException(
-          "patchSize must be a positive multiple of 2^downsamplings, got " + patchSize + " and " + downsamplings);
+          "patchSize must be a positive multiple of 2^downsamplings, got "
+              + patchSize
+              + " and "
+              + downsamplings);
     }
-    if (baseChannels <= 0 || maxChannels < baseChannels || residualBlocks < 0 || discChannels <= 0
-        || discDownsamplings < 1 || batchSize <= 0 || styleChannels <= 0 || styleScales <= 0
-        || defaultSteps <= 0 || logEvery <= 0 || sampleEvery <= 0 || checkpointEvery <= 0 || inputSkip == null) {
+    if (baseChannels <= 0
+        || maxChannels < baseChannels
+        || residualBlocks < 0
+        || discChannels <= 0
+        || discDownsamplings < 1
+        || batchSize <= 0
+        || styleChannels <= 0
+        || styleScales <= 0
+        || defaultSteps <= 0
+        || logEvery <= 0
+        || sampleEvery <= 0
+        || checkpointEvery <= 0
+        || inputSkip == null) {
       throw new IllegalArgumentException("invalid TSN preset " + name);
     }
     if ((2 * patchSize) >> discDownsamplings < 4) {
@@ -54,29 +67,74 @@ public record TsnPreset(
     }
   }
 
-  /** {@code tiny} (tests, seconds), {@code cpu} (S = 64, under two hours on 2 cores), {@code paper} (S = 128, GPU). */
+  /**
+   * {@code tiny} (tests, seconds), {@code cpu} (S = 64, under two hours on 2 cores), {@code paper}
+   * (S = 128, GPU).
+   */
   public static TsnPreset of(String name) {
     return switch (name == null ? "" : name) {
-      case "tiny" -> new TsnPreset("tiny", 16, 8, 16, 2, 1, 8, 2, 2, 8, 2, 60, 10, 20, 20, InputSkip.MIRROR);
-      case "cpu" -> new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 4000, 20, 250, 100, InputSkip.MIRROR);
-      case "paper" -> new TsnPreset("paper", 128, 64, 256, 4, 6, 64, 3, 8, 64, 4, 100_000, 100, 1000, 1000, InputSkip.MIRROR);
-      default -> throw new IllegalArgumentException("preset must be one of " + NAMES + ", got " + name);
+      case "tiny" ->
+          new TsnPreset("tiny", 16, 8, 16, 2, 1, 8, 2, 2, 8, 2, 60, 10, 20, 20, InputSkip.MIRROR);
+      case "cpu" ->
+          new TsnPreset(
+              "cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 4000, 20, 250, 100, InputSkip.MIRROR);
+      case "paper" ->
+          new TsnPreset(
+              "paper",
+              128,
+              64,
+              256,
+              4,
+              6,
+              64,
+              3,
+              8,
+              64,
+              4,
+              100_000,
+              100,
+              1000,
+              1000,
+              InputSkip.MIRROR);
+      default ->
+          throw new IllegalArgumentException("preset must be one of " + NAMES + ", got " + name);
     };
   }
 
   /** Whether {@code other} builds the same G and D and batches (the schedule fields may differ). */
   public boolean sameNetwork(TsnPreset other) {
-    return name.equals(other.name) && patchSize == other.patchSize && baseChannels == other.baseChannels
-        && maxChannels == other.maxChannels && downsamplings == other.downsamplings
-        && residualBlocks == other.residualBlocks && discChannels == other.discChannels
-        && discDownsamplings == other.discDownsamplings && batchSize == other.batchSize
-        && styleChannels == other.styleChannels && styleScales == other.styleScales
+    return name.equals(other.name)
+        && patchSize == other.patchSize
+        && baseChannels == other.baseChannels
+        && maxChannels == other.maxChannels
+        && downsamplings == other.downsamplings
+        && residualBlocks == other.residualBlocks
+        && discChannels == other.discChannels
+        && discDownsamplings == other.discDownsamplings
+        && batchSize == other.batchSize
+        && styleChannels == other.styleChannels
+        && styleScales == other.styleScales
         && inputSkip == other.inputSkip;
   }
 
   public TsnPreset withInputSkip(InputSkip skip) {
-    return new TsnPreset(name, patchSize, baseChannels, maxChannels, downsamplings, residualBlocks, discChannels,
-        discDownsamplings, batchSize, styleChannels, styleScales, defaultSteps, logEvery, sampleEvery, checkpointEvery, skip);
+    return new TsnPreset(
+        name,
+        patchSize,
+        baseChannels,
+        maxChannels,
+        downsamplings,
+        residualBlocks,
+        discChannels,
+        discDownsamplings,
+        batchSize,
+        styleChannels,
+        styleScales,
+        defaultSteps,
+        logEvery,
+        sampleEvery,
+        checkpointEvery,
+        skip);
   }
 
   /** Channels of G's maps at level {@code l} (size S / 2^l), 0 <= l <= downsamplings. */
@@ -137,7 +195,8 @@ public record TsnPreset(
     try {
       return InputSkip.valueOf(v.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("TSN property 'inputSkip' must be none or mirror, got " + v);
+      throw new IllegalArgumentException(
+          "TSN property 'inputSkip' must be none or mirror, got " + v);
     }
   }
 
@@ -163,7 +222,15 @@ public record TsnPreset(
     return String.format(
         Locale.ROOT,
         "%s (S=%d, G %d..%d ch, %d down, %d res, input skip %s; D %d ch, %d down; batch %d)",
-        name, patchSize, baseChannels, maxChannels, downsamplings, residualBlocks,
-        inputSkip.name().toLowerCase(Locale.ROOT), discChannels, discDownsamplings, batchSize);
+        name,
+        patchSize,
+        baseChannels,
+        maxChannels,
+        downsamplings,
+        residualBlocks,
+        inputSkip.name().toLowerCase(Locale.ROOT),
+        discChannels,
+        discDownsamplings,
+        batchSize);
   }
 }

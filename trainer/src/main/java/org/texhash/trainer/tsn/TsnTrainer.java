@@ -20,13 +20,13 @@ import org.texhash.trainer.nn.ResumableAdam;
 /**
  * Adversarial training of the TSN, one step at a time, with exact checkpoints.
  *
- * <p>Each step: (1) D step: D's least-squares loss {@code ((D(y) - 1)^2 + D(G(x))^2) / 2} with
- * G's output detached; (2) G step against the updated D: {@code (D(G(x)) - 1)^2 + 100 |G(x) - y|_1
- * + 1 style(G(x), y)}. Least squares (LSGAN, Mao et al. 2017) rather than BCE with logits: with a
+ * <p>Each step: (1) D step: D's least-squares loss {@code ((D(y) - 1)^2 + D(G(x))^2) / 2} with G's
+ * output detached; (2) G step against the updated D: {@code (D(G(x)) - 1)^2 + 100 |G(x) - y|_1 + 1
+ * style(G(x), y)}. Least squares (LSGAN, Mao et al. 2017) rather than BCE with logits: with a
  * PatchGAN on a few patches per batch D quickly becomes confident, and the least-squares loss keeps
- * giving G gradients proportional to how far its patches are from "real" instead of saturating;
- * it also needs no sigmoid that later export would have to strip. Gradients that the G step puts on
- * D are zeroed before the next D step.
+ * giving G gradients proportional to how far its patches are from "real" instead of saturating; it
+ * also needs no sigmoid that later export would have to strip. Gradients that the G step puts on D
+ * are zeroed before the next D step.
  *
  * <p>A checkpoint holds G, D, both Adam states (moments and update counts) and the step; batches
  * are a function of (seed, step), so training resumed from a checkpoint computes exactly the steps
@@ -34,6 +34,7 @@ import org.texhash.trainer.nn.ResumableAdam;
  */
 public final class TsnTrainer implements AutoCloseable {
   public static final float L1_WEIGHT = 100f;
+
   /** Seed offset of the random style filters, so they differ from the parameter initialisation. */
   static final long STYLE_SEED_SALT = 0x5747_4C45L;
 
@@ -59,8 +60,13 @@ public final class TsnTrainer implements AutoCloseable {
   private static StyleNetwork styleNetwork(TsnTrainingOptions o, TsnModel m) throws IOException {
     return switch (o.style()) {
       case TsnTrainingOptions.STYLE_RANDOM ->
-          new RandomStyleNetwork(m.manager(), o.preset().styleScales(), o.preset().styleChannels(), o.seed() ^ STYLE_SEED_SALT);
-      case TsnTrainingOptions.STYLE_DISCRIMINATOR -> new DiscriminatorStyleNetwork(m.discriminator(), m.store());
+          new RandomStyleNetwork(
+              m.manager(),
+              o.preset().styleScales(),
+              o.preset().styleChannels(),
+              o.seed() ^ STYLE_SEED_SALT);
+      case TsnTrainingOptions.STYLE_DISCRIMINATOR ->
+          new DiscriminatorStyleNetwork(m.discriminator(), m.store());
       default -> TorchScriptStyleNetwork.load(Path.of(o.style()));
     };
   }
@@ -119,7 +125,10 @@ public final class TsnTrainer implements AutoCloseable {
         NDArray l1Loss = fake.sub(y).abs().mean();
         NDArray styleLoss = GramStyle.distance(style, fake, y);
         NDArray loss =
-            advLoss.mul(options.adversarialWeight()).add(l1Loss.mul(L1_WEIGHT)).add(styleLoss.mul(options.styleWeight()));
+            advLoss
+                .mul(options.adversarialWeight())
+                .add(l1Loss.mul(L1_WEIGHT))
+                .add(styleLoss.mul(options.styleWeight()));
         gc.backward(loss);
         adv = advLoss.getFloat();
         l1 = l1Loss.getFloat();
@@ -154,7 +163,9 @@ public final class TsnTrainer implements AutoCloseable {
   static final String ADAM_G_FILE = "adam-generator.bin";
   static final String ADAM_D_FILE = "adam-discriminator.bin";
 
-  /** Writes G, D, both optimiser states and the step into the (new or emptied) folder {@code dir}. */
+  /**
+   * Writes G, D, both optimiser states and the step into the (new or emptied) folder {@code dir}.
+   */
   public void saveCheckpoint(Path dir) throws IOException {
     Files.createDirectories(dir);
     model.saveParameters(model.generator(), dir.resolve(TsnModel.GENERATOR_FILE));
@@ -194,7 +205,8 @@ public final class TsnTrainer implements AutoCloseable {
     return t;
   }
 
-  private static void readAdam(ResumableAdam adam, Path file, NDManager manager) throws IOException {
+  private static void readAdam(ResumableAdam adam, Path file, NDManager manager)
+      throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
       adam.load(new DataInputStream(in), manager);
     }

@@ -35,14 +35,17 @@ public final class TsnTraining {
     return new CheckpointFolder(out).latest(TsnTrainer::isCheckpoint);
   }
 
-
   /**
    * Starts (or, with {@code resume}, continues from the latest checkpoint) the run described by
    * {@code options}, training until {@code options.steps()} steps are done.
    *
    * @param preview a fixed batch drawn into the sample grids (held-out regions, ideally)
    */
-  public TsnTrainer run(TsnTrainingOptions options, TexturePairSampler sampler, TexturePairSampler.Batch preview, boolean resume)
+  public TsnTrainer run(
+      TsnTrainingOptions options,
+      TexturePairSampler sampler,
+      TexturePairSampler.Batch preview,
+      boolean resume)
       throws IOException {
     Files.createDirectories(out);
     Path ckpt = resume ? latestCheckpoint(out) : null;
@@ -59,14 +62,22 @@ public final class TsnTraining {
     }
   }
 
-  private void train(TsnTrainer t, TexturePairSampler sampler, TexturePairSampler.Batch preview) throws IOException {
+  private void train(TsnTrainer t, TexturePairSampler sampler, TexturePairSampler.Batch preview)
+      throws IOException {
     TsnTrainingOptions o = t.options();
     TsnPreset p = o.preset();
     LossLog log = LossLog.open(out.resolve("losses.csv"), t.step());
-    progress.printf(Locale.ROOT, "TSN %s, style %s, crop %s, %d regions; G %,d params, D %,d params; step %d of %d%n",
-        p, t.style().id(), o.crop().name().toLowerCase(Locale.ROOT), sampler.regionCount(),
-        TsnModel.parameterCount(t.model().generator()), TsnModel.parameterCount(t.model().discriminator()),
-        t.step(), o.steps());
+    progress.printf(
+        Locale.ROOT,
+        "TSN %s, style %s, crop %s, %d regions; G %,d params, D %,d params; step %d of %d%n",
+        p,
+        t.style().id(),
+        o.crop().name().toLowerCase(Locale.ROOT),
+        sampler.regionCount(),
+        TsnModel.parameterCount(t.model().generator()),
+        TsnModel.parameterCount(t.model().discriminator()),
+        t.step(),
+        o.steps());
     long windowStart = System.nanoTime();
     long windowSteps = 0;
     long segmentStart = System.nanoTime();
@@ -84,13 +95,23 @@ public final class TsnTraining {
       if (s % p.logEvery() == 0 || s == o.steps()) {
         double rate = windowSteps / ((now - windowStart) / 1e9);
         double eta = (o.steps() - s) / rate;
-        progress.printf(Locale.ROOT, "step %d/%d  %s  %.3f steps/s  elapsed %s  eta %s%n",
-            s, o.steps(), l, rate, hms(seconds), hms(eta));
+        progress.printf(
+            Locale.ROOT,
+            "step %d/%d  %s  %.3f steps/s  elapsed %s  eta %s%n",
+            s,
+            o.steps(),
+            l,
+            rate,
+            hms(seconds),
+            hms(eta));
         windowStart = now;
         windowSteps = 0;
       }
       if (preview != null && (s % p.sampleEvery() == 0 || s == o.steps())) {
-        writeSamples(t, preview, out.resolve("samples").resolve(String.format(Locale.ROOT, "step-%08d.png", s)));
+        writeSamples(
+            t,
+            preview,
+            out.resolve("samples").resolve(String.format(Locale.ROOT, "step-%08d.png", s)));
       }
       if (s % p.checkpointEvery() == 0 || s == o.steps()) {
         t.addSeconds(seconds - t.seconds());
@@ -105,9 +126,9 @@ public final class TsnTraining {
     t.model().saveGenerator(out);
   }
 
-
   /** Rows of input (centred on a 2S cell), G's output and the ground truth. */
-  static void writeSamples(TsnTrainer t, TexturePairSampler.Batch preview, Path png) throws IOException {
+  static void writeSamples(TsnTrainer t, TexturePairSampler.Batch preview, Path png)
+      throws IOException {
     List<List<Chw>> rows = new ArrayList<>();
     for (int i = 0; i < preview.size(); i++) {
       Chw input = preview.input(i);

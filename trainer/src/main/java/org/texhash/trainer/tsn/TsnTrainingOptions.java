@@ -6,12 +6,18 @@ import java.util.Properties;
 /**
  * What a TSN run is: the preset, the number of steps, the seed (parameters, batches and the random
  * style filters all derive from it), the style network ({@code random}, {@code discriminator} or
- * the path of a TorchScript file), where the input patch sits in its target, and the weights of
- * the style and adversarial terms in G's loss (the L1 weight is fixed at {@value TsnTrainer#L1_WEIGHT}).
+ * the path of a TorchScript file), where the input patch sits in its target, and the weights of the
+ * style and adversarial terms in G's loss (the L1 weight is fixed at {@value
+ * TsnTrainer#L1_WEIGHT}).
  */
 public record TsnTrainingOptions(
-    TsnPreset preset, int steps, long seed, String style, TexturePairSampler.CropPolicy crop,
-    float styleWeight, float adversarialWeight) {
+    TsnPreset preset,
+    int steps,
+    long seed,
+    String style,
+    TexturePairSampler.CropPolicy crop,
+    float styleWeight,
+    float adversarialWeight) {
 
   public static final String STYLE_RANDOM = "random";
   public static final String STYLE_DISCRIMINATOR = "discriminator";
@@ -26,17 +32,29 @@ public record TsnTrainingOptions(
       throw new IllegalArgumentException("steps must be > 0, got " + steps);
     }
     if (style == null || style.isBlank()) {
-      throw new IllegalArgumentException("style must be random, discriminator or a TorchScript file");
+      throw new IllegalArgumentException(
+          "style must be random, discriminator or a TorchScript file");
     }
-    if (!(styleWeight >= 0 && adversarialWeight >= 0) || Float.isInfinite(styleWeight) || Float.isInfinite(adversarialWeight)) {
-      throw new IllegalArgumentException("loss weights must be finite and >= 0, got style " + styleWeight
-          + ", adversarial " + adversarialWeight);
+    if (!(styleWeight >= 0 && adversarialWeight >= 0)
+        || Float.isInfinite(styleWeight)
+        || Float.isInfinite(adversarialWeight)) {
+      throw new IllegalArgumentException(
+          "loss weights must be finite and >= 0, got style "
+              + styleWeight
+              + ", adversarial "
+              + adversarialWeight);
     }
   }
 
   public static TsnTrainingOptions defaults(TsnPreset preset) {
-    return new TsnTrainingOptions(preset, preset.defaultSteps(), 1, STYLE_RANDOM, TexturePairSampler.CropPolicy.CENTER,
-        DEFAULT_STYLE_WEIGHT, DEFAULT_ADVERSARIAL_WEIGHT);
+    return new TsnTrainingOptions(
+        preset,
+        preset.defaultSteps(),
+        1,
+        STYLE_RANDOM,
+        TexturePairSampler.CropPolicy.CENTER,
+        DEFAULT_STYLE_WEIGHT,
+        DEFAULT_ADVERSARIAL_WEIGHT);
   }
 
   public TsnTrainingOptions withSteps(int n) {
@@ -71,27 +89,45 @@ public record TsnTrainingOptions(
   }
 
   /**
-   * Checks that a checkpoint was written by a run with the same preset, seed, style, crop and loss weights (the
-   * step count may differ: that is how a run is extended).
+   * Checks that a checkpoint was written by a run with the same preset, seed, style, crop and loss
+   * weights (the step count may differ: that is how a run is extended).
    */
   void requireCompatible(Properties checkpoint) {
     TsnPreset saved = TsnPreset.fromProperties(checkpoint);
     check("preset", saved.sameNetwork(preset), saved.toString(), preset.toString());
-    check("seed", Long.toString(seed).equals(checkpoint.getProperty("seed")), checkpoint.getProperty("seed"), Long.toString(seed));
-    check("style", style.equals(checkpoint.getProperty("style")), checkpoint.getProperty("style"), style);
+    check(
+        "seed",
+        Long.toString(seed).equals(checkpoint.getProperty("seed")),
+        checkpoint.getProperty("seed"),
+        Long.toString(seed));
+    check(
+        "style",
+        style.equals(checkpoint.getProperty("style")),
+        checkpoint.getProperty("style"),
+        style);
     String c = crop.name().toLowerCase(Locale.ROOT);
     check("crop", c.equals(checkpoint.getProperty("crop")), checkpoint.getProperty("crop"), c);
     // checkpoints written before the weights were options used the defaults
     String sw = checkpoint.getProperty("styleWeight", Float.toString(DEFAULT_STYLE_WEIGHT));
     check("style weight", Float.toString(styleWeight).equals(sw), sw, Float.toString(styleWeight));
-    String aw = checkpoint.getProperty("adversarialWeight", Float.toString(DEFAULT_ADVERSARIAL_WEIGHT));
-    check("adversarial weight", Float.toString(adversarialWeight).equals(aw), aw, Float.toString(adversarialWeight));
+    String aw =
+        checkpoint.getProperty("adversarialWeight", Float.toString(DEFAULT_ADVERSARIAL_WEIGHT));
+    check(
+        "adversarial weight",
+        Float.toString(adversarialWeight).equals(aw),
+        aw,
+        Float.toString(adversarialWeight));
   }
 
   private static void check(String field, boolean ok, String saved, String asked) {
     if (!ok) {
       throw new IllegalArgumentException(
-          "cannot resume: the checkpoint's " + field + " is " + saved + ", this run asks for " + asked);
+          "cannot resume: the checkpoint's "
+              + field
+              + " is "
+              + saved
+              + ", this run asks for "
+              + asked);
     }
   }
 }

@@ -24,9 +24,19 @@ class HashNetworkTest {
       assertEquals(p.downsamplings() + 1, taps.size());
       for (int k : new int[] {16, 32, 64, 128, 256}) {
         for (String backbone : List.of("tsn", "cnn")) {
-          Backbone b = backbone.equals("tsn") ? new TsnTaps(new TsnGenerator(p)) : new PlainCnn(p.patchSize(), taps);
-          HashNetwork net = HashNetwork.builder().backbone(b).bits(k).classes(325).dims(HashPreset.descriptorDims(taps)).build();
-          Shape[] out = net.getOutputShapes(new Shape[] {new Shape(2, 3, p.patchSize(), p.patchSize())});
+          Backbone b =
+              backbone.equals("tsn")
+                  ? new TsnTaps(new TsnGenerator(p))
+                  : new PlainCnn(p.patchSize(), taps);
+          HashNetwork net =
+              HashNetwork.builder()
+                  .backbone(b)
+                  .bits(k)
+                  .classes(325)
+                  .dims(HashPreset.descriptorDims(taps))
+                  .build();
+          Shape[] out =
+              net.getOutputShapes(new Shape[] {new Shape(2, 3, p.patchSize(), p.patchSize())});
           assertEquals(new Shape(2, k), out[0]);
           assertEquals(new Shape(2, 325), out[1]);
           Shape[] tapShapes = net.tapShapes(new Shape(2, 3, p.patchSize(), p.patchSize()));
@@ -44,9 +54,20 @@ class HashNetworkTest {
       g.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
       for (int k : new int[] {16, 64}) {
         for (int kernel : new int[] {3, 0}) {
-          HashNetwork net = HashNetwork.builder().backbone(new TsnTaps(g)).bits(k).classes(5).dims(32).attentionKernel(kernel).build();
+          HashNetwork net =
+              HashNetwork.builder()
+                  .backbone(new TsnTaps(g))
+                  .bits(k)
+                  .classes(5)
+                  .dims(32)
+                  .attentionKernel(kernel)
+                  .build();
           net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
-          NDList out = net.forward(new ParameterStore(m, false), new NDList(m.randomUniform(-1, 1, new Shape(4, 3, 16, 16))), false);
+          NDList out =
+              net.forward(
+                  new ParameterStore(m, false),
+                  new NDList(m.randomUniform(-1, 1, new Shape(4, 3, 16, 16))),
+                  false);
           assertEquals(new Shape(4, k), out.get(0).getShape());
           assertEquals(new Shape(4, 5), out.get(1).getShape());
           assertEquals(kernel > 0, net.fusion().hasAttention());
@@ -57,11 +78,19 @@ class HashNetworkTest {
 
   @Test
   void builderRefusesIncompleteNetworks() {
-    assertThrows(IllegalArgumentException.class, () -> HashNetwork.builder().bits(64).classes(3).dims(8).build());
-    assertThrows(IllegalArgumentException.class,
-        () -> new HashOptions(HashPreset.of("tiny"), Objective.DSDH, "tsn", 64, true, true, 10, 1, null));
-    assertThrows(IllegalArgumentException.class,
-        () -> new HashOptions(HashPreset.of("tiny"), Objective.DSDH, "cnn", 48, true, false, 10, 1, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HashNetwork.builder().bits(64).classes(3).dims(8).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new HashOptions(
+                HashPreset.of("tiny"), Objective.DSDH, "tsn", 64, true, true, 10, 1, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new HashOptions(
+                HashPreset.of("tiny"), Objective.DSDH, "cnn", 48, true, false, 10, 1, null));
     assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
   }
 }

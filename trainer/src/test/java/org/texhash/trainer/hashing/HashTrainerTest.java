@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.indexer.dataset.LabeledImage;
+import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.indexer.image.SyntheticTextures;
 import org.texhash.trainer.nn.CurveLog;
 import org.texhash.trainer.tsn.TsnModel;
@@ -41,12 +41,19 @@ class HashTrainerTest {
   }
 
   private static HashOptions options(Objective o, String backbone, int steps, Path tsn) {
-    return new HashOptions(HashPreset.of("tiny"), o, backbone, 16, true, backbone.equals("tsn"), steps, 5, tsn);
+    return new HashOptions(
+        HashPreset.of("tiny"), o, backbone, 16, true, backbone.equals("tsn"), steps, 5, tsn);
   }
 
   private static TrainingSlots slots(HashOptions o) {
     HashPreset p = o.preset();
-    return new TrainingSlots(regions(), 16, p.realPerClass(), o.augmentation() ? p.augPerClass() : 0, p.batchSize(), o.seed());
+    return new TrainingSlots(
+        regions(),
+        16,
+        p.realPerClass(),
+        o.augmentation() ? p.augPerClass() : 0,
+        p.batchSize(),
+        o.seed());
   }
 
   private static double mean(CurveLog log, int from, int to) {
@@ -63,7 +70,9 @@ class HashTrainerTest {
     for (Objective o : Objective.values()) {
       HashOptions opts = options(o, "tsn", 60, tsn);
       Path work = tmp.resolve("work-" + o.id());
-      try (HashTrainer t = new HashTraining(work, new PrintStream(new ByteArrayOutputStream())).run(opts, slots(opts), false)) {
+      try (HashTrainer t =
+          new HashTraining(work, new PrintStream(new ByteArrayOutputStream()))
+              .run(opts, slots(opts), false)) {
         assertEquals(60, t.step());
       }
       CurveLog log = CurveLog.open(work.resolve("losses.csv"), HashTraining.COLUMNS, 60);

@@ -52,7 +52,8 @@ class ChwTest {
     float topLeft = c.data()[0];
     Chw q = c.dihedral(1);
     float[] corners = {q.data()[4], q.data()[20], q.data()[24]};
-    assertEquals(1, (int) java.util.stream.IntStream.range(0, 3).filter(i -> corners[i] == topLeft).count());
+    assertEquals(
+        1, (int) java.util.stream.IntStream.range(0, 3).filter(i -> corners[i] == topLeft).count());
   }
 
   @Test
@@ -69,7 +70,8 @@ class ChwTest {
     for (int y = 0; y < 12; y++) {
       assertEquals(mirror.data()[y * 12 + 4], mirror.data()[y * 12 + 2]);
     }
-    assertNotEquals(java.util.Arrays.toString(tile.data()), java.util.Arrays.toString(mirror.data()));
+    assertNotEquals(
+        java.util.Arrays.toString(tile.data()), java.util.Arrays.toString(mirror.data()));
     assertEquals(0, Chw.reflect(0, 4));
     assertEquals(1, Chw.reflect(-1, 4));
     assertEquals(2, Chw.reflect(4, 4));

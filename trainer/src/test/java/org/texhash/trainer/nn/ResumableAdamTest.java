@@ -18,10 +18,17 @@ import org.junit.jupiter.api.Test;
 class ResumableAdamTest {
   /** A block holding one parameter vector w; the loss is sum(w^2), so the gradient is 2w. */
   static final class Vec extends AbstractBlock {
-    final Parameter w = addParameter(Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(3)).build());
+    final Parameter w =
+        addParameter(
+            Parameter.builder()
+                .setName("w")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(3))
+                .build());
 
     @Override
-    protected NDList forwardInternal(ParameterStore s, NDList in, boolean training, PairList<String, Object> p) {
+    protected NDList forwardInternal(
+        ParameterStore s, NDList in, boolean training, PairList<String, Object> p) {
       return new NDList(s.getValue(w, in.head().getDevice(), training));
     }
 
@@ -49,7 +56,8 @@ class ResumableAdamTest {
       ParameterStore store = new ParameterStore(m, false);
       for (int t = 1; t <= 3; t++) {
         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-          NDArray out = v.forward(store, new NDList(m.zeros(new Shape(1))), true).singletonOrThrow();
+          NDArray out =
+              v.forward(store, new NDList(m.zeros(new Shape(1))), true).singletonOrThrow();
           gc.backward(out.square().sum());
         }
         adam.step(v);

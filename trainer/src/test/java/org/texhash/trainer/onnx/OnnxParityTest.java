@@ -80,15 +80,22 @@ class OnnxParityTest {
     assertTrue(max < TOLERANCE, "max abs difference " + max);
   }
 
-  private static void checkSingleInput(Block block, OnnxNodes nodes, Shape in, long seed) throws Exception {
+  private static void checkSingleInput(Block block, OnnxNodes nodes, Shape in, long seed)
+      throws Exception {
     try (NDManager m = manager()) {
       initialize(block, m, seed, in);
       float[] x = uniform(new Random(seed + 1), (int) in.size(), -1, 1);
-      NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false).singletonOrThrow();
+      NDArray y =
+          block
+              .forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false)
+              .singletonOrThrow();
       OnnxGraph g = new OnnxGraph("block");
       g.input("x", in.getShape());
       String out = nodes.emitOnnx(g, "x");
-      float[] ort = OrtRunner.run(OrtRunner.model(g, out, y.getShape().getShape()), Map.of("x", new OrtRunner.Input(x, in.getShape())));
+      float[] ort =
+          OrtRunner.run(
+              OrtRunner.model(g, out, y.getShape().getShape()),
+              Map.of("x", new OrtRunner.Input(x, in.getShape())));
       assertParity(y.toFloatArray(), ort);
     }
   }
@@ -160,7 +167,9 @@ class OnnxParityTest {
         initialize(net, m, 21, in);
         float[] x = uniform(new Random(22), (int) in.size(), -1, 1);
         NDArray u = net.codes(new ParameterStore(m, false), m.create(x, in), false);
-        var model = EncoderExport.build(net, tiny.patchSize(), 16, "test", Map.of("texhash.backbone", backbone));
+        var model =
+            EncoderExport.build(
+                net, tiny.patchSize(), 16, "test", Map.of("texhash.backbone", backbone));
         float[] ort = OrtRunner.run(model, Map.of("image", new OrtRunner.Input(x, in.getShape())));
         assertParity(u.toFloatArray(), ort);
       }

@@ -10,7 +10,9 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Runs a model with ONNX Runtime (DJL's engine is started first, so both share one environment). */
+/**
+ * Runs a model with ONNX Runtime (DJL's engine is started first, so both share one environment).
+ */
 final class OrtRunner {
   private OrtRunner() {}
 
@@ -19,11 +21,15 @@ final class OrtRunner {
   static float[] run(ModelProto model, Map<String, Input> inputs) throws OrtException {
     Engine.getEngine("OnnxRuntime");
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession session = env.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
+    try (OrtSession session =
+        env.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
       Map<String, OnnxTensor> feed = new LinkedHashMap<>();
       try {
         for (var e : inputs.entrySet()) {
-          feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
+          feed.put(
+              e.getKey(),
+              OnnxTensor.createTensor(
+                  env, FloatBuffer.wrap(e.getValue().data()), e.getValue().shape()));
         }
         try (OrtSession.Result r = session.run(feed)) {
           OnnxTensor out = (OnnxTensor) r.get(0);
@@ -44,7 +50,10 @@ final class OrtRunner {
     graph.output("y", outShape);
     return ModelProto.newBuilder()
         .setIrVersion(EncoderExport.IR_VERSION)
-        .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(EncoderExport.OPSET))
+        .addOpsetImport(
+            ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder()
+                .setDomain("")
+                .setVersion(EncoderExport.OPSET))
         .setGraph(graph.build())
         .build();
   }

@@ -20,13 +20,17 @@ class ExpansionTest {
       BufferedImage twice = ex.expand(odd, 0);
       assertEquals(40, twice.getWidth());
       assertEquals(32, twice.getHeight());
-      BufferedImage big = ex.expand(SyntheticTextures.generate(2, 16, 16), 100); // 16 -> 32 -> 64 -> 128, cropped
+      BufferedImage big =
+          ex.expand(SyntheticTextures.generate(2, 16, 16), 100); // 16 -> 32 -> 64 -> 128, cropped
       assertEquals(100, big.getWidth());
       assertEquals(100, big.getHeight());
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> ex.expand(SyntheticTextures.generate(2, 12, 40), 0));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> ex.expand(SyntheticTextures.generate(2, 12, 40), 0));
       assertTrue(e.getMessage().contains("at least 16x16"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> ex.expand(odd, TextureExpander.MAX_SIDE + 1));
+      assertThrows(
+          IllegalArgumentException.class, () -> ex.expand(odd, TextureExpander.MAX_SIDE + 1));
     }
   }
 

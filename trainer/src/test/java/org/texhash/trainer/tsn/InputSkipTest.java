@@ -8,12 +8,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
-import org.texhash.trainer.nn.Chw;
 import org.junit.jupiter.api.Test;
+import org.texhash.trainer.nn.Chw;
 
 class InputSkipTest {
 
-  /** The tensor extensions G's head reads are exactly the naive expansions the evaluation scores. */
+  /**
+   * The tensor extensions G's head reads are exactly the naive expansions the evaluation scores.
+   */
   @Test
   void tensorExtensionsMatchTheNaiveExpansions() {
     SplittableRandom rnd = new SplittableRandom(5);
@@ -25,15 +27,17 @@ class InputSkipTest {
       Chw c = new Chw(hw[0], hw[1], data);
       try (NDManager m = TsnModel.engine().newBaseManager()) {
         NDArray x = m.create(data, new Shape(1, 3, hw[0], hw[1]));
-        assertArrayEquals(c.mirrorTo(2 * hw[0], 2 * hw[1]).data(), InputSkip.mirror2x(x).toFloatArray(), 0f);
-        assertArrayEquals(c.tileTo(2 * hw[0], 2 * hw[1]).data(), InputSkip.tile2x(x).toFloatArray(), 0f);
+        assertArrayEquals(
+            c.mirrorTo(2 * hw[0], 2 * hw[1]).data(), InputSkip.mirror2x(x).toFloatArray(), 0f);
+        assertArrayEquals(
+            c.tileTo(2 * hw[0], 2 * hw[1]).data(), InputSkip.tile2x(x).toFloatArray(), 0f);
       }
     }
   }
 
   /**
-   * With the mirror skip a new G is exactly mirror padding (its correction head starts at zero),
-   * so its centre is its input; without the skip it is not.
+   * With the mirror skip a new G is exactly mirror padding (its correction head starts at zero), so
+   * its centre is its input; without the skip it is not.
    */
   @Test
   void untrainedGeneratorWithTheSkipKeepsItsInput() {

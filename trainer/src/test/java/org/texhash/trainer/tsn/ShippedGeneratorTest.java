@@ -16,12 +16,18 @@ class ShippedGeneratorTest {
   private static final Path TEXTURES = Path.of("..", "samples", "textures");
 
   private static final List<String> INPUTS =
-      List.of("3td_BrickOldRound_01_a.jpg", "forest_floor.jpg", "metal01_a.png", "wood_planks1_b.jpg", "tile02.png");
+      List.of(
+          "3td_BrickOldRound_01_a.jpg",
+          "forest_floor.jpg",
+          "metal01_a.png",
+          "wood_planks1_b.jpg",
+          "tile02.png");
 
   @Test
   void loadsAndDoublesAnImage() throws Exception {
     try (TsnModel m = TsnModel.loadShipped()) {
-      assertEquals(TsnPreset.of("cpu"), m.preset(), "the shipped G is the cpu preset, input skip included");
+      assertEquals(
+          TsnPreset.of("cpu"), m.preset(), "the shipped G is the cpu preset, input skip included");
       BufferedImage in = ImageLoader.load(TEXTURES.resolve("ceramic.jpg"));
       BufferedImage out = new TextureExpander(m).expand(in, 0);
       assertEquals(2 * in.getWidth(), out.getWidth());

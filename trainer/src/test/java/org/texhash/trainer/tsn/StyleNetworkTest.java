@@ -28,7 +28,8 @@ class StyleNetworkTest {
         assertArrayEquals(a.get(s).toFloatArray(), b.get(s).toFloatArray());
       }
       float[] other = new RandomStyleNetwork(m, 3, 8, 6).features(x).get(0).toFloatArray();
-      assertTrue(!java.util.Arrays.equals(other, a.get(0).toFloatArray()), "another seed, other filters");
+      assertTrue(
+          !java.util.Arrays.equals(other, a.get(0).toFloatArray()), "another seed, other filters");
     }
   }
 
@@ -62,8 +63,11 @@ class StyleNetworkTest {
   void aFileThatIsNotTorchScriptIsAClearError(@TempDir Path dir) throws Exception {
     Path bogus = dir.resolve("style.pt");
     Files.writeString(bogus, "not a model");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchScriptStyleNetwork.load(bogus));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TorchScriptStyleNetwork.load(bogus));
     assertTrue(e.getMessage().contains("style.pt"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> TorchScriptStyleNetwork.load(dir.resolve("missing.pt")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TorchScriptStyleNetwork.load(dir.resolve("missing.pt")));
   }
 }

@@ -18,6 +18,7 @@ final class TinyData {
   }
 
   static TexturePairSampler sampler(TsnPreset p, long seed) {
-    return new TexturePairSampler(regions(4, 48), p.patchSize(), p.batchSize(), TexturePairSampler.CropPolicy.CENTER, seed);
+    return new TexturePairSampler(
+        regions(4, 48), p.patchSize(), p.batchSize(), TexturePairSampler.CropPolicy.CENTER, seed);
   }
 }

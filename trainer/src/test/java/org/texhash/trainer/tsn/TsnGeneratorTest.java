@@ -41,9 +41,14 @@ class TsnGeneratorTest {
       for (float v : out) {
         assertTrue(v >= -1 && v <= 1, "tanh output in [-1, 1]");
       }
-      assertEquals(new Shape(1, 3, 2L * p.patchSize(), 2L * p.patchSize()),
-          model.generator().getOutputShapes(new Shape[] {new Shape(1, 3, p.patchSize(), p.patchSize())})[0]);
-      Shape dOut = model.discriminator().getOutputShapes(new Shape[] {new Shape(1, 3, 2L * p.patchSize(), 2L * p.patchSize())})[0];
+      assertEquals(
+          new Shape(1, 3, 2L * p.patchSize(), 2L * p.patchSize()),
+          model.generator()
+              .getOutputShapes(new Shape[] {new Shape(1, 3, p.patchSize(), p.patchSize())})[0]);
+      Shape dOut =
+          model.discriminator()
+              .getOutputShapes(
+                  new Shape[] {new Shape(1, 3, 2L * p.patchSize(), 2L * p.patchSize())})[0];
       long patches = (2L * p.patchSize()) >> p.discDownsamplings();
       assertEquals(new Shape(1, 1, patches, patches), dOut);
     }
@@ -56,7 +61,9 @@ class TsnGeneratorTest {
         NDManager scope = model.manager().newSubManager()) {
       NDArray x = scope.zeros(new Shape(1, 3, 18, 16));
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> model.generator().forwardWithMaps(model.store(), x, false));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> model.generator().forwardWithMaps(model.store(), x, false));
       assertTrue(e.getMessage().contains("multiples of 4"), e.getMessage());
     }
   }
@@ -64,14 +71,36 @@ class TsnGeneratorTest {
   @Test
   void presetsValidate() {
     assertThrows(IllegalArgumentException.class, () -> TsnPreset.of("huge"));
-    assertThrows(IllegalArgumentException.class,
-        () -> new TsnPreset("bad", 20, 8, 16, 3, 1, 8, 2, 2, 8, 2, 10, 1, 1, 1, InputSkip.MIRROR)); // 20 % 8 != 0
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new TsnPreset(
+                "bad",
+                20,
+                8,
+                16,
+                3,
+                1,
+                8,
+                2,
+                2,
+                8,
+                2,
+                10,
+                1,
+                1,
+                1,
+                InputSkip.MIRROR)); // 20 % 8 != 0
     TsnPreset cpu = TsnPreset.of("cpu");
     assertEquals(64, cpu.patchSize());
     assertEquals(cpu, TsnPreset.fromProperties(cpu.toProperties()));
-    TsnPreset longer = new TsnPreset("cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 9000, 20, 250, 100, InputSkip.MIRROR);
+    TsnPreset longer =
+        new TsnPreset(
+            "cpu", 64, 16, 64, 3, 3, 16, 3, 4, 16, 3, 9000, 20, 250, 100, InputSkip.MIRROR);
     assertTrue(cpu.sameNetwork(longer), "a schedule change keeps the network");
-    TsnPreset wider = new TsnPreset("cpu", 64, 32, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100, InputSkip.MIRROR);
+    TsnPreset wider =
+        new TsnPreset(
+            "cpu", 64, 32, 64, 3, 3, 16, 3, 4, 16, 3, 6000, 20, 250, 100, InputSkip.MIRROR);
     assertTrue(!cpu.sameNetwork(wider));
   }
 

@@ -11,7 +11,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,9 @@ class TsnTrainerTest {
       }
       assertEquals(60, t.step());
       double after = l1(t.model(), heldOut);
-      assertTrue(after < 0.93 * before, "L1 on a fixed batch should fall: before " + before + ", after 60 steps " + after);
+      assertTrue(
+          after < 0.93 * before,
+          "L1 on a fixed batch should fall: before " + before + ", after 60 steps " + after);
     }
   }
 
@@ -47,7 +48,9 @@ class TsnTrainerTest {
   private static double l1(TsnModel m, TexturePairSampler.Batch b) {
     try (ai.djl.ndarray.NDManager scope = m.manager().newSubManager()) {
       ai.djl.ndarray.NDArray out =
-          m.generator().forward(m.store(), new ai.djl.ndarray.NDList(b.inputs(scope)), true).singletonOrThrow();
+          m.generator()
+              .forward(m.store(), new ai.djl.ndarray.NDList(b.inputs(scope)), true)
+              .singletonOrThrow();
       return out.sub(b.targets(scope)).abs().mean().getFloat();
     }
   }
@@ -79,14 +82,19 @@ class TsnTrainerTest {
       }
     }
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> TsnTrainer.restore(dir, options.withSeed(5)));
+        assertThrows(
+            IllegalArgumentException.class, () -> TsnTrainer.restore(dir, options.withSeed(5)));
     assertTrue(e.getMessage().contains("seed"), e.getMessage());
   }
 
-  /** Two steps: G's correction head starts at zero, so the rest of G gets gradients from the second step on. */
+  /**
+   * Two steps: G's correction head starts at zero, so the rest of G gets gradients from the second
+   * step on.
+   */
   @Test
   void everyParameterOfGAndDLearns() throws Exception {
-    for (String style : List.of(TsnTrainingOptions.STYLE_RANDOM, TsnTrainingOptions.STYLE_DISCRIMINATOR)) {
+    for (String style :
+        List.of(TsnTrainingOptions.STYLE_RANDOM, TsnTrainingOptions.STYLE_DISCRIMINATOR)) {
       try (TsnTrainer t = TsnTrainer.create(TsnTrainingOptions.defaults(TINY).withStyle(style))) {
         Map<String, float[]> g0 = snapshot(t.model().generator());
         Map<String, float[]> d0 = snapshot(t.model().discriminator());
@@ -100,7 +108,8 @@ class TsnTrainerTest {
     }
   }
 
-  private static void assertAllChangedAndFinite(String what, Map<String, float[]> before, Map<String, float[]> after) {
+  private static void assertAllChangedAndFinite(
+      String what, Map<String, float[]> before, Map<String, float[]> after) {
     assertFalse(before.isEmpty());
     for (var e : before.entrySet()) {
       float[] b = e.getValue();
@@ -110,7 +119,8 @@ class TsnTrainerTest {
         assertTrue(Float.isFinite(a[i]), what + " " + e.getKey() + " has a non-finite value");
         changed |= a[i] != b[i];
       }
-      assertTrue(changed, what + " parameter " + e.getKey() + " did not move: no gradient reached it");
+      assertTrue(
+          changed, what + " parameter " + e.getKey() + " did not move: no gradient reached it");
     }
   }
 
@@ -134,7 +144,8 @@ class TsnTrainerTest {
     assertTrue(Files.isRegularFile(out.resolve("losses.png")));
     assertTrue(Files.isRegularFile(out.resolve("samples").resolve("step-00000020.png")));
     assertTrue(Files.isRegularFile(out.resolve(TsnModel.GENERATOR_FILE)));
-    assertEquals(out.resolve("checkpoints").resolve("step-00000020"), TsnTraining.latestCheckpoint(out));
+    assertEquals(
+        out.resolve("checkpoints").resolve("step-00000020"), TsnTraining.latestCheckpoint(out));
     try (TsnTrainer t = new TsnTraining(out, quiet).run(o.withSteps(30), sampler, preview, true)) {
       assertEquals(30, t.step());
     }

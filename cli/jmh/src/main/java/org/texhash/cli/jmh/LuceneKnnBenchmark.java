@@ -66,7 +66,8 @@ public class LuceneKnnBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    CodeGenerator generator = uniform ? CodeGenerator.uniform(bits, 42) : CodeGenerator.clustered(bits, 42);
+    CodeGenerator generator =
+        uniform ? CodeGenerator.uniform(bits, 42) : CodeGenerator.clustered(bits, 42);
     codes = generator.database(n);
     queries = generator.queries(64);
     queryCodes = new HashCode[64];
@@ -74,7 +75,8 @@ public class LuceneKnnBenchmark {
       queryCodes[i] = queries.code(i);
     }
     directory = new ByteBuffersDirectory();
-    try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig().setRAMBufferSizeMB(256))) {
+    try (IndexWriter writer =
+        new IndexWriter(directory, new IndexWriterConfig().setRAMBufferSizeMB(256))) {
       for (int i = 0; i < n; i++) {
         Document doc = new Document();
         HashCodeField.addTo(doc, "code", codes.code(i), bits / 16);
@@ -104,11 +106,17 @@ public class LuceneKnnBenchmark {
 
   @Benchmark
   public TopDocs luceneScan() throws IOException {
-    return searcher.search(new HammingKnnQuery("code", queryCodes[current], k).withStrategy(HammingKnnQuery.Strategy.SCAN), k);
+    return searcher.search(
+        new HammingKnnQuery("code", queryCodes[current], k)
+            .withStrategy(HammingKnnQuery.Strategy.SCAN),
+        k);
   }
 
   @Benchmark
   public TopDocs multiIndexProbe() throws IOException {
-    return searcher.search(new HammingKnnQuery("code", queryCodes[current], k).withStrategy(HammingKnnQuery.Strategy.MULTI_INDEX), k);
+    return searcher.search(
+        new HammingKnnQuery("code", queryCodes[current], k)
+            .withStrategy(HammingKnnQuery.Strategy.MULTI_INDEX),
+        k);
   }
 }

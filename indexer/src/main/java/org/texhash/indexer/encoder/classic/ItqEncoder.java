@@ -14,16 +14,15 @@ import org.texhash.lucene.HashCode;
  * learning binary codes", CVPR 2011) over a continuous descriptor, by default the LBP + colour
  * descriptor that LSH hashes too.
  *
- * <p>Fitting: centre the training descriptors, project them on their top K principal components
- * (V = X W), then alternate {@link #ITERATIONS} times between the codes B = sign(V R) and the
- * rotation R that best maps V onto B (orthogonal Procrustes: with B^T V = U S Q^T, R = Q U^T),
- * starting from a random orthogonal R drawn with the seed. The pre-sign features of a patch are
- * (x - mean) W R.
+ * <p>Fitting: centre the training descriptors, project them on their top K principal components (V
+ * = X W), then alternate {@link #ITERATIONS} times between the codes B = sign(V R) and the rotation
+ * R that best maps V onto B (orthogonal Procrustes: with B^T V = U S Q^T, R = Q U^T), starting from
+ * a random orthogonal R drawn with the seed. The pre-sign features of a patch are (x - mean) W R.
  *
  * <p>When K exceeds the descriptor's dimension d (or the number of training patches), only d
  * principal directions exist: the remaining K - d columns of W are zero, and the random initial
- * rotation followed by ITQ's rotations spreads the d-dimensional projection over all K bits. That is
- * a random orthogonal embedding of the PCA space into K dimensions, then ITQ; the extra bits are
+ * rotation followed by ITQ's rotations spreads the d-dimensional projection over all K bits. That
+ * is a random orthogonal embedding of the PCA space into K dimensions, then ITQ; the extra bits are
  * correlated with the others, which is what a d-dimensional input allows.
  *
  * <p>An ITQ encoder is fitted on the training patches of an evaluation protocol; its {@link #id()}
@@ -40,7 +39,13 @@ public final class ItqEncoder implements Encoder {
   private final double[][] rotation; // K x K
   private final double[][] projection; // d x K, pca * rotation
 
-  private ItqEncoder(int bits, int inputSize, Function<BufferedImage, float[]> descriptor, double[] mean, double[][] pca, double[][] rotation) {
+  private ItqEncoder(
+      int bits,
+      int inputSize,
+      Function<BufferedImage, float[]> descriptor,
+      double[] mean,
+      double[][] pca,
+      double[][] rotation) {
     this.bits = bits;
     this.inputSize = inputSize;
     this.descriptor = descriptor;
@@ -51,13 +56,19 @@ public final class ItqEncoder implements Encoder {
   }
 
   /**
-   * Fits ITQ on {@code trainingPatches} (each inputSize x inputSize) described by {@code descriptor}.
+   * Fits ITQ on {@code trainingPatches} (each inputSize x inputSize) described by {@code
+   * descriptor}.
    */
   public static ItqEncoder fit(
-      List<BufferedImage> trainingPatches, int bits, int inputSize, long seed, Function<BufferedImage, float[]> descriptor) {
+      List<BufferedImage> trainingPatches,
+      int bits,
+      int inputSize,
+      long seed,
+      Function<BufferedImage, float[]> descriptor) {
     Objects.requireNonNull(descriptor, "descriptor");
     if (trainingPatches.size() < 2) {
-      throw new IllegalArgumentException("ITQ needs at least 2 training patches, got " + trainingPatches.size());
+      throw new IllegalArgumentException(
+          "ITQ needs at least 2 training patches, got " + trainingPatches.size());
     }
     double[][] x = new double[trainingPatches.size()][];
     for (int i = 0; i < x.length; i++) {
@@ -65,14 +76,20 @@ public final class ItqEncoder implements Encoder {
       checkPatch(p, inputSize, i);
       x[i] = toDouble(descriptor.apply(p));
       if (x[i].length != x[0].length) {
-        throw new IllegalArgumentException("descriptor length changed: " + x[i].length + " vs " + x[0].length);
+        throw new IllegalArgumentException(
+            "descriptor length changed: " + x[i].length + " vs " + x[0].length);
       }
     }
     return fit(x, bits, inputSize, seed, descriptor);
   }
 
   /** Fits ITQ on already computed training descriptors {@code x} (n x d, not modified). */
-  public static ItqEncoder fit(double[][] x, int bits, int inputSize, long seed, Function<BufferedImage, float[]> descriptor) {
+  public static ItqEncoder fit(
+      double[][] x,
+      int bits,
+      int inputSize,
+      long seed,
+      Function<BufferedImage, float[]> descriptor) {
     HashCode.checkBits(bits);
     if (inputSize < 1) {
       throw new IllegalArgumentException("inputSize must be >= 1, got " + inputSize);
@@ -226,7 +243,8 @@ public final class ItqEncoder implements Encoder {
       checkPatch(p, inputSize, i);
       float[] x = descriptor.apply(p);
       if (x.length != mean.length) {
-        throw new IllegalArgumentException("descriptor has " + x.length + " values, ITQ was fitted on " + mean.length);
+        throw new IllegalArgumentException(
+            "descriptor has " + x.length + " values, ITQ was fitted on " + mean.length);
       }
       float[] f = new float[bits];
       for (int j = 0; j < mean.length; j++) {
@@ -246,7 +264,13 @@ public final class ItqEncoder implements Encoder {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "ItqEncoder[%s, input %dx%d, descriptor dims %d]", id(), inputSize, inputSize, mean.length);
+    return String.format(
+        Locale.ROOT,
+        "ItqEncoder[%s, input %dx%d, descriptor dims %d]",
+        id(),
+        inputSize,
+        inputSize,
+        mean.length);
   }
 
   private static void checkPatch(BufferedImage p, int size, int index) {
@@ -255,7 +279,16 @@ public final class ItqEncoder implements Encoder {
     }
     if (p.getWidth() != size || p.getHeight() != size) {
       throw new IllegalArgumentException(
-          "patch " + index + " must be " + size + "x" + size + ", got " + p.getWidth() + "x" + p.getHeight());
+          "patch "
+              + index
+              + " must be "
+              + size
+              + "x"
+              + size
+              + ", got "
+              + p.getWidth()
+              + "x"
+              + p.getHeight());
     }
   }
 

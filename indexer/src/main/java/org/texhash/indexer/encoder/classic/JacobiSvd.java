@@ -4,8 +4,8 @@ package org.texhash.indexer.encoder.classic;
  * Singular value decomposition of a small dense matrix by one-sided Jacobi rotations (Hestenes):
  * the columns of A are rotated pairwise until orthogonal, {@code A V = U S}. Accurate and short,
  * and fast enough for the K x K (K <= 256) and d x d problems ITQ needs. For a symmetric positive
- * semi-definite matrix (a covariance) it is also the eigendecomposition: eigenvalues
- * {@link #singularValues()}, eigenvectors the columns of {@link #v()}.
+ * semi-definite matrix (a covariance) it is also the eigendecomposition: eigenvalues {@link
+ * #singularValues()}, eigenvectors the columns of {@link #v()}.
  *
  * <p>Singular values are sorted in decreasing order. Columns of U for zero singular values are
  * completed to an orthonormal basis, so U and V are always orthogonal (ITQ's rotation needs that
@@ -29,7 +29,8 @@ final class JacobiSvd {
     double[][] cols = new double[n][m]; // column-major working copy of A
     for (int i = 0; i < m; i++) {
       if (a[i].length != n) {
-        throw new IllegalArgumentException("ragged matrix: row " + i + " has " + a[i].length + " columns, expected " + n);
+        throw new IllegalArgumentException(
+            "ragged matrix: row " + i + " has " + a[i].length + " columns, expected " + n);
       }
       for (int j = 0; j < n; j++) {
         cols[j][i] = a[i][j];

@@ -11,21 +11,21 @@ import org.texhash.indexer.image.Images;
  * <p>Layout ({@link #DIMENSIONS} = 106 floats), four blocks:
  *
  * <ol>
- *   <li>LBP riu2 with P=8 neighbours at radius 1: P+2 = 10 bins (P+1 uniform labels, the number
- *       of neighbours at least as bright as the centre, and one bin for all non-uniform patterns);
+ *   <li>LBP riu2 with P=8 neighbours at radius 1: P+2 = 10 bins (P+1 uniform labels, the number of
+ *       neighbours at least as bright as the centre, and one bin for all non-uniform patterns);
  *   <li>P=16 at radius 2: 18 bins;
  *   <li>P=24 at radius 3: 26 bins;
  *   <li>colour, 52 bins: 4 grey levels for pixels with saturation under 0.2 or value under 0.15,
- *       and 8 hues x 2 saturations x 3 values for the rest, with hue split linearly between the
- *       two nearest hue bins (a small hue shift then moves mass smoothly, not across a hard edge).
+ *       and 8 hues x 2 saturations x 3 values for the rest, with hue split linearly between the two
+ *       nearest hue bins (a small hue shift then moves mass smoothly, not across a hard edge).
  * </ol>
  *
  * Neighbours off the pixel grid are sampled bilinearly from the luma (Rec. 601 weights); every
  * pixel at least 3 pixels from the border is a centre for all three radii, so the three LBP
- * histograms count the same centres. Each block is a frequency histogram mapped by the square
- * root (the Hellinger embedding: Euclidean distance then approximates the Hellinger distance
- * between histograms, which suits histograms better than the raw L2 distance), so each block has
- * unit L2 norm by construction and the four blocks weigh the same.
+ * histograms count the same centres. Each block is a frequency histogram mapped by the square root
+ * (the Hellinger embedding: Euclidean distance then approximates the Hellinger distance between
+ * histograms, which suits histograms better than the raw L2 distance), so each block has unit L2
+ * norm by construction and the four blocks weigh the same.
  */
 public final class LbpColorDescriptor {
   /** (P, R) of the three LBP operators. */
@@ -43,13 +43,23 @@ public final class LbpColorDescriptor {
 
   private LbpColorDescriptor() {}
 
-  /** The descriptor of one image of any size at least {@link #MIN_SIZE} square; see the class comment. */
+  /**
+   * The descriptor of one image of any size at least {@link #MIN_SIZE} square; see the class
+   * comment.
+   */
   public static float[] describe(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
     if (w < MIN_SIZE || h < MIN_SIZE) {
       throw new IllegalArgumentException(
-          "LBP descriptor needs at least " + MIN_SIZE + " x " + MIN_SIZE + " pixels, got " + w + " x " + h);
+          "LBP descriptor needs at least "
+              + MIN_SIZE
+              + " x "
+              + MIN_SIZE
+              + " pixels, got "
+              + w
+              + " x "
+              + h);
     }
     int[] rgb = Images.rgbPixels(image);
     float[] luma = new float[rgb.length];
@@ -67,7 +77,9 @@ public final class LbpColorDescriptor {
     return out;
   }
 
-  /** Square root of the normalised histogram, appended at {@code offset}; returns the next offset. */
+  /**
+   * Square root of the normalised histogram, appended at {@code offset}; returns the next offset.
+   */
   private static int writeBlock(double[] hist, float[] out, int offset) {
     double total = 0;
     for (double v : hist) {
@@ -165,7 +177,8 @@ public final class LbpColorDescriptor {
       }
       int sBin = s < 0.6f ? 0 : 1;
       int vBin = v < 0.45f ? 0 : (v < 0.75f ? 1 : 2);
-      // Hue bin centres at (i + 0.5) * 6 / HUES; split linearly between the two nearest, circularly.
+      // Hue bin centres at (i + 0.5) * 6 / HUES; split linearly between the two nearest,
+      // circularly.
       float pos = hue * HUES / 6f - 0.5f;
       int lo = (int) Math.floor(pos);
       float t = pos - lo;

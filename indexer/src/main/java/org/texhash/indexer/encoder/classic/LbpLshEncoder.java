@@ -10,28 +10,29 @@ import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.image.SyntheticTextures;
 
 /**
- * The classic baseline: {@link LbpColorDescriptor} hashed by random-hyperplane LSH (Charikar,
- * STOC 2002). Feature i is {@code r_i . (x - mu)} with {@code r_i} a standard Gaussian vector.
+ * The classic baseline: {@link LbpColorDescriptor} hashed by random-hyperplane LSH (Charikar, STOC
+ * 2002). Feature i is {@code r_i . (x - mu)} with {@code r_i} a standard Gaussian vector.
  *
- * <p><b>Centring without data.</b> Hyperplanes through the origin split the descriptors badly:
- * they are square roots of histograms, all in the positive orthant and close together, so most
- * bits would be the same for every image. Subtracting the mean descriptor fixes that, but this
- * encoder is usable on any folder without a training step, so {@code mu} cannot come from the
- * user's data. It is the mean descriptor of {@value #REFERENCE_TEXTURES} procedural textures
- * ({@link SyntheticTextures}: fractal noise, gratings, bricks, spots in random colours) at the
- * encoder's input size: deterministic, computed in a few milliseconds at first use, and close
- * enough to the mean of real textures that hyperplanes through it split them (measured in
- * docs/INDEXING.md). ITQ, which is fitted on training patches, uses the data mean instead.
+ * <p><b>Centring without data.</b> Hyperplanes through the origin split the descriptors badly: they
+ * are square roots of histograms, all in the positive orthant and close together, so most bits
+ * would be the same for every image. Subtracting the mean descriptor fixes that, but this encoder
+ * is usable on any folder without a training step, so {@code mu} cannot come from the user's data.
+ * It is the mean descriptor of {@value #REFERENCE_TEXTURES} procedural textures ({@link
+ * SyntheticTextures}: fractal noise, gratings, bricks, spots in random colours) at the encoder's
+ * input size: deterministic, computed in a few milliseconds at first use, and close enough to the
+ * mean of real textures that hyperplanes through it split them (measured in docs/INDEXING.md). ITQ,
+ * which is fitted on training patches, uses the data mean instead.
  *
- * <p>The hyperplanes come from {@code new java.util.Random(}{@value #SEED}{@code )}, row by row,
- * so the K-bit code of {@code lbp-lsh-K} is a prefix of the code of every longer variant.
- * Thread-safe.
+ * <p>The hyperplanes come from {@code new java.util.Random(}{@value #SEED}{@code )}, row by row, so
+ * the K-bit code of {@code lbp-lsh-K} is a prefix of the code of every longer variant. Thread-safe.
  */
 public final class LbpLshEncoder implements Encoder {
   /** Seed of the hyperplanes; part of the encoder's definition (changing it changes every code). */
   public static final long SEED = 0x7E7_4A5BL;
+
   /** The code lengths {@code lbp-lsh-K} offers. */
   public static final List<Integer> BITS = List.of(32, 64, 128, 256);
+
   public static final int DEFAULT_INPUT_SIZE = 64;
   static final int REFERENCE_TEXTURES = 256;
 
@@ -54,7 +55,10 @@ public final class LbpLshEncoder implements Encoder {
     }
     if (inputSize < LbpColorDescriptor.MIN_SIZE) {
       throw new IllegalArgumentException(
-          "lbp-lsh input size must be at least " + LbpColorDescriptor.MIN_SIZE + ", got " + inputSize);
+          "lbp-lsh input size must be at least "
+              + LbpColorDescriptor.MIN_SIZE
+              + ", got "
+              + inputSize);
     }
     this.bits = bits;
     this.inputSize = inputSize;
@@ -84,8 +88,18 @@ public final class LbpLshEncoder implements Encoder {
       BufferedImage p = patches.get(i);
       if (p.getWidth() != inputSize || p.getHeight() != inputSize) {
         throw new IllegalArgumentException(
-            "patch " + i + " is " + p.getWidth() + " x " + p.getHeight() + ", " + id() + " expects "
-                + inputSize + " x " + inputSize);
+            "patch "
+                + i
+                + " is "
+                + p.getWidth()
+                + " x "
+                + p.getHeight()
+                + ", "
+                + id()
+                + " expects "
+                + inputSize
+                + " x "
+                + inputSize);
       }
     }
     float[][] out = new float[patches.size()][];
@@ -115,7 +129,8 @@ public final class LbpLshEncoder implements Encoder {
   static float[] referenceMean(int inputSize) {
     double[] sum = new double[LbpColorDescriptor.DIMENSIONS];
     for (int seed = 0; seed < REFERENCE_TEXTURES; seed++) {
-      float[] x = LbpColorDescriptor.describe(SyntheticTextures.generate(seed, inputSize, inputSize));
+      float[] x =
+          LbpColorDescriptor.describe(SyntheticTextures.generate(seed, inputSize, inputSize));
       for (int d = 0; d < x.length; d++) {
         sum[d] += x[d];
       }

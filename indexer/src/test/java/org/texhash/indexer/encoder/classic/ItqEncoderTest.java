@@ -62,7 +62,8 @@ class ItqEncoderTest {
     ItqEncoder itq = ItqEncoder.fit(x, 16, 8, 42, QUADRANT_MEANS);
     double[][] r = itq.rotation();
     assertOrthogonal(r, 1e-9);
-    double[][] v = unitScale(itq.pcaProjection(x)); // ||B - V R|| compares codes and data at the same scale
+    double[][] v =
+        unitScale(itq.pcaProjection(x)); // ||B - V R|| compares codes and data at the same scale
     double[][] identity = new double[16][16];
     for (int i = 0; i < 16; i++) {
       identity[i][i] = 1;
@@ -103,9 +104,14 @@ class ItqEncoderTest {
     ItqEncoder a = ItqEncoder.fit(patches, 8, 8, 5, QUADRANT_MEANS);
     ItqEncoder b = ItqEncoder.fit(patches, 8, 8, 5, QUADRANT_MEANS);
     assertEquals(a.encode(patches), b.encode(patches));
-    assertThrows(IllegalArgumentException.class, () -> a.features(List.of(new BufferedImage(9, 8, BufferedImage.TYPE_INT_RGB))));
-    assertThrows(IllegalArgumentException.class, () -> ItqEncoder.fit(patches, 12, 8, 5, QUADRANT_MEANS));
-    assertThrows(IllegalArgumentException.class, () -> ItqEncoder.fit(patches.subList(0, 1), 8, 8, 5, QUADRANT_MEANS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> a.features(List.of(new BufferedImage(9, 8, BufferedImage.TYPE_INT_RGB))));
+    assertThrows(
+        IllegalArgumentException.class, () -> ItqEncoder.fit(patches, 12, 8, 5, QUADRANT_MEANS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ItqEncoder.fit(patches.subList(0, 1), 8, 8, 5, QUADRANT_MEANS));
   }
 
   @Test

@@ -74,7 +74,9 @@ class LbpColorDescriptorTest {
   @Test
   void tooSmallImagesAreRefused() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> LbpColorDescriptor.describe(new BufferedImage(6, 9, 1)));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LbpColorDescriptor.describe(new BufferedImage(6, 9, 1)));
     assertEquals("LBP descriptor needs at least 7 x 7 pixels, got 6 x 9", e.getMessage());
   }
 }

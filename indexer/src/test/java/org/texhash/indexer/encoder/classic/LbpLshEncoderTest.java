@@ -112,17 +112,21 @@ class LbpLshEncoderTest {
         }
       }
     }
-    assertTrue(same / nSame < 0.6 * (other / nOther), "same " + same / nSame + " other " + other / nOther);
+    assertTrue(
+        same / nSame < 0.6 * (other / nOther), "same " + same / nSame + " other " + other / nOther);
   }
 
   @Test
   void badArgumentsAreRefusedWithTheField() {
-    IllegalArgumentException bits = assertThrows(IllegalArgumentException.class, () -> new LbpLshEncoder(48));
+    IllegalArgumentException bits =
+        assertThrows(IllegalArgumentException.class, () -> new LbpLshEncoder(48));
     assertTrue(bits.getMessage().contains("[32, 64, 128, 256]"), bits.getMessage());
     IllegalArgumentException size =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new LbpLshEncoder(32).features(List.of(new BufferedImage(64, 63, BufferedImage.TYPE_INT_RGB))));
+            () ->
+                new LbpLshEncoder(32)
+                    .features(List.of(new BufferedImage(64, 63, BufferedImage.TYPE_INT_RGB))));
     assertEquals("patch 0 is 64 x 63, lbp-lsh-32 expects 64 x 64", size.getMessage());
   }
 
