@@ -46,11 +46,9 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
   Path data;
 
-  @Option(
-      names = "--protocol",
-      required = true,
-      paramLabel = "vistex|alot|unseen",
-      description = "Dataset protocol (see 'texhash eval').")
+  @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen|unseen-SOURCE|pool",
+      description = "Dataset protocol (see 'texhash eval'); unseen-SOURCE trains on every texture-pool source but SOURCE, "
+          + "pool on all of them.")
   String protocol;
 
   @Option(
@@ -60,11 +58,8 @@ final class TrainHashCommand implements Callable<Integer> {
       description = "Code length: 16, 32, 64, 128 or 256 (default: ${DEFAULT-VALUE}).")
   int bits;
 
-  @Option(
-      names = "--objective",
-      defaultValue = "dsdh",
-      paramLabel = "dsdh|dpsh|dhcq",
-      description = "Hashing objective (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--objective", defaultValue = "dsdh", paramLabel = "dsdh|dpsh|dhcq|contrastive",
+      description = "Hashing objective; contrastive needs no labels (two augmented views of a texture are a pair) (default: ${DEFAULT-VALUE}).")
   String objective;
 
   @Option(
@@ -74,11 +69,10 @@ final class TrainHashCommand implements Callable<Integer> {
       description = "Network size and schedule; must match the TSN's (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(
-      names = "--backbone",
-      defaultValue = "tsn",
-      paramLabel = "tsn|cnn",
-      description = "Feature source (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", paramLabel = "RATE", description = "Adam's learning rate (default: the preset's).")
+  Float learningRate;
+
+  @Option(names = "--backbone", defaultValue = "tsn", paramLabel = "tsn|cnn", description = "Feature source (default: ${DEFAULT-VALUE}).")
   String backbone;
 
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
@@ -134,9 +128,9 @@ final class TrainHashCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
-    if (!Protocols.NAMES.contains(protocol)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--protocol must be one of " + Protocols.NAMES + ", got " + protocol);
+    if (!Protocols.isKnown(protocol) && !protocol.equals(Protocols.WHOLE_POOL)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--protocol must be one of " + Protocols.NAMES + ", "
+          + Protocols.CROSS_PACKAGE_PREFIX + "SOURCE or " + Protocols.WHOLE_POOL + ", got " + protocol);
     }
     if (!out.getFileName().toString().endsWith(".onnx")) {
       throw new CommandLine.ParameterException(
@@ -146,6 +140,9 @@ final class TrainHashCommand implements Callable<Integer> {
     HashPreset p;
     try {
       p = HashPreset.of(preset);
+      if (learningRate != null) {
+        p = p.withLearningRate(learningRate);
+      }
       boolean augmentation = !noAugmentation && backbone.equals("tsn");
       options =
           new HashOptions(

@@ -8,13 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (speed is measured here, never in tests). See docs/BENCHMARKS.md.",
-    subcommands = {BenchSearchCommand.class, BenchEncodeCommand.class})
+    subcommands = {BenchSearchCommand.class, BenchEncodeCommand.class, BenchProbeCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "a bench subcommand is required (search, encode)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a bench subcommand is required (search, encode, probe)");
   }
 }

@@ -65,10 +65,8 @@ class ServeBrowserTest {
     Path text = Files.writeString(tmp.resolve("notes.txt"), "not an image");
 
     try (LiveIndex live = LiveIndex.open(index);
-        Encoder encoder = Encoders.open(Encoders.DEFAULT_ID);
-        SearchServer server =
-            SearchServer.start(
-                new SearchApi(live, encoder, ServeLimits.defaults()), "127.0.0.1", 0)) {
+        Encoder encoder = Encoders.open("lbp-lsh-64");
+        SearchServer server = SearchServer.start(new SearchApi(live, encoder, ServeLimits.defaults()), "127.0.0.1", 0)) {
       WebDriver driver = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));

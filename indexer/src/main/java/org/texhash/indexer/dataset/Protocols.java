@@ -37,8 +37,11 @@ import org.texhash.indexer.image.Images;
  *       per source, one image per class). The images of SOURCE are evaluated like {@code vistex}
  *       (resized to R x R, one quadrant per class drawn from the seed and the class name is its
  *       query region, the other 3 are the database); every other source's image is one training
- *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are {@code
- *       source/file-stem}. Example: {@code unseen-supertuxkart}.
+ *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are
+ *       {@code source/file-stem}. Example: {@code unseen-supertuxkart}.
+ *   <li>{@code pool}, for training only: every image of every source of a {@link TexturePool} is
+ *       one training region, whole (R x R); nothing is evaluated. The encoder that ships is
+ *       trained this way, after the {@code unseen-SOURCE} runs have measured the recipe.
  * </ul>
  *
  * <p>Unreadable images are reported on stderr and skipped; a dataset with fewer than 2 usable
@@ -49,7 +52,8 @@ public final class Protocols {
 
   /** Prefix of the cross-package protocols: {@code unseen-SOURCE} holds out pool source SOURCE. */
   public static final String CROSS_PACKAGE_PREFIX = "unseen-";
-
+  /** The training-only protocol over a whole {@link TexturePool}. */
+  public static final String WHOLE_POOL = "pool";
   public static final int DEFAULT_RESIZE = 512;
 
   private Protocols() {}
@@ -68,14 +72,8 @@ public final class Protocols {
    *     for vistex-layout images, the original size for alot-layout images)
    */
   public static DatasetSplit load(String protocol, Path dataset, long seed, int resize) {
-    if (!isKnown(protocol)) {
-      throw new IllegalArgumentException(
-          "protocol must be one of "
-              + NAMES
-              + " or "
-              + CROSS_PACKAGE_PREFIX
-              + "SOURCE, got "
-              + protocol);
+    if (!isKnown(protocol) && !protocol.equals(WHOLE_POOL)) {
+      throw new IllegalArgumentException("protocol must be one of " + NAMES + " or " + CROSS_PACKAGE_PREFIX + "SOURCE, got " + protocol);
     }
     if (resize < 0) {
       throw new IllegalArgumentException(
@@ -83,6 +81,9 @@ public final class Protocols {
     }
     if (dataset == null || !Files.isDirectory(dataset)) {
       throw new IllegalArgumentException("dataset must be a folder: " + dataset);
+    }
+    if (protocol.equals(WHOLE_POOL)) {
+      return crossPackage(TexturePool.open(dataset), null, seed, resize == 0 ? DEFAULT_RESIZE : resize);
     }
     if (protocol.startsWith(CROSS_PACKAGE_PREFIX)) {
       return crossPackage(
@@ -128,8 +129,9 @@ public final class Protocols {
                 && protocol.length() > CROSS_PACKAGE_PREFIX.length()));
   }
 
+  /** {@code heldOut} null: every source is training ({@link #WHOLE_POOL}). */
   private static DatasetSplit crossPackage(TexturePool pool, String heldOut, long seed, int side) {
-    List<Path> evaluated = pool.images(heldOut);
+    List<Path> evaluated = heldOut == null ? List.of() : pool.images(heldOut);
     List<String> classes = new ArrayList<>();
     List<Region> train = new ArrayList<>();
     List<Region> database = new ArrayList<>();
@@ -157,6 +159,12 @@ public final class Protocols {
               .add(new Region(rel, q, new LabeledImage(label, name, part)));
         }
       }
+    }
+    if (heldOut == null) {
+      if (train.size() < 2) {
+        throw new IllegalArgumentException("the pool in " + pool.dir() + " needs at least 2 readable images, has " + train.size());
+      }
+      return new DatasetSplit(WHOLE_POOL, seed, classes, train, List.of(), List.of(), List.of());
     }
     if (query.size() < 2 || train.isEmpty()) {
       throw new IllegalArgumentException(

@@ -28,6 +28,8 @@ import org.texhash.indexer.image.Images;
  *       region so that no corner is empty (the centre moves inward when needed).
  *   <li>{@code brightness:F}: every channel times F; {@code contrast:F}: every channel's distance
  *       to the patch's mean grey times F (both clamped to 0..255).
+ *   <li>{@code blur:SIGMA}: a Gaussian blur of standard deviation SIGMA pixels (0..8), edges
+ *       clamped: an out-of-focus photo.
  *   <li>{@code jpeg:Q}: encoded as JPEG at quality Q (1..100) and decoded again.
  * </ul>
  */
@@ -42,12 +44,7 @@ public record QueryTransform(Kind kind, double amount) {
 
   /** The kinds of transform, by their name in a spec. */
   public enum Kind {
-    IDENTITY,
-    SCALE,
-    ROTATE,
-    BRIGHTNESS,
-    CONTRAST,
-    JPEG;
+    IDENTITY, SCALE, ROTATE, BRIGHTNESS, CONTRAST, BLUR, JPEG;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -55,22 +52,17 @@ public record QueryTransform(Kind kind, double amount) {
   }
 
   public QueryTransform {
-    boolean ok =
-        switch (kind) {
-          case IDENTITY -> true;
-          case SCALE -> amount >= 0.25 && amount <= 4;
-          case ROTATE -> Double.isFinite(amount);
-          case BRIGHTNESS, CONTRAST -> amount >= 0 && amount <= 10;
-          case JPEG -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
-        };
+    boolean ok = switch (kind) {
+      case IDENTITY -> true;
+      case SCALE -> amount >= 0.25 && amount <= 4;
+      case ROTATE -> Double.isFinite(amount);
+      case BRIGHTNESS, CONTRAST -> amount >= 0 && amount <= 10;
+      case BLUR -> amount >= 0 && amount <= 8;
+      case JPEG -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
+    };
     if (!ok) {
-      throw new IllegalArgumentException(
-          "query transform "
-              + kind.tag()
-              + ":"
-              + amount
-              + " is out of range "
-              + "(scale 0.25..4, brightness/contrast 0..10, jpeg an integer quality 1..100)");
+      throw new IllegalArgumentException("query transform " + kind.tag() + ":" + amount + " is out of range "
+          + "(scale 0.25..4, brightness/contrast 0..10, blur 0..8, jpeg an integer quality 1..100)");
     }
   }
 
@@ -94,11 +86,8 @@ public record QueryTransform(Kind kind, double amount) {
         }
       }
     }
-    throw new IllegalArgumentException(
-        "query transform must be identity, scale:F, rotate:DEGREES, brightness:F, "
-            + "contrast:F or jpeg:QUALITY (or the list robustness), got '"
-            + spec
-            + "'");
+    throw new IllegalArgumentException("query transform must be identity, scale:F, rotate:DEGREES, brightness:F, "
+        + "contrast:F, blur:SIGMA or jpeg:QUALITY (or the list robustness), got '" + spec + "'");
   }
 
   /**
@@ -125,19 +114,18 @@ public record QueryTransform(Kind kind, double amount) {
    */
   public BufferedImage apply(BufferedImage region, PatchSpec p, int outputSize) {
     int size = p.size();
-    BufferedImage patch =
-        switch (kind) {
-          case SCALE -> scaled(region, p);
-          case ROTATE -> rotated(region, p);
-          default -> Images.crop(region, p.x(), p.y(), size);
-        };
-    patch =
-        switch (kind) {
-          case BRIGHTNESS -> brightness(patch, amount);
-          case CONTRAST -> contrast(patch, amount);
-          case JPEG -> jpeg(patch, (int) amount);
-          default -> patch;
-        };
+    BufferedImage patch = switch (kind) {
+      case SCALE -> scaled(region, p);
+      case ROTATE -> rotated(region, p);
+      default -> Images.crop(region, p.x(), p.y(), size);
+    };
+    patch = switch (kind) {
+      case BRIGHTNESS -> brightness(patch, amount);
+      case CONTRAST -> contrast(patch, amount);
+      case BLUR -> blur(patch, amount);
+      case JPEG -> jpeg(patch, (int) amount);
+      default -> patch;
+    };
     return size == outputSize ? patch : Images.resize(patch, outputSize, outputSize);
   }
 
@@ -254,6 +242,51 @@ public record QueryTransform(Kind kind, double amount) {
       }
     }
     return Images.fromPixels(out, patch.getWidth(), patch.getHeight());
+  }
+
+  /** Separable Gaussian blur, radius ceil(3 sigma), edges clamped. */
+  private static BufferedImage blur(BufferedImage patch, double sigma) {
+    int radius = (int) Math.ceil(3 * sigma);
+    if (radius == 0) {
+      return patch;
+    }
+    double[] kernel = new double[2 * radius + 1];
+    double sum = 0;
+    for (int i = -radius; i <= radius; i++) {
+      kernel[i + radius] = Math.exp(-i * i / (2 * sigma * sigma));
+      sum += kernel[i + radius];
+    }
+    for (int i = 0; i < kernel.length; i++) {
+      kernel[i] /= sum;
+    }
+    int w = patch.getWidth();
+    int h = patch.getHeight();
+    int[] horizontal = convolve(Images.rgbPixels(patch), w, h, kernel, 1, 0);
+    return Images.fromPixels(convolve(horizontal, w, h, kernel, 0, 1), w, h);
+  }
+
+  /** One pass of a 1-D kernel along (dx, dy), edges clamped. */
+  private static int[] convolve(int[] px, int w, int h, double[] kernel, int dx, int dy) {
+    int radius = kernel.length / 2;
+    int[] out = new int[px.length];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        double r = 0;
+        double g = 0;
+        double b = 0;
+        for (int i = -radius; i <= radius; i++) {
+          int sx = Math.max(0, Math.min(w - 1, x + i * dx));
+          int sy = Math.max(0, Math.min(h - 1, y + i * dy));
+          int p = px[sy * w + sx];
+          double k = kernel[i + radius];
+          r += k * ((p >>> 16) & 0xFF);
+          g += k * ((p >>> 8) & 0xFF);
+          b += k * (p & 0xFF);
+        }
+        out[y * w + x] = clamp(r) << 16 | clamp(g) << 8 | clamp(b);
+      }
+    }
+    return out;
   }
 
   private static BufferedImage jpeg(BufferedImage patch, int quality) {

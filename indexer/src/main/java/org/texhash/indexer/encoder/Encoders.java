@@ -17,7 +17,7 @@ import org.texhash.indexer.encoder.classic.LbpLshEncoder;
  */
 public final class Encoders {
   /** The encoder {@code texhash index} uses when none is named. */
-  public static final String DEFAULT_ID = "lbp-lsh-64";
+  public static final String DEFAULT_ID = ShippedEncoders.LEARNED_64;
 
   private static final Pattern LBP_LSH = Pattern.compile("lbp-lsh-(\\d+)(?:-s(\\d+))?");
   private static final Pattern ITQ = Pattern.compile("itq-(\\d+)");
@@ -26,7 +26,7 @@ public final class Encoders {
   private Encoders() {}
 
   /** What an encoder id names, before anything is opened or fitted. */
-  public sealed interface Spec permits LbpLsh, Itq, OnnxFile {}
+  public sealed interface Spec permits LbpLsh, Itq, Shipped, OnnxFile {}
 
   /**
    * {@code lbp-lsh-K} or {@code lbp-lsh-K-sS}; {@code patchSize} is empty when the id gives none.
@@ -40,6 +40,9 @@ public final class Encoders {
 
   /** {@code itq-K}: fitted on training patches, so it exists only inside an evaluation run. */
   public record Itq(int bits) implements Spec {}
+
+  /** A learned encoder that ships with texhash ({@link ShippedEncoders}), e.g. {@code learned-64}. */
+  public record Shipped(String name) implements Spec {}
 
   /** The path of an ONNX file under the encoder contract (docs/ARCHITECTURE.md). */
   public record OnnxFile(Path file) implements Spec {}
@@ -65,20 +68,22 @@ public final class Encoders {
     if (m.matches()) {
       return new Itq(number(m.group(1), s));
     }
+    if (ShippedEncoders.NAMES.contains(s)) {
+      return new Shipped(s);
+    }
     Path file = Path.of(s);
     if (s.toLowerCase(Locale.ROOT).endsWith(".onnx") || Files.isRegularFile(file)) {
       return new OnnxFile(file);
     }
     throw new IllegalArgumentException(
-        "unknown encoder '"
-            + s
-            + "': expected lbp-lsh-32, lbp-lsh-64, lbp-lsh-128, lbp-lsh-256 or the path of an .onnx"
-            + " file");
+        "unknown encoder '" + s + "': expected " + String.join(", ", ShippedEncoders.NAMES)
+            + ", lbp-lsh-32, lbp-lsh-64, lbp-lsh-128, lbp-lsh-256 or the path of an .onnx file");
   }
 
   /**
-   * {@code lbp-lsh-K} (K = 32, 64, 128, 256; {@code lbp-lsh-K-sS} for S x S patches other than 64),
-   * or the path of an {@code .onnx} file under the encoder contract.
+   * A shipped learned encoder ({@code learned-64}), {@code lbp-lsh-K} (K = 32, 64, 128, 256;
+   * {@code lbp-lsh-K-sS} for S x S patches other than 64), or the path of an {@code .onnx} file
+   * under the encoder contract.
    *
    * @throws IllegalArgumentException for an unknown id, a missing file or a model that breaks the
    *     contract, with a message that says which
@@ -95,6 +100,9 @@ public final class Encoders {
               + itq.bits()
               + " is fitted on a protocol's training patches and exists only inside `texhash eval`;"
               + " to index a folder use lbp-lsh-K or an .onnx encoder");
+    }
+    if (spec instanceof Shipped shipped) {
+      return OnnxEncoder.open(ShippedEncoders.file(shipped.name()));
     }
     return OnnxEncoder.open(((OnnxFile) spec).file());
   }
@@ -126,14 +134,15 @@ public final class Encoders {
   }
 
   /**
-   * What to give {@link #open} to get {@code encoder} back: the built-in id, or the absolute path
-   * of its ONNX file. Indexes record it, so a later run can reopen the encoder they were built
-   * with.
+   * What to give {@link #open} to get {@code encoder} back: the built-in id, the shipped name, or
+   * the absolute path of its ONNX file. Indexes record it, so a later run can reopen the encoder
+   * they were built with.
    */
   public static String source(Encoder encoder) {
-    return encoder instanceof OnnxEncoder onnx
-        ? onnx.file().toAbsolutePath().normalize().toString()
-        : encoder.id();
+    if (!(encoder instanceof OnnxEncoder onnx)) {
+      return encoder.id();
+    }
+    return ShippedEncoders.nameOf(onnx.file()).orElse(onnx.file().toAbsolutePath().normalize().toString());
   }
 
   private static int number(String digits, String id) {

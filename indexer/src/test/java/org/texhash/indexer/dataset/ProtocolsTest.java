@@ -137,6 +137,17 @@ class ProtocolsTest {
   }
 
   @Test
+  void wholePoolTrainsOnEverySourceAndEvaluatesNothing() throws IOException {
+    Path pool = GratingTextures.poolDataset(tmp.resolve("whole"), List.of("alpha", "beta"), new int[] {3, 2}, 96);
+    DatasetSplit s = Protocols.load(Protocols.WHOLE_POOL, pool, 9, 128);
+    assertEquals(5, s.train().size());
+    assertEquals(5, s.classNames().size());
+    assertTrue(s.query().isEmpty() && s.database().isEmpty());
+    assertTrue(s.trainRegions().stream().allMatch(r -> r.image().getWidth() == 128 && r.image().getHeight() == 128));
+    assertFalse(Protocols.isKnown(Protocols.WHOLE_POOL), "not an evaluation protocol");
+  }
+
+  @Test
   void badInputIsAClearError() throws IOException {
     Path ds = GratingTextures.vistexDataset(tmp.resolve("v"), 3, 64);
     assertThrows(IllegalArgumentException.class, () -> Protocols.load("nope", ds, 1));

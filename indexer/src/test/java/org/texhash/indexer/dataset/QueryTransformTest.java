@@ -27,9 +27,8 @@ class QueryTransformTest {
 
   @Test
   void neutralSettingsGiveThePlainPatch() {
-    for (String spec : List.of("identity", "scale:1", "rotate:0", "brightness:1", "contrast:1")) {
-      assertArrayEquals(
-          plainCrop(), pixels(QueryTransform.parse(spec).apply(REGION, PATCH, 48)), spec);
+    for (String spec : List.of("identity", "scale:1", "rotate:0", "brightness:1", "contrast:1", "blur:0")) {
+      assertArrayEquals(plainCrop(), pixels(QueryTransform.parse(spec).apply(REGION, PATCH, 48)), spec);
     }
   }
 
@@ -62,6 +61,32 @@ class QueryTransformTest {
   }
 
   @Test
+  void blurKeepsAFlatPatchAndSmoothsATexture() {
+    BufferedImage flat = Images.fromPixels(filled(0x336699, 64 * 64), 64, 64);
+    PatchSpec whole = new PatchSpec("flat.png", 0, 0, 0, 64, 0, "flat", PatchSpec.Role.QUERY);
+    assertArrayEquals(filled(0x336699, 64 * 64), pixels(QueryTransform.parse("blur:1.5").apply(flat, whole, 64)));
+    int[] plain = plainCrop();
+    int[] blurred = pixels(QueryTransform.parse("blur:1.5").apply(REGION, PATCH, 48));
+    assertEquals(meanGrey(plain), meanGrey(blurred), 2.0);
+    assertTrue(roughness(blurred) < 0.7 * roughness(plain), roughness(blurred) + " vs " + roughness(plain));
+  }
+
+  private static int[] filled(int rgb, int n) {
+    int[] px = new int[n];
+    Arrays.fill(px, rgb);
+    return px;
+  }
+
+  /** Mean absolute difference of horizontally adjacent green values. */
+  private static double roughness(int[] px) {
+    double sum = 0;
+    for (int i = 1; i < px.length; i++) {
+      sum += Math.abs(((px[i] >>> 8) & 0xFF) - ((px[i - 1] >>> 8) & 0xFF));
+    }
+    return sum / px.length;
+  }
+
+  @Test
   void brightnessScalesAndContrastKeepsTheMeanGrey() {
     int[] plain = plainCrop();
     int[] brighter = pixels(QueryTransform.parse("brightness:1.2").apply(REGION, PATCH, 48));
@@ -80,12 +105,9 @@ class QueryTransformTest {
     for (String spec : QueryTransform.ROBUSTNESS) {
       assertEquals(spec, QueryTransform.parse(spec).toString());
     }
-    assertEquals(
-        QueryTransform.ROBUSTNESS.size(), QueryTransform.parseAll(List.of("robustness")).size());
-    for (String bad :
-        List.of("blur:2", "scale:0.1", "jpeg:0", "jpeg:30.5", "scale", "scale:x", "contrast:-1")) {
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse(bad), bad);
+    assertEquals(QueryTransform.ROBUSTNESS.size(), QueryTransform.parseAll(List.of("robustness")).size());
+    for (String bad : List.of("blur:9", "sharpen:2", "scale:0.1", "jpeg:0", "jpeg:30.5", "scale", "scale:x", "contrast:-1")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse(bad), bad);
       assertTrue(e.getMessage().contains("query transform"), e.getMessage());
     }
     assertThrows(

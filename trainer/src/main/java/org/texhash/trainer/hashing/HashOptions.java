@@ -49,6 +49,7 @@ public record HashOptions(
   Properties toProperties() {
     Properties p = new Properties();
     p.setProperty("preset", preset.name());
+    p.setProperty("learning_rate", Float.toString(preset.learningRate()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone);
     p.setProperty("bits", Integer.toString(bits));
@@ -63,14 +64,11 @@ public record HashOptions(
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
-      if (!key.equals("steps") && !mine.getProperty(key).equals(saved.getProperty(key))) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "cannot resume: the checkpoint's %s is %s, this run asks for %s",
-                key,
-                saved.getProperty(key),
-                mine.getProperty(key)));
+      // checkpoints written before a key existed (learning_rate) were made with the preset's value
+      boolean older = saved.getProperty(key) == null && key.equals("learning_rate");
+      if (!key.equals("steps") && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "cannot resume: the checkpoint's %s is %s, this run asks for %s", key, saved.getProperty(key), mine.getProperty(key)));
       }
     }
   }

@@ -62,6 +62,7 @@ public final class HashTrainer implements AutoCloseable {
   private final ResumableAdam adam;
   private final DiscreteCodes codes;
   private final int patchSize;
+  private final ViewAugmentation views;
   private long step;
   private double seconds;
 
@@ -81,6 +82,7 @@ public final class HashTrainer implements AutoCloseable {
               + options.preset().name());
     }
     patchSize = tp.patchSize();
+    views = new ViewAugmentation(patchSize);
     Engine engine = Engine.getEngine(TsnModel.ENGINE);
     engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
     manager = engine.newBaseManager();
@@ -99,15 +101,12 @@ public final class HashTrainer implements AutoCloseable {
             .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
-    codes =
-        new DiscreteCodes(
-            slots.labels(),
-            slots.classes(),
-            options.bits(),
-            1,
-            1,
-            options.objective().eta,
-            options.seed());
+    // DSDH's B-step sets each bit to sign(W_y - ... + (eta / mu) u). Fitted on +-1 codes, W's
+    // entries are about 1 / C, so with mu = eta (Li et al.'s CIFAR-10 setting) U outweighs the
+    // classifier whenever C is large (B = sign(U) on 99.6% of bits at C = 325). mu = 4 C eta keeps
+    // the class term ahead of U at any C, so B becomes codes the classifier separates.
+    double eta = options.objective().eta;
+    codes = new DiscreteCodes(slots.labels(), slots.classes(), options.bits(), 4.0 * slots.classes() * eta, 1, eta, options.seed());
   }
 
   public static HashTrainer create(HashOptions options, TrainingSlots slots) throws IOException {
@@ -148,7 +147,7 @@ public final class HashTrainer implements AutoCloseable {
 
   /** One Adam step on the batch of the current step; then, for DSDH on schedule, W and B. */
   public StepLosses trainStep() {
-    TrainingSlots.Batch batch = slots.batch(step);
+    TrainingSlots.Batch batch = options.objective().labelFree() ? slots.pairs(step, views) : slots.batch(step);
     Engine engine = manager.getEngine();
     StepLosses losses;
     try (NDManager scope = manager.newSubManager()) {
@@ -222,6 +221,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put(OnnxEncoder.META_OBJECTIVE, options.objective().id());
     meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
     meta.put("texhash.preset", options.preset().name());
+    meta.put("texhash.learning_rate", Float.toString(options.preset().learningRate()));
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));

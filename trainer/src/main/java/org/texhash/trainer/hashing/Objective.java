@@ -18,6 +18,12 @@ import java.util.Locale;
  *       sign(u)||^2}.
  *   <li>{@code dhcq}: softmax cross-entropy of the linear classifier on u plus {@code eta ||u -
  *       sign(u)||^2}.
+ *   <li>{@code contrastive}: needs no labels. The batch is two augmented views of n textures
+ *       ({@link TrainingSlots#pairs}, rows {@code [A; B]}); each view must pick out its partner
+ *       among the other 2n - 1 by the cosine of their codes (NT-Xent, Chen et al. 2020, temperature
+ *       {@value #TEMPERATURE}), plus {@code eta ||u - sign(u)||^2}. It learns what stays the same
+ *       when a texture is rescaled, turned, relit, blurred or compressed, rather than the training
+ *       classes, so its codes are meant for textures nobody trained on.
  * </ul>
  *
  * With hundreds of classes, similar pairs are a fraction of a percent of all pairs; the likelihood
@@ -27,7 +33,11 @@ import java.util.Locale;
 public enum Objective {
   DSDH(0.5),
   DPSH(0.1),
-  DHCQ(0.1);
+  DHCQ(0.1),
+  CONTRASTIVE(0.1);
+
+  /** Softmax temperature of the contrastive objective over cosine similarities. */
+  public static final float TEMPERATURE = 0.3f;
 
   /** Weight of the quantisation term. */
   public final double eta;
@@ -46,8 +56,12 @@ public enum Objective {
         return o;
       }
     }
-    throw new IllegalArgumentException(
-        "unknown objective '" + name + "' (expected dsdh, dpsh or dhcq)");
+    throw new IllegalArgumentException("unknown objective '" + name + "' (expected dsdh, dpsh, dhcq or contrastive)");
+  }
+
+  /** True when the objective learns from pairs of views rather than from class labels. */
+  public boolean labelFree() {
+    return this == CONTRASTIVE;
   }
 
   /** The loss terms of one batch. */
@@ -83,9 +97,33 @@ public enum Objective {
         main = logits.logSoftmax(-1).mul(m.create(oneHot, logits.getShape())).sum().div(-batch);
         quant = u.sub(u.stopGradient().sign()).square().mean();
       }
+      case CONTRASTIVE -> {
+        main = viewPairs(u);
+        quant = u.sub(u.stopGradient().sign()).square().mean();
+      }
       default -> throw new IllegalStateException();
     }
     return new Terms(main.add(quant.mul((float) eta)), main, quant);
+  }
+
+  /** NT-Xent over rows {@code [A; B]}: row i's positive is row (i + n) mod 2n. */
+  private static NDArray viewPairs(NDArray u) {
+    NDManager m = u.getManager();
+    int rows = (int) u.getShape().get(0);
+    int n = rows / 2;
+    if (rows != 2 * n || n < 2) {
+      throw new IllegalArgumentException("the contrastive objective needs pairs of views of at least 2 textures, got " + rows + " rows");
+    }
+    NDArray z = u.div(u.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+    float[] self = new float[rows * rows];
+    float[] partner = new float[rows * rows];
+    for (int i = 0; i < rows; i++) {
+      self[i * rows + i] = 1e4f; // a view is not its own candidate
+      partner[i * rows + (i + n) % rows] = 1f;
+    }
+    Shape square = new Shape(rows, rows);
+    NDArray logits = z.matMul(z.transpose()).div(TEMPERATURE).sub(m.create(self, square));
+    return logits.logSoftmax(1).mul(m.create(partner, square)).sum().div(-rows);
   }
 
   /** Balanced negative log-likelihood of the similarities between the batch and all of U. */

@@ -5,21 +5,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.awt.image.BufferedImage;
 import org.texhash.indexer.dataset.LabeledImage;
+import org.texhash.indexer.image.Images;
 import org.texhash.trainer.nn.Chw;
 
 /**
  * The training set of stage 2 as n fixed slots: per class, {@code real} slots of real patches and
- * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its
- * pixels are a fresh random S x S crop of one of the class's training regions at every visit. Each
- * epoch visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only,
- * so a resumed run sees the batches an uninterrupted one would.
+ * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its pixels
+ * are a fresh random S x S crop of one of the class's training regions at every visit. Each epoch
+ * visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only, so a
+ * resumed run sees the batches an uninterrupted one would.
+ *
+ * <p>For the label-free objective, {@link #pairs} gives two augmented views ({@link
+ * ViewAugmentation}) of each of {@code batch} different classes instead.
  */
 public final class TrainingSlots {
   private final int patchSize;
   private final int batchSize;
   private final long seed;
-  private final List<List<Chw>> regionsByClass = new ArrayList<>();
+  private final List<List<BufferedImage>> regionsByClass = new ArrayList<>();
   private final List<String> classNames = new ArrayList<>();
   private final int[] labels;
   private final boolean[] augmented;
@@ -62,7 +67,7 @@ public final class TrainingSlots {
     }
     for (List<LabeledImage> own : byLabel.values()) {
       classNames.add(own.get(0).className());
-      regionsByClass.add(own.stream().map(r -> Chw.of(r.image())).toList());
+      regionsByClass.add(own.stream().map(LabeledImage::image).toList());
     }
     int per = real + aug;
     labels = new int[per * classNames.size()];
@@ -114,14 +119,11 @@ public final class TrainingSlots {
       slots[i] = slot;
       ls[i] = labels[slot];
       aug[i] = augmented[slot];
-      List<Chw> own = regionsByClass.get(labels[slot]);
-      Chw region = own.get(rnd.nextInt(own.size()));
-      Chw patch =
-          region.crop(
-              rnd.nextInt(region.height() - patchSize + 1),
-              rnd.nextInt(region.width() - patchSize + 1),
-              patchSize,
-              patchSize);
+      List<BufferedImage> own = regionsByClass.get(labels[slot]);
+      BufferedImage region = own.get(rnd.nextInt(own.size()));
+      int top = rnd.nextInt(region.getHeight() - patchSize + 1);
+      int left = rnd.nextInt(region.getWidth() - patchSize + 1);
+      Chw patch = Chw.of(Images.crop(region, left, top, patchSize));
       System.arraycopy(patch.data(), 0, x, i * plane, plane);
       ox[i] = rnd.nextInt(patchSize + 1);
       oy[i] = rnd.nextInt(patchSize + 1);
@@ -129,8 +131,46 @@ public final class TrainingSlots {
     return new Batch(slots, ls, x, aug, ox, oy);
   }
 
+  /** Steps per epoch of {@link #pairs}: every class once. */
+  public int pairStepsPerEpoch() {
+    return (classes() + batchSize - 1) / batchSize;
+  }
+
+  /**
+   * Two views each of {@code min(batch, classes)} different classes, rows {@code [A; B]}: row i
+   * and row i + n are views of class i's regions. Slots are each class's first slot.
+   */
+  public Batch pairs(long step, ViewAugmentation views) {
+    int classes = classes();
+    int n = Math.min(batchSize, classes);
+    int[] order = permutation(step / pairStepsPerEpoch(), classes);
+    int start = (int) (step % pairStepsPerEpoch()) * batchSize;
+    Random rnd = new Random(mix(seed ^ 0x9a125L, step));
+    int per = labels.length / classes;
+    int plane = 3 * patchSize * patchSize;
+    int[] slots = new int[2 * n];
+    int[] ls = new int[2 * n];
+    float[] x = new float[2 * n * plane];
+    for (int i = 0; i < n; i++) {
+      int c = order[(start + i) % classes];
+      List<BufferedImage> own = regionsByClass.get(c);
+      for (int v = 0; v < 2; v++) {
+        int row = v * n + i;
+        slots[row] = c * per;
+        ls[row] = c;
+        Chw view = views.view(own.get(rnd.nextInt(own.size())), rnd);
+        System.arraycopy(view.data(), 0, x, row * plane, plane);
+      }
+    }
+    return new Batch(slots, ls, x, new boolean[2 * n], new int[2 * n], new int[2 * n]);
+  }
+
   private int[] permutation(long epoch) {
-    int[] p = new int[labels.length];
+    return permutation(epoch, labels.length);
+  }
+
+  private int[] permutation(long epoch, int length) {
+    int[] p = new int[length];
     for (int i = 0; i < p.length; i++) {
       p[i] = i;
     }
