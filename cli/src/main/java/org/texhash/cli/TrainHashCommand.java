@@ -46,9 +46,13 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
   Path data;
 
-  @Option(names = "--protocol", required = true, paramLabel = "vistex|alot|unseen|unseen-SOURCE|pool",
-      description = "Dataset protocol (see 'texhash eval'); unseen-SOURCE trains on every texture-pool source but SOURCE, "
-          + "pool on all of them.")
+  @Option(
+      names = "--protocol",
+      required = true,
+      paramLabel = "vistex|alot|unseen|unseen-SOURCE|pool",
+      description =
+          "Dataset protocol (see 'texhash eval'); unseen-SOURCE trains on every texture-pool source"
+              + " but SOURCE, pool on all of them.")
   String protocol;
 
   @Option(
@@ -58,8 +62,13 @@ final class TrainHashCommand implements Callable<Integer> {
       description = "Code length: 16, 32, 64, 128 or 256 (default: ${DEFAULT-VALUE}).")
   int bits;
 
-  @Option(names = "--objective", defaultValue = "dsdh", paramLabel = "dsdh|dpsh|dhcq|contrastive",
-      description = "Hashing objective; contrastive needs no labels (two augmented views of a texture are a pair) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--objective",
+      defaultValue = "dsdh",
+      paramLabel = "dsdh|dpsh|dhcq|contrastive",
+      description =
+          "Hashing objective; contrastive needs no labels (two augmented views of a texture are a"
+              + " pair) (default: ${DEFAULT-VALUE}).")
   String objective;
 
   @Option(
@@ -69,10 +78,17 @@ final class TrainHashCommand implements Callable<Integer> {
       description = "Network size and schedule; must match the TSN's (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--learning-rate", paramLabel = "RATE", description = "Adam's learning rate (default: the preset's).")
+  @Option(
+      names = "--learning-rate",
+      paramLabel = "RATE",
+      description = "Adam's learning rate (default: the preset's).")
   Float learningRate;
 
-  @Option(names = "--backbone", defaultValue = "tsn", paramLabel = "tsn|cnn", description = "Feature source (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--backbone",
+      defaultValue = "tsn",
+      paramLabel = "tsn|cnn",
+      description = "Feature source (default: ${DEFAULT-VALUE}).")
   String backbone;
 
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
@@ -129,8 +145,16 @@ final class TrainHashCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
     if (!Protocols.isKnown(protocol) && !protocol.equals(Protocols.WHOLE_POOL)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--protocol must be one of " + Protocols.NAMES + ", "
-          + Protocols.CROSS_PACKAGE_PREFIX + "SOURCE or " + Protocols.WHOLE_POOL + ", got " + protocol);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--protocol must be one of "
+              + Protocols.NAMES
+              + ", "
+              + Protocols.CROSS_PACKAGE_PREFIX
+              + "SOURCE or "
+              + Protocols.WHOLE_POOL
+              + ", got "
+              + protocol);
     }
     if (!out.getFileName().toString().endsWith(".onnx")) {
       throw new CommandLine.ParameterException(

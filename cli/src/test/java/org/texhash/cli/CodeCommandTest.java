@@ -24,7 +24,7 @@ class CodeCommandTest {
 
     assertEquals(0, cli.run("code", a, b, "--json"), cli.err());
     JsonObject o = cli.json();
-    assertEquals("lbp-lsh-64", o.get("encoder").getAsString());
+    assertEquals(DefaultEncoder.id(), o.get("encoder").getAsString());
     assertEquals(64, o.get("bits").getAsInt());
     JsonArray codes = o.getAsJsonArray("codes");
     assertEquals(2, codes.size());
@@ -42,7 +42,7 @@ class CodeCommandTest {
 
     assertEquals(0, cli.run("code", a));
     assertEquals(
-        "# encoder lbp-lsh-64, 64 bits\n" + hexA + "  " + a + "\n",
+        "# encoder " + DefaultEncoder.id() + ", 64 bits\n" + hexA + "  " + a + "\n",
         cli.out().replace(System.lineSeparator(), "\n"));
   }
 

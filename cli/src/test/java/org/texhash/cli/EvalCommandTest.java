@@ -174,10 +174,26 @@ class EvalCommandTest {
     assertTrue(md.contains("| encoder | identity | jpeg:30 | scale:2 |"), md);
     assertTrue(md.contains("| itq-32 |"), md);
     String manifest = Files.readString(report.resolve("manifest.tsv"));
-    assertEquals(15, manifest.lines().filter(l -> l.endsWith("\ttrain")).count(), "itq is fitted on 5 patches of each alpha texture");
-    assertTrue(manifest.lines().filter(l -> l.endsWith("\ttrain")).allMatch(l -> l.startsWith("alpha/")), manifest);
-    assertEquals(2, run(new StringWriter(), "eval", "--dataset", tmp.resolve("pool").toString(), "--protocol", "unseen-beta",
-        "--encoder", "lbp-lsh-32", "--query-transform", "sharpen:3"));
+    assertEquals(
+        15,
+        manifest.lines().filter(l -> l.endsWith("\ttrain")).count(),
+        "itq is fitted on 5 patches of each alpha texture");
+    assertTrue(
+        manifest.lines().filter(l -> l.endsWith("\ttrain")).allMatch(l -> l.startsWith("alpha/")),
+        manifest);
+    assertEquals(
+        2,
+        run(
+            new StringWriter(),
+            "eval",
+            "--dataset",
+            tmp.resolve("pool").toString(),
+            "--protocol",
+            "unseen-beta",
+            "--encoder",
+            "lbp-lsh-32",
+            "--query-transform",
+            "sharpen:3"));
   }
 
   @Test

@@ -15,6 +15,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.image.SyntheticTextures;
 import picocli.CommandLine;
 
@@ -65,7 +66,7 @@ class IndexSearchInfoCommandTest {
     assertEquals(0, report.get("unchanged").getAsInt());
     assertEquals(0, report.get("deleted").getAsInt());
     assertEquals(1, report.get("skipped").getAsInt());
-    assertEquals("lbp-lsh-64", report.get("encoder").getAsString());
+    assertEquals(DefaultEncoder.id(), report.get("encoder").getAsString());
     JsonObject error = report.getAsJsonArray("errors").get(0).getAsJsonObject();
     assertEquals(abs("broken.png"), error.get("path").getAsString());
     assertTrue(error.get("reason").getAsString().contains("unsupported format"), error.toString());
@@ -141,7 +142,7 @@ class IndexSearchInfoCommandTest {
 
     assertEquals(0, run("info", "--index", index.toString(), "--json"));
     JsonObject info = json();
-    assertEquals("lbp-lsh-64", info.get("encoder").getAsString());
+    assertEquals(DefaultEncoder.id(), info.get("encoder").getAsString());
     assertEquals(64, info.get("bits").getAsInt());
     assertEquals(64, info.get("input_size").getAsInt());
     assertEquals(4, info.get("documents").getAsInt());
@@ -157,7 +158,7 @@ class IndexSearchInfoCommandTest {
     assertEquals(
         2, run("index", images.toString(), "--index", index.toString(), "--encoder", "lbp-lsh-32"));
     assertTrue(
-        err.toString().contains("lbp-lsh-64") && err.toString().contains("--encoder"),
+        err.toString().contains(Encoders.DEFAULT_ID) && err.toString().contains("--encoder"),
         err.toString());
     assertEquals(
         2,

@@ -14,6 +14,7 @@ public final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a bench subcommand is required (search, encode, probe)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a bench subcommand is required (search, encode, probe)");
   }
 }

@@ -36,33 +36,62 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Linear probe of the stage-2 backbones, before any hashing is learned.",
-      "A ridge classifier on the mean and standard deviation of each tap channel is fitted on patches of the training regions"
-          + " and scored on patches of the query regions, for G's taps and for a plain CNN of the same tap shapes with random"
-          + " weights (the floor any learned feature should clear)."
+      "A ridge classifier on the mean and standard deviation of each tap channel is fitted on"
+          + " patches of the training regions and scored on patches of the query regions, for G's"
+          + " taps and for a plain CNN of the same tap shapes with random weights (the floor any"
+          + " learned feature should clear)."
     })
 public final class BenchProbeCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
   Path data;
 
-  @Option(names = "--protocol", defaultValue = "vistex", paramLabel = "vistex|alot", description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--protocol",
+      defaultValue = "vistex",
+      paramLabel = "vistex|alot",
+      description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
   String protocol;
 
-  @Option(names = "--tsn", paramLabel = "DIR", description = "A trained TSN folder (default: the shipped generator " + TsnModel.SHIPPED + ").")
+  @Option(
+      names = "--tsn",
+      paramLabel = "DIR",
+      description =
+          "A trained TSN folder (default: the shipped generator " + TsnModel.SHIPPED + ").")
   Path tsn;
 
-  @Option(names = "--train-patches", defaultValue = "8", paramLabel = "N", description = "Patches per training region (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--train-patches",
+      defaultValue = "8",
+      paramLabel = "N",
+      description = "Patches per training region (default: ${DEFAULT-VALUE}).")
   int trainPatches;
 
-  @Option(names = "--test-patches", defaultValue = "8", paramLabel = "N", description = "Patches per query region (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-patches",
+      defaultValue = "8",
+      paramLabel = "N",
+      description = "Patches per query region (default: ${DEFAULT-VALUE}).")
   int testPatches;
 
-  @Option(names = "--ridge", defaultValue = "0.1", paramLabel = "L", description = "Ridge lambda per training patch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ridge",
+      defaultValue = "0.1",
+      paramLabel = "L",
+      description = "Ridge lambda per training patch (default: ${DEFAULT-VALUE}).")
   double ridge;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of the patches and the random CNN (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of the patches and the random CNN (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--split-seed", defaultValue = "42", paramLabel = "N", description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split-seed",
+      defaultValue = "42",
+      paramLabel = "N",
+      description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
   long splitSeed;
 
   @Mixin SharedOptions.JsonFlag json;
@@ -73,9 +102,15 @@ public final class BenchProbeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
     if (trainPatches < 1 || testPatches < 1 || !(ridge > 0)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--train-patches and --test-patches must be >= 1, --ridge > 0");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--train-patches and --test-patches must be >= 1, --ridge > 0");
     }
-    System.err.printf(Locale.ROOT, "bench probe: loading %s under %s (split seed %d)%n", data, protocol, splitSeed);
+    System.err.printf(
+        Locale.ROOT,
+        "bench probe: loading %s under %s (split seed %d)%n",
+        data,
+        protocol,
+        splitSeed);
     DatasetSplit split = Protocols.load(protocol, data, splitSeed);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("protocol", protocol);
@@ -96,19 +131,37 @@ public final class BenchProbeCommand implements Callable<Integer> {
     if (json.on) {
       Json.print(out, result);
     } else {
-      out.printf(Locale.ROOT, "%s, %d classes; ridge probe on per-channel mean and std of the taps%n", protocol, split.classNames().size());
-      out.printf(Locale.ROOT, "%-16s %9s %12s %12s%n", "backbone", "features", "train acc", "test acc");
+      out.printf(
+          Locale.ROOT,
+          "%s, %d classes; ridge probe on per-channel mean and std of the taps%n",
+          protocol,
+          split.classNames().size());
+      out.printf(
+          Locale.ROOT, "%-16s %9s %12s %12s%n", "backbone", "features", "train acc", "test acc");
       for (String key : new String[] {"tsn_taps", "random_cnn_taps"}) {
         LinearProbe.Result r = (LinearProbe.Result) result.get(key);
-        out.printf(Locale.ROOT, "%-16s %9d %12.3f %12.3f%n", key.replace('_', ' '), r.features(), r.trainAccuracy(), r.testAccuracy());
+        out.printf(
+            Locale.ROOT,
+            "%-16s %9d %12.3f %12.3f%n",
+            key.replace('_', ' '),
+            r.features(),
+            r.trainAccuracy(),
+            r.testAccuracy());
       }
     }
     return CommandLine.ExitCode.OK;
   }
 
-  private LinearProbe.Result probe(Backbone backbone, ParameterStore store, NDManager manager, DatasetSplit split) {
+  private LinearProbe.Result probe(
+      Backbone backbone, ParameterStore store, NDManager manager, DatasetSplit split) {
     System.err.printf(Locale.ROOT, "bench probe: %s taps%n", backbone.name());
     return new LinearProbe(backbone, store, manager, ridge)
-        .run(split.trainRegions(), split.queryRegions(), split.classNames().size(), trainPatches, testPatches, seed);
+        .run(
+            split.trainRegions(),
+            split.queryRegions(),
+            split.classNames().size(),
+            trainPatches,
+            testPatches,
+            seed);
   }
 }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.texhash.cli.CliRun;
+import org.texhash.cli.DefaultEncoder;
 import org.texhash.indexer.search.TextureSearcher.Hit;
 
 /** {@code texhash search --html}: one self-contained page with the result grid. */
@@ -63,7 +64,7 @@ class HtmlReportTest {
     assertTrue(html.contains("a&amp;b &lt;odd&gt;.png"), "paths are escaped");
     assertFalse(html.contains("<odd>"));
     assertTrue(html.contains("distance 0"), "the query image itself is the first hit");
-    assertTrue(html.contains("lbp-lsh-64 \u00b7 64 bits \u00b7 5 images"));
+    assertTrue(html.contains(DefaultEncoder.id() + " \u00b7 64 bits \u00b7 5 images"));
     assertTrue(
         html.contains("class=\"report-query\"><img src=\"data:image/jpeg;base64,"),
         "the query image is shown");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.texhash.cli.CliRun;
+import org.texhash.cli.DefaultEncoder;
 
 /** The JSON API and the page over a real server on a loopback port. */
 class SearchApiTest {
@@ -51,7 +52,7 @@ class SearchApiTest {
     assertEquals(6, TestServer.json(health).get("documents").getAsInt());
 
     JsonObject info = TestServer.json(s.get("/api/info"));
-    assertEquals("lbp-lsh-64", info.get("encoder").getAsString());
+    assertEquals(DefaultEncoder.id(), info.get("encoder").getAsString());
     assertEquals(64, info.get("bits").getAsInt());
     assertEquals(64, info.get("input_size").getAsInt());
     assertEquals(6, info.get("documents").getAsInt());

@@ -65,8 +65,10 @@ class ServeBrowserTest {
     Path text = Files.writeString(tmp.resolve("notes.txt"), "not an image");
 
     try (LiveIndex live = LiveIndex.open(index);
-        Encoder encoder = Encoders.open("lbp-lsh-64");
-        SearchServer server = SearchServer.start(new SearchApi(live, encoder, ServeLimits.defaults()), "127.0.0.1", 0)) {
+        Encoder encoder = Encoders.open(Encoders.DEFAULT_ID);
+        SearchServer server =
+            SearchServer.start(
+                new SearchApi(live, encoder, ServeLimits.defaults()), "127.0.0.1", 0)) {
       WebDriver driver = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
@@ -74,7 +76,7 @@ class ServeBrowserTest {
         driver.get(server.uri().toString());
         wait.until(d -> d.findElement(By.id("info")).getText().contains("images"));
         assertTrue(
-            driver.findElement(By.id("info")).getText().contains("lbp-lsh-64 \u00b7 64 bits"),
+            driver.findElement(By.id("info")).getText().contains(encoder.id() + " \u00b7 64 bits"),
             driver.findElement(By.id("info")).getText());
 
         driver.findElement(By.id("file")).sendKeys(samples.resolve("carpet025_a.png").toString());

@@ -44,8 +44,13 @@ final class TestServer implements AutoCloseable {
     index = tmp.resolve("idx");
     reindex();
     live = LiveIndex.open(index);
-    encoder = Encoders.open("lbp-lsh-64");
-    server = SearchServer.start(new SearchApi(live, encoder, new ServeLimits(MAX_UPLOAD, MAX_PIXELS, 50, 2, 1 << 20, 64)), "127.0.0.1", 0);
+    encoder = Encoders.open(Encoders.DEFAULT_ID);
+    server =
+        SearchServer.start(
+            new SearchApi(
+                live, encoder, new ServeLimits(MAX_UPLOAD, MAX_PIXELS, 50, 2, 1 << 20, 64)),
+            "127.0.0.1",
+            0);
   }
 
   static void writeTexture(Path file, long seed) throws IOException {

@@ -37,11 +37,11 @@ import org.texhash.indexer.image.Images;
  *       per source, one image per class). The images of SOURCE are evaluated like {@code vistex}
  *       (resized to R x R, one quadrant per class drawn from the seed and the class name is its
  *       query region, the other 3 are the database); every other source's image is one training
- *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are
- *       {@code source/file-stem}. Example: {@code unseen-supertuxkart}.
+ *       region, whole (R x R), so nothing of SOURCE is fitted on. Class names are {@code
+ *       source/file-stem}. Example: {@code unseen-supertuxkart}.
  *   <li>{@code pool}, for training only: every image of every source of a {@link TexturePool} is
- *       one training region, whole (R x R); nothing is evaluated. The encoder that ships is
- *       trained this way, after the {@code unseen-SOURCE} runs have measured the recipe.
+ *       one training region, whole (R x R); nothing is evaluated. The encoder that ships is trained
+ *       this way, after the {@code unseen-SOURCE} runs have measured the recipe.
  * </ul>
  *
  * <p>Unreadable images are reported on stderr and skipped; a dataset with fewer than 2 usable
@@ -52,8 +52,10 @@ public final class Protocols {
 
   /** Prefix of the cross-package protocols: {@code unseen-SOURCE} holds out pool source SOURCE. */
   public static final String CROSS_PACKAGE_PREFIX = "unseen-";
+
   /** The training-only protocol over a whole {@link TexturePool}. */
   public static final String WHOLE_POOL = "pool";
+
   public static final int DEFAULT_RESIZE = 512;
 
   private Protocols() {}
@@ -73,7 +75,13 @@ public final class Protocols {
    */
   public static DatasetSplit load(String protocol, Path dataset, long seed, int resize) {
     if (!isKnown(protocol) && !protocol.equals(WHOLE_POOL)) {
-      throw new IllegalArgumentException("protocol must be one of " + NAMES + " or " + CROSS_PACKAGE_PREFIX + "SOURCE, got " + protocol);
+      throw new IllegalArgumentException(
+          "protocol must be one of "
+              + NAMES
+              + " or "
+              + CROSS_PACKAGE_PREFIX
+              + "SOURCE, got "
+              + protocol);
     }
     if (resize < 0) {
       throw new IllegalArgumentException(
@@ -83,7 +91,8 @@ public final class Protocols {
       throw new IllegalArgumentException("dataset must be a folder: " + dataset);
     }
     if (protocol.equals(WHOLE_POOL)) {
-      return crossPackage(TexturePool.open(dataset), null, seed, resize == 0 ? DEFAULT_RESIZE : resize);
+      return crossPackage(
+          TexturePool.open(dataset), null, seed, resize == 0 ? DEFAULT_RESIZE : resize);
     }
     if (protocol.startsWith(CROSS_PACKAGE_PREFIX)) {
       return crossPackage(
@@ -162,7 +171,8 @@ public final class Protocols {
     }
     if (heldOut == null) {
       if (train.size() < 2) {
-        throw new IllegalArgumentException("the pool in " + pool.dir() + " needs at least 2 readable images, has " + train.size());
+        throw new IllegalArgumentException(
+            "the pool in " + pool.dir() + " needs at least 2 readable images, has " + train.size());
       }
       return new DatasetSplit(WHOLE_POOL, seed, classes, train, List.of(), List.of(), List.of());
     }

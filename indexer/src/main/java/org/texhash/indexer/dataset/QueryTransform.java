@@ -44,7 +44,13 @@ public record QueryTransform(Kind kind, double amount) {
 
   /** The kinds of transform, by their name in a spec. */
   public enum Kind {
-    IDENTITY, SCALE, ROTATE, BRIGHTNESS, CONTRAST, BLUR, JPEG;
+    IDENTITY,
+    SCALE,
+    ROTATE,
+    BRIGHTNESS,
+    CONTRAST,
+    BLUR,
+    JPEG;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);
@@ -52,17 +58,23 @@ public record QueryTransform(Kind kind, double amount) {
   }
 
   public QueryTransform {
-    boolean ok = switch (kind) {
-      case IDENTITY -> true;
-      case SCALE -> amount >= 0.25 && amount <= 4;
-      case ROTATE -> Double.isFinite(amount);
-      case BRIGHTNESS, CONTRAST -> amount >= 0 && amount <= 10;
-      case BLUR -> amount >= 0 && amount <= 8;
-      case JPEG -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
-    };
+    boolean ok =
+        switch (kind) {
+          case IDENTITY -> true;
+          case SCALE -> amount >= 0.25 && amount <= 4;
+          case ROTATE -> Double.isFinite(amount);
+          case BRIGHTNESS, CONTRAST -> amount >= 0 && amount <= 10;
+          case BLUR -> amount >= 0 && amount <= 8;
+          case JPEG -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
+        };
     if (!ok) {
-      throw new IllegalArgumentException("query transform " + kind.tag() + ":" + amount + " is out of range "
-          + "(scale 0.25..4, brightness/contrast 0..10, blur 0..8, jpeg an integer quality 1..100)");
+      throw new IllegalArgumentException(
+          "query transform "
+              + kind.tag()
+              + ":"
+              + amount
+              + " is out of range (scale 0.25..4, brightness/contrast 0..10, blur 0..8, jpeg an"
+              + " integer quality 1..100)");
     }
   }
 
@@ -86,8 +98,11 @@ public record QueryTransform(Kind kind, double amount) {
         }
       }
     }
-    throw new IllegalArgumentException("query transform must be identity, scale:F, rotate:DEGREES, brightness:F, "
-        + "contrast:F, blur:SIGMA or jpeg:QUALITY (or the list robustness), got '" + spec + "'");
+    throw new IllegalArgumentException(
+        "query transform must be identity, scale:F, rotate:DEGREES, brightness:F, "
+            + "contrast:F, blur:SIGMA or jpeg:QUALITY (or the list robustness), got '"
+            + spec
+            + "'");
   }
 
   /**
@@ -114,18 +129,20 @@ public record QueryTransform(Kind kind, double amount) {
    */
   public BufferedImage apply(BufferedImage region, PatchSpec p, int outputSize) {
     int size = p.size();
-    BufferedImage patch = switch (kind) {
-      case SCALE -> scaled(region, p);
-      case ROTATE -> rotated(region, p);
-      default -> Images.crop(region, p.x(), p.y(), size);
-    };
-    patch = switch (kind) {
-      case BRIGHTNESS -> brightness(patch, amount);
-      case CONTRAST -> contrast(patch, amount);
-      case BLUR -> blur(patch, amount);
-      case JPEG -> jpeg(patch, (int) amount);
-      default -> patch;
-    };
+    BufferedImage patch =
+        switch (kind) {
+          case SCALE -> scaled(region, p);
+          case ROTATE -> rotated(region, p);
+          default -> Images.crop(region, p.x(), p.y(), size);
+        };
+    patch =
+        switch (kind) {
+          case BRIGHTNESS -> brightness(patch, amount);
+          case CONTRAST -> contrast(patch, amount);
+          case BLUR -> blur(patch, amount);
+          case JPEG -> jpeg(patch, (int) amount);
+          default -> patch;
+        };
     return size == outputSize ? patch : Images.resize(patch, outputSize, outputSize);
   }
 

@@ -41,7 +41,9 @@ public final class Encoders {
   /** {@code itq-K}: fitted on training patches, so it exists only inside an evaluation run. */
   public record Itq(int bits) implements Spec {}
 
-  /** A learned encoder that ships with texhash ({@link ShippedEncoders}), e.g. {@code learned-64}. */
+  /**
+   * A learned encoder that ships with texhash ({@link ShippedEncoders}), e.g. {@code learned-64}.
+   */
   public record Shipped(String name) implements Spec {}
 
   /** The path of an ONNX file under the encoder contract (docs/ARCHITECTURE.md). */
@@ -76,14 +78,17 @@ public final class Encoders {
       return new OnnxFile(file);
     }
     throw new IllegalArgumentException(
-        "unknown encoder '" + s + "': expected " + String.join(", ", ShippedEncoders.NAMES)
+        "unknown encoder '"
+            + s
+            + "': expected "
+            + String.join(", ", ShippedEncoders.NAMES)
             + ", lbp-lsh-32, lbp-lsh-64, lbp-lsh-128, lbp-lsh-256 or the path of an .onnx file");
   }
 
   /**
-   * A shipped learned encoder ({@code learned-64}), {@code lbp-lsh-K} (K = 32, 64, 128, 256;
-   * {@code lbp-lsh-K-sS} for S x S patches other than 64), or the path of an {@code .onnx} file
-   * under the encoder contract.
+   * A shipped learned encoder ({@code learned-64}), {@code lbp-lsh-K} (K = 32, 64, 128, 256; {@code
+   * lbp-lsh-K-sS} for S x S patches other than 64), or the path of an {@code .onnx} file under the
+   * encoder contract.
    *
    * @throws IllegalArgumentException for an unknown id, a missing file or a model that breaks the
    *     contract, with a message that says which
@@ -142,7 +147,8 @@ public final class Encoders {
     if (!(encoder instanceof OnnxEncoder onnx)) {
       return encoder.id();
     }
-    return ShippedEncoders.nameOf(onnx.file()).orElse(onnx.file().toAbsolutePath().normalize().toString());
+    return ShippedEncoders.nameOf(onnx.file())
+        .orElse(onnx.file().toAbsolutePath().normalize().toString());
   }
 
   private static int number(String digits, String id) {

@@ -11,13 +11,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The learned encoders that ship inside the indexer jar, by name: {@code samples/models/NAME/encoder.onnx}
- * in the repository, a classpath resource at run time. ONNX Runtime loads models from files, so a
- * shipped model is copied once per JVM to a temporary file; indexes record the name, not that file.
+ * The learned encoders that ship inside the indexer jar, by name: {@code
+ * samples/models/NAME/encoder.onnx} in the repository, a classpath resource at run time. ONNX
+ * Runtime loads models from files, so a shipped model is copied once per JVM to a temporary file;
+ * indexes record the name, not that file.
  */
 public final class ShippedEncoders {
-  /** The learned 64-bit encoder, the default of {@code texhash index} (model card: samples/models/learned-64/README.md). */
+  /**
+   * The learned 64-bit encoder, the default of {@code texhash index} (model card:
+   * samples/models/learned-64/README.md).
+   */
   public static final String LEARNED_64 = "learned-64";
+
   /** Every shipped name. */
   public static final List<String> NAMES = List.of(LEARNED_64);
 
@@ -28,16 +33,19 @@ public final class ShippedEncoders {
   /** The model file of shipped encoder {@code name}, copied out of the jar at first use. */
   static Path file(String name) throws IOException {
     if (!NAMES.contains(name)) {
-      throw new IllegalArgumentException("no shipped encoder named " + name + " (shipped: " + NAMES + ")");
+      throw new IllegalArgumentException(
+          "no shipped encoder named " + name + " (shipped: " + NAMES + ")");
     }
     try {
-      return EXTRACTED.computeIfAbsent(name, n -> {
-        try {
-          return extract(n);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      return EXTRACTED.computeIfAbsent(
+          name,
+          n -> {
+            try {
+              return extract(n);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }
@@ -46,15 +54,22 @@ public final class ShippedEncoders {
   /** The shipped name whose copy {@code file} is, if it is one. */
   static Optional<String> nameOf(Path file) {
     Path f = file.toAbsolutePath().normalize();
-    return EXTRACTED.entrySet().stream().filter(e -> e.getValue().equals(f)).map(Map.Entry::getKey).findFirst();
+    return EXTRACTED.entrySet().stream()
+        .filter(e -> e.getValue().equals(f))
+        .map(Map.Entry::getKey)
+        .findFirst();
   }
 
   private static Path extract(String name) throws IOException {
     String resource = "models/" + name + "/encoder.onnx";
     try (InputStream in = ShippedEncoders.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException("the shipped encoder " + name + " is missing from the classpath (" + resource
-            + "); rebuild texhash, or name an encoder with --encoder");
+        throw new IOException(
+            "the shipped encoder "
+                + name
+                + " is missing from the classpath ("
+                + resource
+                + "); rebuild texhash, or name an encoder with --encoder");
       }
       Path tmp = Files.createTempFile("texhash-" + name + "-", ".onnx");
       tmp.toFile().deleteOnExit();

@@ -138,12 +138,16 @@ class ProtocolsTest {
 
   @Test
   void wholePoolTrainsOnEverySourceAndEvaluatesNothing() throws IOException {
-    Path pool = GratingTextures.poolDataset(tmp.resolve("whole"), List.of("alpha", "beta"), new int[] {3, 2}, 96);
+    Path pool =
+        GratingTextures.poolDataset(
+            tmp.resolve("whole"), List.of("alpha", "beta"), new int[] {3, 2}, 96);
     DatasetSplit s = Protocols.load(Protocols.WHOLE_POOL, pool, 9, 128);
     assertEquals(5, s.train().size());
     assertEquals(5, s.classNames().size());
     assertTrue(s.query().isEmpty() && s.database().isEmpty());
-    assertTrue(s.trainRegions().stream().allMatch(r -> r.image().getWidth() == 128 && r.image().getHeight() == 128));
+    assertTrue(
+        s.trainRegions().stream()
+            .allMatch(r -> r.image().getWidth() == 128 && r.image().getHeight() == 128));
     assertFalse(Protocols.isKnown(Protocols.WHOLE_POOL), "not an evaluation protocol");
   }
 

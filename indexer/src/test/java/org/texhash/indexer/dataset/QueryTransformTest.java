@@ -27,8 +27,10 @@ class QueryTransformTest {
 
   @Test
   void neutralSettingsGiveThePlainPatch() {
-    for (String spec : List.of("identity", "scale:1", "rotate:0", "brightness:1", "contrast:1", "blur:0")) {
-      assertArrayEquals(plainCrop(), pixels(QueryTransform.parse(spec).apply(REGION, PATCH, 48)), spec);
+    for (String spec :
+        List.of("identity", "scale:1", "rotate:0", "brightness:1", "contrast:1", "blur:0")) {
+      assertArrayEquals(
+          plainCrop(), pixels(QueryTransform.parse(spec).apply(REGION, PATCH, 48)), spec);
     }
   }
 
@@ -64,11 +66,14 @@ class QueryTransformTest {
   void blurKeepsAFlatPatchAndSmoothsATexture() {
     BufferedImage flat = Images.fromPixels(filled(0x336699, 64 * 64), 64, 64);
     PatchSpec whole = new PatchSpec("flat.png", 0, 0, 0, 64, 0, "flat", PatchSpec.Role.QUERY);
-    assertArrayEquals(filled(0x336699, 64 * 64), pixels(QueryTransform.parse("blur:1.5").apply(flat, whole, 64)));
+    assertArrayEquals(
+        filled(0x336699, 64 * 64), pixels(QueryTransform.parse("blur:1.5").apply(flat, whole, 64)));
     int[] plain = plainCrop();
     int[] blurred = pixels(QueryTransform.parse("blur:1.5").apply(REGION, PATCH, 48));
     assertEquals(meanGrey(plain), meanGrey(blurred), 2.0);
-    assertTrue(roughness(blurred) < 0.7 * roughness(plain), roughness(blurred) + " vs " + roughness(plain));
+    assertTrue(
+        roughness(blurred) < 0.7 * roughness(plain),
+        roughness(blurred) + " vs " + roughness(plain));
   }
 
   private static int[] filled(int rgb, int n) {
@@ -105,9 +110,20 @@ class QueryTransformTest {
     for (String spec : QueryTransform.ROBUSTNESS) {
       assertEquals(spec, QueryTransform.parse(spec).toString());
     }
-    assertEquals(QueryTransform.ROBUSTNESS.size(), QueryTransform.parseAll(List.of("robustness")).size());
-    for (String bad : List.of("blur:9", "sharpen:2", "scale:0.1", "jpeg:0", "jpeg:30.5", "scale", "scale:x", "contrast:-1")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse(bad), bad);
+    assertEquals(
+        QueryTransform.ROBUSTNESS.size(), QueryTransform.parseAll(List.of("robustness")).size());
+    for (String bad :
+        List.of(
+            "blur:9",
+            "sharpen:2",
+            "scale:0.1",
+            "jpeg:0",
+            "jpeg:30.5",
+            "scale",
+            "scale:x",
+            "contrast:-1")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> QueryTransform.parse(bad), bad);
       assertTrue(e.getMessage().contains("query transform"), e.getMessage());
     }
     assertThrows(

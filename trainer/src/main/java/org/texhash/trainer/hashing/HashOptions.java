@@ -67,8 +67,13 @@ public record HashOptions(
       // checkpoints written before a key existed (learning_rate) were made with the preset's value
       boolean older = saved.getProperty(key) == null && key.equals("learning_rate");
       if (!key.equals("steps") && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "cannot resume: the checkpoint's %s is %s, this run asks for %s", key, saved.getProperty(key), mine.getProperty(key)));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "cannot resume: the checkpoint's %s is %s, this run asks for %s",
+                key,
+                saved.getProperty(key),
+                mine.getProperty(key)));
       }
     }
   }

@@ -42,11 +42,22 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
-    return new HashPreset(name, batchSize, realPerClass, augPerClass, defaultSteps, rate, attentionKernel, codeUpdates,
-        logEvery, checkpointEvery);
+    return new HashPreset(
+        name,
+        batchSize,
+        realPerClass,
+        augPerClass,
+        defaultSteps,
+        rate,
+        attentionKernel,
+        codeUpdates,
+        logEvery,
+        checkpointEvery);
   }
 
-  /** Channels of the taps G of {@code tsn} gives (encoder + decoder of each level), finest first. */
+  /**
+   * Channels of the taps G of {@code tsn} gives (encoder + decoder of each level), finest first.
+   */
   public static List<Integer> tapChannels(TsnPreset tsn) {
     List<Integer> c = new ArrayList<>();
     for (int l = 0; l <= tsn.downsamplings(); l++) {

@@ -106,7 +106,15 @@ public final class HashTrainer implements AutoCloseable {
     // classifier whenever C is large (B = sign(U) on 99.6% of bits at C = 325). mu = 4 C eta keeps
     // the class term ahead of U at any C, so B becomes codes the classifier separates.
     double eta = options.objective().eta;
-    codes = new DiscreteCodes(slots.labels(), slots.classes(), options.bits(), 4.0 * slots.classes() * eta, 1, eta, options.seed());
+    codes =
+        new DiscreteCodes(
+            slots.labels(),
+            slots.classes(),
+            options.bits(),
+            4.0 * slots.classes() * eta,
+            1,
+            eta,
+            options.seed());
   }
 
   public static HashTrainer create(HashOptions options, TrainingSlots slots) throws IOException {
@@ -147,7 +155,8 @@ public final class HashTrainer implements AutoCloseable {
 
   /** One Adam step on the batch of the current step; then, for DSDH on schedule, W and B. */
   public StepLosses trainStep() {
-    TrainingSlots.Batch batch = options.objective().labelFree() ? slots.pairs(step, views) : slots.batch(step);
+    TrainingSlots.Batch batch =
+        options.objective().labelFree() ? slots.pairs(step, views) : slots.batch(step);
     Engine engine = manager.getEngine();
     StepLosses losses;
     try (NDManager scope = manager.newSubManager()) {

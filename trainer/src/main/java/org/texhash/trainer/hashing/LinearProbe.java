@@ -15,15 +15,16 @@ import org.texhash.trainer.nn.Chw;
 /**
  * How much texture information a backbone's taps hold before any hashing is learned: a ridge
  * classifier on the mean and standard deviation of every tap channel (first- and second-order
- * statistics, what texture descriptors are built on), fitted on patches of the training regions
- * and scored on patches of the query regions. Comparing G's taps with a plain CNN's of the same
- * shape and random weights says whether texture synthesis taught G features worth hashing.
+ * statistics, what texture descriptors are built on), fitted on patches of the training regions and
+ * scored on patches of the query regions. Comparing G's taps with a plain CNN's of the same shape
+ * and random weights says whether texture synthesis taught G features worth hashing.
  */
 public final class LinearProbe {
   private static final int BATCH = 64;
 
   /** The probe's outcome; accuracies are the share of patches whose class is ranked first. */
-  public record Result(int features, int trainPatches, int testPatches, double trainAccuracy, double testAccuracy) {}
+  public record Result(
+      int features, int trainPatches, int testPatches, double trainAccuracy, double testAccuracy) {}
 
   private final Backbone backbone;
   private final ParameterStore store;
@@ -41,8 +42,17 @@ public final class LinearProbe {
     this.ridge = ridge;
   }
 
-  /** Fits on {@code perTrain} random patches of each training region, scores {@code perTest} of each test region. */
-  public Result run(List<LabeledImage> train, List<LabeledImage> test, int classes, int perTrain, int perTest, long seed) {
+  /**
+   * Fits on {@code perTrain} random patches of each training region, scores {@code perTest} of each
+   * test region.
+   */
+  public Result run(
+      List<LabeledImage> train,
+      List<LabeledImage> test,
+      int classes,
+      int perTrain,
+      int perTest,
+      long seed) {
     Random rnd = new Random(seed);
     Sample fit = sample(train, perTrain, rnd);
     Sample score = sample(test, perTest, rnd);
@@ -68,7 +78,12 @@ public final class LinearProbe {
       }
     }
     double[] w = DiscreteCodes.Cholesky.solve(a, d, r, classes);
-    return new Result(d, x.length, t.length, accuracy(x, fit.labels, w, classes), accuracy(t, score.labels, w, classes));
+    return new Result(
+        d,
+        x.length,
+        t.length,
+        accuracy(x, fit.labels, w, classes),
+        accuracy(t, score.labels, w, classes));
   }
 
   private record Sample(List<Chw> patches, int[] labels) {}
@@ -81,7 +96,13 @@ public final class LinearProbe {
       BufferedImage img = region.image();
       for (int i = 0; i < per; i++) {
         labels[patches.size()] = region.label();
-        patches.add(Chw.of(Images.crop(img, rnd.nextInt(img.getWidth() - s + 1), rnd.nextInt(img.getHeight() - s + 1), s)));
+        patches.add(
+            Chw.of(
+                Images.crop(
+                    img,
+                    rnd.nextInt(img.getWidth() - s + 1),
+                    rnd.nextInt(img.getHeight() - s + 1),
+                    s)));
       }
     }
     return new Sample(patches, labels);
@@ -103,7 +124,8 @@ public final class LinearProbe {
         for (NDArray tap : backbone.taps(store, scope.create(x, new Shape(n, 3, s, s)), false)) {
           NDArray flat = tap.reshape(n, tap.getShape().get(1), -1); // PyTorch's mean takes one axis
           NDArray mean = flat.mean(new int[] {2});
-          NDArray std = flat.square().mean(new int[] {2}).sub(mean.square()).maximum(0f).add(1e-8f).sqrt();
+          NDArray std =
+              flat.square().mean(new int[] {2}).sub(mean.square()).maximum(0f).add(1e-8f).sqrt();
           parts.add(mean.toFloatArray());
           parts.add(std.toFloatArray());
         }

@@ -56,7 +56,8 @@ public enum Objective {
         return o;
       }
     }
-    throw new IllegalArgumentException("unknown objective '" + name + "' (expected dsdh, dpsh, dhcq or contrastive)");
+    throw new IllegalArgumentException(
+        "unknown objective '" + name + "' (expected dsdh, dpsh, dhcq or contrastive)");
   }
 
   /** True when the objective learns from pairs of views rather than from class labels. */
@@ -112,7 +113,10 @@ public enum Objective {
     int rows = (int) u.getShape().get(0);
     int n = rows / 2;
     if (rows != 2 * n || n < 2) {
-      throw new IllegalArgumentException("the contrastive objective needs pairs of views of at least 2 textures, got " + rows + " rows");
+      throw new IllegalArgumentException(
+          "the contrastive objective needs pairs of views of at least 2 textures, got "
+              + rows
+              + " rows");
     }
     NDArray z = u.div(u.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
     float[] self = new float[rows * rows];

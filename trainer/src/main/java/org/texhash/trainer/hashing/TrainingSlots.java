@@ -1,21 +1,21 @@
 package org.texhash.trainer.hashing;
 
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.awt.image.BufferedImage;
 import org.texhash.indexer.dataset.LabeledImage;
 import org.texhash.indexer.image.Images;
 import org.texhash.trainer.nn.Chw;
 
 /**
  * The training set of stage 2 as n fixed slots: per class, {@code real} slots of real patches and
- * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its pixels
- * are a fresh random S x S crop of one of the class's training regions at every visit. Each epoch
- * visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only, so a
- * resumed run sees the batches an uninterrupted one would.
+ * {@code aug} slots of G-expanded patches. A slot keeps its class and its row of U and B; its
+ * pixels are a fresh random S x S crop of one of the class's training regions at every visit. Each
+ * epoch visits the slots in a shuffled order; the batch of step t is a function of (seed, t) only,
+ * so a resumed run sees the batches an uninterrupted one would.
  *
  * <p>For the label-free objective, {@link #pairs} gives two augmented views ({@link
  * ViewAugmentation}) of each of {@code batch} different classes instead.
@@ -137,8 +137,8 @@ public final class TrainingSlots {
   }
 
   /**
-   * Two views each of {@code min(batch, classes)} different classes, rows {@code [A; B]}: row i
-   * and row i + n are views of class i's regions. Slots are each class's first slot.
+   * Two views each of {@code min(batch, classes)} different classes, rows {@code [A; B]}: row i and
+   * row i + n are views of class i's regions. Slots are each class's first slot.
    */
   public Batch pairs(long step, ViewAugmentation views) {
     int classes = classes();

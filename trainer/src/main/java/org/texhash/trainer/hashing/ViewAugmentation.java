@@ -9,9 +9,10 @@ import org.texhash.trainer.nn.Chw;
 /**
  * Random S x S views of a texture region, with some of what a user's photo does to a texture: a
  * slightly different scale (0.8x to 1.25x) or rotation, a quarter turn or mirror, a little more or
- * less light and contrast, defocus blur and JPEG. Two views of one region are a positive pair for the label-free
- * objective. The changes are the query transforms of the evaluation ({@link QueryTransform}), so
- * training sees the same operations the robustness benchmark measures, with random amounts.
+ * less light and contrast, defocus blur and JPEG. Two views of one region are a positive pair for
+ * the label-free objective. The changes are the query transforms of the evaluation ({@link
+ * QueryTransform}), so training sees the same operations the robustness benchmark measures, with
+ * random amounts.
  */
 public final class ViewAugmentation {
   // Mild on purpose: the first recipe (0.5x-2x scale half the time, brightness 0.6-1.4 and
@@ -35,7 +36,10 @@ public final class ViewAugmentation {
     this.size = size;
   }
 
-  /** A view of {@code region} drawn from {@code rnd}; the region must be at least 2 S on each side for 0.5x. */
+  /**
+   * A view of {@code region} drawn from {@code rnd}; the region must be at least 2 S on each side
+   * for 0.5x.
+   */
   public Chw view(BufferedImage region, Random rnd) {
     int x = rnd.nextInt(region.getWidth() - size + 1);
     int y = rnd.nextInt(region.getHeight() - size + 1);
@@ -53,8 +57,18 @@ public final class ViewAugmentation {
     }
     PatchSpec whole = new PatchSpec("view", 0, 0, 0, size, 0, "view", PatchSpec.Role.TRAIN);
     if (rnd.nextDouble() < P_PHOTOMETRIC) {
-      patch = apply(QueryTransform.Kind.BRIGHTNESS, 1 + PHOTOMETRIC_RANGE * (2 * rnd.nextDouble() - 1), patch, whole);
-      patch = apply(QueryTransform.Kind.CONTRAST, 1 + PHOTOMETRIC_RANGE * (2 * rnd.nextDouble() - 1), patch, whole);
+      patch =
+          apply(
+              QueryTransform.Kind.BRIGHTNESS,
+              1 + PHOTOMETRIC_RANGE * (2 * rnd.nextDouble() - 1),
+              patch,
+              whole);
+      patch =
+          apply(
+              QueryTransform.Kind.CONTRAST,
+              1 + PHOTOMETRIC_RANGE * (2 * rnd.nextDouble() - 1),
+              patch,
+              whole);
     }
     if (rnd.nextDouble() < P_BLUR) {
       patch = apply(QueryTransform.Kind.BLUR, 0.5 + 0.5 * rnd.nextDouble(), patch, whole);
@@ -70,7 +84,8 @@ public final class ViewAugmentation {
     return Math.min(region.getWidth(), region.getHeight()) >= Math.ceil(window);
   }
 
-  private BufferedImage apply(QueryTransform.Kind kind, double amount, BufferedImage image, PatchSpec at) {
+  private BufferedImage apply(
+      QueryTransform.Kind kind, double amount, BufferedImage image, PatchSpec at) {
     return new QueryTransform(kind, amount).apply(image, at, size);
   }
 }

@@ -39,7 +39,10 @@ class ContrastivePairsTest {
           seenInEpoch.add(b.labels()[i]);
         }
       }
-      assertArrayEquals(b.inputs(), slots.pairs(step, views).inputs(), "step " + step + " is a function of (seed, step)");
+      assertArrayEquals(
+          b.inputs(),
+          slots.pairs(step, views).inputs(),
+          "step " + step + " is a function of (seed, step)");
     }
     assertEquals(slots.classes(), seenInEpoch.size(), "an epoch visits every class");
   }
