@@ -31,4 +31,20 @@ final class ProtocolConverter implements CommandLine.ITypeConverter<String> {
       return names;
     }
   }
+
+  /** {@code train hash --protocol}: the evaluation protocols and the training-only {@code pool}. */
+  static final class ForTraining implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return value.equals(Protocols.WHOLE_POOL) ? value : new ProtocolConverter().convert(value);
+    }
+  }
+
+  /** The names {@code train hash} completes and shows. */
+  static final class TrainingCandidates extends ArrayList<String> {
+    TrainingCandidates() {
+      super(Candidates.names());
+      add(Protocols.WHOLE_POOL);
+    }
+  }
 }

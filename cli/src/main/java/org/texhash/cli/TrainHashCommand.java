@@ -14,6 +14,7 @@ import org.texhash.trainer.hashing.HashTrainer;
 import org.texhash.trainer.hashing.HashTraining;
 import org.texhash.trainer.hashing.Objective;
 import org.texhash.trainer.hashing.TrainingSlots;
+import org.texhash.trainer.tsn.TsnPreset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -49,6 +50,8 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--protocol",
       required = true,
+      converter = ProtocolConverter.ForTraining.class,
+      completionCandidates = ProtocolConverter.TrainingCandidates.class,
       paramLabel = "vistex|alot|unseen|unseen-SOURCE|pool",
       description =
           "Dataset protocol (see 'texhash eval'); unseen-SOURCE trains on every texture-pool source"
@@ -69,14 +72,16 @@ final class TrainHashCommand implements Callable<Integer> {
       description =
           "Hashing objective; contrastive needs no labels (two augmented views of a texture are a"
               + " pair) (default: ${DEFAULT-VALUE}).")
-  String objective;
+  Objective objective;
 
   @Option(
       names = "--preset",
       defaultValue = "cpu",
+      converter = PresetConverter.class,
+      completionCandidates = PresetConverter.Names.class,
       paramLabel = "tiny|cpu|paper",
       description = "Network size and schedule; must match the TSN's (default: ${DEFAULT-VALUE}).")
-  String preset;
+  TsnPreset preset;
 
   @Option(
       names = "--learning-rate",
@@ -144,18 +149,6 @@ final class TrainHashCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
-    if (!Protocols.isKnown(protocol) && !protocol.equals(Protocols.WHOLE_POOL)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--protocol must be one of "
-              + Protocols.NAMES
-              + ", "
-              + Protocols.CROSS_PACKAGE_PREFIX
-              + "SOURCE or "
-              + Protocols.WHOLE_POOL
-              + ", got "
-              + protocol);
-    }
     if (!out.getFileName().toString().endsWith(".onnx")) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--out must name an .onnx file, got " + out);
@@ -163,7 +156,7 @@ final class TrainHashCommand implements Callable<Integer> {
     HashOptions options;
     HashPreset p;
     try {
-      p = HashPreset.of(preset);
+      p = HashPreset.of(preset.name());
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
       }
@@ -171,7 +164,7 @@ final class TrainHashCommand implements Callable<Integer> {
       options =
           new HashOptions(
               p,
-              Objective.of(objective),
+              objective,
               backbone,
               bits,
               !noAttention,
@@ -195,7 +188,7 @@ final class TrainHashCommand implements Callable<Integer> {
         protocol,
         splitSeed);
     DatasetSplit split = Protocols.load(protocol, data, splitSeed);
-    int patch = org.texhash.trainer.tsn.TsnPreset.of(preset).patchSize();
+    int patch = preset.patchSize();
     TrainingSlots slots =
         new TrainingSlots(
             split.trainRegions(),

@@ -24,6 +24,45 @@ class OptionTypesTest {
   }
 
   @Test
+  void trainHashAlsoTakesTheTrainingOnlyPoolButEvalDoesNot() {
+    var training = new ProtocolConverter.ForTraining();
+    assertEquals("pool", training.convert("pool"));
+    assertEquals("unseen-ufoai", training.convert("unseen-ufoai"));
+    assertThrows(CommandLine.TypeConversionException.class, () -> training.convert("nope"));
+    assertThrows(
+        CommandLine.TypeConversionException.class, () -> new ProtocolConverter().convert("pool"));
+    CliRun cli = new CliRun();
+    assertEquals(
+        CommandLine.ExitCode.USAGE,
+        cli.run(
+            "train",
+            "hash",
+            "--data",
+            "d",
+            "--protocol",
+            "vistex",
+            "--objective",
+            "nope",
+            "--out",
+            "o.onnx"));
+    assertTrue(cli.err().contains("contrastive") || cli.err().contains("CONTRASTIVE"), cli.err());
+    assertEquals(
+        CommandLine.ExitCode.USAGE,
+        cli.run(
+            "train",
+            "hash",
+            "--data",
+            "d",
+            "--protocol",
+            "pool",
+            "--preset",
+            "huge",
+            "--out",
+            "o.onnx"));
+    assertTrue(cli.err().contains("tiny"), cli.err());
+  }
+
+  @Test
   void presetsAreConvertedByName() {
     assertEquals("tiny", new PresetConverter().convert("tiny").name());
     assertThrows(
