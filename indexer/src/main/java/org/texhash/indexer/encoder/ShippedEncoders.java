@@ -26,29 +26,23 @@ public final class ShippedEncoders {
   /** Every shipped name. */
   public static final List<String> NAMES = List.of(LEARNED_64);
 
-  private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();
+  private static final Map<String, Path> EXTRACTED =
+      new ConcurrentHashMap<>(); // read by nameOf without the lock;
 
   private ShippedEncoders() {}
 
   /** The model file of shipped encoder {@code name}, copied out of the jar at first use. */
-  static Path file(String name) throws IOException {
+  static synchronized Path file(String name) throws IOException {
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException(
           "no shipped encoder named " + name + " (shipped: " + NAMES + ")");
     }
-    try {
-      return EXTRACTED.computeIfAbsent(
-          name,
-          n -> {
-            try {
-              return extract(n);
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          });
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
+    Path copy = EXTRACTED.get(name);
+    if (copy == null) {
+      copy = extract(name);
+      EXTRACTED.put(name, copy);
     }
+    return copy;
   }
 
   /** The shipped name whose copy {@code file} is, if it is one. */
