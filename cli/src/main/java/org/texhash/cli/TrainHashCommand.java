@@ -90,6 +90,16 @@ final class TrainHashCommand implements Callable<Integer> {
   Float learningRate;
 
   @Option(
+      names = "--anneal-steps",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Run the last N steps at a tenth of the learning rate; with --resume and a larger"
+              + " --steps, this anneals a finished run (default: ${DEFAULT-VALUE}, a constant"
+              + " rate).")
+  int annealSteps;
+
+  @Option(
       names = "--backbone",
       defaultValue = "tsn",
       paramLabel = "tsn|cnn",
@@ -127,7 +137,9 @@ final class TrainHashCommand implements Callable<Integer> {
 
   @Option(
       names = "--resume",
-      description = "Continue from the latest checkpoint in WORK (same options but --steps).")
+      description =
+          "Continue from the latest checkpoint in WORK (same options but --steps and"
+              + " --anneal-steps).")
   boolean resume;
 
   @Option(
@@ -160,6 +172,7 @@ final class TrainHashCommand implements Callable<Integer> {
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
       }
+      p = p.withAnnealSteps(annealSteps);
       boolean augmentation = !noAugmentation && backbone.equals("tsn");
       options =
           new HashOptions(

@@ -29,6 +29,10 @@ public record HashOptions(
     if (steps <= 0) {
       throw new IllegalArgumentException("steps must be > 0, got " + steps);
     }
+    if (preset.annealSteps() > steps) {
+      throw new IllegalArgumentException(
+          "anneal steps (" + preset.annealSteps() + ") cannot exceed steps (" + steps + ")");
+    }
     if (tsn == null && (backbone.equals("tsn") || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the tsn backbone and for augmentation");
@@ -50,6 +54,7 @@ public record HashOptions(
     Properties p = new Properties();
     p.setProperty("preset", preset.name());
     p.setProperty("learning_rate", Float.toString(preset.learningRate()));
+    p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone);
     p.setProperty("bits", Integer.toString(bits));
@@ -60,13 +65,17 @@ public record HashOptions(
     return p;
   }
 
-  /** The checkpoint must come from the same run (only the step count may differ). */
+  /**
+   * The checkpoint must come from the same run. Only the schedule's length may differ: a resumed
+   * run may go on for more steps, and end with an anneal it did not plan at the start.
+   */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
       // checkpoints written before a key existed (learning_rate) were made with the preset's value
       boolean older = saved.getProperty(key) == null && key.equals("learning_rate");
-      if (!key.equals("steps") && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
+      boolean schedule = key.equals("steps") || key.equals("anneal_steps");
+      if (!schedule && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
         throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,

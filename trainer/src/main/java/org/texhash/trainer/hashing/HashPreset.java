@@ -13,6 +13,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  * @param augPerClass slots per class holding S x S crops of G's 2S expansion of a real patch
  * @param attentionKernel width of the attention's 1-D filter
  * @param codeUpdates DSDH's B and W are updated every this many steps
+ * @param annealSteps the last this many steps of a run use a tenth of the learning rate (a final
+ *     step decay; 0 keeps the rate constant)
  */
 public record HashPreset(
     String name,
@@ -24,13 +26,17 @@ public record HashPreset(
     int attentionKernel,
     int codeUpdates,
     int logEvery,
-    int checkpointEvery) {
+    int checkpointEvery,
+    int annealSteps) {
+
+  /** A step decay this deep: the annealed rate is the learning rate over this. */
+  public static final float ANNEAL_FACTOR = 10f;
 
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
-      case "tiny" -> new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10);
-      case "cpu" -> new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100);
-      case "paper" -> new HashPreset("paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000);
+      case "tiny" -> new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10, 0);
+      case "cpu" -> new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100, 0);
+      case "paper" -> new HashPreset("paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000, 0);
       default ->
           throw new IllegalArgumentException(
               "preset must be one of " + TsnPreset.NAMES + ", got " + name);
@@ -52,7 +58,32 @@ public record HashPreset(
         attentionKernel,
         codeUpdates,
         logEvery,
-        checkpointEvery);
+        checkpointEvery,
+        annealSteps);
+  }
+
+  /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
+  public HashPreset withAnnealSteps(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
+    }
+    return new HashPreset(
+        name,
+        batchSize,
+        realPerClass,
+        augPerClass,
+        defaultSteps,
+        learningRate,
+        attentionKernel,
+        codeUpdates,
+        logEvery,
+        checkpointEvery,
+        steps);
+  }
+
+  /** Adam's rate for the update after {@code done} of {@code total} steps. */
+  public float learningRateAt(long done, long total) {
+    return done >= total - annealSteps ? learningRate / ANNEAL_FACTOR : learningRate;
   }
 
   /**

@@ -170,7 +170,7 @@ public final class HashTrainer implements AutoCloseable {
         losses =
             new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
       }
-      adam.step(network);
+      adam.step(network, options.preset().learningRateAt(step, options.steps()));
     }
     step++;
     if (options.objective() == Objective.DSDH && step % options.preset().codeUpdates() == 0) {
@@ -231,6 +231,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
     meta.put("texhash.preset", options.preset().name());
     meta.put("texhash.learning_rate", Float.toString(options.preset().learningRate()));
+    meta.put("texhash.anneal_steps", Integer.toString(options.preset().annealSteps()));
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));

@@ -54,10 +54,21 @@ public final class ResumableAdam {
 
   /** One Adam step on every trainable parameter of {@code block}, then zeroes their gradients. */
   public void step(Block block) {
+    step(block, learningRate);
+  }
+
+  /**
+   * {@link #step(Block)} at {@code rate} instead of the constructor's rate (a schedule's value for
+   * this update; the moments are the same either way).
+   */
+  public void step(Block block, float rate) {
+    if (!(rate > 0)) {
+      throw new IllegalArgumentException("learning rate must be > 0, got " + rate);
+    }
     updates++;
     double coef1 = 1.0 - Math.pow(beta1, updates);
     double coef2 = 1.0 - Math.pow(beta2, updates);
-    float corrected = (float) (learningRate * Math.sqrt(coef2) / coef1);
+    float corrected = (float) (rate * Math.sqrt(coef2) / coef1);
     for (Pair<String, Parameter> p : block.getParameters()) {
       Parameter param = p.getValue();
       if (!param.requiresGradient()) {
@@ -72,7 +83,7 @@ public final class ResumableAdam {
             .adamUpdate(
                 new NDList(weight, grad, mean, variance),
                 new NDList(weight),
-                learningRate,
+                rate,
                 corrected,
                 0f,
                 1f,

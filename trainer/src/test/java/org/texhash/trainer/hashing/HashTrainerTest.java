@@ -2,6 +2,7 @@ package org.texhash.trainer.hashing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -111,5 +112,69 @@ class HashTrainerTest {
         assertEquals("synthetic", e.metadata().get("texhash.training.dataset"));
       }
     }
+  }
+
+  @Test
+  void annealingAFinishedRunOnResumeEqualsPlanningTheAnneal() throws Exception {
+    HashOptions planned =
+        new HashOptions(
+            HashPreset.of("tiny").withAnnealSteps(4),
+            Objective.DHCQ,
+            "cnn",
+            16,
+            true,
+            false,
+            14,
+            5,
+            null);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    float[] probe = new float[3 * 16 * 16];
+    for (int i = 0; i < probe.length; i++) {
+      probe[i] = (float) Math.cos(i);
+    }
+    float[] expected;
+    float[] constant;
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("planned"), quiet).run(planned, slots(planned), false)) {
+      expected = t.encode(probe, 1);
+    }
+    HashOptions first = options(Objective.DHCQ, "cnn", 10, null); // no anneal, checkpoint at 10
+    new HashTraining(tmp.resolve("late"), quiet).run(first, slots(first), false).close();
+    HashOptions longer = options(Objective.DHCQ, "cnn", 14, null);
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("const"), quiet).run(longer, slots(longer), false)) {
+      constant = t.encode(probe, 1);
+    }
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("late"), quiet).run(planned, slots(planned), true)) {
+      assertEquals(14, t.step());
+      assertArrayEquals(expected, t.encode(probe, 1), 1e-6f);
+    }
+    float diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      diff = Math.max(diff, Math.abs(expected[i] - constant[i]));
+    }
+    assertTrue(diff > 1e-6f, "the annealed steps must differ from constant-rate ones");
+  }
+
+  @Test
+  void annealStepsRunAtATenthOfTheRate() {
+    HashPreset p = HashPreset.of("cpu").withLearningRate(1e-3f).withAnnealSteps(100);
+    assertEquals(1e-3f, p.learningRateAt(899, 1000));
+    assertEquals(1e-4f, p.learningRateAt(900, 1000), 1e-9f);
+    assertEquals(1e-3f, HashPreset.of("cpu").withLearningRate(1e-3f).learningRateAt(999, 1000));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new HashOptions(
+                HashPreset.of("tiny").withAnnealSteps(20),
+                Objective.DHCQ,
+                "cnn",
+                16,
+                true,
+                false,
+                10,
+                1,
+                null));
   }
 }
