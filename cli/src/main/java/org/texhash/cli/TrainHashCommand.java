@@ -14,6 +14,7 @@ import org.texhash.trainer.hashing.HashTrainer;
 import org.texhash.trainer.hashing.HashTraining;
 import org.texhash.trainer.hashing.Objective;
 import org.texhash.trainer.hashing.TrainingSlots;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.tsn.TsnPreset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,6 +107,15 @@ final class TrainHashCommand implements Callable<Integer> {
       description = "Feature source (default: ${DEFAULT-VALUE}).")
   String backbone;
 
+  @Option(
+      names = "--pooling",
+      defaultValue = "mean",
+      paramLabel = "mean|mean_std",
+      description =
+          "How the fused maps become the descriptor: the paper's global mean, or each channel's"
+              + " mean and standard deviation (default: ${DEFAULT-VALUE}).")
+  GlobalPool.Kind pooling;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -172,7 +182,7 @@ final class TrainHashCommand implements Callable<Integer> {
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
       }
-      p = p.withAnnealSteps(annealSteps);
+      p = p.withAnnealSteps(annealSteps).withPooling(pooling);
       boolean augmentation = !noAugmentation && backbone.equals("tsn");
       options =
           new HashOptions(

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.onnx.OnnxGraph;
 import org.texhash.trainer.onnx.OnnxNodes;
 
@@ -37,7 +38,8 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     }
     fusion =
         addChildBlock(
-            "fusion", new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims));
+            "fusion",
+            new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims, b.pooling));
     hash = addChildBlock("hash", Linear.builder().setUnits(b.bits).build());
     classifier = addChildBlock("classify", Linear.builder().setUnits(b.classes).build());
   }
@@ -53,6 +55,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     private int classes;
     private int dims;
     private int attentionKernel = 3;
+    private GlobalPool.Kind pooling = GlobalPool.Kind.MEAN;
 
     public Builder backbone(Backbone b) {
       this.backbone = b;
@@ -81,8 +84,19 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
       return this;
     }
 
+    /** How the fused maps become a vector (default: the paper's mean). */
+    public Builder pooling(GlobalPool.Kind p) {
+      this.pooling = p;
+      return this;
+    }
+
     public HashNetwork build() {
-      if (backbone == null || bits < 1 || classes < 2 || dims < 1 || attentionKernel < 0) {
+      if (backbone == null
+          || pooling == null
+          || bits < 1
+          || classes < 2
+          || dims < 1
+          || attentionKernel < 0) {
         throw new IllegalArgumentException(
             "HashNetwork needs a backbone, bits >= 1, classes >= 2, dims >= 1, attention kernel >="
                 + " 0");
@@ -145,7 +159,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
       trainable.initialize(manager, dataType, x);
     }
     fusion.initialize(manager, dataType, taps);
-    hash.initialize(manager, dataType, new Shape(x.get(0), fusion.dims()));
+    hash.initialize(manager, dataType, new Shape(x.get(0), fusion.outputDims()));
     classifier.initialize(manager, dataType, new Shape(x.get(0), bits));
   }
 

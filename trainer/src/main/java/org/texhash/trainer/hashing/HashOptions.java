@@ -3,6 +3,7 @@ package org.texhash.trainer.hashing;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
+import org.texhash.trainer.nn.GlobalPool;
 
 /**
  * What a stage-2 run is. {@code tsn} is the folder of a trained G (required for the tsn backbone
@@ -47,13 +48,15 @@ public record HashOptions(
         + "-"
         + bits
         + (attention ? "" : "-noca")
-        + (augmentation ? "" : "-noaug");
+        + (augmentation ? "" : "-noaug")
+        + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd");
   }
 
   Properties toProperties() {
     Properties p = new Properties();
     p.setProperty("preset", preset.name());
     p.setProperty("learning_rate", Float.toString(preset.learningRate()));
+    p.setProperty("pooling", preset.pooling().name());
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone);
@@ -72,8 +75,12 @@ public record HashOptions(
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
-      // checkpoints written before a key existed (learning_rate) were made with the preset's value
-      boolean older = saved.getProperty(key) == null && key.equals("learning_rate");
+      // checkpoints written before a key existed were made with the preset's learning rate and the
+      // mean pooling
+      boolean older =
+          saved.getProperty(key) == null
+              && (key.equals("learning_rate")
+                  || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN);
       boolean schedule = key.equals("steps") || key.equals("anneal_steps");
       if (!schedule && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
         throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package org.texhash.trainer.hashing;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.tsn.TsnPreset;
 
 /**
@@ -13,6 +14,7 @@ import org.texhash.trainer.tsn.TsnPreset;
  * @param augPerClass slots per class holding S x S crops of G's 2S expansion of a real patch
  * @param attentionKernel width of the attention's 1-D filter
  * @param codeUpdates DSDH's B and W are updated every this many steps
+ * @param pooling how the fused maps become the descriptor (mean, or mean and deviation)
  * @param annealSteps the last this many steps of a run use a tenth of the learning rate (a final
  *     step decay; 0 keeps the rate constant)
  */
@@ -27,6 +29,7 @@ public record HashPreset(
     int codeUpdates,
     int logEvery,
     int checkpointEvery,
+    GlobalPool.Kind pooling,
     int annealSteps) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
@@ -34,9 +37,13 @@ public record HashPreset(
 
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
-      case "tiny" -> new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10, 0);
-      case "cpu" -> new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100, 0);
-      case "paper" -> new HashPreset("paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000, 0);
+      case "tiny" ->
+          new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10, GlobalPool.Kind.MEAN, 0);
+      case "cpu" ->
+          new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100, GlobalPool.Kind.MEAN, 0);
+      case "paper" ->
+          new HashPreset(
+              "paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000, GlobalPool.Kind.MEAN, 0);
       default ->
           throw new IllegalArgumentException(
               "preset must be one of " + TsnPreset.NAMES + ", got " + name);
@@ -59,6 +66,24 @@ public record HashPreset(
         codeUpdates,
         logEvery,
         checkpointEvery,
+        pooling,
+        annealSteps);
+  }
+
+  /** This preset with the fused maps pooled by {@code kind}. */
+  public HashPreset withPooling(GlobalPool.Kind kind) {
+    return new HashPreset(
+        name,
+        batchSize,
+        realPerClass,
+        augPerClass,
+        defaultSteps,
+        learningRate,
+        attentionKernel,
+        codeUpdates,
+        logEvery,
+        checkpointEvery,
+        java.util.Objects.requireNonNull(kind),
         annealSteps);
   }
 
@@ -78,6 +103,7 @@ public record HashPreset(
         codeUpdates,
         logEvery,
         checkpointEvery,
+        pooling,
         steps);
   }
 

@@ -98,6 +98,7 @@ public final class HashTrainer implements AutoCloseable {
             .classes(slots.classes())
             .dims(HashPreset.descriptorDims(backbone.tapChannels()))
             .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
+            .pooling(options.preset().pooling())
             .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
@@ -231,6 +232,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
     meta.put("texhash.preset", options.preset().name());
     meta.put("texhash.learning_rate", Float.toString(options.preset().learningRate()));
+    meta.put("texhash.pooling", options.preset().pooling().name().toLowerCase(Locale.ROOT));
     meta.put("texhash.anneal_steps", Integer.toString(options.preset().annealSteps()));
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(

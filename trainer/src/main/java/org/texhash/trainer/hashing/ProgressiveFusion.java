@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.texhash.trainer.nn.ChannelAttention;
 import org.texhash.trainer.nn.ConvUnit;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.onnx.OnnxGraph;
 
 /**
@@ -24,10 +25,14 @@ import org.texhash.trainer.onnx.OnnxGraph;
  * P_l = mix_l(A_l)                      1x1 conv unit to t_l / 2 channels, l >= 1
  * F_0 = A_0
  * F_l = concat(down_l(F_(l-1)), P_l)    down_l: 3x3 stride-2 conv unit to t_l / 2 channels
- * v   = GAP(out(F_n))                   out: 3x3 stride-2 conv unit to D channels
+ * v   = pool(out(F_n))                  out: 3x3 conv unit to D channels
  * </pre>
  *
- * Conv units are conv + batch norm + ReLU. Input: the taps, finest first; output {@code [N, D]}.
+ * Conv units are conv + batch norm + ReLU. {@code pool} is the paper's global average ({@link
+ * GlobalPool.Kind#MEAN}, {@code out} with stride 2, v is {@code [N, D]}) or the mean and standard
+ * deviation of each channel ({@link GlobalPool.Kind#MEAN_STD}, {@code out} with stride 1 so the
+ * deviation is taken over four times the positions, v is {@code [N, 2D]}). Input: the taps, finest
+ * first.
  */
 public final class ProgressiveFusion extends AbstractBlock {
   private final List<Integer> tapChannels;
@@ -36,11 +41,15 @@ public final class ProgressiveFusion extends AbstractBlock {
   private final List<ConvUnit> mix = new ArrayList<>(); // mix.get(l - 1) for level l
   private final List<ConvUnit> down = new ArrayList<>(); // down.get(l - 1) for level l
   private final ConvUnit out;
+  private final GlobalPool pool;
 
   /**
    * @param attentionKernel width of each attention's 1-D filter; 0 for no attention (ablation)
+   * @param dims D, the channels of the last conv
+   * @param pooling how the last conv's maps become a vector
    */
-  public ProgressiveFusion(List<Integer> tapChannels, int attentionKernel, int dims) {
+  public ProgressiveFusion(
+      List<Integer> tapChannels, int attentionKernel, int dims, GlobalPool.Kind pooling) {
     super((byte) 1);
     this.tapChannels = List.copyOf(tapChannels);
     this.dims = dims;
@@ -58,11 +67,20 @@ public final class ProgressiveFusion extends AbstractBlock {
                 "down" + l, new ConvUnit(half, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
       }
     }
-    out = addChildBlock("out", new ConvUnit(dims, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
+    int outStride = pooling == GlobalPool.Kind.MEAN ? 2 : 1;
+    out =
+        addChildBlock(
+            "out", new ConvUnit(dims, 3, outStride, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
+    pool = addChildBlock("pool", new GlobalPool(pooling));
   }
 
-  public int dims() {
-    return dims;
+  /** The fused vector's length: D, or 2D with mean-and-deviation pooling. */
+  public int outputDims() {
+    return dims * pool.kind().valuesPerChannel;
+  }
+
+  public GlobalPool.Kind pooling() {
+    return pool.kind();
   }
 
   public boolean hasAttention() {
@@ -81,8 +99,8 @@ public final class ProgressiveFusion extends AbstractBlock {
       NDArray d = down.get(l - 1).forward(store, new NDList(f), training).singletonOrThrow();
       f = NDArrays.concat(new NDList(d, p), 1);
     }
-    NDArray o = out.forward(store, new NDList(f), training).singletonOrThrow();
-    return new NDList(o.mean(new int[] {3}).mean(new int[] {2}));
+    NDList o = out.forward(store, new NDList(f), training);
+    return pool.forward(store, o, training);
   }
 
   private NDArray attended(ParameterStore store, NDArray tap, int level, boolean training) {
@@ -99,8 +117,7 @@ public final class ProgressiveFusion extends AbstractBlock {
       String d = down.get(l - 1).emitOnnx(g, f);
       f = g.node("Concat", "fuse" + l, new String[] {d, p}, "axis", 1L);
     }
-    String o = out.emitOnnx(g, f);
-    return g.node("Flatten", "descriptor", g.node("GlobalAveragePool", "gap", o), "axis", 1L);
+    return pool.emitOnnx(g, out.emitOnnx(g, f));
   }
 
   private String emitAttended(OnnxGraph g, String tap, int level) {
@@ -135,6 +152,6 @@ public final class ProgressiveFusion extends AbstractBlock {
 
   @Override
   public Shape[] getOutputShapes(Shape[] tapShapes) {
-    return new Shape[] {new Shape(tapShapes[0].get(0), dims)};
+    return new Shape[] {new Shape(tapShapes[0].get(0), outputDims())};
   }
 }

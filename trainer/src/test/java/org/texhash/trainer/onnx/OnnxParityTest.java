@@ -25,6 +25,7 @@ import org.texhash.trainer.hashing.ProgressiveFusion;
 import org.texhash.trainer.hashing.TsnTaps;
 import org.texhash.trainer.nn.ChannelAttention;
 import org.texhash.trainer.nn.ConvUnit;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.nn.ResidualUnit;
 import org.texhash.trainer.nn.UpsampleUnit;
 import org.texhash.trainer.tsn.TsnGenerator;
@@ -123,13 +124,41 @@ class OnnxParityTest {
   }
 
   @Test
-  void progressiveFusionWithAndWithoutAttention() throws Exception {
-    for (int kernel : new int[] {3, 0}) {
+  void globalPoolOfEveryKind() throws Exception {
+    for (GlobalPool.Kind kind : GlobalPool.Kind.values()) {
+      check(new GlobalPool(kind), new Shape(2, 6, 5, 5), 30 + kind.ordinal());
+    }
+    // a constant channel: the deviation is sqrt(epsilon), not NaN, on both sides
+    try (NDManager m = manager()) {
+      GlobalPool pool = new GlobalPool(GlobalPool.Kind.MEAN_STD);
+      Shape in = new Shape(1, 2, 3, 3);
+      float[] x = new float[18];
+      java.util.Arrays.fill(x, 0.7f);
+      NDArray y =
+          pool.forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false)
+              .singletonOrThrow();
+      OnnxGraph g = new OnnxGraph("pool");
+      g.input("x", in.getShape());
+      String out = pool.emitOnnx(g, "x");
+      float[] ort =
+          OrtRunner.run(
+              OrtRunner.model(g, out, 1, 4), Map.of("x", new OrtRunner.Input(x, in.getShape())));
+      assertParity(y.toFloatArray(), ort);
+      assertEquals(Math.sqrt(1e-5), y.getFloat(0, 3), 1e-4);
+    }
+  }
+
+  @Test
+  void progressiveFusionWithAndWithoutAttentionForEachPooling() throws Exception {
+    for (int variant = 0; variant < 4; variant++) {
+      int kernel = variant % 2 == 0 ? 3 : 0;
+      GlobalPool.Kind pooling = GlobalPool.Kind.values()[variant / 2];
       List<Integer> channels = List.of(8, 16, 16);
-      ProgressiveFusion f = new ProgressiveFusion(channels, kernel, 12);
+      ProgressiveFusion f = new ProgressiveFusion(channels, kernel, 12, pooling);
+      int width = 12 * pooling.valuesPerChannel;
       Shape[] taps = {new Shape(2, 8, 16, 16), new Shape(2, 16, 8, 8), new Shape(2, 16, 4, 4)};
       try (NDManager m = manager()) {
-        initialize(f, m, 10 + kernel, taps);
+        initialize(f, m, 10 + variant, taps);
         NDList in = new NDList();
         Map<String, OrtRunner.Input> feed = new LinkedHashMap<>();
         OnnxGraph g = new OnnxGraph("fusion");
@@ -142,9 +171,9 @@ class OnnxParityTest {
           names.add("t" + l);
         }
         NDArray y = f.forward(new ParameterStore(m, false), in, false).singletonOrThrow();
-        assertEquals(new Shape(2, 12), y.getShape());
+        assertEquals(new Shape(2, width), y.getShape());
         String out = f.emitOnnx(g, names);
-        assertParity(y.toFloatArray(), OrtRunner.run(OrtRunner.model(g, out, 2, 12), feed));
+        assertParity(y.toFloatArray(), OrtRunner.run(OrtRunner.model(g, out, 2, width), feed));
       }
     }
   }
@@ -162,7 +191,14 @@ class OnnxParityTest {
           net = HashNetwork.builder().backbone(new TsnTaps(g)).bits(16).classes(5).dims(24).build();
         } else {
           PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32));
-          net = HashNetwork.builder().backbone(cnn).bits(16).classes(5).dims(24).build();
+          net =
+              HashNetwork.builder()
+                  .backbone(cnn)
+                  .bits(16)
+                  .classes(5)
+                  .dims(24)
+                  .pooling(GlobalPool.Kind.MEAN_STD)
+                  .build();
         }
         initialize(net, m, 21, in);
         float[] x = uniform(new Random(22), (int) in.size(), -1, 1);
