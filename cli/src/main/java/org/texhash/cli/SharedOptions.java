@@ -31,9 +31,19 @@ public final class SharedOptions {
         names = "--encoder",
         paramLabel = "ID|FILE.onnx",
         description =
-            "lbp-lsh-32|64|128|256 or an .onnx encoder (default: the one the index was built with,"
-                + " or lbp-lsh-64 without an index). Searching or adding to an index with another"
-                + " encoder is refused.")
+            "learned-64 (shipped), lbp-lsh-32|64|128|256 or an .onnx encoder (default: the one the"
+                + " index was built with, or learned-64 without an index). Searching or adding to"
+                + " an index with another encoder is refused.")
     public String id;
+  }
+
+  /** {@code --split-seed N}: the dataset split, which must equal the one 'texhash eval' uses. */
+  public static final class SplitSeed {
+    @Option(
+        names = "--split-seed",
+        defaultValue = "42",
+        paramLabel = "N",
+        description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
+    public long value;
   }
 }

@@ -81,12 +81,7 @@ public final class SynthCommand implements Callable<Integer> {
       description = "Dataset protocol (default: ${DEFAULT-VALUE}).")
   String protocol;
 
-  @Option(
-      names = "--split-seed",
-      defaultValue = "42",
-      paramLabel = "N",
-      description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
-  long splitSeed;
+  @Mixin SharedOptions.SplitSeed splitSeed;
 
   @Option(
       names = "--per-region",
@@ -159,7 +154,7 @@ public final class SynthCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--evaluate needs --data");
     }
     List<BufferedImage> regions =
-        Protocols.load(protocol, data, splitSeed).queryRegions().stream()
+        Protocols.load(protocol, data, splitSeed.value).queryRegions().stream()
             .map(LabeledImage::image)
             .toList();
     ExpansionEvaluation eval = new ExpansionEvaluation(model);

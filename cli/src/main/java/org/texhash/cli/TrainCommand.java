@@ -141,12 +141,7 @@ public final class TrainCommand implements Runnable {
             "Seed of initialisation, batches and style filters (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(
-        names = "--split-seed",
-        defaultValue = "42",
-        paramLabel = "N",
-        description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
-    long splitSeed;
+    @Mixin SharedOptions.SplitSeed splitSeed;
 
     @Mixin SharedOptions.JsonFlag json;
 
@@ -173,8 +168,8 @@ public final class TrainCommand implements Runnable {
           "train tsn: loading %s under %s (split seed %d)%n",
           data,
           protocol,
-          splitSeed);
-      DatasetSplit split = Protocols.load(protocol, data, splitSeed);
+          splitSeed.value);
+      DatasetSplit split = Protocols.load(protocol, data, splitSeed.value);
       TexturePairSampler sampler =
           new TexturePairSampler(
               images(split.trainRegions()), p.patchSize(), p.batchSize(), crop, seed);

@@ -19,6 +19,7 @@ import org.texhash.trainer.tsn.TsnPreset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code texhash train hash}: stage 2, the hashing network, exported as an ONNX encoder. */
@@ -159,12 +160,7 @@ final class TrainHashCommand implements Callable<Integer> {
       description = "Seed of initialisation and batches (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--split-seed",
-      defaultValue = "42",
-      paramLabel = "N",
-      description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
-  long splitSeed;
+  @Mixin SharedOptions.SplitSeed splitSeed;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -209,8 +205,8 @@ final class TrainHashCommand implements Callable<Integer> {
         "train hash: loading %s under %s (split seed %d)%n",
         data,
         protocol,
-        splitSeed);
-    DatasetSplit split = Protocols.load(protocol, data, splitSeed);
+        splitSeed.value);
+    DatasetSplit split = Protocols.load(protocol, data, splitSeed.value);
     int patch = preset.patchSize();
     TrainingSlots slots =
         new TrainingSlots(
@@ -224,7 +220,7 @@ final class TrainHashCommand implements Callable<Integer> {
       Map<String, String> trainingData = new LinkedHashMap<>();
       trainingData.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());
       trainingData.put("protocol", protocol);
-      trainingData.put("split_seed", Long.toString(splitSeed));
+      trainingData.put("split_seed", Long.toString(splitSeed.value));
       trainingData.put("classes", Integer.toString(slots.classes()));
       if (tsn != null) {
         trainingData.put("tsn", tsn.toAbsolutePath().normalize().getFileName().toString());

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,33 +43,32 @@ class TrainHashCommandTest {
     return run(new StringWriter(), new StringWriter(), args);
   }
 
-  private String trainHash(Path ds, Path tsn, String backbone, int bits) {
+  private String trainHash(Path ds, Path tsn, String backbone, int bits, String... extra) {
     Path out = tmp.resolve(backbone + "-" + bits + ".onnx");
     StringWriter w = new StringWriter();
-    assertEquals(
-        0,
-        run(
-            w,
-            new StringWriter(),
-            "train",
-            "hash",
-            "--tsn",
-            tsn.toString(),
-            "--data",
-            ds.toString(),
-            "--protocol",
-            "vistex",
-            "--preset",
-            "tiny",
-            "--backbone",
-            backbone,
-            "--bits",
-            Integer.toString(bits),
-            "--steps",
-            "4",
-            "--out",
-            out.toString()),
-        w.toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "hash",
+                "--tsn",
+                tsn.toString(),
+                "--data",
+                ds.toString(),
+                "--protocol",
+                "vistex",
+                "--preset",
+                "tiny",
+                "--backbone",
+                backbone,
+                "--bits",
+                Integer.toString(bits),
+                "--steps",
+                "4",
+                "--out",
+                out.toString()));
+    args.addAll(List.of(extra));
+    assertEquals(0, run(w, new StringWriter(), args.toArray(String[]::new)), w.toString());
     assertTrue(Files.isRegularFile(out));
     assertTrue(
         Files.isRegularFile(
@@ -95,13 +96,18 @@ class TrainHashCommandTest {
             "--steps",
             "2"));
     String m64 = trainHash(ds, tsn, "tsn", 64);
-    String m32 = trainHash(ds, tsn, "cnn", 32);
+    String m32 = trainHash(ds, tsn, "cnn", 32, "--pooling", "mean_std", "--anneal-steps", "2");
     try (OnnxEncoder e = OnnxEncoder.open(Path.of(m64))) {
       assertEquals(64, e.bits());
       assertEquals(16, e.inputSize());
       assertEquals("tsn", e.backbone());
       assertEquals("dsdh", e.objective());
       assertEquals("vistex", e.metadata().get("texhash.training.protocol"));
+      assertEquals("mean", e.metadata().get("texhash.pooling"));
+    }
+    try (OnnxEncoder e = OnnxEncoder.open(Path.of(m32))) {
+      assertEquals("mean_std", e.metadata().get("texhash.pooling"));
+      assertEquals("2", e.metadata().get("texhash.anneal_steps"));
     }
 
     Path index = tmp.resolve("index");

@@ -87,12 +87,7 @@ public final class BenchProbeCommand implements Callable<Integer> {
       description = "Seed of the patches and the random CNN (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(
-      names = "--split-seed",
-      defaultValue = "42",
-      paramLabel = "N",
-      description = "Seed of the dataset split (default: ${DEFAULT-VALUE}).")
-  long splitSeed;
+  @Mixin SharedOptions.SplitSeed splitSeed;
 
   @Mixin SharedOptions.JsonFlag json;
 
@@ -110,8 +105,8 @@ public final class BenchProbeCommand implements Callable<Integer> {
         "bench probe: loading %s under %s (split seed %d)%n",
         data,
         protocol,
-        splitSeed);
-    DatasetSplit split = Protocols.load(protocol, data, splitSeed);
+        splitSeed.value);
+    DatasetSplit split = Protocols.load(protocol, data, splitSeed.value);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("protocol", protocol);
     result.put("classes", split.classNames().size());
