@@ -23,19 +23,22 @@ import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code texhash train <network>}: one subcommand per trainable network. */
+/**
+ * {@code texhash train <network>}: one subcommand per trainable network, and {@code views}, which
+ * makes a trained encoder average over turned views.
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Train a texhash network.",
-    subcommands = {TrainCommand.Tsn.class, TrainHashCommand.class})
+    subcommands = {TrainCommand.Tsn.class, TrainHashCommand.class, TrainViewsCommand.class})
 public final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a network is required: 'train tsn' or 'train hash'");
+        spec.commandLine(), "a subcommand is required: 'train tsn', 'train hash' or 'train views'");
   }
 
   /** {@code texhash train tsn}: stage 1, the texture synthesis network. */

@@ -15,6 +15,7 @@ import org.texhash.trainer.hashing.HashTraining;
 import org.texhash.trainer.hashing.Objective;
 import org.texhash.trainer.hashing.TrainingSlots;
 import org.texhash.trainer.nn.GlobalPool;
+import org.texhash.trainer.onnx.ViewAveraging;
 import org.texhash.trainer.tsn.TsnPreset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -135,6 +136,15 @@ final class TrainHashCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--views",
+      defaultValue = "1",
+      paramLabel = "1|2|4|8",
+      description =
+          "The exported encoder averages its outputs over this many flipped/turned views of each"
+              + " patch (see 'texhash train views'; default: ${DEFAULT-VALUE}).")
+  int views;
+
+  @Option(
       names = "--work",
       paramLabel = "DIR",
       description = "Checkpoints and loss curves (default: next to --out).")
@@ -174,6 +184,7 @@ final class TrainHashCommand implements Callable<Integer> {
     HashOptions options;
     HashPreset p;
     try {
+      ViewAveraging.requireCount(views);
       p = HashPreset.of(preset.name());
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
@@ -225,7 +236,7 @@ final class TrainHashCommand implements Callable<Integer> {
       if (tsn != null) {
         trainingData.put("tsn", tsn.toAbsolutePath().normalize().getFileName().toString());
       }
-      String id = t.export(out, trainingData);
+      String id = t.export(out, trainingData, views);
       spec.commandLine()
           .getOut()
           .printf(

@@ -27,6 +27,7 @@ import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
 import org.texhash.trainer.onnx.EncoderExport;
+import org.texhash.trainer.onnx.ViewAveraging;
 import org.texhash.trainer.tsn.TsnModel;
 import org.texhash.trainer.tsn.TsnPreset;
 
@@ -227,6 +228,14 @@ public final class HashTrainer implements AutoCloseable {
 
   /** Writes the encoder under the contract; returns its model id. */
   public String export(Path file, Map<String, String> trainingData) throws IOException {
+    return export(file, trainingData, 1);
+  }
+
+  /**
+   * Writes the encoder, averaged over {@code views} flipped/transposed views of each patch ({@link
+   * ViewAveraging}), under the contract; returns its model id.
+   */
+  public String export(Path file, Map<String, String> trainingData, int views) throws IOException {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(OnnxEncoder.META_OBJECTIVE, options.objective().id());
     meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
@@ -240,7 +249,15 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.steps", Long.toString(step));
     meta.put("texhash.seed", Long.toString(options.seed()));
     trainingData.forEach((k, v) -> meta.put("texhash.training." + k, v));
-    return EncoderExport.write(file, network, patchSize, options.bits(), options.tag(), meta);
+    meta.put(EncoderExport.META_VIEWS, Integer.toString(views));
+    String tag = views == 1 ? options.tag() : options.tag() + "-v" + views;
+    return EncoderExport.write(
+        file,
+        new ViewAveraging(network, views, options.bits()),
+        patchSize,
+        options.bits(),
+        tag,
+        meta);
   }
 
   // ---- checkpoints ----

@@ -25,6 +25,7 @@ public final class EncoderExport {
   public static final long IR_VERSION = 8;
   public static final long OPSET = 17;
   public static final String META_TRAINING_DATA = "texhash.training_data";
+  public static final String META_VIEWS = "texhash.views";
 
   private EncoderExport() {}
 
@@ -55,9 +56,9 @@ public final class EncoderExport {
       OnnxNodes encoder, int inputSize, int bits, String idPrefix, Map<String, String> metadata) {
     OnnxGraph g = new OnnxGraph("texhash_encoder");
     g.input(OnnxEncoder.INPUT, -1, 3, inputSize, inputSize);
+    g.output(OnnxEncoder.OUTPUT, -1, bits);
     String out = encoder.emitOnnx(g, OnnxEncoder.INPUT);
     g.renameLastOutput(out, OnnxEncoder.OUTPUT);
-    g.output(OnnxEncoder.OUTPUT, -1, bits);
     GraphProto graph = g.build();
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(OnnxEncoder.META_BITS, Integer.toString(bits));
@@ -73,6 +74,47 @@ public final class EncoderExport {
     meta.forEach(
         (k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return m.build();
+  }
+
+  /**
+   * Writes {@code in}'s encoder averaged over {@code views} views of each patch ({@link
+   * ViewAveraging}) to {@code out}, with {@code in}'s metadata and a new model id.
+   *
+   * @return the new model id
+   */
+  public static String writeWithViews(Path in, int views, Path out) throws IOException {
+    ModelProto model;
+    try (var stream = Files.newInputStream(in)) {
+      model = ModelProto.parseFrom(stream);
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    model.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+    if (!meta.getOrDefault(META_VIEWS, "1").equals("1")) {
+      throw new IllegalArgumentException(
+          in
+              + " already averages "
+              + meta.get(META_VIEWS)
+              + " views; start from the plain encoder");
+    }
+    String id = meta.remove(OnnxEncoder.META_MODEL_ID);
+    String bits = meta.remove(OnnxEncoder.META_BITS);
+    String size = meta.remove(OnnxEncoder.META_INPUT_SIZE);
+    if (id == null || bits == null || size == null) {
+      throw new IllegalArgumentException(
+          in + " is not a texhash encoder (no model id, bits or input size in its metadata)");
+    }
+    meta.put(META_VIEWS, Integer.toString(views));
+    int k = Integer.parseInt(bits);
+    OnnxNodes plain = (g, input) -> g.inline(model.getGraph(), input);
+    String prefix = id.substring(0, Math.max(0, id.lastIndexOf('-'))) + "-v" + views;
+    ModelProto wrapped =
+        build(new ViewAveraging(plain, views, k), Integer.parseInt(size), k, prefix, meta);
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    AtomicFiles.write(out, o -> wrapped.writeTo(o));
+    return modelId(wrapped);
   }
 
   public static String modelId(ModelProto model) {

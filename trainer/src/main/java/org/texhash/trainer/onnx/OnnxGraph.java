@@ -13,7 +13,9 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Collects the nodes and initializers of one ONNX graph while blocks emit themselves into it
@@ -23,6 +25,7 @@ import java.util.Map;
 public final class OnnxGraph {
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final Map<String, Integer> used = new HashMap<>();
+  private final Set<String> taken = new HashSet<>();
 
   public OnnxGraph(String name) {
     graph.setName(name);
@@ -30,8 +33,13 @@ public final class OnnxGraph {
 
   /** {@code prefix}, or {@code prefix_2}, {@code prefix_3}... when taken. */
   public String fresh(String prefix) {
-    int n = used.merge(prefix, 1, Integer::sum);
-    return n == 1 ? prefix : prefix + "_" + n;
+    while (true) {
+      int n = used.merge(prefix, 1, Integer::sum);
+      String name = n == 1 ? prefix : prefix + "_" + n;
+      if (taken.add(name)) { // an inlined graph may already have used prefix_n verbatim
+        return name;
+      }
+    }
   }
 
   /** A float32 initializer holding {@code value} (any float type is converted). */
@@ -117,10 +125,13 @@ public final class OnnxGraph {
 
   /** Declares a float32 graph input; a dimension below 0 is symbolic ({@code N}). */
   public void input(String name, long... dims) {
+    taken.add(name);
     graph.addInput(valueInfo(name, dims));
   }
 
+  /** Declares a graph output; its name is reserved, so no node but the one renamed to it uses it. */
   public void output(String name, long... dims) {
+    taken.add(name);
     graph.addOutput(valueInfo(name, dims));
   }
 
@@ -140,6 +151,47 @@ public final class OnnxGraph {
         .setName(name)
         .setType(TypeProto.newBuilder().setTensorType(t))
         .build();
+  }
+
+  /**
+   * Copies the nodes and initializers of {@code sub}, a graph of one input and one output, reading
+   * {@code input} where {@code sub} reads its input; every other value gets a fresh name here.
+   *
+   * @return the name of the value holding {@code sub}'s output
+   */
+  public String inline(GraphProto sub, String input) {
+    if (sub.getInputCount() != 1 || sub.getOutputCount() != 1) {
+      throw new IllegalArgumentException(
+          "can inline a graph of one input and one output, got "
+              + sub.getInputCount()
+              + " and "
+              + sub.getOutputCount());
+    }
+    Map<String, String> names = new HashMap<>();
+    names.put("", "");
+    names.put(sub.getInput(0).getName(), input);
+    for (TensorProto t : sub.getInitializerList()) {
+      String name = fresh(t.getName());
+      names.put(t.getName(), name);
+      graph.addInitializer(t.toBuilder().setName(name));
+    }
+    for (NodeProto n : sub.getNodeList()) {
+      NodeProto.Builder copy = n.toBuilder().clearInput().clearOutput();
+      for (String in : n.getInputList()) {
+        String mapped = names.get(in);
+        if (mapped == null) {
+          throw new IllegalArgumentException("node " + n.getName() + " reads undefined " + in);
+        }
+        copy.addInput(mapped);
+      }
+      for (String out : n.getOutputList()) {
+        String name = fresh(out);
+        names.put(out, name);
+        copy.addOutput(name);
+      }
+      graph.addNode(copy.setName(copy.getOutput(0)));
+    }
+    return names.get(sub.getOutput(0).getName());
   }
 
   /** Renames the last node's output to {@code name} (graph outputs carry contract names). */

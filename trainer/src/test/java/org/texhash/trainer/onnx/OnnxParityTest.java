@@ -1,6 +1,7 @@
 package org.texhash.trainer.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -13,12 +14,15 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.texhash.trainer.hashing.HashNetwork;
 import org.texhash.trainer.hashing.PlainCnn;
 import org.texhash.trainer.hashing.ProgressiveFusion;
@@ -209,6 +213,49 @@ class OnnxParityTest {
         float[] ort = OrtRunner.run(model, Map.of("image", new OrtRunner.Input(x, in.getShape())));
         assertParity(u.toFloatArray(), ort);
       }
+    }
+  }
+
+  @Test
+  void viewAveragingInTheExportAndAroundAnExportedFile(@TempDir Path tmp) throws Exception {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    try (NDManager m = manager()) {
+      Shape in = new Shape(2, 3, tiny.patchSize(), tiny.patchSize());
+      PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32));
+      HashNetwork net = HashNetwork.builder().backbone(cnn).bits(16).classes(5).dims(24).build();
+      initialize(net, m, 40, in);
+      ParameterStore store = new ParameterStore(m, false);
+      float[] x = uniform(new Random(41), (int) in.size(), -1, 1);
+      NDArray patches = m.create(x, in);
+      Path plain = tmp.resolve("plain.onnx");
+      String plainId = EncoderExport.write(plain, net, tiny.patchSize(), 16, "cnn-test", Map.of());
+      for (int views : List.of(2, 4, 8)) {
+        NDArray djl =
+            ViewAveraging.average(
+                net.codes(store, ViewAveraging.stack(patches, views), false), views);
+        Map<String, OrtRunner.Input> feed = Map.of("image", new OrtRunner.Input(x, in.getShape()));
+        var built =
+            EncoderExport.build(
+                new ViewAveraging(net, views, 16), tiny.patchSize(), 16, "test", Map.of());
+        assertParity(djl.toFloatArray(), OrtRunner.run(built, feed));
+        Path wrapped = tmp.resolve("v" + views + ".onnx");
+        String id = EncoderExport.writeWithViews(plain, views, wrapped);
+        assertTrue(id.startsWith("cnn-test-v" + views + "-") && !id.equals(plainId), id);
+        var model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(wrapped));
+        assertParity(djl.toFloatArray(), OrtRunner.run(model, feed));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EncoderExport.writeWithViews(wrapped, 2, tmp.resolve("twice.onnx")));
+      }
+      // eight views: a patch and its quarter turn get the same outputs
+      NDArray turned = patches.transpose(0, 1, 3, 2).flip(3);
+      float[] a =
+          ViewAveraging.average(net.codes(store, ViewAveraging.stack(patches, 8), false), 8)
+              .toFloatArray();
+      float[] b =
+          ViewAveraging.average(net.codes(store, ViewAveraging.stack(turned, 8), false), 8)
+              .toFloatArray();
+      assertParity(a, b);
     }
   }
 }

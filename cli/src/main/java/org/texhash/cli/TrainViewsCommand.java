@@ -1,0 +1,77 @@
+package org.texhash.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.texhash.trainer.onnx.EncoderExport;
+import org.texhash.trainer.onnx.ViewAveraging;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Option;
+
+/** {@code texhash train views}: a trained encoder that averages over turned views of a patch. */
+@Command(
+    name = "views",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Write a trained encoder that averages its outputs (before the sign) over flipped and turned"
+          + " views of each patch, so a texture gets the same code whichever way up it is.",
+      "2 views: the patch and its mirror image; 4: also the vertical mirror and the half turn; 8:"
+          + " every quarter turn, mirrored or not. Encoding costs that many times more.",
+      "No training happens: the new file runs the given encoder once per view. Its model id is"
+          + " new, so an index built with the plain encoder refuses it."
+    })
+final class TrainViewsCommand implements Callable<Integer> {
+  @Option(
+      names = "--encoder",
+      required = true,
+      paramLabel = "FILE.onnx",
+      description = "A trained encoder ('texhash train hash --out').")
+  Path encoder;
+
+  @Option(
+      names = "--views",
+      required = true,
+      paramLabel = "2|4|8",
+      description = "How many views to average.")
+  int views;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE.onnx",
+      description = "The encoder to write.")
+  Path out;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(encoder)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--encoder: no such file: " + encoder);
+    }
+    if (!out.getFileName().toString().endsWith(".onnx")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out must name an .onnx file, got " + out);
+    }
+    if (Files.exists(out) && Files.isSameFile(out, encoder)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--out must differ from --encoder");
+    }
+    String id;
+    try {
+      ViewAveraging.requireCount(views);
+      id = EncoderExport.writeWithViews(encoder, views, out);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    spec.commandLine()
+        .getOut()
+        .printf(Locale.ROOT, "wrote %s (%d views, model id %s)%n", out, views, id);
+    return ExitCode.OK;
+  }
+}
