@@ -51,8 +51,6 @@ class TrainHashCommandTest {
             List.of(
                 "train",
                 "hash",
-                "--tsn",
-                tsn.toString(),
                 "--data",
                 ds.toString(),
                 "--protocol",
@@ -67,6 +65,9 @@ class TrainHashCommandTest {
                 "4",
                 "--out",
                 out.toString()));
+    if (tsn != null) {
+      args.addAll(List.of("--tsn", tsn.toString()));
+    }
     args.addAll(List.of(extra));
     assertEquals(0, run(w, new StringWriter(), args.toArray(String[]::new)), w.toString());
     assertTrue(Files.isRegularFile(out));
@@ -147,6 +148,68 @@ class TrainHashCommandTest {
         w.toString());
     assertEquals(
         2, JsonParser.parseString(w.toString()).getAsJsonArray().size()); // one result per encoder
+  }
+
+  @Test
+  void viewsWrapATrainedEncoderThatIndexesAndIsRefusedByThePlainIndex() throws Exception {
+    Path ds = dataset();
+    String plain = trainHash(ds, null, "cnn", 16, "--views", "2");
+    try (OnnxEncoder e = OnnxEncoder.open(Path.of(plain))) {
+      assertEquals("2", e.metadata().get("texhash.views"));
+    }
+    String base = trainHash(ds, null, "cnn", 32);
+    Path turned = tmp.resolve("turned.onnx");
+    StringWriter w = new StringWriter();
+    assertEquals(
+        0,
+        run(
+            w,
+            new StringWriter(),
+            "train",
+            "views",
+            "--encoder",
+            base,
+            "--views",
+            "8",
+            "--out",
+            turned.toString()),
+        w.toString());
+    assertTrue(w.toString().contains("8 views"), w.toString());
+    try (OnnxEncoder e = OnnxEncoder.open(turned)) {
+      assertEquals(32, e.bits());
+      assertEquals("8", e.metadata().get("texhash.views"));
+      assertEquals("cnn", e.backbone());
+    }
+    Path index = tmp.resolve("plain-index");
+    assertEquals(0, run("index", ds.toString(), "--index", index.toString(), "--encoder", base));
+    assertEquals(
+        2,
+        run(
+            "index",
+            ds.toString(),
+            "--index",
+            index.toString(),
+            "--encoder",
+            turned.toString())); // another model id: refused, the index is left alone
+    Path other = tmp.resolve("turned-index");
+    assertEquals(
+        0,
+        run("index", ds.toString(), "--index", other.toString(), "--encoder", turned.toString()));
+    String[] bad = {"3", "8"};
+    String[] from = {base, turned.toString()}; // 3 views do not exist; views of views are refused
+    for (int i = 0; i < bad.length; i++) {
+      assertEquals(
+          2,
+          run(
+              "train",
+              "views",
+              "--encoder",
+              from[i],
+              "--views",
+              bad[i],
+              "--out",
+              tmp.resolve("bad" + i + ".onnx").toString()));
+    }
   }
 
   @Test

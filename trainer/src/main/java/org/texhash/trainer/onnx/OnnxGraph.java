@@ -129,7 +129,9 @@ public final class OnnxGraph {
     graph.addInput(valueInfo(name, dims));
   }
 
-  /** Declares a graph output; its name is reserved, so no node but the one renamed to it uses it. */
+  /**
+   * Declares a graph output; its name is reserved, so no node but the one renamed to it uses it.
+   */
   public void output(String name, long... dims) {
     taken.add(name);
     graph.addOutput(valueInfo(name, dims));
