@@ -71,7 +71,9 @@ public final class ProgressiveFusion extends AbstractBlock {
     out =
         addChildBlock(
             "out", new ConvUnit(dims, 3, outStride, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU));
-    pool = addChildBlock("pool", new GlobalPool(pooling));
+    // not a child block: it has no parameters, and a new child would make every network saved
+    // before it unreadable (DJL reads the children's parameters in order)
+    pool = new GlobalPool(pooling);
   }
 
   /** The fused vector's length: D, or 2D with mean-and-deviation pooling. */
