@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.tsn.TsnGenerator;
 import org.texhash.trainer.tsn.TsnPreset;
 
@@ -92,5 +93,32 @@ class HashNetworkTest {
             new HashOptions(
                 HashPreset.of("tiny"), Objective.DSDH, "cnn", 48, true, false, 10, 1, null));
     assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
+  }
+
+  /**
+   * A network saved before pooling became an option (the file was written by that release: cnn
+   * backbone with taps 16, 32, 32 at S = 16, D = 24, 16 bits, 5 classes) still loads into the same
+   * network, whose pooling is the mean: checkpoints of runs in progress must stay readable. (A
+   * mean_std network has another hash layer; the checkpoint's recorded pooling refuses that.)
+   */
+  @Test
+  void networksSavedByAnEarlierReleaseStillLoad() throws Exception {
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
+        var in =
+            new java.io.DataInputStream(
+                getClass().getResourceAsStream("/formats/hashnet-cnn-16bits-2026-12.params"))) {
+      HashNetwork net =
+          HashNetwork.builder()
+              .backbone(new PlainCnn(16, List.of(16, 32, 32)))
+              .bits(16)
+              .classes(5)
+              .dims(24)
+              .pooling(GlobalPool.Kind.MEAN)
+              .build();
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+      net.loadParameters(m, in);
+      var u = net.codes(new ParameterStore(m, false), m.ones(new Shape(2, 3, 16, 16)), false);
+      assertEquals(new Shape(2, 16), u.getShape());
+    }
   }
 }
