@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Write a trained encoder that averages its outputs (before the sign) over flipped and turned"
-          + " views of each patch, so a texture gets the same code whichever way up it is.",
+          + " views of each patch: a mirrored (or, with 8 views, turned) texture gets the same"
+          + " code, and the noise of single views averages out.",
       "2 views: the patch and its mirror image; 4: also the vertical mirror and the half turn; 8:"
           + " every quarter turn, mirrored or not. Encoding costs that many times more.",
       "No training happens: the new file runs the given encoder once per view. Its model id is"
