@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDList;
 import java.util.List;
 
 /**
- * An encoder that averages its pre-sign outputs over flipped and transposed views of each patch, so
- * its code does not depend on which way up a texture was photographed (a texture's identity rarely
- * does), and the noise of single views averages out.
+ * An encoder that averages its pre-sign outputs over flipped and transposed views of each patch:
+ * the code of a mirrored (with 8 views: any quarter-turned) patch is the same, which a texture's
+ * identity rarely depends on, and the noise of single views averages out.
  *
  * <p>View j of {@code [N, C, H, W]} patches: transpose H and W if bit 2 of j is set, then flip H if
  * bit 1 is set, then flip W if bit 0 is set. {@code views} = 1 is the encoder itself; 2 adds the
