@@ -55,6 +55,24 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
+    return withTraining(rate, pooling, annealSteps);
+  }
+
+  /** This preset with the fused maps pooled by {@code kind}. */
+  public HashPreset withPooling(GlobalPool.Kind kind) {
+    return withTraining(learningRate, java.util.Objects.requireNonNull(kind), annealSteps);
+  }
+
+  /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
+  public HashPreset withAnnealSteps(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
+    }
+    return withTraining(learningRate, pooling, steps);
+  }
+
+  /** The sizes of this preset with the three settings a command line may change. */
+  private HashPreset withTraining(float rate, GlobalPool.Kind kind, int anneal) {
     return new HashPreset(
         name,
         batchSize,
@@ -66,45 +84,8 @@ public record HashPreset(
         codeUpdates,
         logEvery,
         checkpointEvery,
-        pooling,
-        annealSteps);
-  }
-
-  /** This preset with the fused maps pooled by {@code kind}. */
-  public HashPreset withPooling(GlobalPool.Kind kind) {
-    return new HashPreset(
-        name,
-        batchSize,
-        realPerClass,
-        augPerClass,
-        defaultSteps,
-        learningRate,
-        attentionKernel,
-        codeUpdates,
-        logEvery,
-        checkpointEvery,
-        java.util.Objects.requireNonNull(kind),
-        annealSteps);
-  }
-
-  /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
-  public HashPreset withAnnealSteps(int steps) {
-    if (steps < 0) {
-      throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
-    }
-    return new HashPreset(
-        name,
-        batchSize,
-        realPerClass,
-        augPerClass,
-        defaultSteps,
-        learningRate,
-        attentionKernel,
-        codeUpdates,
-        logEvery,
-        checkpointEvery,
-        pooling,
-        steps);
+        kind,
+        anneal);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */
