@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.texhash.trainer.onnx.EncoderExport;
-import org.texhash.trainer.onnx.ViewAveraging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -65,7 +64,6 @@ final class TrainViewsCommand implements Callable<Integer> {
     }
     String id;
     try {
-      ViewAveraging.requireCount(views);
       id = EncoderExport.writeWithViews(encoder, views, out);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

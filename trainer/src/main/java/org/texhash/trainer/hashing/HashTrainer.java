@@ -250,13 +250,12 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.seed", Long.toString(options.seed()));
     trainingData.forEach((k, v) -> meta.put("texhash.training." + k, v));
     meta.put(EncoderExport.META_VIEWS, Integer.toString(views));
-    String tag = views == 1 ? options.tag() : options.tag() + "-v" + views;
     return EncoderExport.write(
         file,
         new ViewAveraging(network, views, options.bits()),
         patchSize,
         options.bits(),
-        tag,
+        ViewAveraging.idPrefix(options.tag(), views),
         meta);
   }
 

@@ -106,7 +106,8 @@ public final class EncoderExport {
     meta.put(META_VIEWS, Integer.toString(views));
     int k = Integer.parseInt(bits);
     OnnxNodes plain = (g, input) -> g.inline(model.getGraph(), input);
-    String prefix = id.substring(0, Math.max(0, id.lastIndexOf('-'))) + "-v" + views;
+    String prefix =
+        ViewAveraging.idPrefix(id.substring(0, Math.max(0, id.lastIndexOf('-'))), views);
     ModelProto wrapped =
         build(new ViewAveraging(plain, views, k), Integer.parseInt(size), k, prefix, meta);
     Path parent = out.toAbsolutePath().getParent();

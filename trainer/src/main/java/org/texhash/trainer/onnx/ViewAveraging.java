@@ -43,6 +43,11 @@ public final class ViewAveraging implements OnnxNodes {
     return views;
   }
 
+  /** A model id prefix that says how many views an encoder averages: {@code tag-vV}. */
+  public static String idPrefix(String tag, int views) {
+    return requireCount(views) == 1 ? tag : tag + "-v" + views;
+  }
+
   /** The views of {@code x} stacked along the batch, view-major: {@code [V N, C, H, W]}. */
   public static NDArray stack(NDArray x, int views) {
     requireCount(views);
