@@ -123,6 +123,15 @@ public final class TrainCommand implements Runnable {
     InputSkip inputSkip;
 
     @Option(
+        names = "--l1-weight",
+        defaultValue = "100",
+        paramLabel = "W",
+        description =
+            "Weight of the L1 term in G's loss (default: ${DEFAULT-VALUE}, as the paper; 0 with"
+                + " the other two weights gives the paper's Table 2 ablations).")
+    float l1Weight;
+
+    @Option(
         names = "--style-weight",
         defaultValue = "1",
         paramLabel = "W",
@@ -164,7 +173,7 @@ public final class TrainCommand implements Runnable {
               .withSeed(seed)
               .withStyle(style)
               .withCrop(crop)
-              .withWeights(styleWeight, adversarialWeight);
+              .withWeights(l1Weight, styleWeight, adversarialWeight);
       PrintStream progress = System.err;
       progress.printf(
           Locale.ROOT,

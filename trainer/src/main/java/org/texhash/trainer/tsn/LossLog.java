@@ -111,18 +111,23 @@ public final class LossLog {
   }
 
   /**
-   * Draws the weighted loss terms (moving average over {@value #SMOOTHING} steps) on a log scale.
+   * Draws G's loss terms as {@code options} weights them (moving average over {@value #SMOOTHING}
+   * steps) on a log scale; a term whose weight is 0 is drawn unweighted, so that an ablation run
+   * still shows how far it is from that target.
    */
-  public void writeChart(Path png, String title) throws IOException {
+  public void writeChart(Path png, String title, TsnTrainingOptions options) throws IOException {
     XYSeries d = new XYSeries("D (least squares)");
-    XYSeries adv = new XYSeries("G adversarial");
-    XYSeries l1 = new XYSeries("G 100 x L1");
-    XYSeries style = new XYSeries("G 1 x style (Gram)");
+    XYSeries adv = new XYSeries(term("G adversarial", options.adversarialWeight()));
+    XYSeries l1 = new XYSeries(term("G L1", options.l1Weight()));
+    XYSeries style = new XYSeries(term("G style (Gram)", options.styleWeight()));
+    double[] weights = {
+      1, shown(options.adversarialWeight()), shown(options.l1Weight()), shown(options.styleWeight())
+    };
     double[] sums = new double[4];
     for (int i = 0; i < rows.size(); i++) {
-      add(sums, rows.get(i), +1);
+      add(sums, rows.get(i), weights, +1);
       if (i >= SMOOTHING) {
-        add(sums, rows.get(i - SMOOTHING), -1);
+        add(sums, rows.get(i - SMOOTHING), weights, -1);
       }
       int n = Math.min(i + 1, SMOOTHING);
       long step = rows.get(i).step();
@@ -153,12 +158,24 @@ public final class LossLog {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void add(double[] sums, Row r, int sign) {
+  private static String term(String name, float weight) {
+    return weight == 0 ? name + " (not in the loss)" : trim(weight) + " x " + name;
+  }
+
+  private static String trim(float w) {
+    return w == Math.rint(w) ? Long.toString((long) w) : Float.toString(w);
+  }
+
+  private static double shown(float weight) {
+    return weight == 0 ? 1 : weight;
+  }
+
+  private static void add(double[] sums, Row r, double[] weights, int sign) {
     StepLosses l = r.losses();
-    sums[0] += sign * l.discriminator();
-    sums[1] += sign * l.adversarial();
-    sums[2] += sign * 100.0 * l.l1();
-    sums[3] += sign * l.style();
+    sums[0] += sign * weights[0] * l.discriminator();
+    sums[1] += sign * weights[1] * l.adversarial();
+    sums[2] += sign * weights[2] * l.l1();
+    sums[3] += sign * weights[3] * l.style();
   }
 
   private static void addPositive(XYSeries s, long step, double v) {

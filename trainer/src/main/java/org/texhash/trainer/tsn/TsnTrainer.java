@@ -21,7 +21,7 @@ import org.texhash.trainer.nn.ResumableAdam;
  * Adversarial training of the TSN, one step at a time, with exact checkpoints.
  *
  * <p>Each step: (1) D step: D's least-squares loss {@code ((D(y) - 1)^2 + D(G(x))^2) / 2} with G's
- * output detached; (2) G step against the updated D: {@code (D(G(x)) - 1)^2 + 100 |G(x) - y|_1 + 1
+ * output detached; (2) G step against the updated D: {@code a (D(G(x)) - 1)^2 + l |G(x) - y|_1 + s
  * style(G(x), y)}. Least squares (LSGAN, Mao et al. 2017) rather than BCE with logits: with a
  * PatchGAN on a few patches per batch D quickly becomes confident, and the least-squares loss keeps
  * giving G gradients proportional to how far its patches are from "real" instead of saturating; it
@@ -33,7 +33,6 @@ import org.texhash.trainer.nn.ResumableAdam;
  * an uninterrupted run would.
  */
 public final class TsnTrainer implements AutoCloseable {
-  public static final float L1_WEIGHT = 100f;
 
   /** Seed offset of the random style filters, so they differ from the parameter initialisation. */
   static final long STYLE_SEED_SALT = 0x5747_4C45L;
@@ -127,7 +126,7 @@ public final class TsnTrainer implements AutoCloseable {
         NDArray loss =
             advLoss
                 .mul(options.adversarialWeight())
-                .add(l1Loss.mul(L1_WEIGHT))
+                .add(l1Loss.mul(options.l1Weight()))
                 .add(styleLoss.mul(options.styleWeight()));
         gc.backward(loss);
         adv = advLoss.getFloat();

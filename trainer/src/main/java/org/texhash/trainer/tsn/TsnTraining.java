@@ -116,7 +116,8 @@ public final class TsnTraining {
       if (s % p.checkpointEvery() == 0 || s == o.steps()) {
         t.addSeconds(seconds - t.seconds());
         checkpoint(t);
-        log.writeChart(out.resolve("losses.png"), "TSN " + p.name() + " (" + t.style().id() + ")");
+        log.writeChart(
+            out.resolve("losses.png"), "TSN " + p.name() + " (" + t.style().id() + ")", o);
       }
     }
   }

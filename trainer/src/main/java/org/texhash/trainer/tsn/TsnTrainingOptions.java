@@ -7,8 +7,7 @@ import java.util.Properties;
  * What a TSN run is: the preset, the number of steps, the seed (parameters, batches and the random
  * style filters all derive from it), the style network ({@code random}, {@code discriminator} or
  * the path of a TorchScript file), where the input patch sits in its target, and the weights of the
- * style and adversarial terms in G's loss (the L1 weight is fixed at {@value
- * TsnTrainer#L1_WEIGHT}).
+ * three terms of G's loss (the paper's Table 2 trains G with some of them set to 0).
  */
 public record TsnTrainingOptions(
     TsnPreset preset,
@@ -16,11 +15,13 @@ public record TsnTrainingOptions(
     long seed,
     String style,
     TexturePairSampler.CropPolicy crop,
+    float l1Weight,
     float styleWeight,
     float adversarialWeight) {
 
   public static final String STYLE_RANDOM = "random";
   public static final String STYLE_DISCRIMINATOR = "discriminator";
+  public static final float DEFAULT_L1_WEIGHT = 100f;
   public static final float DEFAULT_STYLE_WEIGHT = 1f;
   public static final float DEFAULT_ADVERSARIAL_WEIGHT = 1f;
 
@@ -35,14 +36,19 @@ public record TsnTrainingOptions(
       throw new IllegalArgumentException(
           "style must be random, discriminator or a TorchScript file");
     }
-    if (!(styleWeight >= 0 && adversarialWeight >= 0)
-        || Float.isInfinite(styleWeight)
-        || Float.isInfinite(adversarialWeight)) {
+    if (!(finiteNonNegative(l1Weight)
+        && finiteNonNegative(styleWeight)
+        && finiteNonNegative(adversarialWeight))) {
       throw new IllegalArgumentException(
-          "loss weights must be finite and >= 0, got style "
+          "loss weights must be finite and >= 0, got L1 "
+              + l1Weight
+              + ", style "
               + styleWeight
               + ", adversarial "
               + adversarialWeight);
+    }
+    if (l1Weight + styleWeight + adversarialWeight == 0) {
+      throw new IllegalArgumentException("at least one loss weight must be > 0");
     }
   }
 
@@ -53,28 +59,37 @@ public record TsnTrainingOptions(
         1,
         STYLE_RANDOM,
         TexturePairSampler.CropPolicy.CENTER,
+        DEFAULT_L1_WEIGHT,
         DEFAULT_STYLE_WEIGHT,
         DEFAULT_ADVERSARIAL_WEIGHT);
   }
 
   public TsnTrainingOptions withSteps(int n) {
-    return new TsnTrainingOptions(preset, n, seed, style, crop, styleWeight, adversarialWeight);
+    return new TsnTrainingOptions(
+        preset, n, seed, style, crop, l1Weight, styleWeight, adversarialWeight);
   }
 
   public TsnTrainingOptions withStyle(String s) {
-    return new TsnTrainingOptions(preset, steps, seed, s, crop, styleWeight, adversarialWeight);
+    return new TsnTrainingOptions(
+        preset, steps, seed, s, crop, l1Weight, styleWeight, adversarialWeight);
   }
 
   public TsnTrainingOptions withSeed(long s) {
-    return new TsnTrainingOptions(preset, steps, s, style, crop, styleWeight, adversarialWeight);
+    return new TsnTrainingOptions(
+        preset, steps, s, style, crop, l1Weight, styleWeight, adversarialWeight);
   }
 
   public TsnTrainingOptions withCrop(TexturePairSampler.CropPolicy c) {
-    return new TsnTrainingOptions(preset, steps, seed, style, c, styleWeight, adversarialWeight);
+    return new TsnTrainingOptions(
+        preset, steps, seed, style, c, l1Weight, styleWeight, adversarialWeight);
   }
 
-  public TsnTrainingOptions withWeights(float style, float adversarial) {
-    return new TsnTrainingOptions(preset, steps, seed, this.style, crop, style, adversarial);
+  public TsnTrainingOptions withWeights(float l1, float style, float adversarial) {
+    return new TsnTrainingOptions(preset, steps, seed, this.style, crop, l1, style, adversarial);
+  }
+
+  private static boolean finiteNonNegative(float w) {
+    return w >= 0 && !Float.isInfinite(w);
   }
 
   Properties toProperties() {
@@ -83,6 +98,7 @@ public record TsnTrainingOptions(
     p.setProperty("seed", Long.toString(seed));
     p.setProperty("style", style);
     p.setProperty("crop", crop.name().toLowerCase(Locale.ROOT));
+    p.setProperty("l1Weight", Float.toString(l1Weight));
     p.setProperty("styleWeight", Float.toString(styleWeight));
     p.setProperty("adversarialWeight", Float.toString(adversarialWeight));
     return p;
@@ -108,15 +124,20 @@ public record TsnTrainingOptions(
     String c = crop.name().toLowerCase(Locale.ROOT);
     check("crop", c.equals(checkpoint.getProperty("crop")), checkpoint.getProperty("crop"), c);
     // checkpoints written before the weights were options used the defaults
-    String sw = checkpoint.getProperty("styleWeight", Float.toString(DEFAULT_STYLE_WEIGHT));
-    check("style weight", Float.toString(styleWeight).equals(sw), sw, Float.toString(styleWeight));
-    String aw =
-        checkpoint.getProperty("adversarialWeight", Float.toString(DEFAULT_ADVERSARIAL_WEIGHT));
-    check(
+    checkWeight(checkpoint, "l1Weight", "L1 weight", DEFAULT_L1_WEIGHT, l1Weight);
+    checkWeight(checkpoint, "styleWeight", "style weight", DEFAULT_STYLE_WEIGHT, styleWeight);
+    checkWeight(
+        checkpoint,
+        "adversarialWeight",
         "adversarial weight",
-        Float.toString(adversarialWeight).equals(aw),
-        aw,
-        Float.toString(adversarialWeight));
+        DEFAULT_ADVERSARIAL_WEIGHT,
+        adversarialWeight);
+  }
+
+  private static void checkWeight(
+      Properties checkpoint, String key, String field, float defaultWeight, float asked) {
+    String saved = checkpoint.getProperty(key, Float.toString(defaultWeight));
+    check(field, Float.toString(asked).equals(saved), saved, Float.toString(asked));
   }
 
   private static void check(String field, boolean ok, String saved, String asked) {

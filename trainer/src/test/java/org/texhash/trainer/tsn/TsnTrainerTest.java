@@ -55,6 +55,26 @@ class TsnTrainerTest {
     }
   }
 
+  /** The Table 2 ablations: G's loss is exactly the terms the run weights, the others at 0. */
+  @Test
+  void gLossIsTheWeightedSumOfTheRunsTerms() throws Exception {
+    TexturePairSampler sampler = TinyData.sampler(TINY, 4);
+    float[][] weights = {{0f, 0f, 1f}, {0f, 1f, 1f}, {100f, 1f, 0f}, {100f, 1f, 1f}};
+    for (float[] w : weights) {
+      TsnTrainingOptions o = TsnTrainingOptions.defaults(TINY).withWeights(w[0], w[1], w[2]);
+      try (TsnTrainer t = TsnTrainer.create(o)) {
+        for (int i = 0; i < 2; i++) {
+          StepLosses l = t.trainStep(sampler.batch(i));
+          double expected = w[0] * l.l1() + w[1] * l.style() + w[2] * l.adversarial();
+          assertEquals(expected, l.generatorTotal(), 1e-4 * Math.max(1, expected), "weights " + o);
+        }
+      }
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TsnTrainingOptions.defaults(TINY).withWeights(0f, 0f, 0f));
+  }
+
   @Test
   void resumedRunRepeatsTheNextStepsExactly(@TempDir Path dir) throws Exception {
     TexturePairSampler sampler = TinyData.sampler(TINY, 9);
@@ -146,6 +166,13 @@ class TsnTrainerTest {
     assertTrue(Files.isRegularFile(out.resolve(TsnModel.GENERATOR_FILE)));
     assertEquals(
         out.resolve("checkpoints").resolve("step-00000020"), TsnTraining.latestCheckpoint(out));
+    // a checkpoint of another loss is not continued as if it were this one's
+    TsnTrainingOptions otherLoss = o.withSteps(30).withWeights(0f, 1f, 1f);
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TsnTraining(out, quiet).run(otherLoss, sampler, preview, true).close());
+    assertTrue(refused.getMessage().contains("L1 weight"), refused.getMessage());
     try (TsnTrainer t = new TsnTraining(out, quiet).run(o.withSteps(30), sampler, preview, true)) {
       assertEquals(30, t.step());
     }
