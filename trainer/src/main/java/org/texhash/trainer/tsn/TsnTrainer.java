@@ -22,7 +22,8 @@ import org.texhash.trainer.nn.ResumableAdam;
  *
  * <p>Each step: (1) D step: D's least-squares loss {@code ((D(y) - 1)^2 + D(G(x))^2) / 2} with G's
  * output detached; (2) G step against the updated D: {@code a (D(G(x)) - 1)^2 + l |G(x) - y|_1 + s
- * style(G(x), y)}. Least squares (LSGAN, Mao et al. 2017) rather than BCE with logits: with a
+ * style(G(x), y)}, with the run's weights a, l, s ({@link TsnTrainingOptions}; 1, 100, 1 by
+ * default, the paper's). Least squares (LSGAN, Mao et al. 2017) rather than BCE with logits: with a
  * PatchGAN on a few patches per batch D quickly becomes confident, and the least-squares loss keeps
  * giving G gradients proportional to how far its patches are from "real" instead of saturating; it
  * also needs no sigmoid that later export would have to strip. Gradients that the G step puts on D
