@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.dataset.Protocols;
+import org.texhash.trainer.hashing.BackboneKind;
 import org.texhash.trainer.hashing.HashOptions;
 import org.texhash.trainer.hashing.HashPreset;
 import org.texhash.trainer.hashing.HashTrainer;
@@ -31,8 +32,9 @@ import picocli.CommandLine.Option;
     description = {
       "Train the hashing network (stage 2) and export it as an encoder for 'texhash index' and"
           + " 'texhash eval'.",
-      "Reads multi-scale maps of a trained, frozen TSN (--backbone tsn) or trains a plain CNN from"
-          + " scratch (--backbone cnn).",
+      "Reads multi-scale maps of a trained, frozen TSN (--backbone tsn, the paper's), trains G's"
+          + " map path with the head from its synthesis weights (--backbone tsn-tuned), or trains a"
+          + " plain CNN from scratch (--backbone cnn).",
       "Trains on the training regions of the split only (the split of 'texhash eval' with the same"
           + " --split-seed).",
       "Writes FILE.onnx, and WORK/losses.csv/.png and WORK/checkpoints/ (WORK defaults to FILE"
@@ -43,8 +45,8 @@ final class TrainHashCommand implements Callable<Integer> {
       names = "--tsn",
       paramLabel = "DIR",
       description =
-          "Folder of a trained TSN ('texhash train tsn --out DIR'); needed by the tsn backbone and"
-              + " by augmentation.")
+          "Folder of a trained TSN ('texhash train tsn --out DIR'); needed by the tsn and tsn-tuned"
+              + " backbones and by augmentation.")
   Path tsn;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset folder.")
@@ -105,7 +107,7 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--backbone",
       defaultValue = "tsn",
-      paramLabel = "tsn|cnn",
+      paramLabel = "tsn|tsn-tuned|cnn",
       description = "Feature source (default: ${DEFAULT-VALUE}).")
   String backbone;
 
@@ -190,12 +192,13 @@ final class TrainHashCommand implements Callable<Integer> {
         p = p.withLearningRate(learningRate);
       }
       p = p.withAnnealSteps(annealSteps).withPooling(pooling);
-      boolean augmentation = !noAugmentation && backbone.equals("tsn");
+      BackboneKind kind = BackboneKind.of(backbone);
+      boolean augmentation = !noAugmentation && kind.readsTsn();
       options =
           new HashOptions(
               p,
               objective,
-              backbone,
+              kind,
               bits,
               !noAttention,
               augmentation,

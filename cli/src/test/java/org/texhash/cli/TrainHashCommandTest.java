@@ -98,6 +98,11 @@ class TrainHashCommandTest {
             "2"));
     String m64 = trainHash(ds, tsn, "tsn", 64);
     String m32 = trainHash(ds, tsn, "cnn", 32, "--pooling", "mean_std", "--anneal-steps", "2");
+    String tuned = trainHash(ds, tsn, "tsn-tuned", 64, "--no-augmentation");
+    try (OnnxEncoder e = OnnxEncoder.open(Path.of(tuned))) {
+      assertEquals("tsn-tuned", e.backbone());
+      assertTrue(e.id().startsWith("tsn-tuned-dsdh-64-noaug"), e.id());
+    }
     try (OnnxEncoder e = OnnxEncoder.open(Path.of(m64))) {
       assertEquals(64, e.bits());
       assertEquals(16, e.inputSize());
@@ -143,11 +148,11 @@ class TrainHashCommandTest {
             "--queries-per-class",
             "2",
             "--encoder",
-            m64 + "," + m32,
+            m64 + "," + m32 + "," + tuned,
             "--json"),
         w.toString());
     assertEquals(
-        2, JsonParser.parseString(w.toString()).getAsJsonArray().size()); // one result per encoder
+        3, JsonParser.parseString(w.toString()).getAsJsonArray().size()); // one result per encoder
   }
 
   @Test
@@ -229,6 +234,21 @@ class TrainHashCommandTest {
             "tiny",
             "--out",
             out)); // tsn backbone without --tsn
+    for (String backbone : List.of("tsn-tuned", "vgg")) { // no --tsn; no such backbone
+      assertEquals(
+          2,
+          run(
+              "train",
+              "hash",
+              "--data",
+              ds.toString(),
+              "--protocol",
+              "vistex",
+              "--backbone",
+              backbone,
+              "--out",
+              out));
+    }
     assertEquals(
         2,
         run(

@@ -10,7 +10,7 @@ import org.texhash.trainer.onnx.OnnxGraph;
  * sizes {@code S, S/2, S/4, ...}.
  */
 public interface Backbone {
-  /** "tsn" or "cnn" (recorded in the exported model). */
+  /** The {@link BackboneKind#id} (recorded in the exported model). */
   String name();
 
   int patchSize();

@@ -12,7 +12,7 @@ import org.texhash.trainer.nn.GlobalPool;
 public record HashOptions(
     HashPreset preset,
     Objective objective,
-    String backbone,
+    BackboneKind backbone,
     int bits,
     boolean attention,
     boolean augmentation,
@@ -21,9 +21,7 @@ public record HashOptions(
     Path tsn) {
 
   public HashOptions {
-    if (!backbone.equals("tsn") && !backbone.equals("cnn")) {
-      throw new IllegalArgumentException("backbone must be tsn or cnn, got " + backbone);
-    }
+    java.util.Objects.requireNonNull(backbone, "backbone");
     if (!java.util.List.of(16, 32, 64, 128, 256).contains(bits)) {
       throw new IllegalArgumentException("bits must be 16, 32, 64, 128 or 256, got " + bits);
     }
@@ -34,15 +32,17 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "anneal steps (" + preset.annealSteps() + ") cannot exceed steps (" + steps + ")");
     }
-    if (tsn == null && (backbone.equals("tsn") || augmentation)) {
+    if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
-          "a trained TSN (--tsn DIR) is needed for the tsn backbone and for augmentation");
+          "a trained TSN (--tsn DIR) is needed for the "
+              + backbone.id()
+              + " backbone and for augmentation");
     }
   }
 
   /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
   public String tag() {
-    return backbone
+    return backbone.id()
         + "-"
         + objective.id()
         + "-"
@@ -59,7 +59,7 @@ public record HashOptions(
     p.setProperty("pooling", preset.pooling().name());
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("objective", objective.id());
-    p.setProperty("backbone", backbone);
+    p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
     p.setProperty("attention", Boolean.toString(attention));
     p.setProperty("augmentation", Boolean.toString(augmentation));

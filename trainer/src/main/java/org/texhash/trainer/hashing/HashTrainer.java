@@ -32,8 +32,9 @@ import org.texhash.trainer.tsn.TsnModel;
 import org.texhash.trainer.tsn.TsnPreset;
 
 /**
- * Stage-2 training, one step at a time, with exact checkpoints: the network (G stays frozen and is
- * not saved with it), Adam's state, the training set's U, B and W, and the step.
+ * Stage-2 training, one step at a time, with exact checkpoints: the network (with the tsn-tuned
+ * backbone, G's trained copy too; a frozen G is not saved with it), Adam's state, the training
+ * set's U, B and W, and the step.
  */
 public final class HashTrainer implements AutoCloseable {
   static final String STATE_FILE = "state.properties";
@@ -57,6 +58,7 @@ public final class HashTrainer implements AutoCloseable {
   private final HashOptions options;
   private final TrainingSlots slots;
   private final TsnModel tsn; // null without a TSN
+  private final TsnModel tunedTsn; // the G that trains with the head, or null
   private final NDManager manager;
   private final ParameterStore store;
   private final HashNetwork network;
@@ -88,10 +90,15 @@ public final class HashTrainer implements AutoCloseable {
     engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
     manager = engine.newBaseManager();
     store = new ParameterStore(manager, false);
+    // the tuned backbone trains a copy of G: the one that expands patches for augmentation stays
+    tunedTsn =
+        options.backbone() == BackboneKind.TUNED_TSN ? TsnModel.loadGenerator(options.tsn()) : null;
     Backbone backbone =
-        options.backbone().equals("tsn")
-            ? new TsnTaps(tsn.generator())
-            : new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
+        switch (options.backbone()) {
+          case TSN -> new TsnTaps(tsn.generator());
+          case TUNED_TSN -> new TunedTsnTaps(tunedTsn.generator());
+          case CNN -> new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
+        };
     network =
         HashNetwork.builder()
             .backbone(backbone)
@@ -238,7 +245,7 @@ public final class HashTrainer implements AutoCloseable {
   public String export(Path file, Map<String, String> trainingData, int views) throws IOException {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put(OnnxEncoder.META_OBJECTIVE, options.objective().id());
-    meta.put(OnnxEncoder.META_BACKBONE, options.backbone());
+    meta.put(OnnxEncoder.META_BACKBONE, options.backbone().id());
     meta.put("texhash.preset", options.preset().name());
     meta.put("texhash.learning_rate", Float.toString(options.preset().learningRate()));
     meta.put("texhash.pooling", options.preset().pooling().name().toLowerCase(Locale.ROOT));
@@ -322,6 +329,9 @@ public final class HashTrainer implements AutoCloseable {
     }
     if (tsn != null) {
       tsn.close();
+    }
+    if (tunedTsn != null) {
+      tunedTsn.close();
     }
   }
 }

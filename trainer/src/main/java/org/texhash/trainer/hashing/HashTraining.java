@@ -67,7 +67,7 @@ public final class HashTraining {
         "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s; %d slots of %d classes"
             + " (%d steps/epoch); %,d trainable params; step %d of %d%n",
         o.objective().id(),
-        o.backbone(),
+        o.backbone().id(),
         o.bits(),
         p.name(),
         o.attention() ? "on" : "off",

@@ -39,7 +39,7 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
 
   @Override
   public String name() {
-    return "cnn";
+    return BackboneKind.CNN.id();
   }
 
   @Override

@@ -28,7 +28,7 @@ public final class TsnTaps implements Backbone {
 
   @Override
   public String name() {
-    return "tsn";
+    return BackboneKind.TSN.id();
   }
 
   @Override
@@ -47,8 +47,13 @@ public final class TsnTaps implements Backbone {
 
   @Override
   public List<NDArray> taps(ParameterStore store, NDArray x, boolean training) {
+    return concatenate(generator.forwardMaps(store, x, false));
+  }
+
+  /** Each level's encoder and decoder maps concatenated along channels, finest first. */
+  static List<NDArray> concatenate(List<TsnGenerator.MapPair> pairs) {
     List<NDArray> out = new ArrayList<>();
-    for (TsnGenerator.MapPair p : generator.forwardMaps(store, x, false)) {
+    for (TsnGenerator.MapPair p : pairs) {
       out.add(NDArrays.concat(new NDList(p.encoder(), p.decoder()), 1));
     }
     return out;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -162,6 +163,21 @@ public final class TsnGenerator extends AbstractBlock {
         mirror.add(head.forward(store, new NDList(features), training).singletonOrThrow());
     // no clip while training: a clipped pixel would get no gradient back into range
     return training ? out : out.clip(-1f, 1f);
+  }
+
+  /**
+   * Makes the map path (stem to the finest decoder map) trainable and keeps the output layers,
+   * which {@link #forwardMaps} does not run, frozen: they would get no gradient.
+   */
+  public void trainMapsOnly() {
+    // batch-norm statistics are updated by the forward pass, never by gradients
+    freezeParameters(
+        false,
+        p ->
+            p.getType() != Parameter.Type.RUNNING_MEAN
+                && p.getType() != Parameter.Type.RUNNING_VAR);
+    outer.freezeParameters(true);
+    head.freezeParameters(true);
   }
 
   /**

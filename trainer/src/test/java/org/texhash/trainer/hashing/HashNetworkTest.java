@@ -86,12 +86,28 @@ class HashNetworkTest {
         IllegalArgumentException.class,
         () ->
             new HashOptions(
-                HashPreset.of("tiny"), Objective.DSDH, "tsn", 64, true, true, 10, 1, null));
+                HashPreset.of("tiny"),
+                Objective.DSDH,
+                BackboneKind.TSN,
+                64,
+                true,
+                true,
+                10,
+                1,
+                null));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new HashOptions(
-                HashPreset.of("tiny"), Objective.DSDH, "cnn", 48, true, false, 10, 1, null));
+                HashPreset.of("tiny"),
+                Objective.DSDH,
+                BackboneKind.CNN,
+                48,
+                true,
+                false,
+                10,
+                1,
+                null));
     assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,9 +42,26 @@ class HashTrainerTest {
     return dir;
   }
 
-  private static HashOptions options(Objective o, String backbone, int steps, Path tsn) {
+  private static HashOptions options(Objective o, BackboneKind backbone, int steps, Path tsn) {
     return new HashOptions(
-        HashPreset.of("tiny"), o, backbone, 16, true, backbone.equals("tsn"), steps, 5, tsn);
+        HashPreset.of("tiny"), o, backbone, 16, true, backbone.readsTsn(), steps, 5, tsn);
+  }
+
+  /** The encoder contract's input: [N, 3, S, S] planes in [-1, 1]. */
+  private static float[] planar(List<BufferedImage> patches) {
+    int s = patches.get(0).getWidth();
+    float[] out = new float[patches.size() * 3 * s * s];
+    for (int i = 0; i < patches.size(); i++) {
+      for (int y = 0; y < s; y++) {
+        for (int x = 0; x < s; x++) {
+          int rgb = patches.get(i).getRGB(x, y);
+          for (int c = 0; c < 3; c++) {
+            out[((i * 3 + c) * s + y) * s + x] = ((rgb >>> (16 - 8 * c)) & 0xFF) / 127.5f - 1f;
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static TrainingSlots slots(HashOptions o) {
@@ -69,7 +87,7 @@ class HashTrainerTest {
   void tinyRunsLowerTheirLossForEveryObjective() throws Exception {
     Path tsn = tinyTsn(tmp.resolve("tsn"));
     for (Objective o : Objective.values()) {
-      HashOptions opts = options(o, "tsn", 60, tsn);
+      HashOptions opts = options(o, BackboneKind.TSN, 60, tsn);
       Path work = tmp.resolve("work-" + o.id());
       try (HashTrainer t =
           new HashTraining(work, new PrintStream(new ByteArrayOutputStream()))
@@ -86,7 +104,7 @@ class HashTrainerTest {
 
   @Test
   void resumedRunRepeatsTheUninterruptedOneAndExports() throws Exception {
-    HashOptions full = options(Objective.DSDH, "cnn", 12, null);
+    HashOptions full = options(Objective.DSDH, BackboneKind.CNN, 12, null);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     float[] probe = new float[2 * 3 * 16 * 16];
     for (int i = 0; i < probe.length; i++) {
@@ -96,7 +114,8 @@ class HashTrainerTest {
     try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false)) {
       expected = t.encode(probe, 2);
     }
-    HashOptions half = options(Objective.DSDH, "cnn", 10, null); // checkpoints every 10 steps
+    HashOptions half =
+        options(Objective.DSDH, BackboneKind.CNN, 10, null); // checkpoints every 10 steps
     new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
     try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
       assertEquals(12, t.step());
@@ -115,12 +134,57 @@ class HashTrainerTest {
   }
 
   @Test
+  void tunedTsnTrainsGsMapsResumesExactlyAndExportsThem() throws Exception {
+    Path tsn = tinyTsn(tmp.resolve("tsn"));
+    HashOptions full = options(Objective.DSDH, BackboneKind.TUNED_TSN, 12, tsn);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    List<BufferedImage> patches =
+        List.of(SyntheticTextures.generate(7, 16, 16), SyntheticTextures.generate(8, 16, 16));
+    float[] probe = planar(patches);
+    float[] expected;
+    try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false);
+        TsnModel trained = TsnModel.loadGenerator(tsn)) {
+      expected = t.encode(probe, 2);
+      var tuned = t.network().backbone();
+      assertTrue(tuned instanceof TunedTsnTaps);
+      var before = trained.generator().getParameters();
+      var after = ((TunedTsnTaps) tuned).generator().getParameters();
+      for (int i = 0; i < before.size(); i++) {
+        String name = before.get(i).getKey();
+        boolean same =
+            before.get(i).getValue().getArray().contentEquals(after.get(i).getValue().getArray());
+        boolean mapPath = !name.matches("\\d*(outer|head).*");
+        // batch-norm statistics aside, every map-path parameter moved; the output layers did not
+        if (!name.contains("running")) {
+          assertEquals(!mapPath, same, name);
+        }
+      }
+    }
+    HashOptions half = options(Objective.DSDH, BackboneKind.TUNED_TSN, 10, tsn);
+    new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
+    try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
+      assertEquals(12, t.step());
+      assertArrayEquals(expected, t.encode(probe, 2), 1e-6f);
+      Path onnx = tmp.resolve("tuned.onnx");
+      t.export(onnx, Map.of("dataset", "synthetic"));
+      try (OnnxEncoder e = OnnxEncoder.open(onnx)) {
+        assertEquals("tsn-tuned", e.backbone());
+        float[][] exported = e.features(patches);
+        for (int i = 0; i < patches.size(); i++) {
+          float[] row = java.util.Arrays.copyOfRange(expected, 16 * i, 16 * (i + 1));
+          assertArrayEquals(row, exported[i], 1e-4f, "the export holds the tuned G");
+        }
+      }
+    }
+  }
+
+  @Test
   void annealingAFinishedRunOnResumeEqualsPlanningTheAnneal() throws Exception {
     HashOptions planned =
         new HashOptions(
             HashPreset.of("tiny").withAnnealSteps(4),
             Objective.DHCQ,
-            "cnn",
+            BackboneKind.CNN,
             16,
             true,
             false,
@@ -138,9 +202,10 @@ class HashTrainerTest {
         new HashTraining(tmp.resolve("planned"), quiet).run(planned, slots(planned), false)) {
       expected = t.encode(probe, 1);
     }
-    HashOptions first = options(Objective.DHCQ, "cnn", 10, null); // no anneal, checkpoint at 10
+    HashOptions first =
+        options(Objective.DHCQ, BackboneKind.CNN, 10, null); // no anneal, checkpoint at 10
     new HashTraining(tmp.resolve("late"), quiet).run(first, slots(first), false).close();
-    HashOptions longer = options(Objective.DHCQ, "cnn", 14, null);
+    HashOptions longer = options(Objective.DHCQ, BackboneKind.CNN, 14, null);
     try (HashTrainer t =
         new HashTraining(tmp.resolve("const"), quiet).run(longer, slots(longer), false)) {
       constant = t.encode(probe, 1);
@@ -169,7 +234,7 @@ class HashTrainerTest {
             new HashOptions(
                 HashPreset.of("tiny").withAnnealSteps(20),
                 Objective.DHCQ,
-                "cnn",
+                BackboneKind.CNN,
                 16,
                 true,
                 false,

@@ -23,10 +23,13 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.texhash.trainer.hashing.Backbone;
+import org.texhash.trainer.hashing.BackboneKind;
 import org.texhash.trainer.hashing.HashNetwork;
 import org.texhash.trainer.hashing.PlainCnn;
 import org.texhash.trainer.hashing.ProgressiveFusion;
 import org.texhash.trainer.hashing.TsnTaps;
+import org.texhash.trainer.hashing.TunedTsnTaps;
 import org.texhash.trainer.nn.ChannelAttention;
 import org.texhash.trainer.nn.ConvUnit;
 import org.texhash.trainer.nn.GlobalPool;
@@ -183,16 +186,17 @@ class OnnxParityTest {
   }
 
   @Test
-  void wholeEncoderOnTsnTapsAndOnPlainCnn() throws Exception {
+  void wholeEncoderOnEveryBackbone() throws Exception {
     TsnPreset tiny = TsnPreset.of("tiny");
-    for (String backbone : List.of("tsn", "cnn")) {
+    for (String backbone : BackboneKind.ids()) {
       try (NDManager m = manager()) {
         Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
         HashNetwork net;
-        if (backbone.equals("tsn")) {
+        if (BackboneKind.of(backbone).readsTsn()) {
           TsnGenerator g = new TsnGenerator(tiny);
           initialize(g, m, 20, in);
-          net = HashNetwork.builder().backbone(new TsnTaps(g)).bits(16).classes(5).dims(24).build();
+          Backbone taps = backbone.equals("tsn") ? new TsnTaps(g) : new TunedTsnTaps(g);
+          net = HashNetwork.builder().backbone(taps).bits(16).classes(5).dims(24).build();
         } else {
           PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32));
           net =
