@@ -221,89 +221,22 @@ class TrainHashCommandTest {
   void badInputIsAUsageError() throws IOException {
     Path ds = dataset();
     String out = tmp.resolve("m.onnx").toString();
-    assertEquals(
-        2,
-        run(
-            "train",
-            "hash",
-            "--data",
-            ds.toString(),
-            "--protocol",
-            "vistex",
-            "--preset",
-            "tiny",
-            "--out",
-            out)); // tsn backbone without --tsn
-    for (String backbone : List.of("tsn-tuned", "vgg")) { // no --tsn; no such backbone
-      assertEquals(
-          2,
-          run(
-              "train",
-              "hash",
-              "--data",
-              ds.toString(),
-              "--protocol",
-              "vistex",
-              "--backbone",
-              backbone,
-              "--out",
-              out));
+    List<List<String>> bad =
+        List.of(
+            List.of("--preset", "tiny", "--out", out), // tsn backbone without --tsn
+            List.of("--backbone", "tsn-tuned", "--out", out), // the same
+            List.of("--backbone", "vgg", "--out", out), // no such backbone
+            List.of("--backbone", "cnn", "--bits", "48", "--out", out),
+            List.of("--backbone", "cnn", "--objective", "sdh", "--out", out),
+            List.of("--protocol", "nope", "--backbone", "cnn", "--out", out),
+            List.of("--backbone", "cnn", "--out", tmp.resolve("m.bin").toString()));
+    for (List<String> options : bad) {
+      List<String> args = new ArrayList<>(List.of("train", "hash", "--data", ds.toString()));
+      if (!options.contains("--protocol")) {
+        args.addAll(List.of("--protocol", "vistex"));
+      }
+      args.addAll(options);
+      assertEquals(2, run(args.toArray(String[]::new)), String.join(" ", options));
     }
-    assertEquals(
-        2,
-        run(
-            "train",
-            "hash",
-            "--data",
-            ds.toString(),
-            "--protocol",
-            "vistex",
-            "--backbone",
-            "cnn",
-            "--bits",
-            "48",
-            "--out",
-            out));
-    assertEquals(
-        2,
-        run(
-            "train",
-            "hash",
-            "--data",
-            ds.toString(),
-            "--protocol",
-            "vistex",
-            "--backbone",
-            "cnn",
-            "--objective",
-            "sdh",
-            "--out",
-            out));
-    assertEquals(
-        2,
-        run(
-            "train",
-            "hash",
-            "--data",
-            ds.toString(),
-            "--protocol",
-            "nope",
-            "--backbone",
-            "cnn",
-            "--out",
-            out));
-    assertEquals(
-        2,
-        run(
-            "train",
-            "hash",
-            "--data",
-            ds.toString(),
-            "--protocol",
-            "vistex",
-            "--backbone",
-            "cnn",
-            "--out",
-            tmp.resolve("m.bin").toString()));
   }
 }
