@@ -165,12 +165,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
 
   /** Shapes of the taps for input {@code x}: level l has {@code S / 2^l} on a side. */
   public Shape[] tapShapes(Shape x) {
-    List<Integer> c = backbone.tapChannels();
-    Shape[] s = new Shape[c.size()];
-    for (int l = 0; l < s.length; l++) {
-      s[l] = new Shape(x.get(0), c.get(l), x.get(2) >> l, x.get(3) >> l);
-    }
-    return s;
+    return backbone.tapShapes(x);
   }
 
   @Override

@@ -71,12 +71,6 @@ public final class TunedTsnTaps extends AbstractBlock implements Backbone {
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape x = inputShapes[0];
-    List<Integer> c = tapChannels();
-    Shape[] s = new Shape[c.size()];
-    for (int l = 0; l < s.length; l++) {
-      s[l] = new Shape(x.get(0), c.get(l), x.get(2) >> l, x.get(3) >> l);
-    }
-    return s;
+    return tapShapes(inputShapes[0]);
   }
 }
