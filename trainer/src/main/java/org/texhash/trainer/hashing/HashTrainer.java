@@ -58,7 +58,7 @@ public final class HashTrainer implements AutoCloseable {
   private final HashOptions options;
   private final TrainingSlots slots;
   private final TsnModel tsn; // null without a TSN
-  private final TsnModel tunedTsn; // the G that trains with the head, or null
+  private final TsnModel tunedTsn; // a copy of G that trains with the head, or null
   private final NDManager manager;
   private final ParameterStore store;
   private final HashNetwork network;
@@ -90,13 +90,16 @@ public final class HashTrainer implements AutoCloseable {
     engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
     manager = engine.newBaseManager();
     store = new ParameterStore(manager, false);
-    // the tuned backbone trains a copy of G: the one that expands patches for augmentation stays
+    // with augmentation the tuned backbone trains a copy of G, so the G that expands patches
+    // stays as trained; without it the one G loaded is enough
     tunedTsn =
-        options.backbone() == BackboneKind.TUNED_TSN ? TsnModel.loadGenerator(options.tsn()) : null;
+        options.backbone() == BackboneKind.TUNED_TSN && options.augmentation()
+            ? TsnModel.loadGenerator(options.tsn())
+            : null;
     Backbone backbone =
         switch (options.backbone()) {
           case TSN -> new TsnTaps(tsn.generator());
-          case TUNED_TSN -> new TunedTsnTaps(tunedTsn.generator());
+          case TUNED_TSN -> new TunedTsnTaps((tunedTsn != null ? tunedTsn : tsn).generator());
           case CNN -> new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
         };
     network =

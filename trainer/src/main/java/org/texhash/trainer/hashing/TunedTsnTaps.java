@@ -25,7 +25,7 @@ public final class TunedTsnTaps extends AbstractBlock implements Backbone {
 
   public TunedTsnTaps(TsnGenerator generator) {
     super((byte) 1);
-    this.taps = new TsnTaps(generator);
+    this.taps = new TsnTaps(generator); // freezes G; the map path is unfrozen below
     this.generator = addChildBlock("generator", generator);
     generator.trainMapsOnly();
   }
