@@ -73,10 +73,11 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--objective",
       defaultValue = "dsdh",
-      paramLabel = "dsdh|dpsh|dhcq|contrastive",
+      paramLabel = "dsdh|dpsh|dhcq|contrastive|cosine",
       description =
           "Hashing objective; contrastive needs no labels (two augmented views of a texture are a"
-              + " pair) (default: ${DEFAULT-VALUE}).")
+              + " pair); cosine is DHCQ with a normalised, margin softmax classifier (default:"
+              + " ${DEFAULT-VALUE}).")
   Objective objective;
 
   @Option(

@@ -28,6 +28,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   private final Linear hash;
   private final Linear classifier;
   private final int bits;
+  private final boolean cosineClassifier;
 
   private HashNetwork(Builder b) {
     super((byte) 1);
@@ -41,7 +42,10 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
             "fusion",
             new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims, b.pooling));
     hash = addChildBlock("hash", Linear.builder().setUnits(b.bits).build());
-    classifier = addChildBlock("classify", Linear.builder().setUnits(b.classes).build());
+    this.cosineClassifier = b.cosineClassifier;
+    classifier =
+        addChildBlock(
+            "classify", Linear.builder().setUnits(b.classes).optBias(!b.cosineClassifier).build());
   }
 
   public static Builder builder() {
@@ -56,6 +60,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     private int dims;
     private int attentionKernel = 3;
     private GlobalPool.Kind pooling = GlobalPool.Kind.MEAN;
+    private boolean cosineClassifier;
 
     public Builder backbone(Backbone b) {
       this.backbone = b;
@@ -87,6 +92,12 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     /** How the fused maps become a vector (default: the paper's mean). */
     public Builder pooling(GlobalPool.Kind p) {
       this.pooling = p;
+      return this;
+    }
+
+    /** Make the classifier give cosines between u and its weight rows (no bias). */
+    public Builder cosineClassifier(boolean cosine) {
+      this.cosineClassifier = cosine;
       return this;
     }
 
@@ -124,8 +135,17 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     return hash.forward(store, new NDList(v), training).singletonOrThrow();
   }
 
+  /** The classifier's logits on u, or with a cosine classifier the cosines to its weight rows. */
   public NDArray classify(ParameterStore store, NDArray u, boolean training) {
-    return classifier.forward(store, new NDList(u), training).singletonOrThrow();
+    if (!cosineClassifier) {
+      return classifier.forward(store, new NDList(u), training).singletonOrThrow();
+    }
+    NDArray w = store.getValue(classifier.getParameters().get("weight"), u.getDevice(), training);
+    return unitRows(u).matMul(unitRows(w).transpose());
+  }
+
+  private static NDArray unitRows(NDArray x) {
+    return x.div(x.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
   }
 
   @Override

@@ -110,6 +110,7 @@ public final class HashTrainer implements AutoCloseable {
             .dims(HashPreset.descriptorDims(backbone.tapChannels()))
             .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
             .pooling(options.preset().pooling())
+            .cosineClassifier(options.objective().cosineClassifier())
             .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);

@@ -24,6 +24,13 @@ import java.util.Locale;
  *       {@value #TEMPERATURE}), plus {@code eta ||u - sign(u)||^2}. It learns what stays the same
  *       when a texture is rescaled, turned, relit, blurred or compressed, rather than the training
  *       classes, so its codes are meant for textures nobody trained on.
+ *   <li>{@code cosine}: softmax cross-entropy over the cosines between u and the classifier's
+ *       weight rows (a normalised classifier with no bias), scaled by {@value #COSINE_SCALE}, the
+ *       true class's cosine lowered by a margin of {@value #COSINE_MARGIN} (CosFace, Wang et al.
+ *       2018; "classification is a strong baseline for metric learning", Zhai and Wu 2019), plus
+ *       {@code eta ||u - sign(u)||^2}. Classes are told apart by the angle of their codes, which is
+ *       what the Hamming distance between signs measures, rather than by a length the classifier
+ *       can grow.
  * </ul>
  *
  * With hundreds of classes, similar pairs are a fraction of a percent of all pairs; the likelihood
@@ -34,10 +41,17 @@ public enum Objective {
   DSDH(0.5),
   DPSH(0.1),
   DHCQ(0.1),
-  CONTRASTIVE(0.1);
+  CONTRASTIVE(0.1),
+  COSINE(0.1);
 
   /** Softmax temperature of the contrastive objective over cosine similarities. */
   public static final float TEMPERATURE = 0.3f;
+
+  /** Scale of the cosine objective's logits (a temperature of 1/16). */
+  public static final float COSINE_SCALE = 16f;
+
+  /** How much the cosine objective lowers the true class's cosine before the softmax. */
+  public static final float COSINE_MARGIN = 0.2f;
 
   /** Weight of the quantisation term. */
   public final double eta;
@@ -57,7 +71,7 @@ public enum Objective {
       }
     }
     throw new IllegalArgumentException(
-        "unknown objective '" + name + "' (expected dsdh, dpsh, dhcq or contrastive)");
+        "unknown objective '" + name + "' (expected dsdh, dpsh, dhcq, contrastive or cosine)");
   }
 
   /** True when the objective learns from pairs of views rather than from class labels. */
@@ -65,12 +79,17 @@ public enum Objective {
     return this == CONTRASTIVE;
   }
 
+  /** True when the network's classifier must give cosines (unit rows, no bias) for this loss. */
+  public boolean cosineClassifier() {
+    return this == COSINE;
+  }
+
   /** The loss terms of one batch. */
   public record Terms(NDArray total, NDArray main, NDArray quantisation) {}
 
   /**
    * @param u the batch's codes {@code [N, K]}, attached to the graph
-   * @param logits the classifier's output on u
+   * @param logits the classifier's output on u (cosines for {@link #cosineClassifier()})
    * @param slots the batch's training slots; their rows of U must already hold u
    */
   public Terms loss(NDArray u, NDArray logits, int[] slots, DiscreteCodes codes) {
@@ -90,12 +109,12 @@ public enum Objective {
         quant = u.sub(target).square().mean();
       }
       case DHCQ -> {
-        float[] oneHot = new float[batch * (int) logits.getShape().get(1)];
-        int c = (int) logits.getShape().get(1);
-        for (int r = 0; r < batch; r++) {
-          oneHot[r * c + codes.label(slots[r])] = 1f;
-        }
-        main = logits.logSoftmax(-1).mul(m.create(oneHot, logits.getShape())).sum().div(-batch);
+        main = crossEntropy(logits, oneHot(m, logits, slots, codes));
+        quant = u.sub(u.stopGradient().sign()).square().mean();
+      }
+      case COSINE -> {
+        NDArray truth = oneHot(m, logits, slots, codes);
+        main = crossEntropy(logits.sub(truth.mul(COSINE_MARGIN)).mul(COSINE_SCALE), truth);
         quant = u.sub(u.stopGradient().sign()).square().mean();
       }
       case CONTRASTIVE -> {
@@ -105,6 +124,21 @@ public enum Objective {
       default -> throw new IllegalStateException();
     }
     return new Terms(main.add(quant.mul((float) eta)), main, quant);
+  }
+
+  /** Rows of {@code [N, C]}: 1 at each slot's class. */
+  private static NDArray oneHot(NDManager m, NDArray logits, int[] slots, DiscreteCodes codes) {
+    int c = (int) logits.getShape().get(1);
+    float[] oneHot = new float[slots.length * c];
+    for (int r = 0; r < slots.length; r++) {
+      oneHot[r * c + codes.label(slots[r])] = 1f;
+    }
+    return m.create(oneHot, logits.getShape());
+  }
+
+  /** Mean softmax cross-entropy of {@code logits} against one-hot rows. */
+  private static NDArray crossEntropy(NDArray logits, NDArray truth) {
+    return logits.logSoftmax(-1).mul(truth).sum().div(-logits.getShape().get(0));
   }
 
   /** NT-Xent over rows {@code [A; B]}: row i's positive is row (i + n) mod 2n. */

@@ -1,0 +1,95 @@
+package org.texhash.trainer.hashing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.texhash.trainer.tsn.TsnModel;
+import org.texhash.trainer.tsn.TsnPreset;
+
+/** The cosine objective: a normalised classifier and a margin softmax over its cosines. */
+class CosineObjectiveTest {
+
+  @Test
+  void theClassifierGivesCosinesAndHasNoBias() {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    try (NDManager m = NDManager.newBaseManager(TsnModel.ENGINE)) {
+      HashNetwork net =
+          HashNetwork.builder()
+              .backbone(new PlainCnn(tiny.patchSize(), HashPreset.tapChannels(tiny)))
+              .bits(16)
+              .classes(7)
+              .dims(HashPreset.descriptorDims(HashPreset.tapChannels(tiny)))
+              .cosineClassifier(true)
+              .build();
+      Shape x = new Shape(5, 3, tiny.patchSize(), tiny.patchSize());
+      net.initialize(m, DataType.FLOAT32, x);
+      ParameterStore store = new ParameterStore(m, false);
+      NDList out = net.forward(store, new NDList(m.randomUniform(-1, 1, x)), false);
+      float[] cosines = out.get(1).toFloatArray();
+      assertEquals(5 * 7, cosines.length);
+      for (float c : cosines) {
+        assertTrue(c >= -1.0001f && c <= 1.0001f, "cosine " + c);
+      }
+      // scaling u leaves the cosines as they are
+      NDArray scaled = net.classify(store, out.get(0).mul(3f), false);
+      float[] again = scaled.toFloatArray();
+      for (int i = 0; i < cosines.length; i++) {
+        assertEquals(cosines[i], again[i], 1e-5);
+      }
+      var keys = net.getParameters().keys();
+      assertTrue(keys.contains("04classify_weight"), keys.toString());
+      assertFalse(keys.contains("04classify_bias"), keys.toString());
+    }
+  }
+
+  @Test
+  void lossIsTheMarginSoftmaxOfTheScaledCosines() {
+    try (NDManager m = NDManager.newBaseManager(TsnModel.ENGINE)) {
+      int classes = 5;
+      int rows = 3;
+      int[] labels = {0, 3, 4};
+      DiscreteCodes codes = new DiscreteCodes(labels, classes, 8, 1, 1, 0.1, 1);
+      int[] slots = {0, 1, 2};
+      NDArray u = m.create(new float[rows * 8], new Shape(rows, 8)).add(1f); // no quantisation
+      // each row is at cosine 1 to its class and 0 to the others
+      float[] aligned = new float[rows * classes];
+      for (int r = 0; r < rows; r++) {
+        aligned[r * classes + labels[r]] = 1f;
+      }
+      float[] equal = new float[rows * classes];
+      Arrays.fill(equal, 0.5f);
+      double s = Objective.COSINE_SCALE;
+      double margin = Objective.COSINE_MARGIN;
+      double right = s * (1 - margin);
+      assertEquals(
+          -Math.log(Math.exp(right) / (Math.exp(right) + classes - 1)),
+          loss(m, u, aligned, slots, codes),
+          1e-4);
+      // with every cosine equal the margin alone puts the true class behind
+      double lowered = -s * margin;
+      assertEquals(
+          -Math.log(Math.exp(lowered) / (Math.exp(lowered) + classes - 1)),
+          loss(m, u, equal, slots, codes),
+          1e-4);
+      assertTrue(Objective.COSINE.cosineClassifier());
+      assertFalse(Objective.DHCQ.cosineClassifier());
+    }
+  }
+
+  private static double loss(
+      NDManager m, NDArray u, float[] cosines, int[] slots, DiscreteCodes codes) {
+    NDArray logits = m.create(cosines, new Shape(slots.length, cosines.length / slots.length));
+    Objective.Terms t = Objective.COSINE.loss(u, logits, slots, codes);
+    assertEquals(0f, t.quantisation().getFloat(), 1e-6);
+    return t.main().getFloat();
+  }
+}
