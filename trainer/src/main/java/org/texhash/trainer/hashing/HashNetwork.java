@@ -141,7 +141,10 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
       return classifier.forward(store, new NDList(u), training).singletonOrThrow();
     }
     NDArray w = store.getValue(classifier.getParameters().get("weight"), u.getDevice(), training);
-    return unitRows(u).matMul(unitRows(w).transpose());
+    // an op's result joins its first operand's manager: starting from u keeps every temporary of
+    // the step in the step's scope (ops on w would pile up in the parameters' manager for good)
+    NDArray wInScope = u.getManager().create(1f).mul(w);
+    return unitRows(u).matMul(unitRows(wInScope).transpose());
   }
 
   private static NDArray unitRows(NDArray x) {

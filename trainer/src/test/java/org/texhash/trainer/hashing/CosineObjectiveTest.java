@@ -52,6 +52,29 @@ class CosineObjectiveTest {
   }
 
   @Test
+  void classifyingLeavesNothingInTheParametersManager() {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    try (NDManager params = NDManager.newBaseManager(TsnModel.ENGINE);
+        NDManager step = NDManager.newBaseManager(TsnModel.ENGINE)) {
+      HashNetwork net =
+          HashNetwork.builder()
+              .backbone(new PlainCnn(tiny.patchSize(), HashPreset.tapChannels(tiny)))
+              .bits(16)
+              .classes(7)
+              .dims(HashPreset.descriptorDims(HashPreset.tapChannels(tiny)))
+              .cosineClassifier(true)
+              .build();
+      net.initialize(params, DataType.FLOAT32, new Shape(1, 3, tiny.patchSize(), tiny.patchSize()));
+      // a capped manager refuses new arrays: a temporary of the step landing there (and staying
+      // until the run ends, one per step) throws
+      params.cap();
+      NDArray u = step.randomUniform(-1, 1, new Shape(4, 16));
+      NDArray cosines = net.classify(new ParameterStore(params, false), u, true);
+      assertEquals(new Shape(4, 7), cosines.getShape());
+    }
+  }
+
+  @Test
   void lossIsTheMarginSoftmaxOfTheScaledCosines() {
     try (NDManager m = NDManager.newBaseManager(TsnModel.ENGINE)) {
       int classes = 5;
