@@ -147,7 +147,8 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     return unitRows(u).matMul(unitRows(wInScope).transpose());
   }
 
-  private static NDArray unitRows(NDArray x) {
+  /** Each row of {@code x} divided by its length (the cosine objectives' normalisation). */
+  static NDArray unitRows(NDArray x) {
     return x.div(x.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
   }
 

@@ -152,7 +152,7 @@ public enum Objective {
               + rows
               + " rows");
     }
-    NDArray z = u.div(u.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+    NDArray z = HashNetwork.unitRows(u);
     float[] self = new float[rows * rows];
     float[] partner = new float[rows * rows];
     for (int i = 0; i < rows; i++) {
