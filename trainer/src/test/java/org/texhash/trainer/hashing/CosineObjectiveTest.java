@@ -22,14 +22,7 @@ class CosineObjectiveTest {
   void theClassifierGivesCosinesAndHasNoBias() {
     TsnPreset tiny = TsnPreset.of("tiny");
     try (NDManager m = NDManager.newBaseManager(TsnModel.ENGINE)) {
-      HashNetwork net =
-          HashNetwork.builder()
-              .backbone(new PlainCnn(tiny.patchSize(), HashPreset.tapChannels(tiny)))
-              .bits(16)
-              .classes(7)
-              .dims(HashPreset.descriptorDims(HashPreset.tapChannels(tiny)))
-              .cosineClassifier(true)
-              .build();
+      HashNetwork net = tinyCosineNetwork(tiny);
       Shape x = new Shape(5, 3, tiny.patchSize(), tiny.patchSize());
       net.initialize(m, DataType.FLOAT32, x);
       ParameterStore store = new ParameterStore(m, false);
@@ -56,14 +49,7 @@ class CosineObjectiveTest {
     TsnPreset tiny = TsnPreset.of("tiny");
     try (NDManager params = NDManager.newBaseManager(TsnModel.ENGINE);
         NDManager step = NDManager.newBaseManager(TsnModel.ENGINE)) {
-      HashNetwork net =
-          HashNetwork.builder()
-              .backbone(new PlainCnn(tiny.patchSize(), HashPreset.tapChannels(tiny)))
-              .bits(16)
-              .classes(7)
-              .dims(HashPreset.descriptorDims(HashPreset.tapChannels(tiny)))
-              .cosineClassifier(true)
-              .build();
+      HashNetwork net = tinyCosineNetwork(tiny);
       net.initialize(params, DataType.FLOAT32, new Shape(1, 3, tiny.patchSize(), tiny.patchSize()));
       // a capped manager refuses new arrays: a temporary of the step landing there (and staying
       // until the run ends, one per step) throws
@@ -106,6 +92,17 @@ class CosineObjectiveTest {
       assertTrue(Objective.COSINE.cosineClassifier());
       assertFalse(Objective.DHCQ.cosineClassifier());
     }
+  }
+
+  /** 16 bits, 7 classes, the plain CNN of {@code tiny}. */
+  private static HashNetwork tinyCosineNetwork(TsnPreset tiny) {
+    return HashNetwork.builder()
+        .backbone(new PlainCnn(tiny.patchSize(), HashPreset.tapChannels(tiny)))
+        .bits(16)
+        .classes(7)
+        .dims(HashPreset.descriptorDims(HashPreset.tapChannels(tiny)))
+        .cosineClassifier(true)
+        .build();
   }
 
   private static double loss(
