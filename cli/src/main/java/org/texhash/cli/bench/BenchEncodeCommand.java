@@ -19,7 +19,6 @@ import org.texhash.cli.SharedOptions;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.encoder.ImageCodes;
-import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.indexer.image.ImageFiles;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.image.Images;
@@ -123,10 +122,12 @@ public final class BenchEncodeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * One encoder with one ONNX Runtime thread: a learned encoder left to ONNX Runtime's default
+   * would use every core, and the "1 thread" row would measure them all.
+   */
   private Encoder open() throws IOException {
-    return encoder.endsWith(".onnx")
-        ? OnnxEncoder.open(Path.of(encoder), OnnxEncoder.DEFAULT_BATCH_SIZE, 1)
-        : Encoders.open(encoder);
+    return Encoders.open(encoder, 1);
   }
 
   private Map<String, Object> measure(int n, List<BufferedImage> pictures) throws Exception {

@@ -95,6 +95,14 @@ public final class Encoders {
    * @throws IOException when the model file cannot be read or loaded
    */
   public static Encoder open(String idOrPath) throws IOException {
+    return open(idOrPath, 0);
+  }
+
+  /**
+   * {@link #open(String)} with {@code intraOpThreads} ONNX Runtime threads per operator for a
+   * learned encoder (0: ONNX Runtime's default, every core), e.g. 1 to measure one thread.
+   */
+  public static Encoder open(String idOrPath, int intraOpThreads) throws IOException {
     Spec spec = parse(idOrPath);
     if (spec instanceof LbpLsh lsh) {
       return lsh.open(LbpLshEncoder.DEFAULT_INPUT_SIZE);
@@ -107,9 +115,11 @@ public final class Encoders {
               + " to index a folder use lbp-lsh-K or an .onnx encoder");
     }
     if (spec instanceof Shipped shipped) {
-      return OnnxEncoder.open(ShippedEncoders.file(shipped.name()));
+      return OnnxEncoder.open(
+          ShippedEncoders.file(shipped.name()), OnnxEncoder.DEFAULT_BATCH_SIZE, intraOpThreads);
     }
-    return OnnxEncoder.open(((OnnxFile) spec).file());
+    return OnnxEncoder.open(
+        ((OnnxFile) spec).file(), OnnxEncoder.DEFAULT_BATCH_SIZE, intraOpThreads);
   }
 
   /**
