@@ -88,11 +88,28 @@ public final class DiscreteCodes {
     }
   }
 
-  /** Sets B to the signs of U (DPSH's codes; also a warm start). */
-  public void codesFromOutputs() {
-    for (int i = 0; i < u.length; i++) {
-      b[i] = u[i] >= 0 ? 1f : -1f;
+  /**
+   * The share of B's bits equal to the sign of U, over the slots the network has output for: near 1
+   * when the B step follows the network, near 0.5 when B keeps class codes the network does not
+   * produce (what DSDH does when the class term outweighs U, {@code eta / mu < 1 / C}).
+   */
+  public double signAgreement() {
+    long same = 0;
+    long seen = 0;
+    for (int i = 0; i < n; i++) {
+      int o = i * bits;
+      boolean visited = false;
+      for (int k = 0; k < bits && !visited; k++) {
+        visited = u[o + k] != 0;
+      }
+      if (visited) {
+        for (int k = 0; k < bits; k++) {
+          same += (u[o + k] >= 0) == (b[o + k] > 0) ? 1 : 0;
+        }
+        seen += bits;
+      }
     }
+    return seen == 0 ? Double.NaN : (double) same / seen;
   }
 
   /** W = (B B^T + (nu / mu) I)^-1 B Y^T. */

@@ -107,6 +107,14 @@ public final class HashTraining {
         windowSteps = 0;
       }
       if (s % p.checkpointEvery() == 0 || s == o.steps()) {
+        if (t.codes().updated()) {
+          // B near coin flips against the network is how DSDH's collapse shows (docs/HASHING.md)
+          progress.printf(
+              Locale.ROOT,
+              "step %d: DSDH's codes B agree with sign(U) on %.1f%% of bits%n",
+              s,
+              100 * t.codes().signAgreement());
+        }
         t.addSeconds(seconds - t.seconds());
         checkpoint(t);
         log.writeChart(work.resolve("losses.png"), "stage 2: " + o.tag() + " (" + p.name() + ")");

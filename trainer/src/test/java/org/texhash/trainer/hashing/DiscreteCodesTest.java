@@ -59,4 +59,41 @@ class DiscreteCodesTest {
       assertEquals(1f, Math.abs(b));
     }
   }
+
+  /**
+   * Why DSDH collapses on thousands of one-image classes: its B step weighs U by eta / mu, and W's
+   * entries are about 1 / C, so at mu = 4 C eta (the trainer's setting) B keeps class codes
+   * whatever the network outputs, while at mu = eta (Li et al.'s) B follows sign(U).
+   */
+  @Test
+  void withTheClassTermAheadBKeepsClassCodesWhateverUSays() {
+    int classes = 200;
+    int perClass = 5;
+    int bits = 16;
+    double eta = 0.1;
+    int[] labels = new int[classes * perClass];
+    int[] all = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = i / perClass;
+      all[i] = i;
+    }
+    Random rnd = new Random(3);
+    float[] u = new float[labels.length * bits];
+    for (int i = 0; i < u.length; i++) {
+      u[i] = (float) Math.tanh(rnd.nextGaussian());
+    }
+    DiscreteCodes classFirst =
+        new DiscreteCodes(labels, classes, bits, 4.0 * classes * eta, 1, eta, 5);
+    DiscreteCodes paper = new DiscreteCodes(labels, classes, bits, eta, 1, eta, 5);
+    for (DiscreteCodes c : new DiscreteCodes[] {classFirst, paper}) {
+      c.remember(all, u);
+      assertEquals(0.5, c.signAgreement(), 0.05); // B starts as coin flips
+      for (int round = 0; round < 5; round++) {
+        c.updateClassifier();
+        c.updateCodes(1);
+      }
+    }
+    assertTrue(paper.signAgreement() > 0.95, "mu = eta: " + paper.signAgreement());
+    assertTrue(classFirst.signAgreement() < 0.7, "mu = 4 C eta: " + classFirst.signAgreement());
+  }
 }
