@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Builds the texture pool: surface textures from eight Debian game-data packages, one folder per
-# package, for training encoders and for the cross-package unseen protocols.
+# package, for training encoders and for the cross-package unseen protocols; and, only when asked,
+# an evaluation-only ninth source that no shipped model trained on.
 # Usage: bench/datasets/texture-pool.sh OUT_DIR [options]; see --help.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Source short name -> Debian package (the lists were made from Debian 12 "bookworm").
+# The pool is SOURCE_ORDER; EVAL_ONLY is built only when --sources names it (then into a folder of
+# its own: a training run on a folder reads every source in it).
 SOURCE_ORDER=(ufoai supertuxkart extremetuxracer neverball megaglest torcs trigger-rally warzone2100)
+EVAL_ONLY=(openarena)
 declare -A PACKAGE=([ufoai]=ufoai-textures [supertuxkart]=supertuxkart-data
   [extremetuxracer]=extremetuxracer-data [neverball]=neverball-data [megaglest]=megaglest-data
-  [torcs]=torcs-data [trigger-rally]=trigger-rally-data [warzone2100]=warzone2100-data)
+  [torcs]=torcs-data [trigger-rally]=trigger-rally-data [warzone2100]=warzone2100-data
+  [openarena]=openarena-081-textures)
 
 usage() {
   cat <<EOF
@@ -24,12 +29,15 @@ Lanczos), OUT_DIR/LICENSES.tsv (source, name, package, version, path inside the 
 licence) and OUT_DIR/<package>.copyright (the packages' DEP-5 copyright files). Every source file
 is checked against the SHA256 in its list.
 
---regenerate-lists scans every image of the eight packages (also inside .zip/.pk3/.wz archives),
+--regenerate-lists scans every image of the nine packages (also inside .zip/.pk3/.wz archives),
 applies the rules of texture_pool.py (surface textures only, near-duplicates removed) and
 rewrites the lists and SUMMARY.tsv (images per package, and why the others were dropped).
 
-  --sources L   comma list of sources to build (default: all):
+  --sources L   comma list of sources to build (default: the pool, all of):
                 ${SOURCE_ORDER[*]}
+                evaluation only (never in the default; build it with the pool into a folder
+                of its own, then evaluate with --protocol unseen-openarena):
+                ${EVAL_ONLY[*]}
   --lists DIR   folder with the lists (default: bench/datasets/pool, beside this script)
   --cache DIR   where the .deb files (~1.9 GiB), unpacked members and scans are kept
                 (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/texhash/game-textures, shared with
@@ -71,13 +79,13 @@ while (($#)); do
 done
 if [[ "$REGENERATE" == false && -z "$OUT_DIR" ]]; then usage >&2; exit 2; fi
 if [[ "$REGENERATE" == true && -n "$OUT_DIR$SOURCES_ARG" ]]; then
-  die "--regenerate-lists takes no OUT_DIR or --sources (it scans all eight packages)"
+  die "--regenerate-lists takes no OUT_DIR or --sources (it scans all nine packages)"
 fi
 SOURCES=("${SOURCE_ORDER[@]}")
 if [[ -n "$SOURCES_ARG" ]]; then
   IFS=, read -r -a SOURCES <<< "$SOURCES_ARG"
   for source in "${SOURCES[@]}"; do
-    [[ -n "${PACKAGE[$source]:-}" ]] || die "unknown source '$source'; expected some of: ${SOURCE_ORDER[*]}"
+    [[ -n "${PACKAGE[$source]:-}" ]] || die "unknown source '$source'; expected some of: ${SOURCE_ORDER[*]} ${EVAL_ONLY[*]}"
   done
 fi
 [[ "$SIZE" =~ ^[0-9]+$ ]] && ((SIZE >= 16)) || die "--size must be an integer >= 16, got '$SIZE'"
@@ -89,7 +97,7 @@ mkdir -p "$CACHE/debs" "$CACHE/unpacked" "$CACHE/scans"
 
 if [[ "$REGENERATE" == true ]]; then
   SELECT=()
-  for source in "${SOURCE_ORDER[@]}"; do
+  for source in "${SOURCE_ORDER[@]}" "${EVAL_ONLY[@]}"; do
     package=${PACKAGE[$source]}
     deb=$(deb_fetch "$package")
     version=$(dpkg-deb -f "$deb" Version)
@@ -130,7 +138,7 @@ done
 step "writing ${SIZE}x$SIZE PNGs to $OUT_DIR/<source>/"
 "$PYTHON" "$SCRIPT_DIR/texture_pool.py" build --lists "$LISTS" --out "$OUT_DIR" --size "$SIZE" \
   "${FORCE[@]}" "${BUILD[@]}"
-for source in "${SOURCE_ORDER[@]}"; do  # a source no longer selected leaves no stale folder
+for source in "${SOURCE_ORDER[@]}" "${EVAL_ONLY[@]}"; do  # a source not selected leaves no stale folder
   if [[ " ${SOURCES[*]} " != *" $source "* ]]; then
     rm -rf "${OUT_DIR:?}/$source"
     rm -f "$OUT_DIR/${PACKAGE[$source]}.copyright"

@@ -67,6 +67,9 @@ SOURCES = {
     "torcs": "torcs-data",
     "trigger-rally": "trigger-rally-data",
     "warzone2100": "warzone2100-data",
+    # evaluation only: never in the training pool (texture-pool.sh builds it only when asked), and
+    # last in the dedup order, so none of its images nearly repeats one a model trained on
+    "openarena": "openarena-081-textures",
 }
 # Parts of a package without surface textures: interface, fonts, documentation, and model skins
 # (UV atlases of karts, cars and units, not surfaces).
@@ -82,6 +85,9 @@ EXCLUDED_DIRS = {
     "trigger-rally": r"/vehicles/|/gui/|/fonts?/|/events/|/maps/|signs/",
     # texpages/page-*: model atlases (buildings, droids, weapons), except the two water pages
     "warzone2100": r"/images/|/fonts?/|/bdrops/|/doc/|/texpages/page-(?!8[01]-water)",
+    # sfx, flares, liquids, skies, env: effects, water and sky; common: editor tool textures;
+    # symbols: signage
+    "openarena": r"/textures/(?:\w*sfx\d*|flares|liquids|\w*skies|common|effects|oafx|symbols)/|/env/",
 }
 COMMON_DIRS = r"^usr/share/(?:doc|icons|pixmaps|applications|metainfo)/"
 EXCLUDED_WORDS = {
