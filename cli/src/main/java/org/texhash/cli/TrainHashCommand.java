@@ -14,6 +14,7 @@ import org.texhash.trainer.hashing.HashPreset;
 import org.texhash.trainer.hashing.HashTrainer;
 import org.texhash.trainer.hashing.HashTraining;
 import org.texhash.trainer.hashing.Objective;
+import org.texhash.trainer.hashing.TrainingCrops;
 import org.texhash.trainer.hashing.TrainingSlots;
 import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.onnx.ViewAveraging;
@@ -121,6 +122,17 @@ final class TrainHashCommand implements Callable<Integer> {
               + " mean and standard deviation (default: ${DEFAULT-VALUE}).")
   GlobalPool.Kind pooling;
 
+  @Option(
+      names = "--crops",
+      defaultValue = "plain",
+      paramLabel = "plain|views",
+      description =
+          "A supervised slot's pixels: plain random crops (the paper's), or views as a user's photo"
+              + " might show them (slightly rescaled, rotated, mirrored, relit, blurred or"
+              + " JPEG-compressed). May change on --resume, to fine-tune a run on views"
+              + " (default: ${DEFAULT-VALUE}).")
+  TrainingCrops crops;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -205,7 +217,8 @@ final class TrainHashCommand implements Callable<Integer> {
               augmentation,
               steps == null ? p.defaultSteps() : steps,
               seed,
-              tsn);
+              tsn,
+              crops);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

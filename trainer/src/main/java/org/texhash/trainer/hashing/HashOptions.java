@@ -18,10 +18,16 @@ public record HashOptions(
     boolean augmentation,
     int steps,
     long seed,
-    Path tsn) {
+    Path tsn,
+    TrainingCrops crops) {
 
   public HashOptions {
     java.util.Objects.requireNonNull(backbone, "backbone");
+    java.util.Objects.requireNonNull(crops, "crops");
+    if (crops != TrainingCrops.PLAIN && objective.labelFree()) {
+      throw new IllegalArgumentException(
+          "the " + objective.id() + " objective always trains on views; leave --crops plain");
+    }
     if (!java.util.List.of(16, 32, 64, 128, 256).contains(bits)) {
       throw new IllegalArgumentException("bits must be 16, 32, 64, 128 or 256, got " + bits);
     }
@@ -40,6 +46,12 @@ public record HashOptions(
     }
   }
 
+  /** This run on other crops. */
+  public HashOptions withCrops(TrainingCrops other) {
+    return new HashOptions(
+        preset, objective, backbone, bits, attention, augmentation, steps, seed, tsn, other);
+  }
+
   /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
   public String tag() {
     return backbone.id()
@@ -49,7 +61,8 @@ public record HashOptions(
         + bits
         + (attention ? "" : "-noca")
         + (augmentation ? "" : "-noaug")
-        + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd");
+        + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
+        + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id());
   }
 
   Properties toProperties() {
@@ -65,12 +78,14 @@ public record HashOptions(
     p.setProperty("augmentation", Boolean.toString(augmentation));
     p.setProperty("steps", Integer.toString(steps));
     p.setProperty("seed", Long.toString(seed));
+    p.setProperty("crops", crops.id());
     return p;
   }
 
   /**
-   * The checkpoint must come from the same run. Only the schedule's length may differ: a resumed
-   * run may go on for more steps, and end with an anneal it did not plan at the start.
+   * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
+   * on for more steps, end with an anneal it did not plan at the start, and go on with other crops
+   * (a model trained on plain crops, fine-tuned on views).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -81,7 +96,7 @@ public record HashOptions(
           saved.getProperty(key) == null
               && (key.equals("learning_rate")
                   || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN);
-      boolean schedule = key.equals("steps") || key.equals("anneal_steps");
+      boolean schedule = key.equals("steps") || key.equals("anneal_steps") || key.equals("crops");
       if (!schedule && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
         throw new IllegalArgumentException(
             String.format(

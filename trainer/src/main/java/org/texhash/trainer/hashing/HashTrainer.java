@@ -169,7 +169,9 @@ public final class HashTrainer implements AutoCloseable {
   /** One Adam step on the batch of the current step; then, for DSDH on schedule, W and B. */
   public StepLosses trainStep() {
     TrainingSlots.Batch batch =
-        options.objective().labelFree() ? slots.pairs(step, views) : slots.batch(step);
+        options.objective().labelFree()
+            ? slots.pairs(step, views)
+            : slots.batch(step, options.crops() == TrainingCrops.VIEWS ? views : null);
     Engine engine = manager.getEngine();
     StepLosses losses;
     try (NDManager scope = manager.newSubManager()) {

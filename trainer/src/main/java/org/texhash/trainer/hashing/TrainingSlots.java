@@ -101,7 +101,16 @@ public final class TrainingSlots {
     return (labels.length + batchSize - 1) / batchSize;
   }
 
+  /** The batch of {@code step}, plain crops. */
   public Batch batch(long step) {
+    return batch(step, null);
+  }
+
+  /**
+   * The batch of {@code step}; each slot's pixels a view of its region drawn by {@code views}, or a
+   * plain crop if {@code views} is null.
+   */
+  public Batch batch(long step, ViewAugmentation views) {
     long epoch = step / stepsPerEpoch();
     int[] order = permutation(epoch);
     int start = (int) (step % stepsPerEpoch()) * batchSize;
@@ -121,14 +130,18 @@ public final class TrainingSlots {
       aug[i] = augmented[slot];
       List<BufferedImage> own = regionsByClass.get(labels[slot]);
       BufferedImage region = own.get(rnd.nextInt(own.size()));
-      int top = rnd.nextInt(region.getHeight() - patchSize + 1);
-      int left = rnd.nextInt(region.getWidth() - patchSize + 1);
-      Chw patch = Chw.of(Images.crop(region, left, top, patchSize));
+      Chw patch = views == null ? crop(region, rnd) : views.view(region, rnd);
       System.arraycopy(patch.data(), 0, x, i * plane, plane);
       ox[i] = rnd.nextInt(patchSize + 1);
       oy[i] = rnd.nextInt(patchSize + 1);
     }
     return new Batch(slots, ls, x, aug, ox, oy);
+  }
+
+  private Chw crop(BufferedImage region, Random rnd) {
+    int top = rnd.nextInt(region.getHeight() - patchSize + 1);
+    int left = rnd.nextInt(region.getWidth() - patchSize + 1);
+    return Chw.of(Images.crop(region, left, top, patchSize));
   }
 
   /** Steps per epoch of {@link #pairs}: every class once. */

@@ -94,7 +94,8 @@ class HashNetworkTest {
                 true,
                 10,
                 1,
-                null));
+                null,
+                TrainingCrops.PLAIN));
     assertThrows(
         IllegalArgumentException.class,
         () ->
@@ -107,7 +108,8 @@ class HashNetworkTest {
                 false,
                 10,
                 1,
-                null));
+                null,
+                TrainingCrops.PLAIN));
     assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
   }
 

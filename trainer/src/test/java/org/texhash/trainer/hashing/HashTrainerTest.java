@@ -44,7 +44,16 @@ class HashTrainerTest {
 
   private static HashOptions options(Objective o, BackboneKind backbone, int steps, Path tsn) {
     return new HashOptions(
-        HashPreset.of("tiny"), o, backbone, 16, true, backbone.readsTsn(), steps, 5, tsn);
+        HashPreset.of("tiny"),
+        o,
+        backbone,
+        16,
+        true,
+        backbone.readsTsn(),
+        steps,
+        5,
+        tsn,
+        TrainingCrops.PLAIN);
   }
 
   /** The encoder contract's input: [N, 3, S, S] planes in [-1, 1]. */
@@ -190,7 +199,8 @@ class HashTrainerTest {
             false,
             14,
             5,
-            null);
+            null,
+            TrainingCrops.PLAIN);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     float[] probe = new float[3 * 16 * 16];
     for (int i = 0; i < probe.length; i++) {
@@ -223,6 +233,40 @@ class HashTrainerTest {
   }
 
   @Test
+  void viewCropsKeepEachStepsSlotsAndRepeatForAStep() {
+    HashOptions o = options(Objective.COSINE, BackboneKind.CNN, 4, null);
+    TrainingSlots slots = slots(o);
+    ViewAugmentation views = new ViewAugmentation(16);
+    for (long step = 0; step < 3; step++) {
+      TrainingSlots.Batch plain = slots.batch(step);
+      TrainingSlots.Batch viewed = slots.batch(step, views);
+      assertArrayEquals(plain.slots(), viewed.slots(), "the crops change pixels, not slots");
+      assertArrayEquals(plain.labels(), viewed.labels());
+      assertArrayEquals(viewed.inputs(), slots.batch(step, views).inputs());
+      assertTrue(!java.util.Arrays.equals(plain.inputs(), viewed.inputs()));
+    }
+  }
+
+  @Test
+  void aPlainRunFineTunesOnViewsOnResume() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    new HashTraining(tmp.resolve("run"), quiet).run(plain, slots(plain), false).close();
+    HashOptions tuned =
+        options(Objective.COSINE, BackboneKind.CNN, 14, null).withCrops(TrainingCrops.VIEWS);
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("run"), quiet).run(tuned, slots(tuned), true)) {
+      assertEquals(14, t.step());
+      assertTrue(t.options().tag().endsWith("-views"), t.options().tag());
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            options(Objective.CONTRASTIVE, BackboneKind.CNN, 14, null)
+                .withCrops(TrainingCrops.VIEWS));
+  }
+
+  @Test
   void annealStepsRunAtATenthOfTheRate() {
     HashPreset p = HashPreset.of("cpu").withLearningRate(1e-3f).withAnnealSteps(100);
     assertEquals(1e-3f, p.learningRateAt(899, 1000));
@@ -240,6 +284,7 @@ class HashTrainerTest {
                 false,
                 10,
                 1,
-                null));
+                null,
+                TrainingCrops.PLAIN));
   }
 }

@@ -1,0 +1,20 @@
+package org.texhash.trainer.hashing;
+
+/**
+ * What a supervised slot's pixels are at each visit; the command-line name is the lower-case
+ * constant.
+ */
+public enum TrainingCrops {
+  /** A random S x S crop of one of the class's training regions: the paper's. */
+  PLAIN,
+  /**
+   * A random view of a training region ({@link ViewAugmentation}): a crop, sometimes slightly
+   * rescaled, rotated, mirrored, relit, blurred or JPEG-compressed, as a user's photo might be. Not
+   * in the paper; for codes that must carry over to other sources and to photographed queries.
+   */
+  VIEWS;
+
+  public String id() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
