@@ -229,6 +229,17 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--bits", "48", "--out", out),
             List.of("--backbone", "cnn", "--objective", "sdh", "--out", out),
             List.of("--protocol", "nope", "--backbone", "cnn", "--out", out),
+            List.of("--backbone", "cnn", "--crops", "zoomed", "--out", out), // no such crops
+            // the label-free objective always trains on views
+            List.of(
+                "--backbone",
+                "cnn",
+                "--objective",
+                "contrastive",
+                "--crops",
+                "views",
+                "--out",
+                out),
             List.of("--backbone", "cnn", "--out", tmp.resolve("m.bin").toString()));
     for (List<String> options : bad) {
       List<String> args = new ArrayList<>(List.of("train", "hash", "--data", ds.toString()));
