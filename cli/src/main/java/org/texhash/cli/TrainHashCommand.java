@@ -1,5 +1,6 @@
 package org.texhash.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.dataset.Protocols;
 import org.texhash.trainer.hashing.BackboneKind;
+import org.texhash.trainer.hashing.Distillation;
 import org.texhash.trainer.hashing.HashOptions;
 import org.texhash.trainer.hashing.HashPreset;
 import org.texhash.trainer.hashing.HashTrainer;
@@ -133,6 +135,15 @@ final class TrainHashCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   TrainingCrops crops;
 
+  @Option(
+      names = "--teacher",
+      paramLabel = "FILE.onnx",
+      description =
+          "Distil: train the network to give this encoder's outputs (same --bits and patch size)"
+              + " instead of the objective's loss; e.g. the run itself exported with --views 4, so"
+              + " that one view does the work of four. May be added on --resume.")
+  Path teacher;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -218,9 +229,17 @@ final class TrainHashCommand implements Callable<Integer> {
               steps == null ? p.defaultSteps() : steps,
               seed,
               tsn,
-              crops);
+              crops,
+              teacher);
+      if (teacher != null) {
+        // before the data loads: a wrong teacher is a usage error, found in a second
+        Distillation.open(teacher, bits, preset.patchSize()).close();
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read the teacher " + teacher + ": " + e.getMessage());
     }
     Path workDir =
         work != null

@@ -48,23 +48,7 @@ class TrainHashCommandTest {
     StringWriter w = new StringWriter();
     List<String> args =
         new ArrayList<>(
-            List.of(
-                "train",
-                "hash",
-                "--data",
-                ds.toString(),
-                "--protocol",
-                "vistex",
-                "--preset",
-                "tiny",
-                "--backbone",
-                backbone,
-                "--bits",
-                Integer.toString(bits),
-                "--steps",
-                "4",
-                "--out",
-                out.toString()));
+            List.of(trainArgs(ds, backbone, Integer.toString(bits), out, "--steps", "4")));
     if (tsn != null) {
       args.addAll(List.of("--tsn", tsn.toString()));
     }
@@ -215,6 +199,70 @@ class TrainHashCommandTest {
               "--out",
               tmp.resolve("bad" + i + ".onnx").toString()));
     }
+  }
+
+  @Test
+  void aRunResumesDistillingItsViewAveragedExportAndWrongTeachersAreRefused() throws Exception {
+    Path ds = dataset();
+    Path teacher = tmp.resolve("teacher.onnx");
+    Files.copy(Path.of(trainHash(ds, null, "cnn", 16, "--views", "4")), teacher);
+    Path student = tmp.resolve("cnn-16.onnx"); // resumes the run of the teacher
+    assertEquals(
+        0,
+        run(
+            trainArgs(
+                ds,
+                "cnn",
+                "16",
+                student,
+                "--steps",
+                "8",
+                "--resume",
+                "--teacher",
+                teacher.toString())));
+    try (OnnxEncoder t = OnnxEncoder.open(teacher);
+        OnnxEncoder e = OnnxEncoder.open(student)) {
+      assertTrue(e.id().contains("-distilled"), e.id());
+      assertEquals(t.id(), e.metadata().get("texhash.teacher"));
+      assertEquals("1", e.metadata().get("texhash.views"));
+    }
+    Path refused = tmp.resolve("refused.onnx");
+    List<String> wrong =
+        List.of(
+            tmp.resolve("missing.onnx").toString(), // no such file
+            ds.resolve("t0.png").toString()); // not an encoder
+    for (String w : wrong) {
+      assertEquals(2, run(trainArgs(ds, "cnn", "16", refused, "--steps", "2", "--teacher", w)), w);
+    }
+    // a 16-bit teacher cannot teach a 32-bit code
+    assertEquals(
+        2,
+        run(trainArgs(ds, "cnn", "32", refused, "--steps", "2", "--teacher", teacher.toString())));
+    assertTrue(Files.notExists(refused));
+  }
+
+  /** {@code train hash} on {@code ds} with the tiny preset. */
+  private static String[] trainArgs(
+      Path ds, String backbone, String bits, Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "hash",
+                "--data",
+                ds.toString(),
+                "--protocol",
+                "vistex",
+                "--preset",
+                "tiny",
+                "--backbone",
+                backbone,
+                "--bits",
+                bits,
+                "--out",
+                out.toString()));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -228,6 +229,38 @@ public final class OnnxEncoder implements Encoder {
         input[base + 2 * plane + j] = (px[j] & 0xFF) / 127.5f - 1f;
       }
     }
+    return run(input, n);
+  }
+
+  /**
+   * Features of {@code n} patches already in the contract's input form: {@code [n, 3, S, S]} planes
+   * in [-1, 1], row-major (a trainer's batch, which may hold pixels no image has).
+   */
+  public synchronized float[][] featuresOfPlanes(float[] planes, int n) {
+    if (planes.length != n * 3 * inputSize * inputSize) {
+      throw new IllegalArgumentException(
+          "expected "
+              + n
+              + " x 3 x "
+              + inputSize
+              + " x "
+              + inputSize
+              + " values for encoder "
+              + id
+              + ", got "
+              + planes.length);
+    }
+    float[][] out = new float[n][];
+    int per = 3 * inputSize * inputSize;
+    for (int from = 0; from < n; from += batchSize) {
+      int m = Math.min(n, from + batchSize) - from;
+      float[][] rows = run(Arrays.copyOfRange(planes, from * per, (from + m) * per), m);
+      System.arraycopy(rows, 0, out, from, m);
+    }
+    return out;
+  }
+
+  private float[][] run(float[] input, int n) {
     try (NDManager manager = model.getNDManager().newSubManager()) {
       NDArray x = manager.create(input, new Shape(n, 3, inputSize, inputSize));
       x.setName(INPUT);

@@ -1,5 +1,6 @@
 package org.texhash.indexer.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,31 @@ class OnnxEncoderTest {
           assertEquals(HashCode.fromSigns(expected), e.encode(List.of(patches.get(i))).get(0));
         }
       }
+    }
+  }
+
+  @Test
+  void planesGiveTheFeaturesOfTheImagesTheyCameFrom() throws Exception {
+    TinyOnnxModel tiny = new TinyOnnxModel(16, 8, 5);
+    Path file = tiny.write(dir.resolve("tiny.onnx"), tiny.metadata("tiny"));
+    List<BufferedImage> patches = new ArrayList<>();
+    float[] planes = new float[5 * 3 * 8 * 8];
+    for (int i = 0; i < 5; i++) {
+      patches.add(SyntheticTextures.generate(400 + i, 8, 8));
+      float[][][] x = scaled(patches.get(i));
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < 8; y++) {
+          System.arraycopy(x[c][y], 0, planes, ((i * 3 + c) * 8 + y) * 8, 8);
+        }
+      }
+    }
+    try (OnnxEncoder e = OnnxEncoder.open(file, 2)) { // batches of 2: 2 + 2 + 1
+      float[][] fromImages = e.features(patches);
+      float[][] fromPlanes = e.featuresOfPlanes(planes, 5);
+      for (int i = 0; i < 5; i++) {
+        assertArrayEquals(fromImages[i], fromPlanes[i], 1e-6f, "patch " + i);
+      }
+      assertThrows(IllegalArgumentException.class, () -> e.featuresOfPlanes(planes, 4));
     }
   }
 

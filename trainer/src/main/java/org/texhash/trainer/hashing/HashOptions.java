@@ -7,7 +7,9 @@ import org.texhash.trainer.nn.GlobalPool;
 
 /**
  * What a stage-2 run is. {@code tsn} is the folder of a trained G (required for the tsn backbone
- * and for augmentation); batches and parameter initialisation derive from {@code seed}.
+ * and for augmentation); batches and parameter initialisation derive from {@code seed}. With a
+ * {@code teacher} encoder (an ONNX file, or null) the network learns to give the teacher's outputs
+ * instead of the objective's loss ({@link Distillation}).
  */
 public record HashOptions(
     HashPreset preset,
@@ -19,7 +21,8 @@ public record HashOptions(
     int steps,
     long seed,
     Path tsn,
-    TrainingCrops crops) {
+    TrainingCrops crops,
+    Path teacher) {
 
   public HashOptions {
     java.util.Objects.requireNonNull(backbone, "backbone");
@@ -48,8 +51,17 @@ public record HashOptions(
 
   /** This run on other crops. */
   public HashOptions withCrops(TrainingCrops other) {
+    return withSchedule(other, teacher);
+  }
+
+  /** This run distilling {@code encoder}'s outputs (null: the objective's loss). */
+  public HashOptions withTeacher(Path encoder) {
+    return withSchedule(crops, encoder);
+  }
+
+  private HashOptions withSchedule(TrainingCrops c, Path t) {
     return new HashOptions(
-        preset, objective, backbone, bits, attention, augmentation, steps, seed, tsn, other);
+        preset, objective, backbone, bits, attention, augmentation, steps, seed, tsn, c, t);
   }
 
   /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
@@ -62,7 +74,8 @@ public record HashOptions(
         + (attention ? "" : "-noca")
         + (augmentation ? "" : "-noaug")
         + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
-        + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id());
+        + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
+        + (teacher == null ? "" : "-distilled");
   }
 
   Properties toProperties() {
@@ -79,13 +92,15 @@ public record HashOptions(
     p.setProperty("steps", Integer.toString(steps));
     p.setProperty("seed", Long.toString(seed));
     p.setProperty("crops", crops.id());
+    p.setProperty("teacher", teacher == null ? "none" : teacher.getFileName().toString());
     return p;
   }
 
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
-   * on for more steps, end with an anneal it did not plan at the start, and go on with other crops
-   * (a model trained on plain crops, fine-tuned on views).
+   * on for more steps, end with an anneal it did not plan at the start, go on with other crops (a
+   * model trained on plain crops, fine-tuned on views) and go on from a teacher (a model distilled
+   * from itself with views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -96,7 +111,11 @@ public record HashOptions(
           saved.getProperty(key) == null
               && (key.equals("learning_rate")
                   || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN);
-      boolean schedule = key.equals("steps") || key.equals("anneal_steps") || key.equals("crops");
+      boolean schedule =
+          key.equals("steps")
+              || key.equals("anneal_steps")
+              || key.equals("crops")
+              || key.equals("teacher");
       if (!schedule && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
         throw new IllegalArgumentException(
             String.format(

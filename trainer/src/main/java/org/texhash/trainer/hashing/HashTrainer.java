@@ -66,6 +66,7 @@ public final class HashTrainer implements AutoCloseable {
   private final DiscreteCodes codes;
   private final int patchSize;
   private final ViewAugmentation views;
+  private final Distillation distillation; // null without a teacher
   private long step;
   private double seconds;
 
@@ -86,6 +87,15 @@ public final class HashTrainer implements AutoCloseable {
     }
     patchSize = tp.patchSize();
     views = new ViewAugmentation(patchSize);
+    try {
+      distillation =
+          options.teacher() == null
+              ? null
+              : Distillation.open(options.teacher(), options.bits(), patchSize);
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
     Engine engine = Engine.getEngine(TsnModel.ENGINE);
     engine.setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)));
     manager = engine.newBaseManager();
@@ -166,7 +176,10 @@ public final class HashTrainer implements AutoCloseable {
     return patchSize;
   }
 
-  /** One Adam step on the batch of the current step; then, for DSDH on schedule, W and B. */
+  /**
+   * One Adam step on the batch of the current step (against the teacher's outputs when there is
+   * one); then, for DSDH on schedule, W and B.
+   */
   public StepLosses trainStep() {
     TrainingSlots.Batch batch =
         options.objective().labelFree()
@@ -176,11 +189,15 @@ public final class HashTrainer implements AutoCloseable {
     StepLosses losses;
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = inputs(scope, batch);
+      NDArray targets = distillation == null ? null : distillation.targets(x);
       try (GradientCollector gc = engine.newGradientCollector()) {
         NDList out = network.forward(store, new NDList(x), true);
         NDArray u = out.get(0);
         codes.remember(batch.slots(), u.toFloatArray());
-        Objective.Terms t = options.objective().loss(u, out.get(1), batch.slots(), codes);
+        Objective.Terms t =
+            targets == null
+                ? options.objective().loss(u, out.get(1), batch.slots(), codes)
+                : Distillation.loss(u, targets, options.objective().eta);
         gc.backward(t.total());
         losses =
             new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
@@ -261,6 +278,9 @@ public final class HashTrainer implements AutoCloseable {
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));
     meta.put("texhash.steps", Long.toString(step));
     meta.put("texhash.seed", Long.toString(options.seed()));
+    if (distillation != null) {
+      meta.put("texhash.teacher", distillation.teacherId());
+    }
     trainingData.forEach((k, v) -> meta.put("texhash.training." + k, v));
     meta.put(EncoderExport.META_VIEWS, Integer.toString(views));
     return EncoderExport.write(
@@ -338,6 +358,9 @@ public final class HashTrainer implements AutoCloseable {
     }
     if (tunedTsn != null) {
       tunedTsn.close();
+    }
+    if (distillation != null) {
+      distillation.close();
     }
   }
 }

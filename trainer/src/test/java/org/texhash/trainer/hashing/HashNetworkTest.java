@@ -95,7 +95,8 @@ class HashNetworkTest {
                 10,
                 1,
                 null,
-                TrainingCrops.PLAIN));
+                TrainingCrops.PLAIN,
+                null));
     assertThrows(
         IllegalArgumentException.class,
         () ->
@@ -109,7 +110,8 @@ class HashNetworkTest {
                 10,
                 1,
                 null,
-                TrainingCrops.PLAIN));
+                TrainingCrops.PLAIN,
+                null));
     assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
   }
 

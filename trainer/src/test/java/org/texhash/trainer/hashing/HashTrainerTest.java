@@ -55,7 +55,8 @@ class HashTrainerTest {
         steps,
         5,
         tsn,
-        TrainingCrops.PLAIN);
+        TrainingCrops.PLAIN,
+        null);
   }
 
   /** The encoder contract's input: [N, 3, S, S] planes in [-1, 1]. */
@@ -202,7 +203,8 @@ class HashTrainerTest {
             14,
             5,
             null,
-            TrainingCrops.PLAIN);
+            TrainingCrops.PLAIN,
+            null);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     float[] probe = new float[3 * 16 * 16];
     for (int i = 0; i < probe.length; i++) {
@@ -269,6 +271,51 @@ class HashTrainerTest {
   }
 
   @Test
+  void distillingItsViewAveragedExportBringsOneViewCloserToIt() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 60, null);
+    Path teacher = tmp.resolve("teacher.onnx");
+    List<BufferedImage> patches = new ArrayList<>();
+    for (LabeledImage r : regions()) {
+      patches.add(r.image().getSubimage(3, 5, 16, 16));
+    }
+    float[] probe = planar(patches);
+    float[] before;
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("run"), quiet).run(plain, slots(plain), false)) {
+      t.export(teacher, Map.of(), 4);
+      before = t.encode(probe, patches.size());
+    }
+    float[] target = new float[before.length];
+    try (OnnxEncoder e = OnnxEncoder.open(teacher)) {
+      float[][] rows = e.featuresOfPlanes(probe, patches.size());
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(rows[i], 0, target, i * 16, 16);
+      }
+    }
+    HashOptions distil =
+        options(Objective.COSINE, BackboneKind.CNN, 300, null).withTeacher(teacher);
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("run"), quiet).run(distil, slots(distil), true)) {
+      assertTrue(t.options().tag().endsWith("-distilled"), t.options().tag());
+      double start = squaredDistance(before, target);
+      double end = squaredDistance(t.encode(probe, patches.size()), target);
+      assertTrue(end < 0.7 * start, "distance to the teacher " + start + " -> " + end);
+    }
+    IllegalArgumentException wrongBits =
+        assertThrows(IllegalArgumentException.class, () -> Distillation.open(teacher, 32, 16));
+    assertTrue(wrongBits.getMessage().contains("--bits"), wrongBits.getMessage());
+  }
+
+  private static double squaredDistance(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (a[i] - b[i]) * (a[i] - b[i]);
+    }
+    return s / a.length;
+  }
+
+  @Test
   void annealStepsRunAtATenthOfTheRate() {
     HashPreset p = HashPreset.of("cpu").withLearningRate(1e-3f).withAnnealSteps(100);
     assertEquals(1e-3f, p.learningRateAt(899, 1000));
@@ -287,6 +334,7 @@ class HashTrainerTest {
                 10,
                 1,
                 null,
-                TrainingCrops.PLAIN));
+                TrainingCrops.PLAIN,
+                null));
   }
 }
