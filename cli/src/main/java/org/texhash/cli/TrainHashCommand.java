@@ -127,11 +127,12 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--crops",
       defaultValue = "plain",
-      paramLabel = "plain|views",
+      paramLabel = "plain|views|relit",
       description =
-          "A supervised slot's pixels: plain random crops (the paper's), or views as a user's photo"
+          "A supervised slot's pixels: plain random crops (the paper's), views as a user's photo"
               + " might show them (slightly rescaled, rotated, mirrored, relit, blurred or"
-              + " JPEG-compressed). May change on --resume, to fine-tune a run on views"
+              + " JPEG-compressed), or relit views (the same, with brightness and contrast 0.6x to"
+              + " 1.4x). May change on --resume, to fine-tune a run on views"
               + " (default: ${DEFAULT-VALUE}).")
   TrainingCrops crops;
 

@@ -65,7 +65,8 @@ public final class HashTrainer implements AutoCloseable {
   private final ResumableAdam adam;
   private final DiscreteCodes codes;
   private final int patchSize;
-  private final ViewAugmentation views;
+  private final ViewAugmentation views; // the label-free objective's pairs
+  private final ViewAugmentation crops; // a supervised slot's pixels; null for plain crops
   private final Distillation distillation; // null without a teacher
   private long step;
   private double seconds;
@@ -87,6 +88,7 @@ public final class HashTrainer implements AutoCloseable {
     }
     patchSize = tp.patchSize();
     views = new ViewAugmentation(patchSize);
+    crops = options.crops().views(patchSize);
     try {
       distillation =
           options.teacher() == null
@@ -182,9 +184,7 @@ public final class HashTrainer implements AutoCloseable {
    */
   public StepLosses trainStep() {
     TrainingSlots.Batch batch =
-        options.objective().labelFree()
-            ? slots.pairs(step, views)
-            : slots.batch(step, options.crops() == TrainingCrops.VIEWS ? views : null);
+        options.objective().labelFree() ? slots.pairs(step, views) : slots.batch(step, crops);
     Engine engine = manager.getEngine();
     StepLosses losses;
     try (NDManager scope = manager.newSubManager()) {

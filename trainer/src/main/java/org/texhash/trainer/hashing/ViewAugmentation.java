@@ -26,14 +26,33 @@ public final class ViewAugmentation {
   private static final double P_ROTATE = 0.1;
   private static final double P_DIHEDRAL = 0.25;
   private static final double P_PHOTOMETRIC = 0.5;
-  private static final double PHOTOMETRIC_RANGE = 0.15;
+
+  /** Brightness and contrast factors of the mild views: 1 +- this. */
+  public static final double MILD_LIGHT = 0.15;
+
+  /** The same for relit views: a photo taken in other light, 0.6x to 1.4x. */
+  public static final double STRONG_LIGHT = 0.4;
+
   private static final double P_BLUR = 0.1;
   private static final double P_JPEG = 0.1;
 
   private final int size;
+  private final double light;
 
+  /** Mild views of S x S = {@code size}. */
   public ViewAugmentation(int size) {
+    this(size, MILD_LIGHT);
+  }
+
+  /**
+   * @param light brightness and contrast factors are drawn from 1 +- this (on half the views)
+   */
+  public ViewAugmentation(int size, double light) {
+    if (!(light >= 0 && light < 1)) {
+      throw new IllegalArgumentException("light must be in [0, 1), got " + light);
+    }
     this.size = size;
+    this.light = light;
   }
 
   /**
@@ -59,16 +78,9 @@ public final class ViewAugmentation {
     if (rnd.nextDouble() < P_PHOTOMETRIC) {
       patch =
           apply(
-              QueryTransform.Kind.BRIGHTNESS,
-              1 + PHOTOMETRIC_RANGE * (2 * rnd.nextDouble() - 1),
-              patch,
-              whole);
+              QueryTransform.Kind.BRIGHTNESS, 1 + light * (2 * rnd.nextDouble() - 1), patch, whole);
       patch =
-          apply(
-              QueryTransform.Kind.CONTRAST,
-              1 + PHOTOMETRIC_RANGE * (2 * rnd.nextDouble() - 1),
-              patch,
-              whole);
+          apply(QueryTransform.Kind.CONTRAST, 1 + light * (2 * rnd.nextDouble() - 1), patch, whole);
     }
     if (rnd.nextDouble() < P_BLUR) {
       patch = apply(QueryTransform.Kind.BLUR, 0.5 + 0.5 * rnd.nextDouble(), patch, whole);

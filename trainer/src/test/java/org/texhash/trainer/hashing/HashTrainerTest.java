@@ -3,6 +3,7 @@ package org.texhash.trainer.hashing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -240,15 +241,23 @@ class HashTrainerTest {
   void viewCropsKeepEachStepsSlotsAndRepeatForAStep() {
     HashOptions o = options(Objective.COSINE, BackboneKind.CNN, 4, null);
     TrainingSlots slots = slots(o);
-    ViewAugmentation views = new ViewAugmentation(16);
-    for (long step = 0; step < 3; step++) {
-      TrainingSlots.Batch plain = slots.batch(step);
-      TrainingSlots.Batch viewed = slots.batch(step, views);
-      assertArrayEquals(plain.slots(), viewed.slots(), "the crops change pixels, not slots");
-      assertArrayEquals(plain.labels(), viewed.labels());
-      assertArrayEquals(viewed.inputs(), slots.batch(step, views).inputs());
-      assertFalse(Arrays.equals(plain.inputs(), viewed.inputs()), "views change the pixels");
+    assertNull(TrainingCrops.PLAIN.views(16));
+    for (TrainingCrops crops : List.of(TrainingCrops.VIEWS, TrainingCrops.RELIT)) {
+      ViewAugmentation views = crops.views(16);
+      for (long step = 0; step < 3; step++) {
+        TrainingSlots.Batch plain = slots.batch(step);
+        TrainingSlots.Batch viewed = slots.batch(step, views);
+        assertArrayEquals(plain.slots(), viewed.slots(), "the crops change pixels, not slots");
+        assertArrayEquals(plain.labels(), viewed.labels());
+        assertArrayEquals(viewed.inputs(), slots.batch(step, views).inputs());
+        assertFalse(Arrays.equals(plain.inputs(), viewed.inputs()), crops + " change the pixels");
+      }
     }
+    // the same draws with stronger light: only the lit pixels differ
+    float[] mild = slots.batch(0, TrainingCrops.VIEWS.views(16)).inputs();
+    float[] relit = slots.batch(0, TrainingCrops.RELIT.views(16)).inputs();
+    assertFalse(Arrays.equals(mild, relit), "relit views change the light");
+    assertThrows(IllegalArgumentException.class, () -> new ViewAugmentation(16, 1.0));
   }
 
   @Test
