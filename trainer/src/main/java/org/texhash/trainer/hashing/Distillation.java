@@ -3,7 +3,6 @@ package org.texhash.trainer.hashing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.texhash.indexer.encoder.OnnxEncoder;
 
@@ -13,8 +12,8 @@ import org.texhash.indexer.encoder.OnnxEncoder;
  * quantisation term ({@code eta ||u - sign(u)||^2}); the classifier is not trained.
  *
  * <p>What it is for: an encoder that averages V views of each patch costs V forward passes per
- * patch. Its own network, taught by it, learns to give the averaged code from one view, so the
- * student exported with one view may keep most of the views' gain at a V-th of the cost. Any
+ * patch; its own network, taught by it, is meant to give the averaged code from one view at a V-th
+ * of the cost (for the shipped recipe it kept little of the views' gain: docs/RESULTS.md). Any
  * encoder with the same code length and input size can teach (the teacher runs through ONNX
  * Runtime, as in the indexer).
  */
@@ -30,9 +29,7 @@ public final class Distillation implements AutoCloseable {
    * {@code patchSize} patches.
    */
   public static Distillation open(Path file, int bits, int patchSize) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no teacher encoder at " + file);
-    }
+    // OnnxEncoder.open refuses a missing file or a non-encoder with an IllegalArgumentException
     OnnxEncoder e = OnnxEncoder.open(file, OnnxEncoder.DEFAULT_BATCH_SIZE, 1);
     if (e.bits() != bits || e.inputSize() != patchSize) {
       String found = e.id() + " gives " + e.bits() + " bits for " + e.inputSize() + " px patches";
