@@ -16,6 +16,7 @@ import org.texhash.trainer.hashing.HashPreset;
 import org.texhash.trainer.hashing.HashTrainer;
 import org.texhash.trainer.hashing.HashTraining;
 import org.texhash.trainer.hashing.Objective;
+import org.texhash.trainer.hashing.PlainCnn;
 import org.texhash.trainer.hashing.TrainingCrops;
 import org.texhash.trainer.hashing.TrainingSlots;
 import org.texhash.trainer.nn.GlobalPool;
@@ -125,6 +126,17 @@ final class TrainHashCommand implements Callable<Integer> {
   GlobalPool.Kind pooling;
 
   @Option(
+      names = "--cnn-depth",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Conv units per level of the cnn backbone, 1 to "
+              + PlainCnn.MAX_DEPTH
+              + ": more capacity at about N times the time (default: ${DEFAULT-VALUE}, the"
+              + " paper's baseline).")
+  int cnnDepth;
+
+  @Option(
       names = "--crops",
       defaultValue = "plain",
       paramLabel = "plain|views|relit",
@@ -216,7 +228,7 @@ final class TrainHashCommand implements Callable<Integer> {
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
       }
-      p = p.withAnnealSteps(annealSteps).withPooling(pooling);
+      p = p.withAnnealSteps(annealSteps).withPooling(pooling).withCnnDepth(cnnDepth);
       BackboneKind kind = BackboneKind.of(backbone);
       boolean augmentation = !noAugmentation && kind.readsTsn();
       options =

@@ -278,6 +278,10 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--objective", "sdh", "--out", out),
             List.of("--protocol", "nope", "--backbone", "cnn", "--out", out),
             List.of("--backbone", "cnn", "--crops", "zoomed", "--out", out), // no such crops
+            List.of("--backbone", "cnn", "--cnn-depth", "0", "--out", out),
+            List.of("--backbone", "cnn", "--cnn-depth", "9", "--out", out),
+            // only the plain CNN has levels to deepen
+            List.of("--backbone", "tsn", "--cnn-depth", "2", "--out", out),
             // the label-free objective always trains on views
             List.of(
                 "--backbone",

@@ -41,6 +41,10 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "anneal steps (" + preset.annealSteps() + ") cannot exceed steps (" + steps + ")");
     }
+    if (preset.cnnDepth() != 1 && backbone != BackboneKind.CNN) {
+      throw new IllegalArgumentException(
+          "a cnn depth other than 1 needs the cnn backbone, got " + backbone.id());
+    }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the "
@@ -74,6 +78,7 @@ public record HashOptions(
         + (attention ? "" : "-noca")
         + (augmentation ? "" : "-noaug")
         + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
+        + (preset.cnnDepth() == 1 ? "" : "-d" + preset.cnnDepth())
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -84,6 +89,7 @@ public record HashOptions(
     p.setProperty("learning_rate", Float.toString(preset.learningRate()));
     p.setProperty("pooling", preset.pooling().name());
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
+    p.setProperty("cnn_depth", Integer.toString(preset.cnnDepth()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -105,12 +111,13 @@ public record HashOptions(
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
-      // checkpoints written before a key existed were made with the preset's learning rate and the
-      // mean pooling
+      // checkpoints written before a key existed were made with the preset's learning rate, the
+      // mean pooling and one conv unit per level
       boolean older =
           saved.getProperty(key) == null
               && (key.equals("learning_rate")
-                  || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN);
+                  || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
+                  || key.equals("cnn_depth") && preset.cnnDepth() == 1);
       boolean schedule =
           key.equals("steps")
               || key.equals("anneal_steps")

@@ -17,6 +17,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  * @param pooling how the fused maps become the descriptor (mean, or mean and deviation)
  * @param annealSteps the last this many steps of a run use a tenth of the learning rate (a final
  *     step decay; 0 keeps the rate constant)
+ * @param cnnDepth conv units per level of the plain-CNN backbone ({@link PlainCnn}); 1 is the
+ *     paper's baseline
  */
 public record HashPreset(
     String name,
@@ -30,7 +32,8 @@ public record HashPreset(
     int logEvery,
     int checkpointEvery,
     GlobalPool.Kind pooling,
-    int annealSteps) {
+    int annealSteps,
+    int cnnDepth) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
@@ -38,12 +41,13 @@ public record HashPreset(
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
       case "tiny" ->
-          new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10, GlobalPool.Kind.MEAN, 0);
+          new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10, GlobalPool.Kind.MEAN, 0, 1);
       case "cpu" ->
-          new HashPreset("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100, GlobalPool.Kind.MEAN, 0);
+          new HashPreset(
+              "cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100, GlobalPool.Kind.MEAN, 0, 1);
       case "paper" ->
           new HashPreset(
-              "paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000, GlobalPool.Kind.MEAN, 0);
+              "paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000, GlobalPool.Kind.MEAN, 0, 1);
       default ->
           throw new IllegalArgumentException(
               "preset must be one of " + TsnPreset.NAMES + ", got " + name);
@@ -55,12 +59,13 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
-    return withTraining(rate, pooling, annealSteps);
+    return withTraining(rate, pooling, annealSteps, cnnDepth);
   }
 
   /** This preset with the fused maps pooled by {@code kind}. */
   public HashPreset withPooling(GlobalPool.Kind kind) {
-    return withTraining(learningRate, java.util.Objects.requireNonNull(kind), annealSteps);
+    return withTraining(
+        learningRate, java.util.Objects.requireNonNull(kind), annealSteps, cnnDepth);
   }
 
   /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
@@ -68,11 +73,20 @@ public record HashPreset(
     if (steps < 0) {
       throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
     }
-    return withTraining(learningRate, pooling, steps);
+    return withTraining(learningRate, pooling, steps, cnnDepth);
   }
 
-  /** The sizes of this preset with the three settings a command line may change. */
-  private HashPreset withTraining(float rate, GlobalPool.Kind kind, int anneal) {
+  /** This preset with {@code depth} conv units per level of the plain CNN. */
+  public HashPreset withCnnDepth(int depth) {
+    if (depth < 1 || depth > PlainCnn.MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "cnn depth must be 1 to " + PlainCnn.MAX_DEPTH + ", got " + depth);
+    }
+    return withTraining(learningRate, pooling, annealSteps, depth);
+  }
+
+  /** The sizes of this preset with the four settings a command line may change. */
+  private HashPreset withTraining(float rate, GlobalPool.Kind kind, int anneal, int depth) {
     return new HashPreset(
         name,
         batchSize,
@@ -85,7 +99,8 @@ public record HashPreset(
         logEvery,
         checkpointEvery,
         kind,
-        anneal);
+        anneal,
+        depth);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

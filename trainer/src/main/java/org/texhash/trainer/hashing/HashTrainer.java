@@ -112,7 +112,8 @@ public final class HashTrainer implements AutoCloseable {
         switch (options.backbone()) {
           case TSN -> new TsnTaps(tsn.generator());
           case TUNED_TSN -> new TunedTsnTaps((tunedTsn != null ? tunedTsn : tsn).generator());
-          case CNN -> new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp));
+          case CNN ->
+              new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp), options.preset().cnnDepth());
         };
     network =
         HashNetwork.builder()
@@ -273,6 +274,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.learning_rate", Float.toString(options.preset().learningRate()));
     meta.put("texhash.pooling", options.preset().pooling().name().toLowerCase(Locale.ROOT));
     meta.put("texhash.anneal_steps", Integer.toString(options.preset().annealSteps()));
+    meta.put("texhash.cnn_depth", Integer.toString(options.preset().cnnDepth()));
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));

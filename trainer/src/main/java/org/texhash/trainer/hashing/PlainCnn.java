@@ -16,24 +16,53 @@ import org.texhash.trainer.onnx.OnnxGraph;
 /**
  * The plain-CNN backbone of the baselines (the paper's DSDH/DPSH/DHCQ rows): trained from scratch
  * with the head, no TSN. A 5x5 stem and one 3x3 stride-2 conv unit per level, with the channels of
- * the TSN taps it replaces, so the head and its size are the same.
+ * the TSN taps it replaces, so the head and its size are the same. A deeper variant adds {@code
+ * depth - 1} 3x3 stride-1 conv units to every level: more capacity at the same tap shapes, so the
+ * head is unchanged.
  */
 public final class PlainCnn extends AbstractBlock implements Backbone {
+  /** Deepest variant offered: each added unit costs about as much as the level it deepens. */
+  public static final int MAX_DEPTH = 4;
+
   private final int patchSize;
   private final List<Integer> channels;
   private final List<ConvUnit> layers = new ArrayList<>();
+  private final List<Integer> tapAfter = new ArrayList<>();
 
+  /** The paper's baseline: one conv unit per level. */
   public PlainCnn(int patchSize, List<Integer> channels) {
+    this(patchSize, channels, 1);
+  }
+
+  /**
+   * @param patchSize S, the input's side
+   * @param channels the channels of each level's tap, finest first
+   * @param depth conv units per level (1 to {@link #MAX_DEPTH}); the first of a level changes its
+   *     size (the stem: a 5x5 unit at stride 1, then 3x3 at stride 2), the others keep it
+   */
+  public PlainCnn(int patchSize, List<Integer> channels, int depth) {
     super((byte) 1);
+    if (depth < 1 || depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("depth must be 1 to " + MAX_DEPTH + ", got " + depth);
+    }
     this.patchSize = patchSize;
     this.channels = List.copyOf(channels);
     for (int l = 0; l < channels.size(); l++) {
+      int c = channels.get(l);
+      // the depth-1 network's block names stay as they were, so its checkpoints still load
       layers.add(
           addChildBlock(
               "level" + l,
               l == 0
-                  ? new ConvUnit(channels.get(0), 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)
-                  : new ConvUnit(channels.get(l), 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+                  ? new ConvUnit(c, 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)
+                  : new ConvUnit(c, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+      for (int d = 1; d < depth; d++) {
+        layers.add(
+            addChildBlock(
+                "level" + l + "_" + d,
+                new ConvUnit(c, 3, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+      }
+      tapAfter.add(layers.size() - 1);
     }
   }
 
@@ -56,9 +85,11 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   public List<NDArray> taps(ParameterStore store, NDArray x, boolean training) {
     List<NDArray> out = new ArrayList<>();
     NDList h = new NDList(x);
-    for (ConvUnit c : layers) {
-      h = c.forward(store, h, training);
-      out.add(h.singletonOrThrow());
+    for (int i = 0; i < layers.size(); i++) {
+      h = layers.get(i).forward(store, h, training);
+      if (tapAfter.contains(i)) {
+        out.add(h.singletonOrThrow());
+      }
     }
     return out;
   }
@@ -67,9 +98,11 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   public List<String> emitOnnxTaps(OnnxGraph g, String input) {
     List<String> out = new ArrayList<>();
     String h = input;
-    for (ConvUnit c : layers) {
-      h = c.emitOnnx(g, h);
-      out.add(h);
+    for (int i = 0; i < layers.size(); i++) {
+      h = layers.get(i).emitOnnx(g, h);
+      if (tapAfter.contains(i)) {
+        out.add(h);
+      }
     }
     return out;
   }
@@ -91,11 +124,13 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape[] out = new Shape[layers.size()];
+    Shape[] out = new Shape[tapAfter.size()];
     Shape[] s = inputShapes;
-    for (int l = 0; l < layers.size(); l++) {
-      s = layers.get(l).getOutputShapes(s);
-      out[l] = s[0];
+    for (int i = 0; i < layers.size(); i++) {
+      s = layers.get(i).getOutputShapes(s);
+      if (tapAfter.contains(i)) {
+        out[tapAfter.indexOf(i)] = s[0];
+      }
     }
     return out;
   }

@@ -1,7 +1,9 @@
 package org.texhash.trainer.hashing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
@@ -45,6 +47,31 @@ class HashNetworkTest {
         }
       }
     }
+  }
+
+  @Test
+  void aDeeperCnnGivesTheSameTapShapesWithMoreParameters() {
+    TsnPreset cpu = TsnPreset.of("cpu");
+    List<Integer> taps = HashPreset.tapChannels(cpu);
+    Shape in = new Shape(2, 3, cpu.patchSize(), cpu.patchSize());
+    Shape[] shallow = new PlainCnn(cpu.patchSize(), taps).getOutputShapes(new Shape[] {in});
+    long previous = 0;
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+      for (int depth = 1; depth <= PlainCnn.MAX_DEPTH; depth++) {
+        PlainCnn cnn = new PlainCnn(cpu.patchSize(), taps, depth);
+        assertArrayEquals(shallow, cnn.getOutputShapes(new Shape[] {in}));
+        cnn.initialize(m, DataType.FLOAT32, new Shape(1, 3, cpu.patchSize(), cpu.patchSize()));
+        long params = 0;
+        for (var p : cnn.getParameters().values()) {
+          params += p.getArray().size();
+        }
+        assertTrue(params > previous, depth + ": " + params + " <= " + previous);
+        previous = params;
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new PlainCnn(16, taps, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PlainCnn(16, taps, PlainCnn.MAX_DEPTH + 1));
   }
 
   @Test

@@ -261,6 +261,57 @@ class HashTrainerTest {
   }
 
   @Test
+  void aDeeperCnnTrainsResumesOnlyAtItsDepthAndExportsIt() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions shallow = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    HashOptions deep10 = withDepth(shallow, 2, 10);
+    HashOptions deep12 = withDepth(shallow, 2, 12);
+    new HashTraining(tmp.resolve("deep"), quiet).run(deep10, slots(deep10), false).close();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(tmp.resolve("deep"), quiet).run(shallow, slots(shallow), true));
+    assertTrue(e.getMessage().contains("cnn_depth is 2"), e.getMessage());
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("deep"), quiet).run(deep12, slots(deep12), true)) {
+      assertEquals(12, t.step());
+      Path onnx = tmp.resolve("deep.onnx");
+      String id = t.export(onnx, Map.of("dataset", "synthetic"));
+      assertTrue(id.startsWith("cnn-cosine-16-noaug-d2-"), id);
+      try (OnnxEncoder enc = OnnxEncoder.open(onnx)) {
+        assertEquals("2", enc.metadata().get("texhash.cnn_depth"));
+      }
+    }
+    // checkpoints written before the depth was recorded are depth-1 runs
+    java.util.Properties older = shallow.toProperties();
+    older.remove("cnn_depth");
+    shallow.requireCompatible(older);
+    assertThrows(IllegalArgumentException.class, () -> deep10.requireCompatible(older));
+    // only the plain CNN has levels to deepen
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            withDepth(
+                options(Objective.DSDH, BackboneKind.TSN, 10, tinyTsn(tmp.resolve("g"))), 2, 10));
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnDepth(0));
+  }
+
+  private static HashOptions withDepth(HashOptions o, int depth, int steps) {
+    return new HashOptions(
+        o.preset().withCnnDepth(depth),
+        o.objective(),
+        o.backbone(),
+        o.bits(),
+        o.attention(),
+        o.augmentation(),
+        steps,
+        o.seed(),
+        o.tsn(),
+        o.crops(),
+        o.teacher());
+  }
+
+  @Test
   void aPlainRunFineTunesOnViewsOnResume() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 10, null);
