@@ -132,7 +132,7 @@ final class TrainHashCommand implements Callable<Integer> {
       description =
           "Conv units per level of the cnn backbone, 1 to "
               + PlainCnn.MAX_DEPTH
-              + ": more capacity at about N times the time (default: ${DEFAULT-VALUE}, the"
+              + ": more capacity, slower steps and encoding (default: ${DEFAULT-VALUE}, the"
               + " paper's baseline).")
   int cnnDepth;
 
