@@ -78,11 +78,7 @@ public record HashPreset(
 
   /** This preset with {@code depth} conv units per level of the plain CNN. */
   public HashPreset withCnnDepth(int depth) {
-    if (depth < 1 || depth > PlainCnn.MAX_DEPTH) {
-      throw new IllegalArgumentException(
-          "cnn depth must be 1 to " + PlainCnn.MAX_DEPTH + ", got " + depth);
-    }
-    return withTraining(learningRate, pooling, annealSteps, depth);
+    return withTraining(learningRate, pooling, annealSteps, PlainCnn.requireDepth(depth));
   }
 
   /** The sizes of this preset with the four settings a command line may change. */

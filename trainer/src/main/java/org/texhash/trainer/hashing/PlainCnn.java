@@ -42,9 +42,7 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
    */
   public PlainCnn(int patchSize, List<Integer> channels, int depth) {
     super((byte) 1);
-    if (depth < 1 || depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("depth must be 1 to " + MAX_DEPTH + ", got " + depth);
-    }
+    requireDepth(depth);
     this.patchSize = patchSize;
     this.channels = List.copyOf(channels);
     for (int l = 0; l < channels.size(); l++) {
@@ -64,6 +62,14 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
       }
       tapAfter.add(layers.size() - 1);
     }
+  }
+
+  /** {@code depth}, if this network can be built that deep. */
+  static int requireDepth(int depth) {
+    if (depth < 1 || depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("cnn depth must be 1 to " + MAX_DEPTH + ", got " + depth);
+    }
+    return depth;
   }
 
   @Override
