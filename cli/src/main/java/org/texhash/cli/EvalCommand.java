@@ -113,13 +113,16 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--db-per-class",
       paramLabel = "N",
-      description = "Database patches per class (default: ${DEFAULT-VALUE}; the paper: 2000).")
+      description =
+          "Database patches per class with --unit patch (default: ${DEFAULT-VALUE}; the paper:"
+              + " 2000).")
   int dbPerClass = PatchSampler.DEFAULT_DATABASE_PER_CLASS;
 
   @Option(
       names = "--queries-per-class",
       paramLabel = "N",
-      description = "Query patches per class (default: ${DEFAULT-VALUE}; the paper: 200).")
+      description =
+          "Query patches per class with --unit patch (default: ${DEFAULT-VALUE}; the paper: 200).")
   int queriesPerClass = PatchSampler.DEFAULT_QUERIES_PER_CLASS;
 
   @Option(
@@ -143,6 +146,19 @@ public final class EvalCommand implements Callable<Integer> {
           "Reuse the patches of FILE when it exists (its protocol, seed, resize and patch size"
               + " win); otherwise write this run's patches there.")
   Path manifestFile;
+
+  @Option(
+      names = "--unit",
+      defaultValue = "patch",
+      paramLabel = "patch|region",
+      description = {
+        "What is indexed and searched for. patch: S x S patches, --db-per-class and"
+            + " --queries-per-class per class (the paper's protocol). region: every database and"
+            + " query region (a quadrant) once, whole, hashed as 'texhash index' hashes an image (a"
+            + " grid of S x S crops, their features averaged): what a user's image search does. ITQ"
+            + " still fits on --train-per-class S x S patches (default: ${DEFAULT-VALUE})."
+      })
+  Manifest.Unit unit;
 
   @Option(
       names = "--patch-size",
@@ -187,6 +203,18 @@ public final class EvalCommand implements Callable<Integer> {
     Manifest manifest = null;
     if (manifestFile != null && Files.exists(manifestFile)) {
       manifest = Manifest.read(manifestFile);
+      if (manifest.unit() != unit) {
+        throw new IllegalArgumentException(
+            "--unit "
+                + unit.tag()
+                + " but manifest "
+                + manifestFile
+                + " holds "
+                + manifest.unit().tag()
+                + "s; pass --unit "
+                + manifest.unit().tag()
+                + " or another --manifest");
+      }
       if (!manifest.protocol().equals(protocol)) {
         throw new IllegalArgumentException(
             "--protocol "
@@ -205,14 +233,12 @@ public final class EvalCommand implements Callable<Integer> {
         Locale.ROOT, "eval: loading %s under %s (seed %d)%n", dataset, protocol, splitSeed);
     DatasetSplit split = Protocols.load(protocol, dataset, splitSeed, splitResize);
     if (manifest == null) {
+      int fitPerClass = trainPerClass == null ? dbPerClass : trainPerClass;
       manifest =
-          PatchSampler.sample(
-              split,
-              dbPerClass,
-              queriesPerClass,
-              trainPerClass == null ? dbPerClass : trainPerClass,
-              patchSize,
-              splitResize);
+          unit == Manifest.Unit.REGION
+              ? PatchSampler.sampleRegions(split, fitPerClass, patchSize, splitResize)
+              : PatchSampler.sample(
+                  split, dbPerClass, queriesPerClass, fitPerClass, patchSize, splitResize);
       if (manifestFile != null) {
         manifest.write(manifestFile);
         progress.printf(Locale.ROOT, "eval: wrote the manifest %s%n", manifestFile);
@@ -321,12 +347,13 @@ public final class EvalCommand implements Callable<Integer> {
       b.append(
           String.format(
               Locale.ROOT,
-              "%s: %d classes, %d queries, %d database patches; search = top-%d, total = encode +"
+              "%s: %d classes, %d queries, %d database %ss; search = top-%d, total = encode +"
                   + " search%n",
               r.protocol(),
               r.classes(),
               r.queries(),
               r.database(),
+              r.unit(),
               r.searchK()));
     }
     return b.toString();

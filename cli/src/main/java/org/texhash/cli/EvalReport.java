@@ -22,6 +22,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.texhash.indexer.dataset.Manifest;
 import org.texhash.indexer.eval.EvalResult;
 
 /**
@@ -93,7 +94,7 @@ final class EvalReport {
     }
     StringBuilder b =
         new StringBuilder(
-            "MAP (tie-aware) by query transform (database patches untouched):\n\n| encoder |");
+            "MAP (tie-aware) by query transform (database untouched):\n\n| encoder |");
     StringBuilder sep = new StringBuilder("|---|");
     for (String t : transforms) {
       b.append(' ').append(t).append(" |");
@@ -146,14 +147,15 @@ final class EvalReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "%nProtocol %s: %d classes, %d queries, %d database patches of %dx%d, seed %d; "
+              "%nProtocol %s: %d classes, %d queries, %d database %s, seed %d; "
                   + "search = top-%d HammingKnnQuery.%n%n",
               first.protocol(),
               first.classes(),
               first.queries(),
               first.database(),
-              first.patchSize(),
-              first.patchSize(),
+              first.unit().equals(Manifest.Unit.REGION.tag())
+                  ? "regions (each hashed from its " + first.patchSize() + "-pixel crops)"
+                  : "patches of " + first.patchSize() + "x" + first.patchSize(),
               first.seed(),
               first.searchK()));
       b.append("Precision at top T (expected over tie orders):\n\n| encoder |");

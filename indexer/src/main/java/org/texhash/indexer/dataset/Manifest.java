@@ -23,8 +23,39 @@ import java.util.Map;
  *
  * <p>Encoders are fitted on the {@code train} rows; a protocol whose training regions are its
  * database regions (vistex, alot) writes no train rows and fits on the database rows.
+ *
+ * <p>The {@code unit} header says what a database or query row is ({@link Unit}); a manifest
+ * without it is one of patches.
  */
 public final class Manifest {
+  /** What is indexed and searched for: patches, or whole regions hashed like images. */
+  public enum Unit {
+    /** S x S patches, each encoded once (the paper's protocol). */
+    PATCH,
+    /**
+     * Whole regions (a quadrant, or an image), each hashed as {@code texhash index} hashes an image
+     * ({@link org.texhash.indexer.encoder.ImageCodes}): what a user's search does. Train rows stay
+     * S x S patches.
+     */
+    REGION;
+
+    public String tag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Unit parse(String s) {
+      for (Unit u : values()) {
+        if (u.tag().equals(s)) {
+          return u;
+        }
+      }
+      throw new IllegalArgumentException("manifest unit must be patch or region, got " + s);
+    }
+  }
+
+  /** The header key of {@link #unit()}. */
+  public static final String UNIT_KEY = "unit";
+
   private static final String MAGIC = "# texhash eval manifest v1";
   private static final String COLUMNS = "image\tregion\tx\ty\tsize\tlabel\tclass\trole";
 
@@ -68,6 +99,11 @@ public final class Manifest {
 
   public int patchSize() {
     return Integer.parseInt(require("patch_size"));
+  }
+
+  public Unit unit() {
+    String u = header.get(UNIT_KEY);
+    return u == null ? Unit.PATCH : Unit.parse(u);
   }
 
   private String require(String key) {
@@ -168,6 +204,7 @@ public final class Manifest {
     m.seed();
     m.resize();
     m.patchSize();
+    m.unit();
     return m;
   }
 

@@ -80,6 +80,71 @@ public final class PatchSampler {
     return new Manifest(header, patches);
   }
 
+  /**
+   * A manifest of whole regions ({@link Manifest.Unit#REGION}): one database row per database
+   * region and one query row per query region, each the largest centred square of its region (the
+   * whole quadrant for square images), plus {@code trainPerClass} S x S training patches per
+   * fitting class, drawn as {@link #sample} draws them, which are what a fitted encoder (ITQ) is
+   * fitted on.
+   */
+  public static Manifest sampleRegions(
+      DatasetSplit split, int trainPerClass, int patchSize, int resize) {
+    if (trainPerClass < 1 || patchSize < 1) {
+      throw new IllegalArgumentException(
+          "need train patches per class >= 1 and patch size >= 1, got "
+              + trainPerClass
+              + " and "
+              + patchSize);
+    }
+    Map<String, String> header = new LinkedHashMap<>();
+    header.put("protocol", split.protocol());
+    header.put("seed", Long.toString(split.seed()));
+    header.put("resize", Integer.toString(resize));
+    header.put("patch_size", Integer.toString(patchSize));
+    header.put(Manifest.UNIT_KEY, Manifest.Unit.REGION.tag());
+    header.put("train_per_class", Integer.toString(trainPerClass));
+    List<PatchSpec> rows =
+        new ArrayList<>(
+            draw(split.train(), PatchSpec.Role.TRAIN, trainPerClass, patchSize, split.seed()));
+    rows.addAll(wholeRegions(split.database(), PatchSpec.Role.DATABASE, patchSize));
+    rows.addAll(wholeRegions(split.query(), PatchSpec.Role.QUERY, patchSize));
+    return new Manifest(header, rows);
+  }
+
+  private static List<PatchSpec> wholeRegions(
+      List<Region> regions, PatchSpec.Role role, int patchSize) {
+    List<PatchSpec> out = new ArrayList<>(regions.size());
+    for (Region r : regions) {
+      int w = r.pixels().getWidth();
+      int h = r.pixels().getHeight();
+      int side = Math.min(w, h);
+      if (side < patchSize) {
+        throw new IllegalArgumentException(
+            r.content().className()
+                + ": a "
+                + w
+                + "x"
+                + h
+                + " "
+                + role.tag()
+                + " region is smaller than a "
+                + patchSize
+                + "-pixel patch; lower --patch-size or raise --resize");
+      }
+      out.add(
+          new PatchSpec(
+              r.image(),
+              r.index(),
+              (w - side) / 2,
+              (h - side) / 2,
+              side,
+              r.label(),
+              r.content().className(),
+              role));
+    }
+    return out;
+  }
+
   private static List<PatchSpec> draw(
       List<Region> regions, PatchSpec.Role role, int perClass, int size, long seed) {
     Map<Integer, List<Region>> byLabel = new TreeMap<>();

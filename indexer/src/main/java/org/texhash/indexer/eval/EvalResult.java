@@ -27,6 +27,8 @@ import org.texhash.indexer.dataset.QueryTransform;
  * @param fitSeconds time to fit the encoder on the training patches (0 for fixed encoders)
  * @param queryTransform what was done to the query patches ({@link QueryTransform}; "identity":
  *     nothing)
+ * @param unit what the database and query items were: "patch" or "region" ({@link
+ *     org.texhash.indexer.dataset.Manifest.Unit})
  */
 public record EvalResult(
     String encoder,
@@ -51,7 +53,8 @@ public record EvalResult(
     double fitSeconds,
     long seed,
     int patchSize,
-    String queryTransform) {
+    String queryTransform,
+    String unit) {
 
   private static final Gson ROW =
       new GsonBuilder()
@@ -62,56 +65,6 @@ public record EvalResult(
 
   public EvalResult {
     precisionAtTop = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(precisionAtTop));
-  }
-
-  /** A result with untouched queries. */
-  public EvalResult(
-      String encoder,
-      int bits,
-      String protocol,
-      int classes,
-      int queries,
-      int database,
-      double map,
-      double mapPessimistic,
-      double mapOptimistic,
-      Map<Integer, Double> precisionAtTop,
-      double radius2Precision,
-      double radius2Recall,
-      double[] precisionByRadius,
-      double[] recallByRadius,
-      int searchK,
-      double searchMsPerQuery,
-      double totalMsPerQuery,
-      double rankingMsPerQuery,
-      double encodeMsPerQuery,
-      double fitSeconds,
-      long seed,
-      int patchSize) {
-    this(
-        encoder,
-        bits,
-        protocol,
-        classes,
-        queries,
-        database,
-        map,
-        mapPessimistic,
-        mapOptimistic,
-        precisionAtTop,
-        radius2Precision,
-        radius2Recall,
-        precisionByRadius,
-        recallByRadius,
-        searchK,
-        searchMsPerQuery,
-        totalMsPerQuery,
-        rankingMsPerQuery,
-        encodeMsPerQuery,
-        fitSeconds,
-        seed,
-        patchSize,
-        QueryTransform.IDENTITY.toString());
   }
 
   /** One line of {@code results.jsonl}: {@link #toJsonObject()}, with a space after separators. */
@@ -148,6 +101,7 @@ public record EvalResult(
     o.addProperty("seed", seed);
     o.addProperty("patch_size", patchSize);
     o.addProperty("query_transform", queryTransform);
+    o.addProperty("unit", unit);
     return o;
   }
 

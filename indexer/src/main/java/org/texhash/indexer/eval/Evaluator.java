@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.texhash.indexer.dataset.PatchSampler;
 import org.texhash.indexer.dataset.PatchSpec;
 import org.texhash.indexer.dataset.QueryTransform;
 import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.lucene.HammingDistances;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingRadiusQuery;
@@ -42,7 +44,9 @@ import org.texhash.lucene.MultiIndexHashing;
  * Runs one encoder over the patches of a manifest through the real search path: database patches
  * are encoded and indexed with {@link HashCodeField} (doc values plus multi-index hashing
  * substrings) in a temporary Lucene index merged to one segment; each query patch is encoded on its
- * own and searched with {@link HammingKnnQuery}.
+ * own and searched with {@link HammingKnnQuery}. With a manifest of {@link Manifest.Unit#REGION
+ * regions}, each database and query item is a whole region hashed as {@code texhash index} hashes
+ * an image ({@link ImageCodes}), so the metrics are those of a user's image search.
  *
  * <p>The metrics come from the full ranking: a {@link HammingRadiusQuery} at radius K (every
  * document) whose hits are counted by distance, each distance read back from Lucene's score; each
@@ -135,7 +139,7 @@ public final class Evaluator {
       try (DirectoryReader reader = DirectoryReader.open(directory)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         int[] docLabels = labels(reader);
-        List<EvalResult> results = new java.util.ArrayList<>();
+        List<EvalResult> results = new ArrayList<>();
         for (QueryTransform t : transforms) {
           results.add(search(encoder, searcher, docLabels, dbCodes, db, queries, fitSeconds, t));
         }
@@ -151,9 +155,8 @@ public final class Evaluator {
     long lastReport = System.nanoTime();
     for (int from = 0; from < db.size(); from += BATCH) {
       int to = Math.min(db.size(), from + BATCH);
-      List<BufferedImage> pixels =
-          PatchSampler.crop(split, db.subList(from, to), encoder.inputSize());
-      List<HashCode> batch = encoder.encode(pixels);
+      List<HashCode> batch =
+          encode(encoder, pixels(encoder, db.subList(from, to), QueryTransform.IDENTITY));
       for (int i = 0; i < batch.size(); i++) {
         HashCode c = batch.get(i);
         if (c.bits() != encoder.bits()) {
@@ -164,10 +167,37 @@ public final class Evaluator {
       }
       if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || to == db.size()) {
         lastReport = System.nanoTime();
-        log("%s: encoded %d/%d database patches", encoder.id(), to, db.size());
+        log("%s: encoded %d/%d database %ss", encoder.id(), to, db.size(), manifest.unit().tag());
       }
     }
     return codes;
+  }
+
+  /** The pixels of manifest rows: S x S patches, or whole regions at their own size. */
+  private List<BufferedImage> pixels(Encoder encoder, List<PatchSpec> rows, QueryTransform t) {
+    if (manifest.unit() == Manifest.Unit.PATCH) {
+      return PatchSampler.crop(split, rows, encoder.inputSize(), t);
+    }
+    List<BufferedImage> out = new ArrayList<>(rows.size());
+    for (PatchSpec row : rows) {
+      out.add(PatchSampler.crop(split, List.of(row), row.size(), t).get(0));
+    }
+    return out;
+  }
+
+  /**
+   * Codes of {@link #pixels}: a patch is encoded as it is, a region hashed as {@code texhash index}
+   * hashes an image.
+   */
+  private List<HashCode> encode(Encoder encoder, List<BufferedImage> pixels) {
+    if (manifest.unit() == Manifest.Unit.PATCH) {
+      return encoder.encode(pixels);
+    }
+    List<HashCode> out = new ArrayList<>(pixels.size());
+    for (BufferedImage region : pixels) {
+      out.add(ImageCodes.code(encoder, region));
+    }
+    return out;
   }
 
   private static void writeIndex(Directory directory, List<PatchSpec> db, HashCode[] codes, int m)
@@ -228,10 +258,9 @@ public final class Evaluator {
     int warmup = Math.min(WARMUP_QUERIES, queries.size());
     for (int qi = -warmup; qi < queries.size(); qi++) {
       PatchSpec q = queries.get(Math.floorMod(qi, queries.size()));
-      List<BufferedImage> patch =
-          PatchSampler.crop(split, List.of(q), encoder.inputSize(), transform);
+      List<BufferedImage> pixels = pixels(encoder, List.of(q), transform);
       long t0 = System.nanoTime();
-      HashCode code = encoder.encode(patch).get(0);
+      HashCode code = encode(encoder, pixels).get(0);
       long t1 = System.nanoTime();
       TopDocs top = searcher.search(new HammingKnnQuery(FIELD, code, k), k);
       long t2 = System.nanoTime();
@@ -302,7 +331,8 @@ public final class Evaluator {
         fitSeconds,
         manifest.seed(),
         manifest.patchSize(),
-        transform.toString());
+        transform.toString(),
+        manifest.unit().tag());
   }
 
   private static String suffix(QueryTransform t) {

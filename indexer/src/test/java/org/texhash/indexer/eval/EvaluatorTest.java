@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.texhash.indexer.dataset.PatchSampler;
 import org.texhash.indexer.dataset.PatchSpec;
 import org.texhash.indexer.dataset.Protocols;
 import org.texhash.indexer.dataset.QueryTransform;
+import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 
 class EvaluatorTest {
@@ -117,6 +119,59 @@ class EvaluatorTest {
       assertTrue(
           results.get(transforms.indexOf(t)).map() != plain.map(), t + " left MAP unchanged");
     }
+  }
+
+  @Test
+  void regionUnitHashesWholeRegionsLikeIndexedImages() throws IOException {
+    Manifest regions = PatchSampler.sampleRegions(split, 4, PATCH, RESIZE);
+    Path file = tmp.resolve("regions.tsv");
+    regions.write(file);
+    assertEquals(regions, Manifest.read(file));
+    assertEquals(Manifest.Unit.REGION, regions.unit());
+    assertEquals(Manifest.Unit.PATCH, manifest.unit(), "a manifest without the key holds patches");
+    List<PatchSpec> db = regions.patches(PatchSpec.Role.DATABASE);
+    assertEquals(split.database().size(), db.size());
+    assertEquals(split.query().size(), regions.patches(PatchSpec.Role.QUERY).size());
+    assertEquals(CLASSES * 4, regions.fitPatches().size(), "ITQ fits on S x S patches");
+    assertTrue(regions.fitPatches().stream().allMatch(p -> p.size() == PATCH));
+    for (PatchSpec row : db) {
+      BufferedImage whole = split.regionsByKey().get(row.regionKey()).pixels();
+      assertEquals(whole.getWidth(), row.size(), "a row covers its whole quadrant");
+    }
+
+    Evaluator ev = new Evaluator(split, regions, Evaluator.Options.defaults(), null);
+    EvalEncoders encoders = new EvalEncoders(split, regions, null);
+    EvalResult r = ev.evaluate(encoders.open("lbp-lsh-64").encoder(), 0);
+    // 3 relevant regions among 18: chance is about 0.3; measured 1.0
+    assertTrue(r.map() > 0.9, "MAP " + r.map());
+    assertEquals(db.size(), r.database());
+    assertTrue(r.toJson().contains("\"unit\": \"region\""), r.toJson());
+    assertTrue(ev.evaluate(encoders.open("itq-32").encoder(), 0).map() > 0.9);
+
+    // every item is hashed from the 3 x 3 grid of 32-pixel crops of its 96-pixel quadrant
+    List<Integer> batches = new java.util.ArrayList<>();
+    Encoder lsh = encoders.open("lbp-lsh-64").encoder();
+    Encoder counting =
+        new Encoder() {
+          public String id() {
+            return lsh.id();
+          }
+
+          public int bits() {
+            return lsh.bits();
+          }
+
+          public int inputSize() {
+            return lsh.inputSize();
+          }
+
+          public float[][] features(List<BufferedImage> patches) {
+            batches.add(patches.size());
+            return lsh.features(patches);
+          }
+        };
+    assertEquals(r.map(), ev.evaluate(counting, 0).map(), 0.0);
+    assertTrue(batches.size() >= db.size() && batches.stream().allMatch(n -> n == 9), "" + batches);
   }
 
   @Test
