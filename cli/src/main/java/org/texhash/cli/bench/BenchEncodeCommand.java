@@ -47,7 +47,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
       names = "--encoder",
       required = true,
       paramLabel = "ID|FILE.onnx",
-      description = "learned-64 (shipped), lbp-lsh-K, or an .onnx encoder.")
+      description = "learned-64, learned-64-fast (shipped), lbp-lsh-K, or an .onnx encoder.")
   String encoder;
 
   @Option(
