@@ -101,7 +101,7 @@ public final class EvalCommand implements Callable<Integer> {
       paramLabel = "T",
       description = {
         "Transform the query patches (never the database): identity, scale:F (0.25..4),"
-            + " rotate:DEGREES, brightness:F, contrast:F, jpeg:QUALITY,",
+            + " rotate:DEGREES, brightness:F, contrast:F, jpeg:QUALITY, blur:SIGMA,",
         "or robustness (= "
             + QueryTransform.ROBUSTNESS_SPEC
             + "). One result per encoder and transform (default: identity)."
@@ -130,7 +130,7 @@ public final class EvalCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Training patches per fitting class, for protocols that fit on other classes (unseen,"
-              + " unseen-SOURCE; default: --db-per-class).")
+              + " unseen-SOURCE) and with --unit region (default: --db-per-class).")
   Integer trainPerClass;
 
   @Option(
