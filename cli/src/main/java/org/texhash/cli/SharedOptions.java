@@ -31,7 +31,7 @@ public final class SharedOptions {
         names = "--encoder",
         paramLabel = "ID|FILE.onnx",
         description =
-            "learned-64 or learned-64-fast (shipped; -fast runs one view instead of four: 4x the"
+            "learned-64 or learned-64-fast (shipped; -fast runs one view instead of four: 3.5x the"
                 + " speed, about the same for whole images), lbp-lsh-32|64|128|256 or an .onnx"
                 + " encoder (default: the one the index was built with, or learned-64 without an"
                 + " index). Searching or adding to an index with another encoder is refused.")
