@@ -28,6 +28,7 @@ public final class DatasetSplit {
   private final List<Region> database;
   private final List<Region> query;
   private final List<Region> validation;
+  private final Map<String, Region> regionsByKey;
 
   DatasetSplit(
       String protocol,
@@ -44,6 +45,7 @@ public final class DatasetSplit {
     this.database = List.copyOf(database);
     this.query = List.copyOf(query);
     this.validation = List.copyOf(validation);
+    this.regionsByKey = byKey(List.of(this.train, this.database, this.query, this.validation));
   }
 
   public String protocol() {
@@ -99,8 +101,13 @@ public final class DatasetSplit {
 
   /** Every region by {@link Region#key()}. */
   public Map<String, Region> regionsByKey() {
+    return regionsByKey;
+  }
+
+  // built once: every patch crop looks its region up here
+  private static Map<String, Region> byKey(List<List<Region>> roles) {
     Map<String, Region> m = new LinkedHashMap<>();
-    for (List<Region> l : List.of(train, database, query, validation)) {
+    for (List<Region> l : roles) {
       for (Region r : l) {
         m.putIfAbsent(r.key(), r);
       }

@@ -60,11 +60,7 @@ public final class PatchSampler {
     if (patchSize < 1) {
       throw new IllegalArgumentException("patch size must be >= 1, got " + patchSize);
     }
-    Map<String, String> header = new LinkedHashMap<>();
-    header.put("protocol", split.protocol());
-    header.put("seed", Long.toString(split.seed()));
-    header.put("resize", Integer.toString(resize));
-    header.put("patch_size", Integer.toString(patchSize));
+    Map<String, String> header = header(split, patchSize, resize);
     header.put("database_per_class", Integer.toString(databasePerClass));
     header.put("queries_per_class", Integer.toString(queriesPerClass));
     header.put("train_per_class", Integer.toString(trainPerClass));
@@ -96,11 +92,7 @@ public final class PatchSampler {
               + " and "
               + patchSize);
     }
-    Map<String, String> header = new LinkedHashMap<>();
-    header.put("protocol", split.protocol());
-    header.put("seed", Long.toString(split.seed()));
-    header.put("resize", Integer.toString(resize));
-    header.put("patch_size", Integer.toString(patchSize));
+    Map<String, String> header = header(split, patchSize, resize);
     header.put(Manifest.UNIT_KEY, Manifest.Unit.REGION.tag());
     header.put("train_per_class", Integer.toString(trainPerClass));
     List<PatchSpec> rows =
@@ -109,6 +101,16 @@ public final class PatchSampler {
     rows.addAll(wholeRegions(split.database(), PatchSpec.Role.DATABASE, patchSize));
     rows.addAll(wholeRegions(split.query(), PatchSpec.Role.QUERY, patchSize));
     return new Manifest(header, rows);
+  }
+
+  /** The header lines every manifest has: what a run needs to load the same split again. */
+  private static Map<String, String> header(DatasetSplit split, int patchSize, int resize) {
+    Map<String, String> header = new LinkedHashMap<>();
+    header.put("protocol", split.protocol());
+    header.put("seed", Long.toString(split.seed()));
+    header.put("resize", Integer.toString(resize));
+    header.put("patch_size", Integer.toString(patchSize));
+    return header;
   }
 
   private static List<PatchSpec> wholeRegions(
