@@ -142,23 +142,39 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
   @Override
   public String emitOnnx(OnnxGraph g, String input) {
     int pad = padding(kernel, stride);
-    var p = conv.getParameters();
-    String w = g.weight("conv_w", p.get("weight").getArray());
-    String[] in =
-        norm == null
-            ? new String[] {input, w, g.weight("conv_b", p.get("bias").getArray())}
-            : new String[] {input, w};
     String y =
         g.node(
             "Conv",
             "conv",
-            in,
+            convInputs(g, input, g.weight("conv_w", kernelWeights())),
             "kernel_shape",
             new long[] {kernel, kernel},
             "strides",
             new long[] {stride, stride},
             "pads",
             new long[] {pad, pad, pad, pad});
+    return emitNormAndActivation(g, y);
+  }
+
+  /** The convolution's weight, {@code [filters, in, kernel, kernel]}. */
+  public NDArray kernelWeights() {
+    return conv.getParameters().get("weight").getArray();
+  }
+
+  /**
+   * The inputs of a {@code Conv} node that stands for this unit's convolution with the weight
+   * initializer {@code weight}: the bias joins them only when there is no normalisation.
+   */
+  public String[] convInputs(OnnxGraph g, String input, String weight) {
+    return norm == null
+        ? new String[] {
+          input, weight, g.weight("conv_b", conv.getParameters().get("bias").getArray())
+        }
+        : new String[] {input, weight};
+  }
+
+  /** The normalisation and activation nodes that follow the convolution's output {@code y}. */
+  public String emitNormAndActivation(OnnxGraph g, String y) {
     if (normKind == Norm.BATCH) {
       var n = norm.getParameters();
       y =

@@ -134,6 +134,7 @@ class OnnxParityTest {
   void residualUpsampleAndAttention() throws Exception {
     check(new ResidualUnit(4), new Shape(2, 4, 8, 8), 6);
     check(new UpsampleUnit(3), new Shape(2, 4, 4, 4), 7);
+    check(new UpsampleUnit(5), new Shape(1, 3, 3, 6), 10); // odd, non-square: every border phase
     check(new ChannelAttention(3), new Shape(2, 6, 5, 5), 8);
     check(new ChannelAttention(5), new Shape(1, 16, 4, 4), 9);
   }
