@@ -19,6 +19,9 @@ import org.texhash.trainer.onnx.OnnxNodes;
  * function as one transposed convolution ({@link #emitOnnx}).
  */
 public final class UpsampleUnit extends AbstractBlock implements OnnxNodes {
+  /** The 3x3 taps that sum into each tap of the 4-tap transposed kernel, along one axis. */
+  private static final int[][] TAPS = {{2}, {1, 2}, {0, 1}, {0}};
+
   private final ConvUnit conv;
 
   public UpsampleUnit(int filters) {
@@ -70,13 +73,10 @@ public final class UpsampleUnit extends AbstractBlock implements OnnxNodes {
     return conv.emitNormAndActivation(g, y);
   }
 
-  /** The 3x3 taps that sum into each tap of the 4-tap transposed kernel, along one axis. */
-  private static final int[][] TAPS = {{2}, {1, 2}, {0, 1}, {0}};
-
   /**
    * {@code [out, in, 3, 3]} conv weights {@code w} to {@code [in, out, 4, 4]} ConvTranspose ones.
    */
-  static float[] transposedKernel(float[] w, int out, int in) {
+  private static float[] transposedKernel(float[] w, int out, int in) {
     float[] t = new float[in * out * 16];
     for (int o = 0; o < out; o++) {
       for (int i = 0; i < in; i++) {
