@@ -43,12 +43,18 @@ public class LbpBesideLearned {
     try (Encoder learned = Encoders.open(args[2])) {
       List<BufferedImage> fit = PatchSampler.crop(split, manifest.fitPatches(), learned.inputSize());
       float[][] fitFeatures = learned.features(fit);
+      float[][] fitLbp = new float[fit.size()][];
+      for (int i = 0; i < fitLbp.length; i++) {
+        fitLbp[i] = LbpColorDescriptor.describe(fit.get(i));
+      }
+      long seed = manifest.seed(); // ITQ's rotation seed, as texhash eval's itq-K
       report("learned (signs)", evaluator.evaluate(learned, 0).map());
-      report("itq on learned", evaluator.evaluate(fused(learned, fit, fitFeatures, -1), 0).map());
+      Encoder itqLearned = fused(learned, fitFeatures, fitLbp, -1, seed);
+      report("itq on learned", evaluator.evaluate(itqLearned, 0).map());
       String weights = args.length > 3 ? args[3] : "1";
       for (String w : weights.split(",")) {
         double weight = Double.parseDouble(w);
-        Encoder fused = fused(learned, fit, fitFeatures, weight);
+        Encoder fused = fused(learned, fitFeatures, fitLbp, weight, seed);
         report("itq on learned x " + w + " + lbp", evaluator.evaluate(fused, 0).map());
       }
     }
@@ -60,15 +66,20 @@ public class LbpBesideLearned {
 
   /** ITQ over the joint descriptor; {@code weight} < 0: the learned part alone. */
   private static Encoder fused(
-      Encoder learned, List<BufferedImage> fit, float[][] fitFeatures, double weight) {
-    double[][] x = new double[fit.size()][];
+      Encoder learned, float[][] fitFeatures, float[][] fitLbp, double weight, long seed) {
+    double[][] x = new double[fitFeatures.length][];
     for (int i = 0; i < x.length; i++) {
-      x[i] = toDouble(joint(fitFeatures[i], fit.get(i), weight));
+      x[i] = toDouble(joint(fitFeatures[i], fitLbp[i], weight));
     }
     // ITQ describes each patch with this function; features() below fills in the learned part.
     Map<BufferedImage, float[]> batch = new IdentityHashMap<>();
     ItqEncoder itq =
-        ItqEncoder.fit(x, BITS, learned.inputSize(), 42, p -> joint(batch.get(p), p, weight));
+        ItqEncoder.fit(
+            x,
+            BITS,
+            learned.inputSize(),
+            seed,
+            p -> joint(batch.get(p), weight < 0 ? null : LbpColorDescriptor.describe(p), weight));
     return new Encoder() {
       @Override
       public String id() {
@@ -97,13 +108,14 @@ public class LbpBesideLearned {
     };
   }
 
-  private static float[] joint(float[] u, BufferedImage patch, double weight) {
+  /** [w * u / |u|, lbp / 2]; {@code weight} < 0: u / |u| alone (lbp is then not read). */
+  private static float[] joint(float[] u, float[] lbpDescriptor, double weight) {
     double norm = 1e-12;
     for (float v : u) {
       norm += v * v;
     }
     norm = Math.sqrt(norm);
-    float[] lbp = weight < 0 ? new float[0] : LbpColorDescriptor.describe(patch);
+    float[] lbp = weight < 0 ? new float[0] : lbpDescriptor;
     float[] out = new float[u.length + lbp.length];
     double scale = weight < 0 ? 1 : weight;
     for (int j = 0; j < u.length; j++) {
