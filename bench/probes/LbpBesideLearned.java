@@ -25,8 +25,8 @@ import org.texhash.indexer.eval.Evaluator;
  * <p>java -cp "cli/target/texhash-cli.jar:cli/target/lib/*" bench/probes/LbpBesideLearned.java
  * DATA_DIR MANIFEST ENCODER [WEIGHTS, default 1]
  *
- * <p>MANIFEST: a patch manifest of {@code texhash eval} (its protocol, seeds and patches are
- * used); WEIGHTS: comma-separated values of w. Output: one line per code, "name MAP".
+ * <p>MANIFEST: a patch manifest of {@code texhash eval} (its protocol, seeds and patches are used);
+ * WEIGHTS: comma-separated values of w. Output: one line per code, "name MAP".
  */
 public class LbpBesideLearned {
   private static final int BITS = 64;
@@ -41,7 +41,8 @@ public class LbpBesideLearned {
         Protocols.load(manifest.protocol(), Path.of(args[0]), manifest.seed(), manifest.resize());
     Evaluator evaluator = new Evaluator(split, manifest, Evaluator.Options.defaults(), null);
     try (Encoder learned = Encoders.open(args[2])) {
-      List<BufferedImage> fit = PatchSampler.crop(split, manifest.fitPatches(), learned.inputSize());
+      List<BufferedImage> fit =
+          PatchSampler.crop(split, manifest.fitPatches(), learned.inputSize());
       float[][] fitFeatures = learned.features(fit);
       float[][] fitLbp = new float[fit.size()][];
       for (int i = 0; i < fitLbp.length; i++) {
