@@ -137,6 +137,16 @@ final class TrainHashCommand implements Callable<Integer> {
   int cnnDepth;
 
   @Option(
+      names = "--cnn-stem",
+      defaultValue = "rgb",
+      paramLabel = "rgb|signs",
+      description =
+          "What the cnn backbone's first layer reads: the colour, or the colour and 16 soft"
+              + " local-sign channels (the differences LBP thresholds, at radius 1 and 2; fixed,"
+              + " no parameters) (default: ${DEFAULT-VALUE}, the paper's baseline).")
+  String cnnStem;
+
+  @Option(
       names = "--crops",
       defaultValue = "plain",
       paramLabel = "plain|views|relit",
@@ -228,7 +238,11 @@ final class TrainHashCommand implements Callable<Integer> {
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
       }
-      p = p.withAnnealSteps(annealSteps).withPooling(pooling).withCnnDepth(cnnDepth);
+      p =
+          p.withAnnealSteps(annealSteps)
+              .withPooling(pooling)
+              .withCnnDepth(cnnDepth)
+              .withCnnStem(PlainCnn.Stem.of(cnnStem));
       BackboneKind kind = BackboneKind.of(backbone);
       boolean augmentation = !noAugmentation && kind.readsTsn();
       options =

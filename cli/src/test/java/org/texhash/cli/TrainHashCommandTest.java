@@ -282,6 +282,9 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--cnn-depth", "9", "--out", out),
             // only the plain CNN has levels to deepen
             List.of("--backbone", "tsn", "--cnn-depth", "2", "--out", out),
+            List.of("--backbone", "cnn", "--cnn-stem", "lbp", "--out", out), // no such stem
+            // the signs feed the plain CNN's stem
+            List.of("--backbone", "tsn", "--cnn-stem", "signs", "--out", out),
             // the label-free objective always trains on views
             List.of(
                 "--backbone",

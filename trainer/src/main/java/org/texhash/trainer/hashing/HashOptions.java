@@ -45,6 +45,10 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "a cnn depth other than 1 needs the cnn backbone, got " + backbone.id());
     }
+    if (preset.cnnStem() != PlainCnn.Stem.RGB && backbone != BackboneKind.CNN) {
+      throw new IllegalArgumentException(
+          "a cnn stem other than rgb needs the cnn backbone, got " + backbone.id());
+    }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the "
@@ -79,6 +83,7 @@ public record HashOptions(
         + (augmentation ? "" : "-noaug")
         + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
         + (preset.cnnDepth() == 1 ? "" : "-d" + preset.cnnDepth())
+        + (preset.cnnStem() == PlainCnn.Stem.RGB ? "" : "-" + preset.cnnStem().id())
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -90,6 +95,7 @@ public record HashOptions(
     p.setProperty("pooling", preset.pooling().name());
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("cnn_depth", Integer.toString(preset.cnnDepth()));
+    p.setProperty("cnn_stem", preset.cnnStem().id());
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -112,12 +118,13 @@ public record HashOptions(
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
       // checkpoints written before a key existed were made with the preset's learning rate, the
-      // mean pooling and one conv unit per level
+      // mean pooling and one conv unit per level reading the colour
       boolean older =
           saved.getProperty(key) == null
               && (key.equals("learning_rate")
                   || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
-                  || key.equals("cnn_depth") && preset.cnnDepth() == 1);
+                  || key.equals("cnn_depth") && preset.cnnDepth() == 1
+                  || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB);
       boolean schedule =
           key.equals("steps")
               || key.equals("anneal_steps")

@@ -19,6 +19,7 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     step decay; 0 keeps the rate constant)
  * @param cnnDepth conv units per level of the plain-CNN backbone ({@link PlainCnn}); 1 is the
  *     paper's baseline
+ * @param cnnStem what the plain CNN's stem reads; {@link PlainCnn.Stem#RGB} is the paper's
  */
 public record HashPreset(
     String name,
@@ -33,7 +34,8 @@ public record HashPreset(
     int checkpointEvery,
     GlobalPool.Kind pooling,
     int annealSteps,
-    int cnnDepth) {
+    int cnnDepth,
+    PlainCnn.Stem cnnStem) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
@@ -41,13 +43,53 @@ public record HashPreset(
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
       case "tiny" ->
-          new HashPreset("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10, GlobalPool.Kind.MEAN, 0, 1);
+          new HashPreset(
+              "tiny",
+              8,
+              3,
+              1,
+              30,
+              1e-3f,
+              3,
+              5,
+              5,
+              10,
+              GlobalPool.Kind.MEAN,
+              0,
+              1,
+              PlainCnn.Stem.RGB);
       case "cpu" ->
           new HashPreset(
-              "cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100, GlobalPool.Kind.MEAN, 0, 1);
+              "cpu",
+              32,
+              16,
+              8,
+              1200,
+              3e-4f,
+              3,
+              100,
+              20,
+              100,
+              GlobalPool.Kind.MEAN,
+              0,
+              1,
+              PlainCnn.Stem.RGB);
       case "paper" ->
           new HashPreset(
-              "paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000, GlobalPool.Kind.MEAN, 0, 1);
+              "paper",
+              64,
+              64,
+              32,
+              20_000,
+              3e-4f,
+              5,
+              500,
+              100,
+              1000,
+              GlobalPool.Kind.MEAN,
+              0,
+              1,
+              PlainCnn.Stem.RGB);
       default ->
           throw new IllegalArgumentException(
               "preset must be one of " + TsnPreset.NAMES + ", got " + name);
@@ -59,13 +101,13 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
-    return withTraining(rate, pooling, annealSteps, cnnDepth);
+    return withTraining(rate, pooling, annealSteps, cnnDepth, cnnStem);
   }
 
   /** This preset with the fused maps pooled by {@code kind}. */
   public HashPreset withPooling(GlobalPool.Kind kind) {
     return withTraining(
-        learningRate, java.util.Objects.requireNonNull(kind), annealSteps, cnnDepth);
+        learningRate, java.util.Objects.requireNonNull(kind), annealSteps, cnnDepth, cnnStem);
   }
 
   /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
@@ -73,16 +115,23 @@ public record HashPreset(
     if (steps < 0) {
       throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
     }
-    return withTraining(learningRate, pooling, steps, cnnDepth);
+    return withTraining(learningRate, pooling, steps, cnnDepth, cnnStem);
   }
 
   /** This preset with {@code depth} conv units per level of the plain CNN. */
   public HashPreset withCnnDepth(int depth) {
-    return withTraining(learningRate, pooling, annealSteps, PlainCnn.requireDepth(depth));
+    return withTraining(learningRate, pooling, annealSteps, PlainCnn.requireDepth(depth), cnnStem);
   }
 
-  /** The sizes of this preset with the four settings a command line may change. */
-  private HashPreset withTraining(float rate, GlobalPool.Kind kind, int anneal, int depth) {
+  /** This preset with the plain CNN's stem reading {@code stem}. */
+  public HashPreset withCnnStem(PlainCnn.Stem stem) {
+    return withTraining(
+        learningRate, pooling, annealSteps, cnnDepth, java.util.Objects.requireNonNull(stem));
+  }
+
+  /** The sizes of this preset with the five settings a command line may change. */
+  private HashPreset withTraining(
+      float rate, GlobalPool.Kind kind, int anneal, int depth, PlainCnn.Stem stem) {
     return new HashPreset(
         name,
         batchSize,
@@ -96,7 +145,8 @@ public record HashPreset(
         checkpointEvery,
         kind,
         anneal,
-        depth);
+        depth,
+        stem);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

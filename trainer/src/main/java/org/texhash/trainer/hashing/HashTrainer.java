@@ -113,7 +113,11 @@ public final class HashTrainer implements AutoCloseable {
           case TSN -> new TsnTaps(tsn.generator());
           case TUNED_TSN -> new TunedTsnTaps((tunedTsn != null ? tunedTsn : tsn).generator());
           case CNN ->
-              new PlainCnn(tp.patchSize(), HashPreset.tapChannels(tp), options.preset().cnnDepth());
+              new PlainCnn(
+                  tp.patchSize(),
+                  HashPreset.tapChannels(tp),
+                  options.preset().cnnDepth(),
+                  options.preset().cnnStem());
         };
     network =
         HashNetwork.builder()
@@ -275,6 +279,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.pooling", options.preset().pooling().name().toLowerCase(Locale.ROOT));
     meta.put("texhash.anneal_steps", Integer.toString(options.preset().annealSteps()));
     meta.put("texhash.cnn_depth", Integer.toString(options.preset().cnnDepth()));
+    meta.put("texhash.cnn_stem", options.preset().cnnStem().id());
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));

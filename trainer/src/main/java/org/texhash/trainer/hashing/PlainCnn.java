@@ -11,6 +11,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.texhash.trainer.nn.ConvUnit;
+import org.texhash.trainer.nn.LocalSigns;
 import org.texhash.trainer.onnx.OnnxGraph;
 
 /**
@@ -18,20 +19,48 @@ import org.texhash.trainer.onnx.OnnxGraph;
  * with the head, no TSN. A 5x5 stem and one 3x3 stride-2 conv unit per level, with the channels of
  * the TSN taps it replaces, so the head and its size are the same. A deeper variant adds {@code
  * depth - 1} 3x3 stride-1 conv units to every level: more capacity at the same tap shapes, so the
- * head is unchanged.
+ * head is unchanged. The stem may read {@link LocalSigns} beside the colour ({@link Stem#SIGNS}).
  */
 public final class PlainCnn extends AbstractBlock implements Backbone {
   /** Deepest variant offered: on the cpu preset depth 2 already triples the multiply-adds. */
   public static final int MAX_DEPTH = 4;
 
+  /** What the stem reads; {@link #id} is the command-line name. */
+  public enum Stem {
+    /** The patch's colour: the paper's baseline. */
+    RGB("rgb"),
+    /** The colour and the soft signs of {@link LocalSigns} (19 channels). */
+    SIGNS("signs");
+
+    private final String id;
+
+    Stem(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Stem of(String id) {
+      for (Stem s : values()) {
+        if (s.id.equals(id)) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("cnn stem must be rgb or signs, got " + id);
+    }
+  }
+
   private final int patchSize;
   private final List<Integer> channels;
+  private final LocalSigns signs;
   private final List<ConvUnit> layers = new ArrayList<>();
   private final List<Integer> tapAfter = new ArrayList<>();
 
   /** The paper's baseline: one conv unit per level. */
   public PlainCnn(int patchSize, List<Integer> channels) {
-    this(patchSize, channels, 1);
+    this(patchSize, channels, 1, Stem.RGB);
   }
 
   /**
@@ -39,12 +68,15 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
    * @param channels the channels of each level's tap, finest first
    * @param depth conv units per level (1 to {@link #MAX_DEPTH}); the first of a level changes its
    *     size (the stem: a 5x5 unit at stride 1, then 3x3 at stride 2), the others keep it
+   * @param stem what the stem reads
    */
-  public PlainCnn(int patchSize, List<Integer> channels, int depth) {
+  public PlainCnn(int patchSize, List<Integer> channels, int depth, Stem stem) {
     super((byte) 1);
     requireDepth(depth);
     this.patchSize = patchSize;
     this.channels = List.copyOf(channels);
+    // a parameterless child, added only when used, so the rgb network's checkpoints still load
+    signs = stem == Stem.SIGNS ? addChildBlock("signs", new LocalSigns()) : null;
     for (int l = 0; l < channels.size(); l++) {
       int c = channels.get(l);
       // the depth-1 network's block names stay as they were, so its checkpoints still load
@@ -91,6 +123,9 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   public List<NDArray> taps(ParameterStore store, NDArray x, boolean training) {
     List<NDArray> out = new ArrayList<>();
     NDList h = new NDList(x);
+    if (signs != null) {
+      h = signs.forward(store, h, training);
+    }
     for (int i = 0; i < layers.size(); i++) {
       h = layers.get(i).forward(store, h, training);
       if (tapAfter.contains(i)) {
@@ -103,7 +138,7 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   @Override
   public List<String> emitOnnxTaps(OnnxGraph g, String input) {
     List<String> out = new ArrayList<>();
-    String h = input;
+    String h = signs == null ? input : signs.emitOnnx(g, input);
     for (int i = 0; i < layers.size(); i++) {
       h = layers.get(i).emitOnnx(g, h);
       if (tapAfter.contains(i)) {
@@ -122,6 +157,10 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape[] s = inputShapes;
+    if (signs != null) {
+      signs.initialize(manager, dataType, s);
+      s = signs.getOutputShapes(s);
+    }
     for (ConvUnit c : layers) {
       c.initialize(manager, dataType, s);
       s = c.getOutputShapes(s);
@@ -131,7 +170,7 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape[] out = new Shape[tapAfter.size()];
-    Shape[] s = inputShapes;
+    Shape[] s = signs == null ? inputShapes : signs.getOutputShapes(inputShapes);
     for (int i = 0; i < layers.size(); i++) {
       s = layers.get(i).getOutputShapes(s);
       if (tapAfter.contains(i)) {

@@ -58,7 +58,7 @@ class HashNetworkTest {
     long previous = 0;
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
       for (int depth = 1; depth <= PlainCnn.MAX_DEPTH; depth++) {
-        PlainCnn cnn = new PlainCnn(cpu.patchSize(), taps, depth);
+        PlainCnn cnn = new PlainCnn(cpu.patchSize(), taps, depth, PlainCnn.Stem.RGB);
         assertArrayEquals(shallow, cnn.getOutputShapes(new Shape[] {in}));
         cnn.initialize(m, DataType.FLOAT32, new Shape(1, 3, cpu.patchSize(), cpu.patchSize()));
         long params = 0;
@@ -69,9 +69,11 @@ class HashNetworkTest {
         previous = params;
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> new PlainCnn(16, taps, 0));
     assertThrows(
-        IllegalArgumentException.class, () -> new PlainCnn(16, taps, PlainCnn.MAX_DEPTH + 1));
+        IllegalArgumentException.class, () -> new PlainCnn(16, taps, 0, PlainCnn.Stem.RGB));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new PlainCnn(16, taps, PlainCnn.MAX_DEPTH + 1, PlainCnn.Stem.RGB));
   }
 
   @Test

@@ -296,9 +296,54 @@ class HashTrainerTest {
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnDepth(0));
   }
 
+  @Test
+  void aSignsStemTrainsResumesOnlyWithItsStemAndExportsIt() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions rgb = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    HashOptions signs10 = withPreset(rgb, rgb.preset().withCnnStem(PlainCnn.Stem.SIGNS), 10);
+    HashOptions signs12 = withPreset(rgb, rgb.preset().withCnnStem(PlainCnn.Stem.SIGNS), 12);
+    new HashTraining(tmp.resolve("signs"), quiet).run(signs10, slots(signs10), false).close();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(tmp.resolve("signs"), quiet).run(rgb, slots(rgb), true));
+    assertTrue(e.getMessage().contains("cnn_stem is signs"), e.getMessage());
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("signs"), quiet).run(signs12, slots(signs12), true)) {
+      assertEquals(12, t.step());
+      Path onnx = tmp.resolve("signs.onnx");
+      String id = t.export(onnx, Map.of("dataset", "synthetic"));
+      assertTrue(id.startsWith("cnn-cosine-16-noaug-signs-"), id);
+      try (OnnxEncoder enc = OnnxEncoder.open(onnx)) {
+        assertEquals("signs", enc.metadata().get("texhash.cnn_stem"));
+        assertEquals(16, enc.bits());
+        float[][] f = enc.features(List.of(SyntheticTextures.generate(3, 16, 16)));
+        assertEquals(16, f[0].length);
+      }
+    }
+    // checkpoints written before the stem was recorded read the colour only
+    java.util.Properties older = rgb.toProperties();
+    older.remove("cnn_stem");
+    rgb.requireCompatible(older);
+    assertThrows(IllegalArgumentException.class, () -> signs10.requireCompatible(older));
+    // the signs feed the plain CNN's stem; G's first layer is trained on colour
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            withPreset(
+                options(Objective.DSDH, BackboneKind.TSN, 10, tinyTsn(tmp.resolve("g"))),
+                HashPreset.of("tiny").withCnnStem(PlainCnn.Stem.SIGNS),
+                10));
+    assertThrows(IllegalArgumentException.class, () -> PlainCnn.Stem.of("lbp"));
+  }
+
   private static HashOptions withDepth(HashOptions o, int depth, int steps) {
+    return withPreset(o, o.preset().withCnnDepth(depth), steps);
+  }
+
+  private static HashOptions withPreset(HashOptions o, HashPreset preset, int steps) {
     return new HashOptions(
-        o.preset().withCnnDepth(depth),
+        preset,
         o.objective(),
         o.backbone(),
         o.bits(),

@@ -33,6 +33,7 @@ import org.texhash.trainer.hashing.TunedTsnTaps;
 import org.texhash.trainer.nn.ChannelAttention;
 import org.texhash.trainer.nn.ConvUnit;
 import org.texhash.trainer.nn.GlobalPool;
+import org.texhash.trainer.nn.LocalSigns;
 import org.texhash.trainer.nn.ResidualUnit;
 import org.texhash.trainer.nn.UpsampleUnit;
 import org.texhash.trainer.tsn.TsnGenerator;
@@ -135,6 +136,7 @@ class OnnxParityTest {
     check(new ResidualUnit(4), new Shape(2, 4, 8, 8), 6);
     check(new UpsampleUnit(3), new Shape(2, 4, 4, 4), 7);
     check(new UpsampleUnit(5), new Shape(1, 3, 3, 6), 10); // odd, non-square: every border phase
+    check(new LocalSigns(), new Shape(2, 3, 7, 9), 11); // borders on every side of a 5x5 kernel
     check(new ChannelAttention(3), new Shape(2, 6, 5, 5), 8);
     check(new ChannelAttention(5), new Shape(1, 16, 4, 4), 9);
   }
@@ -199,6 +201,7 @@ class OnnxParityTest {
     TsnPreset tiny = TsnPreset.of("tiny");
     List<String> backbones = new java.util.ArrayList<>(BackboneKind.ids());
     backbones.add("cnn-deeper"); // the plain CNN with three conv units per level
+    backbones.add("cnn-signs"); // the plain CNN reading local signs beside the colour
     for (String backbone : backbones) {
       try (NDManager m = manager()) {
         Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
@@ -209,8 +212,10 @@ class OnnxParityTest {
           Backbone taps = backbone.equals("tsn") ? new TsnTaps(g) : new TunedTsnTaps(g);
           net = HashNetwork.builder().backbone(taps).bits(16).classes(5).dims(24).build();
         } else {
-          int depth = backbone.equals("cnn") ? 1 : 3;
-          PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32), depth);
+          int depth = backbone.equals("cnn-deeper") ? 3 : 1;
+          PlainCnn.Stem stem =
+              backbone.equals("cnn-signs") ? PlainCnn.Stem.SIGNS : PlainCnn.Stem.RGB;
+          PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32), depth, stem);
           net =
               HashNetwork.builder()
                   .backbone(cnn)
