@@ -48,6 +48,9 @@ public final class LocalSigns extends AbstractBlock implements OnnxNodes {
   private static final int KERNEL = 2 * RADII[RADII.length - 1] + 1;
   private static final int PAD = KERNEL / 2;
 
+  /** The fixed weight, computed once: every forward pass and export reads it. */
+  private static final float[] WEIGHT = kernel();
+
   public LocalSigns() {
     super((byte) 1);
   }
@@ -56,7 +59,7 @@ public final class LocalSigns extends AbstractBlock implements OnnxNodes {
    * The fixed weight {@code [CHANNELS, 3, KERNEL, KERNEL]}: for channel k, the bilinear weights of
    * its point minus 1 at the centre, times each colour's luma weight.
    */
-  static float[] kernel() {
+  private static float[] kernel() {
     int taps = KERNEL * KERNEL;
     float[] diff = new float[CHANNELS * taps];
     int k = 0;
@@ -102,7 +105,7 @@ public final class LocalSigns extends AbstractBlock implements OnnxNodes {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
-    NDArray w = x.getManager().create(kernel(), kernelShape());
+    NDArray w = x.getManager().create(WEIGHT, kernelShape());
     NDArray d =
         Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(PAD, PAD), new Shape(1, 1), 1)
             .singletonOrThrow();
@@ -115,7 +118,7 @@ public final class LocalSigns extends AbstractBlock implements OnnxNodes {
         g.node(
             "Conv",
             "signs_conv",
-            new String[] {input, g.floats("signs_w", kernel(), kernelShape().getShape())},
+            new String[] {input, g.floats("signs_w", WEIGHT, kernelShape().getShape())},
             "kernel_shape",
             new long[] {KERNEL, KERNEL},
             "pads",
