@@ -42,58 +42,45 @@ public record HashPreset(
 
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
-      case "tiny" ->
-          new HashPreset(
-              "tiny",
-              8,
-              3,
-              1,
-              30,
-              1e-3f,
-              3,
-              5,
-              5,
-              10,
-              GlobalPool.Kind.MEAN,
-              0,
-              1,
-              PlainCnn.Stem.RGB);
-      case "cpu" ->
-          new HashPreset(
-              "cpu",
-              32,
-              16,
-              8,
-              1200,
-              3e-4f,
-              3,
-              100,
-              20,
-              100,
-              GlobalPool.Kind.MEAN,
-              0,
-              1,
-              PlainCnn.Stem.RGB);
-      case "paper" ->
-          new HashPreset(
-              "paper",
-              64,
-              64,
-              32,
-              20_000,
-              3e-4f,
-              5,
-              500,
-              100,
-              1000,
-              GlobalPool.Kind.MEAN,
-              0,
-              1,
-              PlainCnn.Stem.RGB);
+      case "tiny" -> sized("tiny", 8, 3, 1, 30, 1e-3f, 3, 5, 5, 10);
+      case "cpu" -> sized("cpu", 32, 16, 8, 1200, 3e-4f, 3, 100, 20, 100);
+      case "paper" -> sized("paper", 64, 64, 32, 20_000, 3e-4f, 5, 500, 100, 1000);
       default ->
           throw new IllegalArgumentException(
               "preset must be one of " + TsnPreset.NAMES + ", got " + name);
     };
+  }
+
+  /**
+   * A preset of these sizes with the paper's choices for the settings a command line may change:
+   * mean pooling, no anneal, one conv unit per level reading the colour.
+   */
+  private static HashPreset sized(
+      String name,
+      int batchSize,
+      int realPerClass,
+      int augPerClass,
+      int defaultSteps,
+      float learningRate,
+      int attentionKernel,
+      int codeUpdates,
+      int logEvery,
+      int checkpointEvery) {
+    return new HashPreset(
+        name,
+        batchSize,
+        realPerClass,
+        augPerClass,
+        defaultSteps,
+        learningRate,
+        attentionKernel,
+        codeUpdates,
+        logEvery,
+        checkpointEvery,
+        GlobalPool.Kind.MEAN,
+        0,
+        1,
+        PlainCnn.Stem.RGB);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */

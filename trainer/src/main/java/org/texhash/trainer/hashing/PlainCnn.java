@@ -48,7 +48,11 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
           return s;
         }
       }
-      throw new IllegalArgumentException("cnn stem must be rgb or signs, got " + id);
+      throw new IllegalArgumentException(
+          "cnn stem must be one of "
+              + java.util.Arrays.stream(values()).map(Stem::id).toList()
+              + ", got "
+              + id);
     }
   }
 
