@@ -139,11 +139,13 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--cnn-stem",
       defaultValue = "rgb",
-      paramLabel = "rgb|signs",
+      paramLabel = "rgb|signs|signs-1x1",
       description =
           "What the cnn backbone's first layer reads: the colour, or the colour and 16 soft"
               + " local-sign channels (the differences LBP thresholds, at radius 1 and 2; fixed,"
-              + " no parameters) (default: ${DEFAULT-VALUE}, the paper's baseline).")
+              + " no parameters), all through its 5x5 convolution (signs: about twice the"
+              + " multiply-adds of rgb) or the signs through a 1x1 one (signs-1x1: about 1.1x)"
+              + " (default: ${DEFAULT-VALUE}, the paper's baseline).")
   String cnnStem;
 
   @Option(

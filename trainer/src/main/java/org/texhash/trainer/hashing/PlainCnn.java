@@ -6,20 +6,24 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.texhash.trainer.nn.ConvUnit;
 import org.texhash.trainer.nn.LocalSigns;
+import org.texhash.trainer.nn.SignsStemUnit;
 import org.texhash.trainer.onnx.OnnxGraph;
+import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
  * The plain-CNN backbone of the baselines (the paper's DSDH/DPSH/DHCQ rows): trained from scratch
  * with the head, no TSN. A 5x5 stem and one 3x3 stride-2 conv unit per level, with the channels of
  * the TSN taps it replaces, so the head and its size are the same. A deeper variant adds {@code
  * depth - 1} 3x3 stride-1 conv units to every level: more capacity at the same tap shapes, so the
- * head is unchanged. The stem may read {@link LocalSigns} beside the colour ({@link Stem#SIGNS}).
+ * head is unchanged. The stem may read {@link LocalSigns} beside the colour ({@link Stem#SIGNS},
+ * {@link Stem#SIGNS_1X1}).
  */
 public final class PlainCnn extends AbstractBlock implements Backbone {
   /** Deepest variant offered: on the cpu preset depth 2 already triples the multiply-adds. */
@@ -29,8 +33,10 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   public enum Stem {
     /** The patch's colour: the paper's baseline. */
     RGB("rgb"),
-    /** The colour and the soft signs of {@link LocalSigns} (19 channels). */
-    SIGNS("signs");
+    /** The colour and the soft signs of {@link LocalSigns} (19 channels), all through the 5x5. */
+    SIGNS("signs"),
+    /** The same 19 channels, the signs through a 1x1 convolution: {@link SignsStemUnit}. */
+    SIGNS_1X1("signs-1x1");
 
     private final String id;
 
@@ -59,7 +65,7 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
   private final int patchSize;
   private final List<Integer> channels;
   private final LocalSigns signs;
-  private final List<ConvUnit> layers = new ArrayList<>();
+  private final List<Block> layers = new ArrayList<>();
   private final List<Integer> tapAfter = new ArrayList<>();
 
   /** The paper's baseline: one conv unit per level. */
@@ -87,9 +93,11 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
       layers.add(
           addChildBlock(
               "level" + l,
-              l == 0
-                  ? new ConvUnit(c, 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)
-                  : new ConvUnit(c, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
+              l > 0
+                  ? new ConvUnit(c, 3, 2, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)
+                  : stem == Stem.SIGNS_1X1
+                      ? new SignsStemUnit(c, 5)
+                      : new ConvUnit(c, 5, 1, ConvUnit.Norm.BATCH, ConvUnit.Act.RELU)));
       for (int d = 1; d < depth; d++) {
         layers.add(
             addChildBlock(
@@ -144,7 +152,8 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
     List<String> out = new ArrayList<>();
     String h = signs == null ? input : signs.emitOnnx(g, input);
     for (int i = 0; i < layers.size(); i++) {
-      h = layers.get(i).emitOnnx(g, h);
+      // every layer is a ConvUnit or a SignsStemUnit, each with its ONNX nodes
+      h = ((OnnxNodes) layers.get(i)).emitOnnx(g, h);
       if (tapAfter.contains(i)) {
         out.add(h);
       }
@@ -165,7 +174,7 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
       signs.initialize(manager, dataType, s);
       s = signs.getOutputShapes(s);
     }
-    for (ConvUnit c : layers) {
+    for (Block c : layers) {
       c.initialize(manager, dataType, s);
       s = c.getOutputShapes(s);
     }

@@ -132,7 +132,18 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDList y = conv.forward(store, inputs, training);
+    return forward(store, inputs.singletonOrThrow(), null, training);
+  }
+
+  /**
+   * This unit on {@code x} with {@code addend} (if not null) added to the convolution's output
+   * before the normalisation: a second path into the same unit ({@link SignsStemUnit}).
+   */
+  public NDList forward(ParameterStore store, NDArray x, NDArray addend, boolean training) {
+    NDList y = conv.forward(store, new NDList(x), training);
+    if (addend != null) {
+      y = new NDList(y.singletonOrThrow().add(addend));
+    }
     if (norm != null) {
       y = norm.forward(store, y, training);
     }
@@ -141,19 +152,22 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
 
   @Override
   public String emitOnnx(OnnxGraph g, String input) {
+    return emitNormAndActivation(g, emitConv(g, input));
+  }
+
+  /** The {@code Conv} node of this unit's convolution alone, reading {@code input}. */
+  public String emitConv(OnnxGraph g, String input) {
     int pad = padding(kernel, stride);
-    String y =
-        g.node(
-            "Conv",
-            "conv",
-            convInputs(g, input, g.weight("conv_w", kernelWeights())),
-            "kernel_shape",
-            new long[] {kernel, kernel},
-            "strides",
-            new long[] {stride, stride},
-            "pads",
-            new long[] {pad, pad, pad, pad});
-    return emitNormAndActivation(g, y);
+    return g.node(
+        "Conv",
+        "conv",
+        convInputs(g, input, g.weight("conv_w", kernelWeights())),
+        "kernel_shape",
+        new long[] {kernel, kernel},
+        "strides",
+        new long[] {stride, stride},
+        "pads",
+        new long[] {pad, pad, pad, pad});
   }
 
   /** The convolution's weight, {@code [filters, in, kernel, kernel]}. */

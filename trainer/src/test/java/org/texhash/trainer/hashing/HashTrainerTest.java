@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.texhash.indexer.dataset.LabeledImage;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.indexer.image.SyntheticTextures;
@@ -296,26 +298,29 @@ class HashTrainerTest {
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnDepth(0));
   }
 
-  @Test
-  void aSignsStemTrainsResumesOnlyWithItsStemAndExportsIt() throws Exception {
+  @ParameterizedTest
+  @EnumSource(
+      value = PlainCnn.Stem.class,
+      names = {"SIGNS", "SIGNS_1X1"})
+  void aSignsStemTrainsResumesOnlyWithItsStemAndExportsIt(PlainCnn.Stem stem) throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     HashOptions rgb = options(Objective.COSINE, BackboneKind.CNN, 10, null);
-    HashOptions signs10 = withPreset(rgb, rgb.preset().withCnnStem(PlainCnn.Stem.SIGNS), 10);
-    HashOptions signs12 = withPreset(rgb, rgb.preset().withCnnStem(PlainCnn.Stem.SIGNS), 12);
+    HashOptions signs10 = withPreset(rgb, rgb.preset().withCnnStem(stem), 10);
+    HashOptions signs12 = withPreset(rgb, rgb.preset().withCnnStem(stem), 12);
     new HashTraining(tmp.resolve("signs"), quiet).run(signs10, slots(signs10), false).close();
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> new HashTraining(tmp.resolve("signs"), quiet).run(rgb, slots(rgb), true));
-    assertTrue(e.getMessage().contains("cnn_stem is signs"), e.getMessage());
+    assertTrue(e.getMessage().contains("cnn_stem is " + stem.id()), e.getMessage());
     try (HashTrainer t =
         new HashTraining(tmp.resolve("signs"), quiet).run(signs12, slots(signs12), true)) {
       assertEquals(12, t.step());
       Path onnx = tmp.resolve("signs.onnx");
       String id = t.export(onnx, Map.of("dataset", "synthetic"));
-      assertTrue(id.startsWith("cnn-cosine-16-noaug-signs-"), id);
+      assertTrue(id.startsWith("cnn-cosine-16-noaug-" + stem.id() + "-"), id);
       try (OnnxEncoder enc = OnnxEncoder.open(onnx)) {
-        assertEquals("signs", enc.metadata().get("texhash.cnn_stem"));
+        assertEquals(stem.id(), enc.metadata().get("texhash.cnn_stem"));
         assertEquals(16, enc.bits());
         float[][] f = enc.features(List.of(SyntheticTextures.generate(3, 16, 16)));
         assertEquals(16, f[0].length);
@@ -332,7 +337,7 @@ class HashTrainerTest {
         () ->
             withPreset(
                 options(Objective.DSDH, BackboneKind.TSN, 10, tinyTsn(tmp.resolve("g"))),
-                HashPreset.of("tiny").withCnnStem(PlainCnn.Stem.SIGNS),
+                HashPreset.of("tiny").withCnnStem(stem),
                 10));
     assertThrows(IllegalArgumentException.class, () -> PlainCnn.Stem.of("lbp"));
   }

@@ -35,6 +35,7 @@ import org.texhash.trainer.nn.ConvUnit;
 import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.nn.LocalSigns;
 import org.texhash.trainer.nn.ResidualUnit;
+import org.texhash.trainer.nn.SignsStemUnit;
 import org.texhash.trainer.nn.UpsampleUnit;
 import org.texhash.trainer.tsn.TsnGenerator;
 import org.texhash.trainer.tsn.TsnPreset;
@@ -137,6 +138,7 @@ class OnnxParityTest {
     check(new UpsampleUnit(3), new Shape(2, 4, 4, 4), 7);
     check(new UpsampleUnit(5), new Shape(1, 3, 3, 6), 10); // odd, non-square: every border phase
     check(new LocalSigns(), new Shape(2, 3, 7, 9), 11); // borders on every side of a 5x5 kernel
+    check(new SignsStemUnit(5, 5), new Shape(2, 3, 7, 9), 12);
     check(new ChannelAttention(3), new Shape(2, 6, 5, 5), 8);
     check(new ChannelAttention(5), new Shape(1, 16, 4, 4), 9);
   }
@@ -202,6 +204,7 @@ class OnnxParityTest {
     List<String> backbones = new java.util.ArrayList<>(BackboneKind.ids());
     backbones.add("cnn-deeper"); // the plain CNN with three conv units per level
     backbones.add("cnn-signs"); // the plain CNN reading local signs beside the colour
+    backbones.add("cnn-signs-1x1"); // the same signs through a 1x1 convolution
     for (String backbone : backbones) {
       try (NDManager m = manager()) {
         Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
@@ -214,7 +217,9 @@ class OnnxParityTest {
         } else {
           int depth = backbone.equals("cnn-deeper") ? 3 : 1;
           PlainCnn.Stem stem =
-              backbone.equals("cnn-signs") ? PlainCnn.Stem.SIGNS : PlainCnn.Stem.RGB;
+              backbone.startsWith("cnn-signs")
+                  ? PlainCnn.Stem.of(backbone.substring("cnn-".length()))
+                  : PlainCnn.Stem.RGB;
           PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32), depth, stem);
           net =
               HashNetwork.builder()
