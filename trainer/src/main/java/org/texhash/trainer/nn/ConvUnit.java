@@ -132,14 +132,15 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return forward(store, inputs.singletonOrThrow(), null, training);
+    return forwardWithAddend(store, inputs.singletonOrThrow(), null, training);
   }
 
   /**
    * This unit on {@code x} with {@code addend} (if not null) added to the convolution's output
    * before the normalisation: a second path into the same unit ({@link SignsStemUnit}).
    */
-  public NDList forward(ParameterStore store, NDArray x, NDArray addend, boolean training) {
+  public NDList forwardWithAddend(
+      ParameterStore store, NDArray x, NDArray addend, boolean training) {
     NDList y = conv.forward(store, new NDList(x), training);
     if (addend != null) {
       y = new NDList(y.singletonOrThrow().add(addend));

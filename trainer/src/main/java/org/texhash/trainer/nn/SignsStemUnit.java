@@ -58,7 +58,7 @@ public final class SignsStemUnit extends AbstractBlock implements OnnxNodes {
         pointwise
             .forward(store, signs.forward(store, inputs, training), training)
             .singletonOrThrow();
-    return colour.forward(store, inputs.singletonOrThrow(), side, training);
+    return colour.forwardWithAddend(store, inputs.singletonOrThrow(), side, training);
   }
 
   @Override
