@@ -347,13 +347,13 @@ public final class EvalCommand implements Callable<Integer> {
       b.append(
           String.format(
               Locale.ROOT,
-              "%s: %d classes, %d queries, %d database %ss; search = top-%d, total = encode +"
+              "%s: %d classes, %d queries, %d database %s; search = top-%d, total = encode +"
                   + " search%n",
               r.protocol(),
               r.classes(),
               r.queries(),
               r.database(),
-              r.unit(),
+              Manifest.Unit.valueOf(r.unit().toUpperCase(Locale.ROOT)).plural(),
               r.searchK()));
     }
     return b.toString();

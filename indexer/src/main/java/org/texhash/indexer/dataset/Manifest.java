@@ -43,6 +43,11 @@ public final class Manifest {
       return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The tag's plural, for counts in messages: patches, regions. */
+    public String plural() {
+      return this == PATCH ? "patches" : tag() + "s";
+    }
+
     static Unit parse(String s) {
       for (Unit u : values()) {
         if (u.tag().equals(s)) {

@@ -167,7 +167,7 @@ public final class Evaluator {
       }
       if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || to == db.size()) {
         lastReport = System.nanoTime();
-        log("%s: encoded %d/%d database %ss", encoder.id(), to, db.size(), manifest.unit().tag());
+        log("%s: encoded %d/%d database %s", encoder.id(), to, db.size(), manifest.unit().plural());
       }
     }
     return codes;
