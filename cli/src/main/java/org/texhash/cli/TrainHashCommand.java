@@ -161,6 +161,17 @@ final class TrainHashCommand implements Callable<Integer> {
   TrainingCrops crops;
 
   @Option(
+      names = "--crop-size",
+      paramLabel = "N",
+      description =
+          "Train on N x N crops instead of the preset's S x S (cpu: 64): a step costs about (N /"
+              + " S)^2 as much, and the exported encoder still reads S x S patches. Finish with a"
+              + " leg at S (--resume --crop-size S) so batch norm sees the exported size. A"
+              + " multiple of 2^(levels + 1) (cpu: 16, 32, 48, 64); needs --no-augmentation and no"
+              + " --teacher; may change on --resume (default: S).")
+  Integer cropSize;
+
+  @Option(
       names = "--teacher",
       paramLabel = "FILE.onnx",
       description =
@@ -259,6 +270,7 @@ final class TrainHashCommand implements Callable<Integer> {
               seed,
               tsn,
               crops,
+              cropSize == null ? preset.patchSize() : cropSize,
               teacher);
       if (teacher != null) {
         // before the data loads: a wrong teacher is a usage error, found in a second
@@ -283,11 +295,10 @@ final class TrainHashCommand implements Callable<Integer> {
         protocol,
         splitSeed.value);
     DatasetSplit split = Protocols.load(protocol, data, splitSeed.value);
-    int patch = preset.patchSize();
     TrainingSlots slots =
         new TrainingSlots(
             split.trainRegions(),
-            patch,
+            options.cropSize(),
             p.realPerClass(),
             options.augmentation() ? p.augPerClass() : 0,
             p.batchSize(),

@@ -285,6 +285,9 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--cnn-stem", "lbp", "--out", out), // no such stem
             // the signs feed the plain CNN's stem
             List.of("--backbone", "tsn", "--cnn-stem", "signs", "--out", out),
+            // crops must halve exactly at every level, up to the preset's patch size
+            List.of("--backbone", "cnn", "--crop-size", "40", "--out", out),
+            List.of("--backbone", "cnn", "--crop-size", "128", "--out", out),
             // the label-free objective always trains on views
             List.of(
                 "--backbone",

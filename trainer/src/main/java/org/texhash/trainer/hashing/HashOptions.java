@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import org.texhash.trainer.nn.GlobalPool;
+import org.texhash.trainer.tsn.TsnPreset;
 
 /**
  * What a stage-2 run is. {@code tsn} is the folder of a trained G (required for the tsn backbone
  * and for augmentation); batches and parameter initialisation derive from {@code seed}. With a
  * {@code teacher} encoder (an ONNX file, or null) the network learns to give the teacher's outputs
- * instead of the objective's loss ({@link Distillation}).
+ * instead of the objective's loss ({@link Distillation}). {@code cropSize} is the side of the
+ * training crops: the preset's S, or less for cheaper steps (the network is convolutional up to its
+ * global pooling, so it trains on smaller crops and still exports for S x S patches).
  */
 public record HashOptions(
     HashPreset preset,
@@ -22,6 +25,7 @@ public record HashOptions(
     long seed,
     Path tsn,
     TrainingCrops crops,
+    int cropSize,
     Path teacher) {
 
   public HashOptions {
@@ -49,6 +53,12 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "a cnn stem other than rgb needs the cnn backbone, got " + backbone.id());
     }
+    requireCropSize(cropSize, TsnPreset.of(preset.name()));
+    if (cropSize != TsnPreset.of(preset.name()).patchSize() && (augmentation || teacher != null)) {
+      // G's expansions are cropped, and the teacher reads, at the exported size S
+      throw new IllegalArgumentException(
+          "crops smaller than the preset's patch size need --no-augmentation and no --teacher");
+    }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the "
@@ -57,19 +67,72 @@ public record HashOptions(
     }
   }
 
+  /** A run on S x S crops, the preset's patch size. */
+  public HashOptions(
+      HashPreset preset,
+      Objective objective,
+      BackboneKind backbone,
+      int bits,
+      boolean attention,
+      boolean augmentation,
+      int steps,
+      long seed,
+      Path tsn,
+      TrainingCrops crops,
+      Path teacher) {
+    this(
+        preset,
+        objective,
+        backbone,
+        bits,
+        attention,
+        augmentation,
+        steps,
+        seed,
+        tsn,
+        crops,
+        TsnPreset.of(preset.name()).patchSize(),
+        teacher);
+  }
+
+  /**
+   * Crops the network can take: at most S, and a multiple of 2^(downsamplings + 1), so that every
+   * level of the backbone and the fusion's last strided unit halve the size exactly.
+   */
+  private static void requireCropSize(int size, TsnPreset tsn) {
+    int unit = 1 << (tsn.downsamplings() + 1);
+    if (size < unit || size > tsn.patchSize() || size % unit != 0) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "crop size must be a multiple of %d from %d to %d (the %s preset's patch size), got"
+                  + " %d",
+              unit,
+              unit,
+              tsn.patchSize(),
+              tsn.name(),
+              size));
+    }
+  }
+
   /** This run on other crops. */
   public HashOptions withCrops(TrainingCrops other) {
-    return withSchedule(other, teacher);
+    return withSchedule(other, cropSize, teacher);
+  }
+
+  /** This run on {@code size} x {@code size} crops. */
+  public HashOptions withCropSize(int size) {
+    return withSchedule(crops, size, teacher);
   }
 
   /** This run distilling {@code encoder}'s outputs (null: the objective's loss). */
   public HashOptions withTeacher(Path encoder) {
-    return withSchedule(crops, encoder);
+    return withSchedule(crops, cropSize, encoder);
   }
 
-  private HashOptions withSchedule(TrainingCrops c, Path t) {
+  private HashOptions withSchedule(TrainingCrops c, int size, Path t) {
     return new HashOptions(
-        preset, objective, backbone, bits, attention, augmentation, steps, seed, tsn, c, t);
+        preset, objective, backbone, bits, attention, augmentation, steps, seed, tsn, c, size, t);
   }
 
   /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
@@ -104,6 +167,7 @@ public record HashOptions(
     p.setProperty("steps", Integer.toString(steps));
     p.setProperty("seed", Long.toString(seed));
     p.setProperty("crops", crops.id());
+    p.setProperty("crop_size", Integer.toString(cropSize));
     p.setProperty("teacher", teacher == null ? "none" : teacher.getFileName().toString());
     return p;
   }
@@ -129,6 +193,7 @@ public record HashOptions(
           key.equals("steps")
               || key.equals("anneal_steps")
               || key.equals("crops")
+              || key.equals("crop_size")
               || key.equals("teacher");
       if (!schedule && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
         throw new IllegalArgumentException(

@@ -87,8 +87,8 @@ public final class HashTrainer implements AutoCloseable {
               + options.preset().name());
     }
     patchSize = tp.patchSize();
-    views = new ViewAugmentation(patchSize);
-    crops = options.crops().views(patchSize);
+    views = new ViewAugmentation(options.cropSize());
+    crops = options.crops().views(options.cropSize());
     try {
       distillation =
           options.teacher() == null
@@ -222,7 +222,8 @@ public final class HashTrainer implements AutoCloseable {
    */
   private NDArray inputs(NDManager scope, TrainingSlots.Batch batch) {
     int n = batch.size();
-    NDArray x = scope.create(batch.inputs(), new Shape(n, 3, patchSize, patchSize));
+    int side = options.cropSize();
+    NDArray x = scope.create(batch.inputs(), new Shape(n, 3, side, side));
     List<Integer> aug = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (batch.augmented()[i]) {
@@ -284,6 +285,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));
     meta.put("texhash.steps", Long.toString(step));
+    meta.put("texhash.crop_size", Integer.toString(options.cropSize()));
     meta.put("texhash.seed", Long.toString(options.seed()));
     if (distillation != null) {
       meta.put("texhash.teacher", distillation.teacherId());

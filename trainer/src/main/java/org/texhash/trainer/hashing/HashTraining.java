@@ -64,8 +64,8 @@ public final class HashTraining {
     CurveLog log = CurveLog.open(work.resolve("losses.csv"), COLUMNS, t.step());
     progress.printf(
         Locale.ROOT,
-        "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s, %s crops; %d slots of %d"
-            + " classes (%d steps/epoch); %,d trainable params; step %d of %d%n",
+        "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s, %s %d x %d crops; %d"
+            + " slots of %d classes (%d steps/epoch); %,d trainable params; step %d of %d%n",
         o.objective().id(),
         o.backbone().id(),
         o.bits(),
@@ -73,6 +73,8 @@ public final class HashTraining {
         o.attention() ? "on" : "off",
         o.augmentation() ? "on" : "off",
         o.crops().id(),
+        o.cropSize(),
+        o.cropSize(),
         slots(t).size(),
         slots(t).classes(),
         slots(t).stepsPerEpoch(),

@@ -83,7 +83,7 @@ class HashTrainerTest {
     HashPreset p = o.preset();
     return new TrainingSlots(
         regions(),
-        16,
+        o.cropSize(),
         p.realPerClass(),
         o.augmentation() ? p.augPerClass() : 0,
         p.batchSize(),
@@ -358,7 +358,44 @@ class HashTrainerTest {
         o.seed(),
         o.tsn(),
         o.crops(),
+        o.cropSize(),
         o.teacher());
+  }
+
+  @Test
+  void smallCropsTrainThenTheRunResumesAtTheFullSizeAndExportsForIt() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions small = options(Objective.COSINE, BackboneKind.CNN, 10, null).withCropSize(8);
+    assertEquals(small.preset().batchSize() * 3 * 8 * 8, slots(small).batch(0).inputs().length);
+    new HashTraining(tmp.resolve("small"), quiet).run(small, slots(small), false).close();
+    HashOptions full = options(Objective.COSINE, BackboneKind.CNN, 14, null);
+    assertEquals(16, full.cropSize());
+    List<BufferedImage> patches =
+        List.of(SyntheticTextures.generate(3, 16, 16), SyntheticTextures.generate(4, 16, 16));
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("small"), quiet).run(full, slots(full), true)) {
+      assertEquals(14, t.step());
+      Path onnx = tmp.resolve("small.onnx");
+      t.export(onnx, Map.of("dataset", "synthetic"));
+      float[] trained = t.encode(planar(patches), 2);
+      try (OnnxEncoder e = OnnxEncoder.open(onnx)) {
+        assertEquals(16, e.inputSize());
+        assertEquals("16", e.metadata().get("texhash.crop_size"));
+        float[][] exported = e.features(patches);
+        for (int i = 0; i < patches.size(); i++) {
+          assertArrayEquals(Arrays.copyOfRange(trained, 16 * i, 16 * i + 16), exported[i], 1e-4f);
+        }
+      }
+    }
+    // tiny has 2 downsamplings: the backbone and the fusion's last unit halve 8 to 1
+    for (int size : new int[] {4, 12, 32}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> full.withCropSize(size));
+      assertTrue(e.getMessage().contains("multiple of 8 from 8 to 16"), e.getMessage());
+    }
+    // G's expansions are cropped at S
+    HashOptions withG = options(Objective.DSDH, BackboneKind.TSN, 10, tinyTsn(tmp.resolve("g")));
+    assertThrows(IllegalArgumentException.class, () -> withG.withCropSize(8));
   }
 
   @Test
