@@ -164,9 +164,9 @@ final class TrainHashCommand implements Callable<Integer> {
       names = "--crop-size",
       paramLabel = "N",
       description =
-          "Train on N x N crops instead of the preset's S x S (cpu: 64): a step costs about (N /"
-              + " S)^2 as much, and the exported encoder still reads S x S patches. Finish with a"
-              + " leg at S (--resume --crop-size S) so batch norm sees the exported size. A"
+          "Train on N x N crops instead of the preset's S x S (cpu: 64): a step costs less (32 on"
+              + " cpu: about a third), and the exported encoder still reads S x S patches. Finish"
+              + " with a leg at S (--resume --crop-size S) so batch norm sees the exported size. A"
               + " multiple of 2^(levels + 1) (cpu: 16, 32, 48, 64); needs --no-augmentation and no"
               + " --teacher; may change on --resume (default: S).")
   Integer cropSize;

@@ -53,8 +53,9 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "a cnn stem other than rgb needs the cnn backbone, got " + backbone.id());
     }
-    requireCropSize(cropSize, TsnPreset.of(preset.name()));
-    if (cropSize != TsnPreset.of(preset.name()).patchSize() && (augmentation || teacher != null)) {
+    TsnPreset sized = TsnPreset.of(preset.name());
+    requireCropSize(cropSize, sized);
+    if (cropSize != sized.patchSize() && (augmentation || teacher != null)) {
       // G's expansions are cropped, and the teacher reads, at the exported size S
       throw new IllegalArgumentException(
           "crops smaller than the preset's patch size need --no-augmentation and no --teacher");
