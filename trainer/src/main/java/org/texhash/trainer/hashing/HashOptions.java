@@ -68,34 +68,6 @@ public record HashOptions(
     }
   }
 
-  /** A run on S x S crops, the preset's patch size. */
-  public HashOptions(
-      HashPreset preset,
-      Objective objective,
-      BackboneKind backbone,
-      int bits,
-      boolean attention,
-      boolean augmentation,
-      int steps,
-      long seed,
-      Path tsn,
-      TrainingCrops crops,
-      Path teacher) {
-    this(
-        preset,
-        objective,
-        backbone,
-        bits,
-        attention,
-        augmentation,
-        steps,
-        seed,
-        tsn,
-        crops,
-        TsnPreset.of(preset.name()).patchSize(),
-        teacher);
-  }
-
   /**
    * Crops the network can take: at most S, and a multiple of 2^(downsamplings + 1), so that every
    * level of the backbone and the fusion's last strided unit halve the size exactly.

@@ -125,6 +125,7 @@ class HashNetworkTest {
                 1,
                 null,
                 TrainingCrops.PLAIN,
+                16, // tiny's S
                 null));
     assertThrows(
         IllegalArgumentException.class,
@@ -140,6 +141,7 @@ class HashNetworkTest {
                 1,
                 null,
                 TrainingCrops.PLAIN,
+                16, // tiny's S
                 null));
     assertThrows(IllegalArgumentException.class, () -> Objective.of("sdh"));
   }

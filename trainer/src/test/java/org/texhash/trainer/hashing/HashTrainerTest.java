@@ -59,6 +59,7 @@ class HashTrainerTest {
         5,
         tsn,
         TrainingCrops.PLAIN,
+        16, // tiny's S
         null);
   }
 
@@ -207,6 +208,7 @@ class HashTrainerTest {
             5,
             null,
             TrainingCrops.PLAIN,
+            16, // tiny's S
             null);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     float[] probe = new float[3 * 16 * 16];
@@ -482,6 +484,7 @@ class HashTrainerTest {
                 1,
                 null,
                 TrainingCrops.PLAIN,
+                16, // tiny's S
                 null));
   }
 }
