@@ -11,6 +11,7 @@ import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.dataset.Protocols;
 import org.texhash.trainer.hashing.BackboneKind;
 import org.texhash.trainer.hashing.Distillation;
+import org.texhash.trainer.hashing.DivergenceGuard;
 import org.texhash.trainer.hashing.HashOptions;
 import org.texhash.trainer.hashing.HashPreset;
 import org.texhash.trainer.hashing.HashTrainer;
@@ -96,8 +97,19 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--learning-rate",
       paramLabel = "RATE",
-      description = "Adam's learning rate (default: the preset's).")
+      description = "Adam's learning rate; may change on --resume (default: the preset's).")
   Float learningRate;
+
+  @Option(
+      names = "--divergence-factor",
+      defaultValue = "2",
+      paramLabel = "F",
+      description =
+          "Stop when the mean loss over a checkpoint interval exceeds F times the lowest such mean"
+              + " of this run, without saving that interval, so --resume (best at a lower"
+              + " --learning-rate, which may change on --resume) goes on from before the blow-up;"
+              + " 0: never stop (default: ${DEFAULT-VALUE}).")
+  double divergenceFactor;
 
   @Option(
       names = "--anneal-steps",
@@ -245,8 +257,10 @@ final class TrainHashCommand implements Callable<Integer> {
     }
     HashOptions options;
     HashPreset p;
+    DivergenceGuard guard;
     try {
       ViewAveraging.requireCount(views);
+      guard = DivergenceGuard.of(divergenceFactor);
       p = HashPreset.of(preset.name());
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
@@ -303,7 +317,7 @@ final class TrainHashCommand implements Callable<Integer> {
             options.augmentation() ? p.augPerClass() : 0,
             p.batchSize(),
             seed);
-    try (HashTrainer t = new HashTraining(workDir, progress).run(options, slots, resume)) {
+    try (HashTrainer t = new HashTraining(workDir, progress, guard).run(options, slots, resume)) {
       Map<String, String> trainingData = new LinkedHashMap<>();
       trainingData.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());
       trainingData.put("protocol", protocol);

@@ -288,6 +288,8 @@ class TrainHashCommandTest {
             // crops must halve exactly at every level, up to the preset's patch size
             List.of("--backbone", "cnn", "--crop-size", "40", "--out", out),
             List.of("--backbone", "cnn", "--crop-size", "128", "--out", out),
+            // a factor of 1 or less would stop a healthy run at its first noisy interval
+            List.of("--backbone", "cnn", "--divergence-factor", "0.5", "--out", out),
             // the label-free objective always trains on views
             List.of(
                 "--backbone",

@@ -147,23 +147,24 @@ public record HashOptions(
 
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
-   * on for more steps, end with an anneal it did not plan at the start, go on with other crops (a
-   * model trained on plain crops, fine-tuned on views) and go on from a teacher (a model distilled
-   * from itself with views averaged).
+   * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop), end with an
+   * anneal it did not plan at the start, go on with other crops (a model trained on plain crops,
+   * fine-tuned on views) and go on from a teacher (a model distilled from itself with views
+   * averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
-      // checkpoints written before a key existed were made with the preset's learning rate, the
-      // mean pooling and one conv unit per level reading the colour
+      // checkpoints written before a key existed were made with the mean pooling and one conv
+      // unit per level reading the colour
       boolean older =
           saved.getProperty(key) == null
-              && (key.equals("learning_rate")
-                  || key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
+              && (key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
                   || key.equals("cnn_depth") && preset.cnnDepth() == 1
                   || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB);
       boolean schedule =
           key.equals("steps")
+              || key.equals("learning_rate")
               || key.equals("anneal_steps")
               || key.equals("crops")
               || key.equals("crop_size")

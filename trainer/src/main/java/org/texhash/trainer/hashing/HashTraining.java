@@ -23,10 +23,17 @@ public final class HashTraining {
 
   private final Path work;
   private final PrintStream progress;
+  private final DivergenceGuard guard;
 
+  /** A run stopped by the default {@link DivergenceGuard}. */
   public HashTraining(Path work, PrintStream progress) {
+    this(work, progress, DivergenceGuard.of(DivergenceGuard.DEFAULT_FACTOR));
+  }
+
+  public HashTraining(Path work, PrintStream progress, DivergenceGuard guard) {
     this.work = work;
     this.progress = progress;
+    this.guard = guard;
   }
 
   /** The newest complete checkpoint under {@code work}, or null. */
@@ -95,6 +102,7 @@ public final class HashTraining {
       log.append(t.step(), seconds, l.total(), l.main(), l.quantisation());
       windowSteps++;
       long s = t.step();
+      guard.add(s, l.total());
       if (s % p.logEvery() == 0 || s == o.steps()) {
         double rate = windowSteps / ((now - windowStart) / 1e9);
         progress.printf(
@@ -118,6 +126,7 @@ public final class HashTraining {
               s,
               100 * t.codes().signAgreement());
         }
+        guard.endInterval(s); // before the checkpoint: a diverged interval must not replace one
         t.addSeconds(seconds - t.seconds());
         checkpoint(t);
         log.writeChart(work.resolve("losses.png"), "stage 2: " + o.tag() + " (" + p.name() + ")");

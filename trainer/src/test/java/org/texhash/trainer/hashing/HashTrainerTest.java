@@ -420,6 +420,41 @@ class HashTrainerTest {
   }
 
   @Test
+  void aDivergedIntervalIsNotCheckpointedAndTheRunResumesAtALowerRate() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path work = tmp.resolve("run");
+    HashOptions first = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    new HashTraining(work, quiet).run(first, slots(first), false).close();
+    HashOptions longer = options(Objective.COSINE, BackboneKind.CNN, 30, null);
+    // a guard that has seen a far lower loss: the next interval is a divergence to it
+    DivergenceGuard strict = new DivergenceGuard(2, 1, 1e-6);
+    DivergenceGuard.TrainingDiverged stop =
+        assertThrows(
+            DivergenceGuard.TrainingDiverged.class,
+            () -> new HashTraining(work, quiet, strict).run(longer, slots(longer), true));
+    assertTrue(stop.getMessage().contains("steps 11-20"), stop.getMessage());
+    assertTrue(stop.getMessage().contains("after step 10"), stop.getMessage());
+    assertEquals("step-00000010", HashTraining.latestCheckpoint(work).getFileName().toString());
+    HashOptions slower =
+        new HashOptions(
+            longer.preset().withLearningRate(longer.preset().learningRate() / 2),
+            longer.objective(),
+            longer.backbone(),
+            longer.bits(),
+            longer.attention(),
+            longer.augmentation(),
+            longer.steps(),
+            longer.seed(),
+            longer.tsn(),
+            longer.crops(),
+            longer.cropSize(),
+            longer.teacher());
+    try (HashTrainer t = new HashTraining(work, quiet).run(slower, slots(slower), true)) {
+      assertEquals(30, t.step());
+    }
+  }
+
+  @Test
   void distillingItsViewAveragedExportBringsOneViewCloserToIt() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 60, null);

@@ -1,0 +1,62 @@
+package org.texhash.trainer.hashing;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DivergenceGuardTest {
+  /** Feeds {@code steps} steps of {@code loss} from {@code step + 1} and ends the interval. */
+  private static long interval(DivergenceGuard g, long step, int steps, double loss) {
+    for (int i = 1; i <= steps; i++) {
+      g.add(step + i, loss);
+    }
+    g.endInterval(step + steps);
+    return step + steps;
+  }
+
+  @Test
+  void aFallingLossAndARiseBelowTheFactorPass() {
+    DivergenceGuard g = DivergenceGuard.of(2);
+    long step = 0;
+    for (double loss : new double[] {9.0, 6.0, 4.0, 3.0, 3.2, 2.9}) {
+      step = interval(g, step, 100, loss);
+    }
+    long at = step;
+    // 1.46x the lowest: the largest rise of a healthy run measured (a change of crop size)
+    assertDoesNotThrow(() -> interval(g, at, 100, 2.9 * 1.46));
+  }
+
+  @Test
+  void aBlowUpStopsTheRunAndSaysWhereToResume() {
+    DivergenceGuard g = DivergenceGuard.of(2);
+    long step = 33_000;
+    step = interval(g, step, 100, 2.9);
+    long at = step;
+    // the measured collapse: about 3 to about 11 within the interval
+    DivergenceGuard.TrainingDiverged e =
+        assertThrows(DivergenceGuard.TrainingDiverged.class, () -> interval(g, at, 100, 10.8));
+    assertTrue(e.getMessage().contains("steps 33,101-33,200"), e.getMessage());
+    assertTrue(e.getMessage().contains("after step 33,100"), e.getMessage());
+    assertTrue(e.getMessage().contains("--learning-rate"), e.getMessage());
+  }
+
+  @Test
+  void shortIntervalsAreNotJudgedAndFactorZeroNeverStops() {
+    DivergenceGuard g = DivergenceGuard.of(2);
+    long step = interval(g, 0, 100, 3.0);
+    long at = step;
+    assertDoesNotThrow(() -> interval(g, at, DivergenceGuard.MIN_INTERVAL - 1, 30.0));
+    DivergenceGuard off = DivergenceGuard.of(0);
+    long s = interval(off, 0, 100, 3.0);
+    assertDoesNotThrow(() -> interval(off, s, 100, 30.0));
+  }
+
+  @Test
+  void aFactorOfOneOrLessIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> DivergenceGuard.of(1));
+    assertThrows(IllegalArgumentException.class, () -> DivergenceGuard.of(-2));
+    assertThrows(IllegalArgumentException.class, () -> DivergenceGuard.of(Double.NaN));
+  }
+}
