@@ -105,10 +105,11 @@ final class TrainHashCommand implements Callable<Integer> {
       defaultValue = "2",
       paramLabel = "F",
       description =
-          "Stop when the mean loss over a checkpoint interval exceeds F times the lowest such mean"
-              + " of this run, without saving that interval, so --resume (best at a lower"
-              + " --learning-rate, which may change on --resume) goes on from before the blow-up;"
-              + " 0: never stop (default: ${DEFAULT-VALUE}).")
+          "Stop when the mean loss over a checkpoint interval exceeds F times the lowest mean of"
+              + " the 10 intervals before it (those before a resume included), without saving"
+              + " that interval, so --resume (best at a lower --learning-rate, which may change"
+              + " on --resume) goes on from before the blow-up; 0: never stop (default:"
+              + " ${DEFAULT-VALUE}).")
   double divergenceFactor;
 
   @Option(

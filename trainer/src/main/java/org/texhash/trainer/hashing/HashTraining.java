@@ -69,6 +69,7 @@ public final class HashTraining {
     HashOptions o = t.options();
     HashPreset p = o.preset();
     CurveLog log = CurveLog.open(work.resolve("losses.csv"), COLUMNS, t.step());
+    rememberPastIntervals(log, p.checkpointEvery());
     progress.printf(
         Locale.ROOT,
         "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s, %s %d x %d crops; %d"
@@ -130,6 +131,26 @@ public final class HashTraining {
         t.addSeconds(seconds - t.seconds());
         checkpoint(t);
         log.writeChart(work.resolve("losses.png"), "stage 2: " + o.tag() + " (" + p.name() + ")");
+      }
+    }
+  }
+
+  /**
+   * Gives the guard the interval means of the steps before a resume, so a run that blows up right
+   * after one is judged against its past, not against its broken first interval.
+   */
+  private void rememberPastIntervals(CurveLog log, int interval) {
+    int i = 0;
+    while (i < log.size()) {
+      long end = ((log.step(i) - 1) / interval + 1) * interval;
+      double sum = 0;
+      int n = 0;
+      for (; i < log.size() && log.step(i) <= end; i++) {
+        sum += log.value(i, 0);
+        n++;
+      }
+      if (n >= guard.minInterval()) {
+        guard.remember(sum / n);
       }
     }
   }

@@ -71,6 +71,11 @@ public final class CurveLog {
     return rows.size();
   }
 
+  /** The step of row {@code i}. */
+  public long step(int i) {
+    return (long) rows.get(i)[0];
+  }
+
   /** Column {@code c}'s value in row {@code i}. */
   public double value(int i, int c) {
     return rows.get(i)[c + 2];

@@ -43,6 +43,21 @@ class DivergenceGuardTest {
   }
 
   @Test
+  void onlyTheRecentIntervalsSetTheLevel() {
+    DivergenceGuard g = DivergenceGuard.of(2);
+    g.remember(1.0); // an annealed leg long ago
+    for (int i = 0; i < DivergenceGuard.MEMORY; i++) {
+      g.remember(2.4); // the recent level
+    }
+    // 2.5x the old low, 1.04x the recent level: a leg on harder crops, not a divergence
+    assertDoesNotThrow(() -> interval(g, 0, 100, 2.5));
+    DivergenceGuard fresh = DivergenceGuard.of(2);
+    fresh.remember(1.0);
+    // right after a resume, the past before it is the level
+    assertThrows(DivergenceGuard.TrainingDiverged.class, () -> interval(fresh, 0, 100, 2.5));
+  }
+
+  @Test
   void shortIntervalsAreNotJudgedAndFactorZeroNeverStops() {
     DivergenceGuard g = DivergenceGuard.of(2);
     long step = interval(g, 0, 100, 3.0);

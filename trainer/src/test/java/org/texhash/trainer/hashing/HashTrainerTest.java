@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -426,12 +427,20 @@ class HashTrainerTest {
     HashOptions first = options(Objective.COSINE, BackboneKind.CNN, 10, null);
     new HashTraining(work, quiet).run(first, slots(first), false).close();
     HashOptions longer = options(Objective.COSINE, BackboneKind.CNN, 30, null);
-    // a guard that has seen a far lower loss: the next interval is a divergence to it
-    DivergenceGuard strict = new DivergenceGuard(2, 1, 1e-6);
+    // a past far below any real loss: the resumed run's first interval is a divergence from it,
+    // which the guard sees only if it reads the steps before the resume from losses.csv
+    Path csv = work.resolve("losses.csv");
+    StringBuilder past = new StringBuilder("step,seconds,total,objective,quantisation\n");
+    for (int step = 1; step <= 10; step++) {
+      past.append(step).append(",0.1,0.000001,0.000001,0\n");
+    }
+    Files.writeString(csv, past);
+    DivergenceGuard judgeEveryInterval = new DivergenceGuard(2, 1);
     DivergenceGuard.TrainingDiverged stop =
         assertThrows(
             DivergenceGuard.TrainingDiverged.class,
-            () -> new HashTraining(work, quiet, strict).run(longer, slots(longer), true));
+            () ->
+                new HashTraining(work, quiet, judgeEveryInterval).run(longer, slots(longer), true));
     assertTrue(stop.getMessage().contains("steps 11-20"), stop.getMessage());
     assertTrue(stop.getMessage().contains("after step 10"), stop.getMessage());
     assertEquals("step-00000010", HashTraining.latestCheckpoint(work).getFileName().toString());
