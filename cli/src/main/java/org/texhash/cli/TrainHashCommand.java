@@ -102,7 +102,7 @@ final class TrainHashCommand implements Callable<Integer> {
 
   @Option(
       names = "--divergence-factor",
-      defaultValue = "2",
+      defaultValue = "" + DivergenceGuard.DEFAULT_FACTOR,
       paramLabel = "F",
       description =
           "Stop when the mean loss over a checkpoint interval exceeds F times the lowest mean of"
