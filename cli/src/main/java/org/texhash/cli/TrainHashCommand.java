@@ -193,6 +193,15 @@ final class TrainHashCommand implements Callable<Integer> {
               + " that one view does the work of four. May be added on --resume.")
   Path teacher;
 
+  @Option(
+      names = "--quantisation-weight",
+      paramLabel = "W",
+      description =
+          "Weight of the quantisation term ||u - sign(u)||^2, which pulls the outputs to +-1 so"
+              + " that their signs keep what the objective learned; may change on --resume"
+              + " (default: the objective's, dsdh 0.5, the others 0.1).")
+  Float quantisationWeight;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -265,6 +274,9 @@ final class TrainHashCommand implements Callable<Integer> {
       p = HashPreset.of(preset.name());
       if (learningRate != null) {
         p = p.withLearningRate(learningRate);
+      }
+      if (quantisationWeight != null) {
+        p = p.withQuantisationWeight(quantisationWeight);
       }
       p =
           p.withAnnealSteps(annealSteps)

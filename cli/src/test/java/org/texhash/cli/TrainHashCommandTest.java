@@ -290,6 +290,8 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--crop-size", "128", "--out", out),
             // a factor of 1 or less would stop a healthy run at its first noisy interval
             List.of("--backbone", "cnn", "--divergence-factor", "0.5", "--out", out),
+            List.of("--backbone", "cnn", "--quantisation-weight", "-1", "--out", out),
+            List.of("--backbone", "cnn", "--quantisation-weight", "0", "--out", out), // dsdh
             // the label-free objective always trains on views
             List.of(
                 "--backbone",

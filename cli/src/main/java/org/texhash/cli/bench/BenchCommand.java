@@ -8,13 +8,18 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks (speed is measured here, never in tests). See docs/BENCHMARKS.md.",
-    subcommands = {BenchSearchCommand.class, BenchEncodeCommand.class, BenchProbeCommand.class})
+    subcommands = {
+      BenchSearchCommand.class,
+      BenchEncodeCommand.class,
+      BenchProbeCommand.class,
+      BenchSignLossCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a bench subcommand is required (search, encode, probe)");
+        spec.commandLine(), "a bench subcommand is required (search, encode, probe, sign-loss)");
   }
 }

@@ -12,7 +12,9 @@ import org.texhash.trainer.tsn.TsnPreset;
  * {@code teacher} encoder (an ONNX file, or null) the network learns to give the teacher's outputs
  * instead of the objective's loss ({@link Distillation}). {@code cropSize} is the side of the
  * training crops: the preset's S, or less for cheaper steps (the network is convolutional up to its
- * global pooling, so it trains on smaller crops and still exports for S x S patches).
+ * global pooling, so it trains on smaller crops and still exports for S x S patches). With {@code
+ * classifySigns} the classifier reads sign(u) instead of u, its gradient passed straight through to
+ * u (only for objectives that classify u: dhcq and cosine).
  */
 public record HashOptions(
     HashPreset preset,
@@ -59,6 +61,10 @@ public record HashOptions(
       // G's expansions are cropped, and the teacher reads, at the exported size S
       throw new IllegalArgumentException(
           "crops smaller than the preset's patch size need --no-augmentation and no --teacher");
+    }
+    if (objective == Objective.DSDH && preset.quantisationWeight(objective) == 0) {
+      // DSDH's B-step weighs the class term against eta u: without eta it has no u to follow
+      throw new IllegalArgumentException("the dsdh objective needs a quantisation weight above 0");
     }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
@@ -108,6 +114,11 @@ public record HashOptions(
         preset, objective, backbone, bits, attention, augmentation, steps, seed, tsn, c, size, t);
   }
 
+  /** The weight of the quantisation term in this run's loss. */
+  public double quantisationWeight() {
+    return preset.quantisationWeight(objective);
+  }
+
   /** A short name for the model id: e.g. {@code tsn-dsdh-64}. */
   public String tag() {
     return backbone.id()
@@ -132,6 +143,7 @@ public record HashOptions(
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("cnn_depth", Integer.toString(preset.cnnDepth()));
     p.setProperty("cnn_stem", preset.cnnStem().id());
+    p.setProperty("quantisation_weight", Double.toString(quantisationWeight()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -147,10 +159,11 @@ public record HashOptions(
 
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
-   * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop), end with an
-   * anneal it did not plan at the start, go on with other crops (a model trained on plain crops,
-   * fine-tuned on views) and go on from a teacher (a model distilled from itself with views
-   * averaged).
+   * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
+   * quantisation weight, end with an anneal it did not plan at the start, go on with other crops (a
+   * model trained on plain crops, fine-tuned on views), go on from a teacher (a model distilled
+   * from itself with views averaged) and go on with the classifier reading the signs of u
+   * (fine-tuned on the bits).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -165,6 +178,7 @@ public record HashOptions(
       boolean schedule =
           key.equals("steps")
               || key.equals("learning_rate")
+              || key.equals("quantisation_weight")
               || key.equals("anneal_steps")
               || key.equals("crops")
               || key.equals("crop_size")

@@ -35,10 +35,14 @@ public record HashPreset(
     GlobalPool.Kind pooling,
     int annealSteps,
     int cnnDepth,
-    PlainCnn.Stem cnnStem) {
+    PlainCnn.Stem cnnStem,
+    float quantisationWeight) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
+
+  /** A {@link #quantisationWeight} that means: the objective's own ({@link Objective#eta}). */
+  public static final float OBJECTIVES_WEIGHT = -1f;
 
   public static HashPreset of(String name) {
     return switch (name == null ? "" : name) {
@@ -80,7 +84,8 @@ public record HashPreset(
         GlobalPool.Kind.MEAN,
         0,
         1,
-        PlainCnn.Stem.RGB);
+        PlainCnn.Stem.RGB,
+        OBJECTIVES_WEIGHT);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -88,13 +93,18 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
-    return withTraining(rate, pooling, annealSteps, cnnDepth, cnnStem);
+    return withTraining(rate, pooling, annealSteps, cnnDepth, cnnStem, quantisationWeight);
   }
 
   /** This preset with the fused maps pooled by {@code kind}. */
   public HashPreset withPooling(GlobalPool.Kind kind) {
     return withTraining(
-        learningRate, java.util.Objects.requireNonNull(kind), annealSteps, cnnDepth, cnnStem);
+        learningRate,
+        java.util.Objects.requireNonNull(kind),
+        annealSteps,
+        cnnDepth,
+        cnnStem,
+        quantisationWeight);
   }
 
   /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
@@ -102,23 +112,50 @@ public record HashPreset(
     if (steps < 0) {
       throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
     }
-    return withTraining(learningRate, pooling, steps, cnnDepth, cnnStem);
+    return withTraining(learningRate, pooling, steps, cnnDepth, cnnStem, quantisationWeight);
   }
 
   /** This preset with {@code depth} conv units per level of the plain CNN. */
   public HashPreset withCnnDepth(int depth) {
-    return withTraining(learningRate, pooling, annealSteps, PlainCnn.requireDepth(depth), cnnStem);
+    return withTraining(
+        learningRate,
+        pooling,
+        annealSteps,
+        PlainCnn.requireDepth(depth),
+        cnnStem,
+        quantisationWeight);
   }
 
   /** This preset with the plain CNN's stem reading {@code stem}. */
   public HashPreset withCnnStem(PlainCnn.Stem stem) {
     return withTraining(
-        learningRate, pooling, annealSteps, cnnDepth, java.util.Objects.requireNonNull(stem));
+        learningRate,
+        pooling,
+        annealSteps,
+        cnnDepth,
+        java.util.Objects.requireNonNull(stem),
+        quantisationWeight);
+  }
+
+  /**
+   * The weight of the quantisation term {@code ||u - sign(u)||^2}: how hard the outputs are pulled
+   * to +-1, so that their signs keep the angles the objective learns.
+   */
+  public HashPreset withQuantisationWeight(float weight) {
+    if (!(weight >= 0 && weight <= 100)) {
+      throw new IllegalArgumentException("quantisation weight must be in [0, 100], got " + weight);
+    }
+    return withTraining(learningRate, pooling, annealSteps, cnnDepth, cnnStem, weight);
+  }
+
+  /** The quantisation weight a run of {@code objective} uses. */
+  public double quantisationWeight(Objective objective) {
+    return quantisationWeight == OBJECTIVES_WEIGHT ? objective.eta : quantisationWeight;
   }
 
   /** The sizes of this preset with the five settings a command line may change. */
   private HashPreset withTraining(
-      float rate, GlobalPool.Kind kind, int anneal, int depth, PlainCnn.Stem stem) {
+      float rate, GlobalPool.Kind kind, int anneal, int depth, PlainCnn.Stem stem, float quant) {
     return new HashPreset(
         name,
         batchSize,
@@ -133,7 +170,8 @@ public record HashPreset(
         kind,
         anneal,
         depth,
-        stem);
+        stem,
+        quant);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

@@ -135,7 +135,7 @@ public final class HashTrainer implements AutoCloseable {
     // entries are about 1 / C, so with mu = eta (Li et al.'s CIFAR-10 setting) U outweighs the
     // classifier whenever C is large (B = sign(U) on 99.6% of bits at C = 325). mu = 4 C eta keeps
     // the class term ahead of U at any C, so B becomes codes the classifier separates.
-    double eta = options.objective().eta;
+    double eta = options.quantisationWeight();
     codes =
         new DiscreteCodes(
             slots.labels(),
@@ -196,13 +196,19 @@ public final class HashTrainer implements AutoCloseable {
       NDArray x = inputs(scope, batch);
       NDArray targets = distillation == null ? null : distillation.targets(x);
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDList out = network.forward(store, new NDList(x), true);
-        NDArray u = out.get(0);
+        NDArray u = network.codes(store, x, true);
         codes.remember(batch.slots(), u.toFloatArray());
         Objective.Terms t =
             targets == null
-                ? options.objective().loss(u, out.get(1), batch.slots(), codes)
-                : Distillation.loss(u, targets, options.objective().eta);
+                ? options
+                    .objective()
+                    .loss(
+                        u,
+                        network.classify(store, u, true),
+                        batch.slots(),
+                        codes,
+                        options.quantisationWeight())
+                : Distillation.loss(u, targets, options.quantisationWeight());
         gc.backward(t.total());
         losses =
             new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
@@ -286,6 +292,7 @@ public final class HashTrainer implements AutoCloseable {
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));
     meta.put("texhash.steps", Long.toString(step));
     meta.put("texhash.crop_size", Integer.toString(options.cropSize()));
+    meta.put("texhash.quantisation_weight", Double.toString(options.quantisationWeight()));
     meta.put("texhash.seed", Long.toString(options.seed()));
     if (distillation != null) {
       meta.put("texhash.teacher", distillation.teacherId());

@@ -93,6 +93,11 @@ public enum Objective {
    * @param slots the batch's training slots; their rows of U must already hold u
    */
   public Terms loss(NDArray u, NDArray logits, int[] slots, DiscreteCodes codes) {
+    return loss(u, logits, slots, codes, eta);
+  }
+
+  /** {@link #loss(NDArray, NDArray, int[], DiscreteCodes)} with quantisation weight {@code w}. */
+  public Terms loss(NDArray u, NDArray logits, int[] slots, DiscreteCodes codes, double w) {
     NDManager m = u.getManager();
     int batch = slots.length;
     int k = codes.bits();
@@ -123,7 +128,7 @@ public enum Objective {
       }
       default -> throw new IllegalStateException();
     }
-    return new Terms(main.add(quant.mul((float) eta)), main, quant);
+    return new Terms(main.add(quant.mul((float) w)), main, quant);
   }
 
   /** Rows of {@code [N, C]}: 1 at each slot's class. */

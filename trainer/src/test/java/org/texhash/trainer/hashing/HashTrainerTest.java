@@ -421,6 +421,46 @@ class HashTrainerTest {
   }
 
   @Test
+  void theQuantisationWeightIsTheObjectivesUnlessSetAndMayChangeOnResume() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path work = tmp.resolve("run");
+    HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    assertEquals(Objective.COSINE.eta, plain.quantisationWeight());
+    new HashTraining(work, quiet).run(plain, slots(plain), false).close();
+    HashOptions heavier =
+        new HashOptions(
+            HashPreset.of("tiny").withQuantisationWeight(2.5f),
+            Objective.COSINE,
+            BackboneKind.CNN,
+            16,
+            true,
+            false,
+            20,
+            5,
+            null,
+            TrainingCrops.PLAIN,
+            16,
+            null);
+    try (HashTrainer t = new HashTraining(work, quiet).run(heavier, slots(heavier), true)) {
+      assertEquals(20, t.step());
+      Path out = tmp.resolve("q.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("2.5", e.metadata().get("texhash.quantisation_weight"));
+      }
+    }
+    // each logged total is the objective plus the weight in force at its step times the term
+    CurveLog log = CurveLog.open(work.resolve("losses.csv"), HashTraining.COLUMNS, 20);
+    for (int i = 0; i < 20; i++) {
+      double weight = i < 10 ? Objective.COSINE.eta : 2.5;
+      assertEquals(
+          log.value(i, 1) + weight * log.value(i, 2), log.value(i, 0), 1e-4, "step " + (i + 1));
+    }
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withQuantisationWeight(-1f));
+  }
+
+  @Test
   void aDivergedIntervalIsNotCheckpointedAndTheRunResumesAtALowerRate() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path work = tmp.resolve("run");
