@@ -12,9 +12,7 @@ import org.texhash.trainer.tsn.TsnPreset;
  * {@code teacher} encoder (an ONNX file, or null) the network learns to give the teacher's outputs
  * instead of the objective's loss ({@link Distillation}). {@code cropSize} is the side of the
  * training crops: the preset's S, or less for cheaper steps (the network is convolutional up to its
- * global pooling, so it trains on smaller crops and still exports for S x S patches). With {@code
- * classifySigns} the classifier reads sign(u) instead of u, its gradient passed straight through to
- * u (only for objectives that classify u: dhcq and cosine).
+ * global pooling, so it trains on smaller crops and still exports for S x S patches).
  */
 public record HashOptions(
     HashPreset preset,
@@ -161,9 +159,8 @@ public record HashOptions(
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
    * quantisation weight, end with an anneal it did not plan at the start, go on with other crops (a
-   * model trained on plain crops, fine-tuned on views), go on from a teacher (a model distilled
-   * from itself with views averaged) and go on with the classifier reading the signs of u
-   * (fine-tuned on the bits).
+   * model trained on plain crops, fine-tuned on views) and go on from a teacher (a model distilled
+   * from itself with views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();

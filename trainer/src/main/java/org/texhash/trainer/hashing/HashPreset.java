@@ -153,7 +153,7 @@ public record HashPreset(
     return quantisationWeight == OBJECTIVES_WEIGHT ? objective.eta : quantisationWeight;
   }
 
-  /** The sizes of this preset with the five settings a command line may change. */
+  /** The sizes of this preset with the six settings a command line may change. */
   private HashPreset withTraining(
       float rate, GlobalPool.Kind kind, int anneal, int depth, PlainCnn.Stem stem, float quant) {
     return new HashPreset(

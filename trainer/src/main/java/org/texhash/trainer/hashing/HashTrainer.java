@@ -196,18 +196,14 @@ public final class HashTrainer implements AutoCloseable {
       NDArray x = inputs(scope, batch);
       NDArray targets = distillation == null ? null : distillation.targets(x);
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray u = network.codes(store, x, true);
+        NDList out = network.forward(store, new NDList(x), true);
+        NDArray u = out.get(0);
         codes.remember(batch.slots(), u.toFloatArray());
         Objective.Terms t =
             targets == null
                 ? options
                     .objective()
-                    .loss(
-                        u,
-                        network.classify(store, u, true),
-                        batch.slots(),
-                        codes,
-                        options.quantisationWeight())
+                    .loss(u, out.get(1), batch.slots(), codes, options.quantisationWeight())
                 : Distillation.loss(u, targets, options.quantisationWeight());
         gc.backward(t.total());
         losses =
