@@ -53,7 +53,10 @@ public enum Objective {
   /** How much the cosine objective lowers the true class's cosine before the softmax. */
   public static final float COSINE_MARGIN = 0.2f;
 
-  /** Weight of the quantisation term. */
+  /**
+   * The quantisation term's default weight ({@link HashPreset#withQuantisationWeight} overrides
+   * it).
+   */
   public final double eta;
 
   Objective(double eta) {
