@@ -139,6 +139,16 @@ final class TrainHashCommand implements Callable<Integer> {
   GlobalPool.Kind pooling;
 
   @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      description =
+          "Training crops per step, 2 to "
+              + HashPreset.MAX_BATCH_SIZE
+              + "; fixed for a run, as it decides the order of the crops (default: the preset's;"
+              + " cpu: 32).")
+  Integer batchSize;
+
+  @Option(
       names = "--cnn-depth",
       defaultValue = "1",
       paramLabel = "N",
@@ -277,6 +287,9 @@ final class TrainHashCommand implements Callable<Integer> {
       }
       if (quantisationWeight != null) {
         p = p.withQuantisationWeight(quantisationWeight);
+      }
+      if (batchSize != null) {
+        p = p.withBatchSize(batchSize);
       }
       p =
           p.withAnnealSteps(annealSteps)

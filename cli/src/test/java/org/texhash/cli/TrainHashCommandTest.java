@@ -81,7 +81,18 @@ class TrainHashCommandTest {
             "--steps",
             "2"));
     String m64 = trainHash(ds, tsn, "tsn", 64);
-    String m32 = trainHash(ds, tsn, "cnn", 32, "--pooling", "mean_std", "--anneal-steps", "2");
+    String m32 =
+        trainHash(
+            ds,
+            tsn,
+            "cnn",
+            32,
+            "--pooling",
+            "mean_std",
+            "--anneal-steps",
+            "2",
+            "--batch-size",
+            "6");
     String tuned = trainHash(ds, tsn, "tsn-tuned", 64, "--no-augmentation");
     try (OnnxEncoder e = OnnxEncoder.open(Path.of(tuned))) {
       assertEquals("tsn-tuned", e.backbone());
@@ -98,6 +109,7 @@ class TrainHashCommandTest {
     try (OnnxEncoder e = OnnxEncoder.open(Path.of(m32))) {
       assertEquals("mean_std", e.metadata().get("texhash.pooling"));
       assertEquals("2", e.metadata().get("texhash.anneal_steps"));
+      assertEquals("6", e.metadata().get("texhash.batch_size"));
     }
 
     Path index = tmp.resolve("index");
@@ -292,6 +304,9 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--divergence-factor", "0.5", "--out", out),
             List.of("--backbone", "cnn", "--quantisation-weight", "-1", "--out", out),
             List.of("--backbone", "cnn", "--quantisation-weight", "0", "--out", out), // dsdh
+            // the pairwise objectives need two crops in a batch
+            List.of("--backbone", "cnn", "--batch-size", "1", "--out", out),
+            List.of("--backbone", "cnn", "--batch-size", "4096", "--out", out),
             // the label-free objective always trains on views
             List.of(
                 "--backbone",

@@ -141,6 +141,7 @@ public record HashOptions(
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("cnn_depth", Integer.toString(preset.cnnDepth()));
     p.setProperty("cnn_stem", preset.cnnStem().id());
+    p.setProperty("batch_size", Integer.toString(preset.batchSize()));
     p.setProperty("quantisation_weight", Double.toString(quantisationWeight()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
@@ -165,13 +166,15 @@ public record HashOptions(
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
-      // checkpoints written before a key existed were made with the mean pooling and one conv
-      // unit per level reading the colour
+      // checkpoints written before a key existed were made with the mean pooling, one conv
+      // unit per level reading the colour and the preset's batch
       boolean older =
           saved.getProperty(key) == null
               && (key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
                   || key.equals("cnn_depth") && preset.cnnDepth() == 1
-                  || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB);
+                  || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB
+                  || key.equals("batch_size")
+                      && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =
           key.equals("steps")
               || key.equals("learning_rate")

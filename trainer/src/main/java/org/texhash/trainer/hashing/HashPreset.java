@@ -41,6 +41,9 @@ public record HashPreset(
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
 
+  /** The largest {@link #batchSize} a command line may ask for. */
+  public static final int MAX_BATCH_SIZE = 1024;
+
   /** A {@link #quantisationWeight} that means: the objective's own ({@link Objective#eta}). */
   public static final float OBJECTIVES_WEIGHT = -1f;
 
@@ -93,12 +96,14 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
-    return withTraining(rate, pooling, annealSteps, cnnDepth, cnnStem, quantisationWeight);
+    return withTraining(
+        batchSize, rate, pooling, annealSteps, cnnDepth, cnnStem, quantisationWeight);
   }
 
   /** This preset with the fused maps pooled by {@code kind}. */
   public HashPreset withPooling(GlobalPool.Kind kind) {
     return withTraining(
+        batchSize,
         learningRate,
         java.util.Objects.requireNonNull(kind),
         annealSteps,
@@ -112,12 +117,14 @@ public record HashPreset(
     if (steps < 0) {
       throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
     }
-    return withTraining(learningRate, pooling, steps, cnnDepth, cnnStem, quantisationWeight);
+    return withTraining(
+        batchSize, learningRate, pooling, steps, cnnDepth, cnnStem, quantisationWeight);
   }
 
   /** This preset with {@code depth} conv units per level of the plain CNN. */
   public HashPreset withCnnDepth(int depth) {
     return withTraining(
+        batchSize,
         learningRate,
         pooling,
         annealSteps,
@@ -129,6 +136,7 @@ public record HashPreset(
   /** This preset with the plain CNN's stem reading {@code stem}. */
   public HashPreset withCnnStem(PlainCnn.Stem stem) {
     return withTraining(
+        batchSize,
         learningRate,
         pooling,
         annealSteps,
@@ -145,7 +153,21 @@ public record HashPreset(
     if (!(weight >= 0 && weight <= 100)) {
       throw new IllegalArgumentException("quantisation weight must be in [0, 100], got " + weight);
     }
-    return withTraining(learningRate, pooling, annealSteps, cnnDepth, cnnStem, weight);
+    return withTraining(batchSize, learningRate, pooling, annealSteps, cnnDepth, cnnStem, weight);
+  }
+
+  /**
+   * This preset with {@code n} training crops per step. At crops smaller than S a step's fixed cost
+   * (the optimizer, the classifier's rows) dominates, so a larger batch sees more crops per second.
+   */
+  public HashPreset withBatchSize(int n) {
+    if (n < 2 || n > MAX_BATCH_SIZE) {
+      // the pairwise objectives need two crops in a batch
+      throw new IllegalArgumentException(
+          "batch size must be 2 to " + MAX_BATCH_SIZE + ", got " + n);
+    }
+    return withTraining(
+        n, learningRate, pooling, annealSteps, cnnDepth, cnnStem, quantisationWeight);
   }
 
   /** The quantisation weight a run of {@code objective} uses. */
@@ -153,12 +175,18 @@ public record HashPreset(
     return quantisationWeight == OBJECTIVES_WEIGHT ? objective.eta : quantisationWeight;
   }
 
-  /** The sizes of this preset with the six settings a command line may change. */
+  /** The sizes of this preset with the seven settings a command line may change. */
   private HashPreset withTraining(
-      float rate, GlobalPool.Kind kind, int anneal, int depth, PlainCnn.Stem stem, float quant) {
+      int batch,
+      float rate,
+      GlobalPool.Kind kind,
+      int anneal,
+      int depth,
+      PlainCnn.Stem stem,
+      float quant) {
     return new HashPreset(
         name,
-        batchSize,
+        batch,
         realPerClass,
         augPerClass,
         defaultSteps,

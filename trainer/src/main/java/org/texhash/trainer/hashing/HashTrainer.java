@@ -282,6 +282,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.pooling", options.preset().pooling().name().toLowerCase(Locale.ROOT));
     meta.put("texhash.anneal_steps", Integer.toString(options.preset().annealSteps()));
     meta.put("texhash.cnn_depth", Integer.toString(options.preset().cnnDepth()));
+    meta.put("texhash.batch_size", Integer.toString(options.preset().batchSize()));
     meta.put("texhash.cnn_stem", options.preset().cnnStem().id());
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(

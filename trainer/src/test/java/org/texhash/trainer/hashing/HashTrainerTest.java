@@ -402,6 +402,41 @@ class HashTrainerTest {
   }
 
   @Test
+  void aLargerBatchTrainsResumesOnlyAtItsSizeAndExportsIt() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions preset = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    int n = preset.preset().batchSize() + 2;
+    HashOptions wide10 = withPreset(preset, preset.preset().withBatchSize(n), 10);
+    HashOptions wide12 = withPreset(preset, preset.preset().withBatchSize(n), 12);
+    TrainingSlots wideSlots = slots(wide10);
+    assertTrue(wideSlots.size() >= n, "the test data holds a batch of " + n);
+    assertEquals(n, wideSlots.batch(0).size());
+    new HashTraining(tmp.resolve("wide"), quiet).run(wide10, slots(wide10), false).close();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(tmp.resolve("wide"), quiet).run(preset, slots(preset), true));
+    assertTrue(e.getMessage().contains("batch_size is " + n), e.getMessage());
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("wide"), quiet).run(wide12, slots(wide12), true)) {
+      assertEquals(12, t.step());
+      Path onnx = tmp.resolve("wide.onnx");
+      t.export(onnx, Map.of("dataset", "synthetic"));
+      try (OnnxEncoder enc = OnnxEncoder.open(onnx)) {
+        assertEquals(Integer.toString(n), enc.metadata().get("texhash.batch_size"));
+      }
+    }
+    // checkpoints written before the batch was recorded used the preset's
+    java.util.Properties older = preset.toProperties();
+    older.remove("batch_size");
+    preset.requireCompatible(older);
+    assertThrows(IllegalArgumentException.class, () -> wide10.requireCompatible(older));
+    for (int bad : new int[] {1, HashPreset.MAX_BATCH_SIZE + 1}) {
+      assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withBatchSize(bad));
+    }
+  }
+
+  @Test
   void aPlainRunFineTunesOnViewsOnResume() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 10, null);
