@@ -1,6 +1,10 @@
 package org.texhash.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,5 +50,36 @@ public final class SharedOptions {
         paramLabel = "N",
         description = "Seed of the dataset split (default: ${DEFAULT-VALUE}, as 'texhash eval').")
     public long value;
+  }
+
+  /** {@code --out FILE.onnx}, required: the encoder a training or combining command writes. */
+  public static final class EncoderOut {
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "FILE.onnx",
+        description = "The encoder to write.")
+    public Path path;
+
+    /**
+     * The path, once it names an .onnx file that is none of {@code inputs} (writing over an input
+     * would lose it; a null input is skipped).
+     */
+    public Path checked(CommandSpec spec, Path... inputs) throws IOException {
+      if (!path.getFileName().toString().endsWith(".onnx")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--out must name an .onnx file, got " + path);
+      }
+      for (Path input : inputs) {
+        if (input != null
+            && Files.exists(path)
+            && Files.exists(input)
+            && Files.isSameFile(path, input)) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--out must differ from " + input);
+        }
+      }
+      return path;
+    }
   }
 }

@@ -24,21 +24,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code texhash train <network>}: one subcommand per trainable network, and {@code views}, which
- * makes a trained encoder average over turned views.
+ * {@code texhash train <network>}: one subcommand per trainable network, and {@code views} and
+ * {@code ensemble}, which combine trained encoders without training.
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Train a texhash network.",
-    subcommands = {TrainCommand.Tsn.class, TrainHashCommand.class, TrainViewsCommand.class})
+    subcommands = {
+      TrainCommand.Tsn.class,
+      TrainHashCommand.class,
+      TrainViewsCommand.class,
+      TrainEnsembleCommand.class
+    })
 public final class TrainCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: 'train tsn', 'train hash' or 'train views'");
+        spec.commandLine(),
+        "a subcommand is required: 'train tsn', 'train hash', 'train views' or 'train ensemble'");
   }
 
   /** {@code texhash train tsn}: stage 1, the texture synthesis network. */

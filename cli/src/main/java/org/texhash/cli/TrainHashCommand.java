@@ -222,12 +222,7 @@ final class TrainHashCommand implements Callable<Integer> {
               + " backbone).")
   boolean noAugmentation;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "FILE.onnx",
-      description = "The encoder to write.")
-  Path out;
+  @Mixin SharedOptions.EncoderOut encoderOut;
 
   @Option(
       names = "--views",
@@ -271,10 +266,7 @@ final class TrainHashCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     System.setProperty("java.awt.headless", "true");
-    if (!out.getFileName().toString().endsWith(".onnx")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--out must name an .onnx file, got " + out);
-    }
+    Path out = encoderOut.checked(spec, teacher);
     HashOptions options;
     HashPreset p;
     DivergenceGuard guard;

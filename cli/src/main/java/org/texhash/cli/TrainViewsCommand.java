@@ -8,6 +8,7 @@ import org.texhash.trainer.onnx.EncoderExport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code texhash train views}: a trained encoder that averages over turned views of a patch. */
@@ -39,12 +40,7 @@ final class TrainViewsCommand implements Callable<Integer> {
       description = "How many views to average.")
   int views;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "FILE.onnx",
-      description = "The encoder to write.")
-  Path out;
+  @Mixin SharedOptions.EncoderOut out;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,23 +50,16 @@ final class TrainViewsCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--encoder: no such file: " + encoder);
     }
-    if (!out.getFileName().toString().endsWith(".onnx")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--out must name an .onnx file, got " + out);
-    }
-    if (Files.exists(out) && Files.isSameFile(out, encoder)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--out must differ from --encoder");
-    }
+    Path file = out.checked(spec, encoder);
     String id;
     try {
-      id = EncoderExport.writeWithViews(encoder, views, out);
+      id = EncoderExport.writeWithViews(encoder, views, file);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     spec.commandLine()
         .getOut()
-        .printf(Locale.ROOT, "wrote %s (%d views, model id %s)%n", out, views, id);
+        .printf(Locale.ROOT, "wrote %s (%d views, model id %s)%n", file, views, id);
     return ExitCode.OK;
   }
 }

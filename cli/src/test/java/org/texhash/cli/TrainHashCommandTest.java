@@ -254,6 +254,71 @@ class TrainHashCommandTest {
   }
 
   /** {@code train hash} on {@code ds} with the tiny preset. */
+  @Test
+  void anEnsembleOfTwoSeedsIndexesUnderItsOwnIdAndRefusesMembersOfAnotherLength() throws Exception {
+    Path ds = dataset();
+    Path first = Path.of(trainHash(ds, null, "cnn", 16, "--seed", "1"));
+    Path second = tmp.resolve("seed2.onnx");
+    assertEquals(0, run(trainArgs(ds, "cnn", "16", second, "--steps", "4", "--seed", "2")));
+    Path ensemble = tmp.resolve("ensemble.onnx");
+    StringWriter w = new StringWriter();
+    String[] args = {
+      "train", "ensemble", "--encoder", first.toString(), second.toString(), "--out", ""
+    };
+    args[args.length - 1] = ensemble.toString();
+    assertEquals(0, run(w, new StringWriter(), args), w.toString());
+    assertTrue(w.toString().contains("2 members"), w.toString());
+    try (OnnxEncoder e = OnnxEncoder.open(ensemble)) {
+      assertEquals(16, e.bits());
+      assertEquals(2, e.metadata().get("texhash.members").split(",").length);
+      assertEquals(null, e.metadata().get("texhash.seed")); // the members differ in it
+    }
+    Path index = tmp.resolve("ensemble-index");
+    assertEquals(
+        0,
+        run("index", ds.toString(), "--index", index.toString(), "--encoder", ensemble.toString()));
+    assertEquals(
+        2, run("index", ds.toString(), "--index", index.toString(), "--encoder", first.toString()));
+
+    String longer = trainHash(ds, null, "cnn", 32);
+    StringWriter err = new StringWriter();
+    int code =
+        run(
+            new StringWriter(),
+            err,
+            "train",
+            "ensemble",
+            "--encoder",
+            first.toString(),
+            longer,
+            "--out",
+            tmp.resolve("mixed.onnx").toString());
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("texhash.bits"), err.toString());
+    assertEquals(
+        2,
+        run(
+            "train",
+            "ensemble",
+            "--encoder",
+            first.toString(),
+            "--out",
+            tmp.resolve("alone.onnx").toString())); // one member is no ensemble
+    assertEquals(
+        2,
+        run(
+            "train",
+            "ensemble",
+            "--encoder",
+            first.toString(),
+            second.toString(),
+            "--out",
+            second.toString())); // would write over a member
+    assertTrue(Files.size(second) > 0);
+    assertTrue(
+        !Files.exists(tmp.resolve("mixed.onnx")) && !Files.exists(tmp.resolve("alone.onnx")));
+  }
+
   private static String[] trainArgs(
       Path ds, String backbone, String bits, Path out, String... extra) {
     List<String> args =

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
@@ -26,6 +28,7 @@ public final class EncoderExport {
   public static final long OPSET = 17;
   public static final String META_TRAINING_DATA = "texhash.training_data";
   public static final String META_VIEWS = "texhash.views";
+  public static final String META_MEMBERS = "texhash.members";
 
   private EncoderExport() {}
 
@@ -43,13 +46,7 @@ public final class EncoderExport {
       String idPrefix,
       Map<String, String> metadata)
       throws IOException {
-    ModelProto model = build(encoder, inputSize, bits, idPrefix, metadata);
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    AtomicFiles.write(file, out -> model.writeTo(out));
-    return modelId(model);
+    return writeModel(file, build(encoder, inputSize, bits, idPrefix, metadata));
   }
 
   public static ModelProto build(
@@ -83,12 +80,68 @@ public final class EncoderExport {
    * @return the new model id
    */
   public static String writeWithViews(Path in, int views, Path out) throws IOException {
+    ModelProto model = readPlain(in);
+    Map<String, String> meta = metadata(model);
+    String id = meta.remove(OnnxEncoder.META_MODEL_ID);
+    int k = Integer.parseInt(meta.remove(OnnxEncoder.META_BITS));
+    int size = Integer.parseInt(meta.remove(OnnxEncoder.META_INPUT_SIZE));
+    meta.put(META_VIEWS, Integer.toString(views));
+    OnnxNodes plain = (g, input) -> g.inline(model.getGraph(), input);
+    String prefix = ViewAveraging.idPrefix(idPrefixOf(id), views);
+    return writeModel(out, build(new ViewAveraging(plain, views, k), size, k, prefix, meta));
+  }
+
+  /**
+   * Writes the ensemble of the {@code members} ({@link MemberAveraging}) to {@code out}: the
+   * metadata the members agree on, their model ids under {@value #META_MEMBERS}, and a new model
+   * id. The members must have the same bits and input size and average no views (add views to the
+   * ensemble afterwards).
+   *
+   * @return the new model id
+   */
+  public static String writeEnsemble(List<Path> members, Path out) throws IOException {
+    List<ModelProto> models = new ArrayList<>();
+    for (Path member : members) {
+      models.add(readPlain(member));
+    }
+    Map<String, String> shared = metadata(models.get(0));
+    List<String> ids = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      Map<String, String> meta = metadata(models.get(m));
+      for (String key : List.of(OnnxEncoder.META_BITS, OnnxEncoder.META_INPUT_SIZE)) {
+        if (!meta.get(key).equals(shared.get(key))) {
+          throw new IllegalArgumentException(
+              members.get(m)
+                  + " has "
+                  + key
+                  + " "
+                  + meta.get(key)
+                  + " but "
+                  + members.get(0)
+                  + " has "
+                  + shared.get(key)
+                  + "; ensemble members must agree on it");
+        }
+      }
+      ids.add(meta.get(OnnxEncoder.META_MODEL_ID));
+      shared.entrySet().removeIf(e -> !e.getValue().equals(meta.get(e.getKey())));
+    }
+    shared.remove(OnnxEncoder.META_MODEL_ID);
+    int k = Integer.parseInt(shared.remove(OnnxEncoder.META_BITS));
+    int size = Integer.parseInt(shared.remove(OnnxEncoder.META_INPUT_SIZE));
+    shared.put(META_MEMBERS, String.join(",", ids));
+    MemberAveraging ensemble =
+        new MemberAveraging(models.stream().map(ModelProto::getGraph).toList());
+    return writeModel(out, build(ensemble, size, k, "ensemble" + models.size() + "-" + k, shared));
+  }
+
+  /** An encoder file that averages no views yet, with its contract metadata checked. */
+  private static ModelProto readPlain(Path in) throws IOException {
     ModelProto model;
     try (var stream = Files.newInputStream(in)) {
       model = ModelProto.parseFrom(stream);
     }
-    Map<String, String> meta = new LinkedHashMap<>();
-    model.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+    Map<String, String> meta = metadata(model);
     if (!meta.getOrDefault(META_VIEWS, "1").equals("1")) {
       throw new IllegalArgumentException(
           in
@@ -96,26 +149,33 @@ public final class EncoderExport {
               + meta.get(META_VIEWS)
               + " views; start from the plain encoder");
     }
-    String id = meta.remove(OnnxEncoder.META_MODEL_ID);
-    String bits = meta.remove(OnnxEncoder.META_BITS);
-    String size = meta.remove(OnnxEncoder.META_INPUT_SIZE);
-    if (id == null || bits == null || size == null) {
+    if (!meta.containsKey(OnnxEncoder.META_MODEL_ID)
+        || !meta.containsKey(OnnxEncoder.META_BITS)
+        || !meta.containsKey(OnnxEncoder.META_INPUT_SIZE)) {
       throw new IllegalArgumentException(
           in + " is not a texhash encoder (no model id, bits or input size in its metadata)");
     }
-    meta.put(META_VIEWS, Integer.toString(views));
-    int k = Integer.parseInt(bits);
-    OnnxNodes plain = (g, input) -> g.inline(model.getGraph(), input);
-    String prefix =
-        ViewAveraging.idPrefix(id.substring(0, Math.max(0, id.lastIndexOf('-'))), views);
-    ModelProto wrapped =
-        build(new ViewAveraging(plain, views, k), Integer.parseInt(size), k, prefix, meta);
+    return model;
+  }
+
+  private static Map<String, String> metadata(ModelProto model) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    model.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+    return meta;
+  }
+
+  /** The model id without its content hash: {@code cnn-cosine-64-noaug} of {@code ...-<hash>}. */
+  private static String idPrefixOf(String id) {
+    return id.substring(0, Math.max(0, id.lastIndexOf('-')));
+  }
+
+  private static String writeModel(Path out, ModelProto model) throws IOException {
     Path parent = out.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    AtomicFiles.write(out, o -> wrapped.writeTo(o));
-    return modelId(wrapped);
+    AtomicFiles.write(out, o -> model.writeTo(o));
+    return modelId(model);
   }
 
   public static String modelId(ModelProto model) {

@@ -284,4 +284,68 @@ class OnnxParityTest {
       assertParity(a, b);
     }
   }
+
+  @Test
+  void anEnsembleAveragesItsMembersUnitOutputsAndKeepsOnlyTheMetadataTheyShare(@TempDir Path tmp)
+      throws Exception {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    try (NDManager m = manager()) {
+      Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
+      float[] x = uniform(new Random(51), (int) in.size(), -1, 1);
+      ParameterStore store = new ParameterStore(m, false);
+      List<Path> members = new ArrayList<>();
+      List<NDArray> unit = new ArrayList<>();
+      for (int seed = 0; seed < 3; seed++) {
+        PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32));
+        HashNetwork net = HashNetwork.builder().backbone(cnn).bits(16).classes(5).dims(24).build();
+        initialize(net, m, 60 + seed, in);
+        NDArray u = net.codes(store, m.create(x, in), false);
+        unit.add(u.div(u.norm(new int[] {1}, true)));
+        Path file = tmp.resolve("member" + seed + ".onnx");
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("texhash.objective", "cosine");
+        meta.put("texhash.seed", Integer.toString(seed));
+        EncoderExport.write(file, net, tiny.patchSize(), 16, "cnn-test", meta);
+        members.add(file);
+      }
+      Path ensemble = tmp.resolve("ensemble.onnx");
+      String id = EncoderExport.writeEnsemble(members, ensemble);
+      assertTrue(id.startsWith("ensemble3-16-"), id);
+      var model = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(ensemble));
+      Map<String, OrtRunner.Input> feed = Map.of("image", new OrtRunner.Input(x, in.getShape()));
+      NDArray mean = unit.get(0).add(unit.get(1)).add(unit.get(2)).div(3);
+      assertParity(mean.toFloatArray(), OrtRunner.run(model, feed));
+
+      Map<String, String> meta = new LinkedHashMap<>();
+      model.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+      assertEquals("cosine", meta.get("texhash.objective"));
+      assertTrue(!meta.containsKey("texhash.seed"), "the members' seeds differ: " + meta);
+      assertEquals(3, meta.get(EncoderExport.META_MEMBERS).split(",").length);
+
+      // views go around the ensemble, not inside it
+      Path twoViews = tmp.resolve("v2.onnx");
+      EncoderExport.writeWithViews(ensemble, 2, twoViews);
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              EncoderExport.writeEnsemble(
+                  List.of(twoViews, members.get(0)), tmp.resolve("x.onnx")));
+      // members of another code length are refused
+      PlainCnn cnn = new PlainCnn(tiny.patchSize(), List.of(16, 32, 32));
+      HashNetwork net8 = HashNetwork.builder().backbone(cnn).bits(8).classes(5).dims(24).build();
+      initialize(net8, m, 70, in);
+      Path eight = tmp.resolve("eight.onnx");
+      EncoderExport.write(eight, net8, tiny.patchSize(), 8, "cnn-test", Map.of());
+      var e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  EncoderExport.writeEnsemble(
+                      List.of(members.get(0), eight), tmp.resolve("y.onnx")));
+      assertTrue(e.getMessage().contains("texhash.bits"), e.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> EncoderExport.writeEnsemble(List.of(members.get(0)), tmp.resolve("z.onnx")));
+    }
+  }
 }
