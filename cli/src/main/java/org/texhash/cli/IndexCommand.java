@@ -7,13 +7,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.image.ImageFiles;
@@ -23,6 +21,7 @@ import org.texhash.indexer.index.FolderIndexer;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.index.IndexPruner;
 import org.texhash.indexer.index.IndexReport;
+import org.texhash.indexer.io.Folders;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -218,11 +217,7 @@ public final class IndexCommand implements Callable<Integer> {
 
   /** The index folder this run created holds only the empty commit of a run that found nothing. */
   private void deleteNewIndex() throws IOException {
-    try (Stream<Path> files = Files.walk(index.path)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    Folders.deleteTree(index.path);
   }
 
   private void print(String text) {

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.function.IntFunction;
@@ -20,6 +19,7 @@ import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.store.FSDirectory;
+import org.texhash.indexer.io.Folders;
 import org.texhash.lucene.HashCodeField;
 
 /**
@@ -182,9 +182,7 @@ final class BenchIndex implements Closeable {
         directory.close();
       }
       if (dir != null) {
-        try (Stream<Path> files = Files.walk(dir)) {
-          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Folders.deleteTree(dir);
       }
     } catch (IOException e) {
       // a temp directory left behind is not worth failing the benchmark for

@@ -7,12 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.DirectoryReader;
@@ -33,6 +31,7 @@ import org.texhash.indexer.dataset.PatchSpec;
 import org.texhash.indexer.dataset.QueryTransform;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.ImageCodes;
+import org.texhash.indexer.io.Folders;
 import org.texhash.lucene.HammingDistances;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingRadiusQuery;
@@ -426,10 +425,8 @@ public final class Evaluator {
   }
 
   private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      Folders.deleteTree(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete temporary index " + dir, e);
     }

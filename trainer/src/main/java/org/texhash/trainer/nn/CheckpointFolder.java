@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.texhash.indexer.io.Folders;
 
 /**
  * A training run's {@code checkpoints/} folder: one {@code step-NNNNNNNN} folder per checkpoint and
@@ -55,15 +55,7 @@ public final class CheckpointFolder {
               .toList();
     }
     for (Path old : steps.subList(0, Math.max(0, steps.size() - KEPT))) {
-      deleteTree(old);
-    }
-  }
-
-  private static void deleteTree(Path folder) throws IOException {
-    try (Stream<Path> s = Files.walk(folder)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      Folders.deleteTree(old);
     }
   }
 }
