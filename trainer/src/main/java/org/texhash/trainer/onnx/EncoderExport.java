@@ -100,6 +100,10 @@ public final class EncoderExport {
    * @return the new model id
    */
   public static String writeEnsemble(List<Path> members, Path out) throws IOException {
+    if (members.size() < 2) {
+      throw new IllegalArgumentException(
+          "an ensemble needs at least two members, got " + members.size());
+    }
     List<ModelProto> models = new ArrayList<>();
     for (Path member : members) {
       models.add(readPlain(member));
