@@ -64,7 +64,29 @@ public final class TexhashCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands errors through; the heap is a launch setting, so say which one to change
+      System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+      code = CommandLine.ExitCode.SOFTWARE;
+    }
+    System.exit(code);
+  }
+
+  /** What to tell a user whose job ran out of a heap of {@code maxHeapBytes}. */
+  static String outOfMemory(long maxHeapBytes) {
+    long mib = maxHeapBytes >> 20;
+    // the JVM reports a little less than -Xmx (one survivor space), so round to whole GiB
+    long gib = Math.round(mib / 1024.0);
+    String now = gib >= 1 ? gib + " GiB" : mib + " MiB";
+    String larger = gib >= 1 ? 2 * gib + "g" : 2 * mib + "m";
+    return "texhash: out of memory with a "
+        + now
+        + " Java heap; run it again with a larger one, e.g. TEXHASH_XMX="
+        + larger
+        + " ./texhash ...";
   }
 
   static final class Version implements CommandLine.IVersionProvider {

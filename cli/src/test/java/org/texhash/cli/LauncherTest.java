@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +93,58 @@ class LauncherTest {
     assertEquals(1, r.err.strip().lines().count(), r.err);
     assertTrue(r.err.startsWith("texhash: " + fake + " is not an ONNX model"), r.err);
     assertFalse(Files.exists(index));
+  }
+
+  @Test
+  void runningOutOfHeapSaysWhichSettingToRaise() throws Exception {
+    // fifty million 64-bit codes are 400 MB, more than a 48 MB heap holds
+    Result r =
+        launch(
+            List.of("TEXHASH_XMX=48m"),
+            checkout.resolve("texhash").toString(),
+            "bench",
+            "search",
+            "--n",
+            "50000000",
+            "--bits",
+            "64");
+    assertEquals(1, r.exit, r.err);
+    assertTrue(
+        r.err.matches(
+            "(?s).*texhash: out of memory with a \\d+ MiB Java heap; .* TEXHASH_XMX=\\d+m .*"),
+        r.err);
+    assertFalse(r.err.contains("\tat "), "a stack trace: " + r.err);
+    assertEquals(
+        "texhash: out of memory with a 6 GiB Java heap; run it again with a larger one, e.g."
+            + " TEXHASH_XMX=12g ./texhash ...",
+        TexhashCommand.outOfMemory(6L * 1024 * 1024 * 1024 - 170L * 1024 * 1024));
+  }
+
+  @Test
+  void anImageTooLargeForTheHeapIsSkippedAsSuchNotAsCorrupt() throws Exception {
+    // 4000 x 4000 pixels decode to 64 MB; ImageIO's PNG reader wraps the OutOfMemoryError
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    ImageIO.write(
+        new BufferedImage(4000, 4000, BufferedImage.TYPE_INT_RGB),
+        "png",
+        images.resolve("big.png").toFile());
+    CliRun.texture(images.resolve("small.png"), 1);
+    Path index = tmp.resolve("idx");
+    Result r =
+        launch(
+            List.of("TEXHASH_XMX=48m"),
+            checkout.resolve("texhash").toString(),
+            "index",
+            images.toString(),
+            "--index",
+            index.toString(),
+            "--encoder",
+            "lbp-lsh-64");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.contains("1 indexed") && r.out.contains("1 skipped"), r.out + r.err);
+    assertTrue(
+        (r.out + r.err).contains("big.png: not enough memory to decode this PNG"), r.out + r.err);
+    assertFalse((r.out + r.err).contains("corrupt"), r.out + r.err);
   }
 
   private record Result(int exit, String out, String err) {}

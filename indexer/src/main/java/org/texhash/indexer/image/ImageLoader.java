@@ -170,6 +170,10 @@ public final class ImageLoader {
           decoded = Images.subsample(decoded, k); // a reader that ignores the parameter
         }
       } catch (IOException | RuntimeException e) {
+        if (outOfMemory(e)) {
+          // ImageIO's PNG reader wraps every Throwable, so a full heap arrives as an IOException
+          throw new ImageDecodeException("not enough memory to decode this " + format, e);
+        }
         throw new ImageDecodeException("corrupt or truncated " + format + ": " + describe(e), e);
       } catch (OutOfMemoryError e) {
         throw new ImageDecodeException("not enough memory to decode this " + format, e);
@@ -191,6 +195,15 @@ public final class ImageLoader {
     } finally {
       reader.dispose();
     }
+  }
+
+  private static boolean outOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
