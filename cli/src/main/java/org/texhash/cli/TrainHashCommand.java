@@ -160,6 +160,18 @@ final class TrainHashCommand implements Callable<Integer> {
   int cnnDepth;
 
   @Option(
+      names = "--cnn-width",
+      defaultValue = "1",
+      paramLabel = "W",
+      description =
+          "The cnn backbone's channels as a multiple of the preset's (cpu: 32, 64, 128, 128),"
+              + " 0.5 to "
+              + HashPreset.MAX_CNN_WIDTH
+              + ": more capacity per level; training and encoding cost about W^2 times more"
+              + " multiply-adds (default: ${DEFAULT-VALUE}, the paper's baseline).")
+  float cnnWidth;
+
+  @Option(
       names = "--cnn-stem",
       defaultValue = "rgb",
       paramLabel = "rgb|signs|signs-1x1",
@@ -287,6 +299,7 @@ final class TrainHashCommand implements Callable<Integer> {
           p.withAnnealSteps(annealSteps)
               .withPooling(pooling)
               .withCnnDepth(cnnDepth)
+              .withCnnWidth(cnnWidth)
               .withCnnStem(PlainCnn.Stem.of(cnnStem));
       BackboneKind kind = BackboneKind.of(backbone);
       boolean augmentation = !noAugmentation && kind.readsTsn();

@@ -49,6 +49,10 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "a cnn depth other than 1 needs the cnn backbone, got " + backbone.id());
     }
+    if (preset.cnnWidth() != 1f && backbone != BackboneKind.CNN) {
+      throw new IllegalArgumentException(
+          "a cnn width other than 1 needs the cnn backbone, got " + backbone.id());
+    }
     if (preset.cnnStem() != PlainCnn.Stem.RGB && backbone != BackboneKind.CNN) {
       throw new IllegalArgumentException(
           "a cnn stem other than rgb needs the cnn backbone, got " + backbone.id());
@@ -128,9 +132,15 @@ public record HashOptions(
         + (augmentation ? "" : "-noaug")
         + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
         + (preset.cnnDepth() == 1 ? "" : "-d" + preset.cnnDepth())
+        + (preset.cnnWidth() == 1f ? "" : "-w" + widthTag(preset.cnnWidth()))
         + (preset.cnnStem() == PlainCnn.Stem.RGB ? "" : "-" + preset.cnnStem().id())
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
+  }
+
+  /** 2 for 2.0, 1.5 for 1.5: the width as a model id shows it. */
+  private static String widthTag(float width) {
+    return width == Math.rint(width) ? Integer.toString((int) width) : Float.toString(width);
   }
 
   Properties toProperties() {
@@ -141,6 +151,7 @@ public record HashOptions(
     p.setProperty("anneal_steps", Integer.toString(preset.annealSteps()));
     p.setProperty("cnn_depth", Integer.toString(preset.cnnDepth()));
     p.setProperty("cnn_stem", preset.cnnStem().id());
+    p.setProperty("cnn_width", Float.toString(preset.cnnWidth()));
     p.setProperty("batch_size", Integer.toString(preset.batchSize()));
     p.setProperty("quantisation_weight", Double.toString(quantisationWeight()));
     p.setProperty("objective", objective.id());
@@ -173,6 +184,7 @@ public record HashOptions(
               && (key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
                   || key.equals("cnn_depth") && preset.cnnDepth() == 1
                   || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB
+                  || key.equals("cnn_width") && preset.cnnWidth() == 1f
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =

@@ -20,6 +20,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  * @param cnnDepth conv units per level of the plain-CNN backbone ({@link PlainCnn}); 1 is the
  *     paper's baseline
  * @param cnnStem what the plain CNN's stem reads; {@link PlainCnn.Stem#RGB} is the paper's
+ * @param cnnWidth the plain CNN's channels as a multiple of the TSN taps' it copies; 1 is the
+ *     paper's baseline
  */
 public record HashPreset(
     String name,
@@ -36,6 +38,7 @@ public record HashPreset(
     int annealSteps,
     int cnnDepth,
     PlainCnn.Stem cnnStem,
+    float cnnWidth,
     float quantisationWeight) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
@@ -43,6 +46,9 @@ public record HashPreset(
 
   /** The largest {@link #batchSize} a command line may ask for. */
   public static final int MAX_BATCH_SIZE = 1024;
+
+  /** Widest plain CNN offered: at 2 a patch already costs about 4x the multiply-adds. */
+  public static final float MAX_CNN_WIDTH = 4f;
 
   /** A {@link #quantisationWeight} that means: the objective's own ({@link Objective#eta}). */
   public static final float OBJECTIVES_WEIGHT = -1f;
@@ -88,6 +94,7 @@ public record HashPreset(
         0,
         1,
         PlainCnn.Stem.RGB,
+        1f,
         OBJECTIVES_WEIGHT);
   }
 
@@ -97,7 +104,7 @@ public record HashPreset(
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
     return withTraining(
-        batchSize, rate, pooling, annealSteps, cnnDepth, cnnStem, quantisationWeight);
+        batchSize, rate, pooling, annealSteps, cnnDepth, cnnStem, cnnWidth, quantisationWeight);
   }
 
   /** This preset with the fused maps pooled by {@code kind}. */
@@ -109,6 +116,7 @@ public record HashPreset(
         annealSteps,
         cnnDepth,
         cnnStem,
+        cnnWidth,
         quantisationWeight);
   }
 
@@ -118,7 +126,7 @@ public record HashPreset(
       throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
     }
     return withTraining(
-        batchSize, learningRate, pooling, steps, cnnDepth, cnnStem, quantisationWeight);
+        batchSize, learningRate, pooling, steps, cnnDepth, cnnStem, cnnWidth, quantisationWeight);
   }
 
   /** This preset with {@code depth} conv units per level of the plain CNN. */
@@ -130,6 +138,7 @@ public record HashPreset(
         annealSteps,
         PlainCnn.requireDepth(depth),
         cnnStem,
+        cnnWidth,
         quantisationWeight);
   }
 
@@ -142,6 +151,28 @@ public record HashPreset(
         annealSteps,
         cnnDepth,
         java.util.Objects.requireNonNull(stem),
+        cnnWidth,
+        quantisationWeight);
+  }
+
+  /**
+   * This preset with the plain CNN's channels {@code width} times the taps' it copies (rounded to a
+   * multiple of 8): more capacity per level without more levels. The head follows the taps (at
+   * width 2 the descriptor D doubles); the multiply-adds grow about as the square of the width.
+   */
+  public HashPreset withCnnWidth(float width) {
+    if (!(width >= 0.5f && width <= MAX_CNN_WIDTH)) {
+      throw new IllegalArgumentException(
+          "cnn width must be 0.5 to " + MAX_CNN_WIDTH + ", got " + width);
+    }
+    return withTraining(
+        batchSize,
+        learningRate,
+        pooling,
+        annealSteps,
+        cnnDepth,
+        cnnStem,
+        width,
         quantisationWeight);
   }
 
@@ -153,7 +184,8 @@ public record HashPreset(
     if (!(weight >= 0 && weight <= 100)) {
       throw new IllegalArgumentException("quantisation weight must be in [0, 100], got " + weight);
     }
-    return withTraining(batchSize, learningRate, pooling, annealSteps, cnnDepth, cnnStem, weight);
+    return withTraining(
+        batchSize, learningRate, pooling, annealSteps, cnnDepth, cnnStem, cnnWidth, weight);
   }
 
   /**
@@ -167,7 +199,7 @@ public record HashPreset(
           "batch size must be 2 to " + MAX_BATCH_SIZE + ", got " + n);
     }
     return withTraining(
-        n, learningRate, pooling, annealSteps, cnnDepth, cnnStem, quantisationWeight);
+        n, learningRate, pooling, annealSteps, cnnDepth, cnnStem, cnnWidth, quantisationWeight);
   }
 
   /** The quantisation weight a run of {@code objective} uses. */
@@ -175,7 +207,7 @@ public record HashPreset(
     return quantisationWeight == OBJECTIVES_WEIGHT ? objective.eta : quantisationWeight;
   }
 
-  /** The sizes of this preset with the seven settings a command line may change. */
+  /** The sizes of this preset with the eight settings a command line may change. */
   private HashPreset withTraining(
       int batch,
       float rate,
@@ -183,6 +215,7 @@ public record HashPreset(
       int anneal,
       int depth,
       PlainCnn.Stem stem,
+      float width,
       float quant) {
     return new HashPreset(
         name,
@@ -199,6 +232,7 @@ public record HashPreset(
         anneal,
         depth,
         stem,
+        width,
         quant);
   }
 
@@ -214,6 +248,18 @@ public record HashPreset(
     List<Integer> c = new ArrayList<>();
     for (int l = 0; l <= tsn.downsamplings(); l++) {
       c.add(2 * tsn.channelsAt(l));
+    }
+    return c;
+  }
+
+  /**
+   * Channels of the plain CNN's levels under this preset: G's tap channels times {@link #cnnWidth},
+   * rounded to a multiple of 8.
+   */
+  public List<Integer> cnnChannels(TsnPreset tsn) {
+    List<Integer> c = new ArrayList<>();
+    for (int t : tapChannels(tsn)) {
+      c.add(Math.max(8, 8 * Math.round(t * cnnWidth / 8f)));
     }
     return c;
   }

@@ -115,7 +115,7 @@ public final class HashTrainer implements AutoCloseable {
           case CNN ->
               new PlainCnn(
                   tp.patchSize(),
-                  HashPreset.tapChannels(tp),
+                  options.preset().cnnChannels(tp),
                   options.preset().cnnDepth(),
                   options.preset().cnnStem());
         };
@@ -284,6 +284,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.cnn_depth", Integer.toString(options.preset().cnnDepth()));
     meta.put("texhash.batch_size", Integer.toString(options.preset().batchSize()));
     meta.put("texhash.cnn_stem", options.preset().cnnStem().id());
+    meta.put("texhash.cnn_width", Float.toString(options.preset().cnnWidth()));
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));

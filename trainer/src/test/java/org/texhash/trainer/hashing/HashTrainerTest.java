@@ -301,6 +301,54 @@ class HashTrainerTest {
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnDepth(0));
   }
 
+  @Test
+  void aWiderCnnTrainsResumesOnlyAtItsWidthAndExportsIt() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions narrow = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    HashOptions wide10 = withPreset(narrow, narrow.preset().withCnnWidth(2), 10);
+    HashOptions wide12 = withPreset(narrow, narrow.preset().withCnnWidth(2), 12);
+    TsnPreset tiny = TsnPreset.of("tiny");
+    List<Integer> doubled = new ArrayList<>();
+    for (int c : HashPreset.tapChannels(tiny)) {
+      doubled.add(8 * Math.round(2 * c / 8f));
+    }
+    assertEquals(doubled, wide10.preset().cnnChannels(tiny));
+    assertEquals(HashPreset.tapChannels(tiny), narrow.preset().cnnChannels(tiny));
+    new HashTraining(tmp.resolve("wide"), quiet).run(wide10, slots(wide10), false).close();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(tmp.resolve("wide"), quiet).run(narrow, slots(narrow), true));
+    assertTrue(e.getMessage().contains("cnn_width is 2.0"), e.getMessage());
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("wide"), quiet).run(wide12, slots(wide12), true)) {
+      assertEquals(12, t.step());
+      Path onnx = tmp.resolve("wide.onnx");
+      String id = t.export(onnx, Map.of("dataset", "synthetic"));
+      assertTrue(id.startsWith("cnn-cosine-16-noaug-w2-"), id);
+      try (OnnxEncoder enc = OnnxEncoder.open(onnx)) {
+        assertEquals("2.0", enc.metadata().get("texhash.cnn_width"));
+        float[][] f = enc.features(List.of(SyntheticTextures.generate(3, 16, 16)));
+        assertEquals(16, f[0].length);
+      }
+    }
+    // checkpoints written before the width was recorded are width-1 runs
+    java.util.Properties older = narrow.toProperties();
+    older.remove("cnn_width");
+    narrow.requireCompatible(older);
+    assertThrows(IllegalArgumentException.class, () -> wide10.requireCompatible(older));
+    // G's taps have the widths G was trained with
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            withPreset(
+                options(Objective.DSDH, BackboneKind.TSN, 10, tinyTsn(tmp.resolve("g"))),
+                HashPreset.of("tiny").withCnnWidth(2),
+                10));
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnWidth(0.25f));
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnWidth(5));
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = PlainCnn.Stem.class,
