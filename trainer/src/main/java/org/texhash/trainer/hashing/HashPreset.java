@@ -103,21 +103,13 @@ public record HashPreset(
     if (!(rate > 0 && rate < 1)) {
       throw new IllegalArgumentException("learning rate must be in (0, 1), got " + rate);
     }
-    return withTraining(
-        batchSize, rate, pooling, annealSteps, cnnDepth, cnnStem, cnnWidth, quantisationWeight);
+    return with(t -> t.learningRate = rate);
   }
 
   /** This preset with the fused maps pooled by {@code kind}. */
   public HashPreset withPooling(GlobalPool.Kind kind) {
-    return withTraining(
-        batchSize,
-        learningRate,
-        java.util.Objects.requireNonNull(kind),
-        annealSteps,
-        cnnDepth,
-        cnnStem,
-        cnnWidth,
-        quantisationWeight);
+    java.util.Objects.requireNonNull(kind);
+    return with(t -> t.pooling = kind);
   }
 
   /** This preset with its last {@code steps} steps at a tenth of the learning rate. */
@@ -125,34 +117,19 @@ public record HashPreset(
     if (steps < 0) {
       throw new IllegalArgumentException("anneal steps must be >= 0, got " + steps);
     }
-    return withTraining(
-        batchSize, learningRate, pooling, steps, cnnDepth, cnnStem, cnnWidth, quantisationWeight);
+    return with(t -> t.annealSteps = steps);
   }
 
   /** This preset with {@code depth} conv units per level of the plain CNN. */
   public HashPreset withCnnDepth(int depth) {
-    return withTraining(
-        batchSize,
-        learningRate,
-        pooling,
-        annealSteps,
-        PlainCnn.requireDepth(depth),
-        cnnStem,
-        cnnWidth,
-        quantisationWeight);
+    PlainCnn.requireDepth(depth);
+    return with(t -> t.cnnDepth = depth);
   }
 
   /** This preset with the plain CNN's stem reading {@code stem}. */
   public HashPreset withCnnStem(PlainCnn.Stem stem) {
-    return withTraining(
-        batchSize,
-        learningRate,
-        pooling,
-        annealSteps,
-        cnnDepth,
-        java.util.Objects.requireNonNull(stem),
-        cnnWidth,
-        quantisationWeight);
+    java.util.Objects.requireNonNull(stem);
+    return with(t -> t.cnnStem = stem);
   }
 
   /**
@@ -165,15 +142,7 @@ public record HashPreset(
       throw new IllegalArgumentException(
           "cnn width must be 0.5 to " + MAX_CNN_WIDTH + ", got " + width);
     }
-    return withTraining(
-        batchSize,
-        learningRate,
-        pooling,
-        annealSteps,
-        cnnDepth,
-        cnnStem,
-        width,
-        quantisationWeight);
+    return with(t -> t.cnnWidth = width);
   }
 
   /**
@@ -184,8 +153,7 @@ public record HashPreset(
     if (!(weight >= 0 && weight <= 100)) {
       throw new IllegalArgumentException("quantisation weight must be in [0, 100], got " + weight);
     }
-    return withTraining(
-        batchSize, learningRate, pooling, annealSteps, cnnDepth, cnnStem, cnnWidth, weight);
+    return with(t -> t.quantisationWeight = weight);
   }
 
   /**
@@ -198,8 +166,7 @@ public record HashPreset(
       throw new IllegalArgumentException(
           "batch size must be 2 to " + MAX_BATCH_SIZE + ", got " + n);
     }
-    return withTraining(
-        n, learningRate, pooling, annealSteps, cnnDepth, cnnStem, cnnWidth, quantisationWeight);
+    return with(t -> t.batchSize = n);
   }
 
   /** The quantisation weight a run of {@code objective} uses. */
@@ -207,33 +174,47 @@ public record HashPreset(
     return quantisationWeight == OBJECTIVES_WEIGHT ? objective.eta : quantisationWeight;
   }
 
-  /** The sizes of this preset with the eight settings a command line may change. */
-  private HashPreset withTraining(
-      int batch,
-      float rate,
-      GlobalPool.Kind kind,
-      int anneal,
-      int depth,
-      PlainCnn.Stem stem,
-      float width,
-      float quant) {
+  /** The settings a command line may change, as a copy to change one of and build again. */
+  private static final class Training {
+    int batchSize;
+    float learningRate;
+    GlobalPool.Kind pooling;
+    int annealSteps;
+    int cnnDepth;
+    PlainCnn.Stem cnnStem;
+    float cnnWidth;
+    float quantisationWeight;
+  }
+
+  /** This preset's sizes with its training settings changed by {@code change}. */
+  private HashPreset with(java.util.function.Consumer<Training> change) {
+    Training t = new Training();
+    t.batchSize = batchSize;
+    t.learningRate = learningRate;
+    t.pooling = pooling;
+    t.annealSteps = annealSteps;
+    t.cnnDepth = cnnDepth;
+    t.cnnStem = cnnStem;
+    t.cnnWidth = cnnWidth;
+    t.quantisationWeight = quantisationWeight;
+    change.accept(t);
     return new HashPreset(
         name,
-        batch,
+        t.batchSize,
         realPerClass,
         augPerClass,
         defaultSteps,
-        rate,
+        t.learningRate,
         attentionKernel,
         codeUpdates,
         logEvery,
         checkpointEvery,
-        kind,
-        anneal,
-        depth,
-        stem,
-        width,
-        quant);
+        t.pooling,
+        t.annealSteps,
+        t.cnnDepth,
+        t.cnnStem,
+        t.cnnWidth,
+        t.quantisationWeight);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */
