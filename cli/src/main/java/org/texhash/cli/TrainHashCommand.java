@@ -172,6 +172,16 @@ final class TrainHashCommand implements Callable<Integer> {
   float cnnWidth;
 
   @Option(
+      names = "--descriptor-dims",
+      paramLabel = "D",
+      description =
+          "Length of the fused descriptor the hash layer reads, a multiple of 8 from 64 to 2048:"
+              + " the last fusion conv's channels, the head's largest layer; set it to keep a"
+              + " wider --cnn-width's head (and file) small (default: twice the coarsest tap's"
+              + " channels; cpu, width 1: 256).")
+  Integer descriptorDims;
+
+  @Option(
       names = "--cnn-stem",
       defaultValue = "rgb",
       paramLabel = "rgb|signs|signs-1x1",
@@ -300,6 +310,7 @@ final class TrainHashCommand implements Callable<Integer> {
               .withPooling(pooling)
               .withCnnDepth(cnnDepth)
               .withCnnWidth(cnnWidth)
+              .withDescriptorDims(descriptorDims == null ? HashPreset.TAPS_DIMS : descriptorDims)
               .withCnnStem(PlainCnn.Stem.of(cnnStem));
       BackboneKind kind = BackboneKind.of(backbone);
       boolean augmentation = !noAugmentation && kind.readsTsn();

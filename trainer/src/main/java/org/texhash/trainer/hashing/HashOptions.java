@@ -133,6 +133,7 @@ public record HashOptions(
         + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
         + (preset.cnnDepth() == 1 ? "" : "-d" + preset.cnnDepth())
         + (preset.cnnWidth() == 1f ? "" : "-w" + widthTag(preset.cnnWidth()))
+        + (preset.descriptorDims() == HashPreset.TAPS_DIMS ? "" : "-D" + preset.descriptorDims())
         + (preset.cnnStem() == PlainCnn.Stem.RGB ? "" : "-" + preset.cnnStem().id())
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
@@ -152,6 +153,7 @@ public record HashOptions(
     p.setProperty("cnn_depth", Integer.toString(preset.cnnDepth()));
     p.setProperty("cnn_stem", preset.cnnStem().id());
     p.setProperty("cnn_width", Float.toString(preset.cnnWidth()));
+    p.setProperty("descriptor_dims", Integer.toString(preset.descriptorDims()));
     p.setProperty("batch_size", Integer.toString(preset.batchSize()));
     p.setProperty("quantisation_weight", Double.toString(quantisationWeight()));
     p.setProperty("objective", objective.id());
@@ -185,6 +187,8 @@ public record HashOptions(
                   || key.equals("cnn_depth") && preset.cnnDepth() == 1
                   || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB
                   || key.equals("cnn_width") && preset.cnnWidth() == 1f
+                  || key.equals("descriptor_dims")
+                      && preset.descriptorDims() == HashPreset.TAPS_DIMS
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =

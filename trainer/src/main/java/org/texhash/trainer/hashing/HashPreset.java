@@ -22,6 +22,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  * @param cnnStem what the plain CNN's stem reads; {@link PlainCnn.Stem#RGB} is the paper's
  * @param cnnWidth the plain CNN's channels as a multiple of the TSN taps' it copies; 1 is the
  *     paper's baseline
+ * @param descriptorDims D, the fused descriptor's length before pooling; {@link #TAPS_DIMS} is the
+ *     paper's twice the coarsest tap's channels
  */
 public record HashPreset(
     String name,
@@ -39,6 +41,7 @@ public record HashPreset(
     int cnnDepth,
     PlainCnn.Stem cnnStem,
     float cnnWidth,
+    int descriptorDims,
     float quantisationWeight) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
@@ -49,6 +52,9 @@ public record HashPreset(
 
   /** Widest plain CNN offered: at 2 a patch already costs about 4x the multiply-adds. */
   public static final float MAX_CNN_WIDTH = 4f;
+
+  /** A {@link #descriptorDims} that means: twice the coarsest tap's channels. */
+  public static final int TAPS_DIMS = 0;
 
   /** A {@link #quantisationWeight} that means: the objective's own ({@link Objective#eta}). */
   public static final float OBJECTIVES_WEIGHT = -1f;
@@ -95,6 +101,7 @@ public record HashPreset(
         1,
         PlainCnn.Stem.RGB,
         1f,
+        TAPS_DIMS,
         OBJECTIVES_WEIGHT);
   }
 
@@ -146,6 +153,19 @@ public record HashPreset(
   }
 
   /**
+   * This preset with the fused descriptor D {@code dims} long (a multiple of 8, 64 to 2048): the
+   * last fusion conv's output channels, the widest layer of the head, so a wider backbone can keep
+   * the head (and the exported file) of a narrower one.
+   */
+  public HashPreset withDescriptorDims(int dims) {
+    if (dims != TAPS_DIMS && (dims < 64 || dims > 2048 || dims % 8 != 0)) {
+      throw new IllegalArgumentException(
+          "descriptor dims must be a multiple of 8 from 64 to 2048, got " + dims);
+    }
+    return with(t -> t.descriptorDims = dims);
+  }
+
+  /**
    * The weight of the quantisation term {@code ||u - sign(u)||^2}: how hard the outputs are pulled
    * to +-1, so that their signs keep the angles the objective learns.
    */
@@ -183,6 +203,7 @@ public record HashPreset(
     int cnnDepth;
     PlainCnn.Stem cnnStem;
     float cnnWidth;
+    int descriptorDims;
     float quantisationWeight;
   }
 
@@ -196,6 +217,7 @@ public record HashPreset(
     t.cnnDepth = cnnDepth;
     t.cnnStem = cnnStem;
     t.cnnWidth = cnnWidth;
+    t.descriptorDims = descriptorDims;
     t.quantisationWeight = quantisationWeight;
     change.accept(t);
     return new HashPreset(
@@ -214,6 +236,7 @@ public record HashPreset(
         t.cnnDepth,
         t.cnnStem,
         t.cnnWidth,
+        t.descriptorDims,
         t.quantisationWeight);
   }
 
@@ -245,8 +268,13 @@ public record HashPreset(
     return c;
   }
 
-  /** D, the fused descriptor: twice the coarsest tap's channels. */
-  public static int descriptorDims(List<Integer> tapChannels) {
+  /** D under this preset for a backbone with these taps. */
+  public int descriptorDims(List<Integer> tapChannels) {
+    return descriptorDims == TAPS_DIMS ? tapsDims(tapChannels) : descriptorDims;
+  }
+
+  /** The paper's D: twice the coarsest tap's channels. */
+  public static int tapsDims(List<Integer> tapChannels) {
     return 2 * tapChannels.get(tapChannels.size() - 1);
   }
 }

@@ -62,6 +62,7 @@ public final class HashTrainer implements AutoCloseable {
   private final NDManager manager;
   private final ParameterStore store;
   private final HashNetwork network;
+  private final int descriptorDims;
   private final ResumableAdam adam;
   private final DiscreteCodes codes;
   private final int patchSize;
@@ -119,12 +120,13 @@ public final class HashTrainer implements AutoCloseable {
                   options.preset().cnnDepth(),
                   options.preset().cnnStem());
         };
+    descriptorDims = options.preset().descriptorDims(backbone.tapChannels());
     network =
         HashNetwork.builder()
             .backbone(backbone)
             .bits(options.bits())
             .classes(slots.classes())
-            .dims(HashPreset.descriptorDims(backbone.tapChannels()))
+            .dims(descriptorDims)
             .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
             .pooling(options.preset().pooling())
             .cosineClassifier(options.objective().cosineClassifier())
@@ -285,6 +287,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.batch_size", Integer.toString(options.preset().batchSize()));
     meta.put("texhash.cnn_stem", options.preset().cnnStem().id());
     meta.put("texhash.cnn_width", Float.toString(options.preset().cnnWidth()));
+    meta.put("texhash.descriptor_dims", Integer.toString(descriptorDims));
     meta.put("texhash.attention", Boolean.toString(options.attention()));
     meta.put(
         "texhash.augmentation", Boolean.toString(options.augmentation() && options.tsn() != null));

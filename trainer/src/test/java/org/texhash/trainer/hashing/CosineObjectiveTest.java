@@ -100,7 +100,7 @@ class CosineObjectiveTest {
         .backbone(new PlainCnn(tiny.patchSize(), HashPreset.tapChannels(tiny)))
         .bits(16)
         .classes(7)
-        .dims(HashPreset.descriptorDims(HashPreset.tapChannels(tiny)))
+        .dims(HashPreset.tapsDims(HashPreset.tapChannels(tiny)))
         .cosineClassifier(true)
         .build();
   }

@@ -36,7 +36,7 @@ class HashNetworkTest {
                   .backbone(b)
                   .bits(k)
                   .classes(325)
-                  .dims(HashPreset.descriptorDims(taps))
+                  .dims(HashPreset.tapsDims(taps))
                   .build();
           Shape[] out =
               net.getOutputShapes(new Shape[] {new Shape(2, 3, p.patchSize(), p.patchSize())});

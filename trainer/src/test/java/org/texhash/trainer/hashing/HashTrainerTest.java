@@ -345,6 +345,25 @@ class HashTrainerTest {
                 options(Objective.DSDH, BackboneKind.TSN, 10, tinyTsn(tmp.resolve("g"))),
                 HashPreset.of("tiny").withCnnWidth(2),
                 10));
+    // a wide backbone with the narrow one's head: only the last fusion conv and the hash layer
+    HashOptions wideSmallHead =
+        withPreset(narrow, narrow.preset().withCnnWidth(2).withDescriptorDims(64), 2);
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("wide-64"), quiet)
+            .run(wideSmallHead, slots(wideSmallHead), false)) {
+      Path onnx = tmp.resolve("wide-64.onnx");
+      String id = t.export(onnx, Map.of("dataset", "synthetic"));
+      assertTrue(id.startsWith("cnn-cosine-16-noaug-w2-D64-"), id);
+      try (OnnxEncoder enc = OnnxEncoder.open(onnx)) {
+        assertEquals("64", enc.metadata().get("texhash.descriptor_dims"));
+      }
+      assertTrue(Files.size(onnx) < Files.size(tmp.resolve("wide.onnx")), "a smaller head");
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new HashTraining(tmp.resolve("wide-64"), quiet).run(wide12, slots(wide12), true));
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withDescriptorDims(60));
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnWidth(0.25f));
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCnnWidth(5));
   }
