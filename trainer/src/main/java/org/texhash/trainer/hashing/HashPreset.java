@@ -142,7 +142,8 @@ public record HashPreset(
   /**
    * This preset with the plain CNN's channels {@code width} times the taps' it copies (rounded to a
    * multiple of 8): more capacity per level without more levels. The head follows the taps (at
-   * width 2 the descriptor D doubles); the multiply-adds grow about as the square of the width.
+   * width 2 the descriptor D doubles, unless {@link #withDescriptorDims} keeps it); the
+   * multiply-adds grow about as the square of the width.
    */
   public HashPreset withCnnWidth(float width) {
     if (!(width >= 0.5f && width <= MAX_CNN_WIDTH)) {
