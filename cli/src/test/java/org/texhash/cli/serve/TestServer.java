@@ -17,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.texhash.cli.CliRun;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
@@ -114,8 +116,15 @@ final class TestServer implements AutoCloseable {
     }
   }
 
+  private static final Pattern STATUS_LINE = Pattern.compile("^HTTP/1\\.[01] (\\d{3}) ");
+
+  /** The status code of a raw response; a response without a status line fails with its text. */
   static int status(String rawResponse) {
-    return Integer.parseInt(rawResponse.substring(9, 12));
+    Matcher m = STATUS_LINE.matcher(rawResponse);
+    if (!m.find()) {
+      throw new AssertionError("not an HTTP response: [" + rawResponse + "]");
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   @Override
