@@ -234,6 +234,14 @@ final class TrainHashCommand implements Callable<Integer> {
               + " (default: the objective's, dsdh 0.5, the others 0.1).")
   Float quantisationWeight;
 
+  @Option(
+      names = "--straight-through",
+      description =
+          "The classifier reads the codes sign(u) instead of u, its gradient passed to u"
+              + " unchanged, so the loss scores the codes the index compares (dhcq and cosine"
+              + " objectives); may be switched on or off on --resume.")
+  boolean straightThrough;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -305,6 +313,7 @@ final class TrainHashCommand implements Callable<Integer> {
       if (batchSize != null) {
         p = p.withBatchSize(batchSize);
       }
+      p = p.withStraightThrough(straightThrough);
       p =
           p.withAnnealSteps(annealSteps)
               .withPooling(pooling)

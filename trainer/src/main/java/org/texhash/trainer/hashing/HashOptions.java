@@ -68,6 +68,12 @@ public record HashOptions(
       // DSDH's B-step weighs the class term against eta u: without eta it has no u to follow
       throw new IllegalArgumentException("the dsdh objective needs a quantisation weight above 0");
     }
+    if (preset.straightThrough() && !objective.trainsClassifier()) {
+      throw new IllegalArgumentException(
+          "--straight-through feeds the codes to the classifier: it needs the dhcq or cosine"
+              + " objective, got "
+              + objective.id());
+    }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the "
@@ -135,6 +141,7 @@ public record HashOptions(
         + (preset.cnnWidth() == 1f ? "" : "-w" + widthTag(preset.cnnWidth()))
         + (preset.descriptorDims() == HashPreset.TAPS_DIMS ? "" : "-D" + preset.descriptorDims())
         + (preset.cnnStem() == PlainCnn.Stem.RGB ? "" : "-" + preset.cnnStem().id())
+        + (preset.straightThrough() ? "-ste" : "")
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -156,6 +163,7 @@ public record HashOptions(
     p.setProperty("descriptor_dims", Integer.toString(preset.descriptorDims()));
     p.setProperty("batch_size", Integer.toString(preset.batchSize()));
     p.setProperty("quantisation_weight", Double.toString(quantisationWeight()));
+    p.setProperty("straight_through", Boolean.toString(preset.straightThrough()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -172,9 +180,9 @@ public record HashOptions(
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
-   * quantisation weight, end with an anneal it did not plan at the start, go on with other crops (a
-   * model trained on plain crops, fine-tuned on views) and go on from a teacher (a model distilled
-   * from itself with views averaged).
+   * quantisation weight, switch the straight-through classifier on or off, end with an anneal it
+   * did not plan at the start, go on with other crops (a model trained on plain crops, fine-tuned
+   * on views) and go on from a teacher (a model distilled from itself with views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -195,6 +203,7 @@ public record HashOptions(
           key.equals("steps")
               || key.equals("learning_rate")
               || key.equals("quantisation_weight")
+              || key.equals("straight_through")
               || key.equals("anneal_steps")
               || key.equals("crops")
               || key.equals("crop_size")

@@ -24,6 +24,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     paper's baseline
  * @param descriptorDims D, the fused descriptor's length before pooling; {@link #TAPS_DIMS} is the
  *     paper's twice the coarsest tap's channels
+ * @param straightThrough the classifier reads the codes' signs, its gradient passed to u unchanged
+ *     (a straight-through estimator), instead of u
  */
 public record HashPreset(
     String name,
@@ -42,7 +44,8 @@ public record HashPreset(
     PlainCnn.Stem cnnStem,
     float cnnWidth,
     int descriptorDims,
-    float quantisationWeight) {
+    float quantisationWeight,
+    boolean straightThrough) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
@@ -102,7 +105,8 @@ public record HashPreset(
         PlainCnn.Stem.RGB,
         1f,
         TAPS_DIMS,
-        OBJECTIVES_WEIGHT);
+        OBJECTIVES_WEIGHT,
+        false);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -178,6 +182,15 @@ public record HashPreset(
   }
 
   /**
+   * This preset with the classifier reading sign(u) instead of u, its gradient passed to u as if
+   * the sign were the identity (GreedyHash, Su et al. 2018). The loss then scores the codes the
+   * index will compare, not outputs whose signs lose part of what the loss learned.
+   */
+  public HashPreset withStraightThrough(boolean on) {
+    return with(t -> t.straightThrough = on);
+  }
+
+  /**
    * This preset with {@code n} training crops per step. At crops smaller than S a step's fixed cost
    * (the optimizer, the classifier's rows) dominates, so a larger batch sees more crops per second.
    */
@@ -206,6 +219,7 @@ public record HashPreset(
     float cnnWidth;
     int descriptorDims;
     float quantisationWeight;
+    boolean straightThrough;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -220,6 +234,7 @@ public record HashPreset(
     t.cnnWidth = cnnWidth;
     t.descriptorDims = descriptorDims;
     t.quantisationWeight = quantisationWeight;
+    t.straightThrough = straightThrough;
     change.accept(t);
     return new HashPreset(
         name,
@@ -238,7 +253,8 @@ public record HashPreset(
         t.cnnStem,
         t.cnnWidth,
         t.descriptorDims,
-        t.quantisationWeight);
+        t.quantisationWeight,
+        t.straightThrough);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

@@ -201,11 +201,15 @@ public final class HashTrainer implements AutoCloseable {
         NDList out = network.forward(store, new NDList(x), true);
         NDArray u = out.get(0);
         codes.remember(batch.slots(), u.toFloatArray());
+        NDArray logits =
+            options.preset().straightThrough()
+                ? network.classify(store, Objective.signStraightThrough(u), true)
+                : out.get(1);
         Objective.Terms t =
             targets == null
                 ? options
                     .objective()
-                    .loss(u, out.get(1), batch.slots(), codes, options.quantisationWeight())
+                    .loss(u, logits, batch.slots(), codes, options.quantisationWeight())
                 : Distillation.loss(u, targets, options.quantisationWeight());
         gc.backward(t.total());
         losses =
@@ -294,6 +298,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.steps", Long.toString(step));
     meta.put("texhash.crop_size", Integer.toString(options.cropSize()));
     meta.put("texhash.quantisation_weight", Double.toString(options.quantisationWeight()));
+    meta.put("texhash.straight_through", Boolean.toString(options.preset().straightThrough()));
     meta.put("texhash.seed", Long.toString(options.seed()));
     if (distillation != null) {
       meta.put("texhash.teacher", distillation.teacherId());

@@ -82,6 +82,25 @@ public enum Objective {
     return this == CONTRASTIVE;
   }
 
+  /** True when the loss trains the network's classifier by backpropagation. */
+  public boolean trainsClassifier() {
+    return this == DHCQ || this == COSINE;
+  }
+
+  /**
+   * sign(u) in the forward pass; backward, the gradient of u scaled to the codes' length ({@code
+   * sqrt(K) u / |u|}), a straight-through estimator. Through the sign alone (the identity's
+   * gradient) nothing holds u's length: a loss that sees only signs pushed the outputs to four
+   * times their plain length within a thousand steps and slowed learning, since a large output's
+   * bit is slow to flip. Through the scaling the gradient is the one a cosine loss gives u, which
+   * keeps u's length as in a plain run.
+   */
+  public static NDArray signStraightThrough(NDArray u) {
+    float length = (float) Math.sqrt(u.getShape().get(1));
+    NDArray scaled = HashNetwork.unitRows(u).mul(length);
+    return scaled.add(u.stopGradient().sign().sub(scaled.stopGradient()));
+  }
+
   /** True when the network's classifier must give cosines (unit rows, no bias) for this loss. */
   public boolean cosineClassifier() {
     return this == COSINE;

@@ -1,5 +1,6 @@
 package org.texhash.trainer.hashing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,33 @@ class CosineObjectiveTest {
       NDArray u = step.randomUniform(-1, 1, new Shape(4, 16));
       NDArray cosines = net.classify(new ParameterStore(params, false), u, true);
       assertEquals(new Shape(4, 7), cosines.getShape());
+    }
+  }
+
+  @Test
+  void theStraightThroughCodesAreTheSignsWithTheGradientOfTheScaledOutputs() {
+    try (NDManager m = NDManager.newBaseManager(TsnModel.ENGINE)) {
+      float[] values = {-0.3f, 0.2f, 1.5f, -2f};
+      NDArray weights = m.create(new float[] {1f, -2f, 3f, 0.5f}, new Shape(1, 4));
+      NDArray u = m.create(values, new Shape(1, 4));
+      u.setRequiresGradient(true);
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        NDArray codes = Objective.signStraightThrough(u);
+        assertArrayEquals(new float[] {-1f, 1f, 1f, -1f}, codes.toFloatArray());
+        gc.backward(codes.mul(weights).sum());
+      }
+      // the gradient of sum(w * 2 u / |u|), K = 4: (2 / |u|) (w - (w . û) û)
+      double norm = Math.sqrt(0.09 + 0.04 + 2.25 + 4);
+      double[] w = {1, -2, 3, 0.5};
+      double dot = 0;
+      for (int i = 0; i < 4; i++) {
+        dot += w[i] * values[i] / norm;
+      }
+      float[] expected = new float[4];
+      for (int i = 0; i < 4; i++) {
+        expected[i] = (float) (2 / norm * (w[i] - dot * values[i] / norm));
+      }
+      assertArrayEquals(expected, u.getGradient().toFloatArray(), 1e-5f);
     }
   }
 

@@ -563,6 +563,52 @@ class HashTrainerTest {
   }
 
   @Test
+  void aStraightThroughRunLearnsThroughTheSignsAndMaySwitchOnResume() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions fromScratch = straightThrough(Objective.COSINE, 60);
+    Path scratch = tmp.resolve("scratch");
+    new HashTraining(scratch, quiet).run(fromScratch, slots(fromScratch), false).close();
+    CurveLog log = CurveLog.open(scratch.resolve("losses.csv"), HashTraining.COLUMNS, 60);
+    double first = mean(log, 0, 10);
+    double last = mean(log, 50, 60);
+    assertTrue(last < first, "learning through the signs: " + first + " -> " + last);
+
+    // a plain run switched to the codes on resume, as a fine-tune
+    Path work = tmp.resolve("run");
+    HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    new HashTraining(work, quiet).run(plain, slots(plain), false).close();
+    HashOptions switched = straightThrough(Objective.COSINE, 20);
+    try (HashTrainer t = new HashTraining(work, quiet).run(switched, slots(switched), true)) {
+      assertEquals(20, t.step());
+      Path out = tmp.resolve("ste.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("true", e.metadata().get("texhash.straight_through"));
+        assertTrue(e.id().contains("-ste"), e.id());
+      }
+    }
+    IllegalArgumentException noClassifier =
+        assertThrows(IllegalArgumentException.class, () -> straightThrough(Objective.DSDH, 10));
+    assertTrue(noClassifier.getMessage().contains("dhcq or cosine"), noClassifier.getMessage());
+  }
+
+  private static HashOptions straightThrough(Objective objective, int steps) {
+    return new HashOptions(
+        HashPreset.of("tiny").withStraightThrough(true),
+        objective,
+        BackboneKind.CNN,
+        16,
+        true,
+        false,
+        steps,
+        5,
+        null,
+        TrainingCrops.PLAIN,
+        16,
+        null);
+  }
+
+  @Test
   void aDivergedIntervalIsNotCheckpointedAndTheRunResumesAtALowerRate() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path work = tmp.resolve("run");
