@@ -237,10 +237,26 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--straight-through",
       description =
-          "The classifier reads the codes sign(u) instead of u, its gradient passed to u"
-              + " unchanged, so the loss scores the codes the index compares (dhcq and cosine"
+          "The classifier reads the codes sign(u) instead of u (backward through sqrt(K)"
+              + " u/|u|), so the loss scores the codes the index compares (dhcq and cosine"
               + " objectives); may be switched on or off on --resume.")
   boolean straightThrough;
+
+  @Option(
+      names = "--cosine-scale",
+      paramLabel = "S",
+      description =
+          "The cosine objective's logits are S times the cosines (an inverse temperature, 1 to"
+              + " 128; default: ${DEFAULT-VALUE}).")
+  float cosineScale = Objective.COSINE_SCALE;
+
+  @Option(
+      names = "--cosine-margin",
+      paramLabel = "M",
+      description =
+          "The cosine objective lowers the true class's cosine by M before the softmax (0 to 1;"
+              + " default: ${DEFAULT-VALUE}).")
+  float cosineMargin = Objective.COSINE_MARGIN;
 
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
@@ -313,7 +329,10 @@ final class TrainHashCommand implements Callable<Integer> {
       if (batchSize != null) {
         p = p.withBatchSize(batchSize);
       }
-      p = p.withStraightThrough(straightThrough);
+      p =
+          p.withStraightThrough(straightThrough)
+              .withCosineScale(cosineScale)
+              .withCosineMargin(cosineMargin);
       p =
           p.withAnnealSteps(annealSteps)
               .withPooling(pooling)

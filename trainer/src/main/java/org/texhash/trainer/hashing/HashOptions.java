@@ -74,6 +74,14 @@ public record HashOptions(
               + " objective, got "
               + objective.id());
     }
+    if (objective != Objective.COSINE
+        && (preset.cosineScale() != Objective.COSINE_SCALE
+            || preset.cosineMargin() != Objective.COSINE_MARGIN)) {
+      throw new IllegalArgumentException(
+          "--cosine-scale and --cosine-margin shape the cosine objective's softmax; this run's"
+              + " objective is "
+              + objective.id());
+    }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the "
@@ -138,17 +146,21 @@ public record HashOptions(
         + (augmentation ? "" : "-noaug")
         + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
         + (preset.cnnDepth() == 1 ? "" : "-d" + preset.cnnDepth())
-        + (preset.cnnWidth() == 1f ? "" : "-w" + widthTag(preset.cnnWidth()))
+        + (preset.cnnWidth() == 1f ? "" : "-w" + tag(preset.cnnWidth()))
         + (preset.descriptorDims() == HashPreset.TAPS_DIMS ? "" : "-D" + preset.descriptorDims())
         + (preset.cnnStem() == PlainCnn.Stem.RGB ? "" : "-" + preset.cnnStem().id())
         + (preset.straightThrough() ? "-ste" : "")
+        + (preset.cosineScale() == Objective.COSINE_SCALE ? "" : "-s" + tag(preset.cosineScale()))
+        + (preset.cosineMargin() == Objective.COSINE_MARGIN
+            ? ""
+            : "-m" + tag(preset.cosineMargin()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
 
-  /** 2 for 2.0, 1.5 for 1.5: the width as a model id shows it. */
-  private static String widthTag(float width) {
-    return width == Math.rint(width) ? Integer.toString((int) width) : Float.toString(width);
+  /** 2 for 2.0, 1.5 for 1.5: a setting as a model id shows it. */
+  private static String tag(float value) {
+    return value == Math.rint(value) ? Integer.toString((int) value) : Float.toString(value);
   }
 
   Properties toProperties() {
@@ -164,6 +176,8 @@ public record HashOptions(
     p.setProperty("batch_size", Integer.toString(preset.batchSize()));
     p.setProperty("quantisation_weight", Double.toString(quantisationWeight()));
     p.setProperty("straight_through", Boolean.toString(preset.straightThrough()));
+    p.setProperty("cosine_scale", Float.toString(preset.cosineScale()));
+    p.setProperty("cosine_margin", Float.toString(preset.cosineMargin()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -197,6 +211,8 @@ public record HashOptions(
                   || key.equals("cnn_width") && preset.cnnWidth() == 1f
                   || key.equals("descriptor_dims")
                       && preset.descriptorDims() == HashPreset.TAPS_DIMS
+                  || key.equals("cosine_scale") && preset.cosineScale() == Objective.COSINE_SCALE
+                  || key.equals("cosine_margin") && preset.cosineMargin() == Objective.COSINE_MARGIN
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =

@@ -26,6 +26,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     paper's twice the coarsest tap's channels
  * @param straightThrough the classifier reads the codes' signs, its gradient passed to u unchanged
  *     (a straight-through estimator), instead of u
+ * @param cosineScale the cosine objective's logit scale (an inverse temperature)
+ * @param cosineMargin how much the cosine objective lowers the true class's cosine
  */
 public record HashPreset(
     String name,
@@ -45,7 +47,9 @@ public record HashPreset(
     float cnnWidth,
     int descriptorDims,
     float quantisationWeight,
-    boolean straightThrough) {
+    boolean straightThrough,
+    float cosineScale,
+    float cosineMargin) {
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
@@ -106,7 +110,9 @@ public record HashPreset(
         1f,
         TAPS_DIMS,
         OBJECTIVES_WEIGHT,
-        false);
+        false,
+        Objective.COSINE_SCALE,
+        Objective.COSINE_MARGIN);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -191,6 +197,30 @@ public record HashPreset(
   }
 
   /**
+   * This preset with the cosine objective's logits {@code scale} times the cosines: a larger scale
+   * (a lower temperature) makes the softmax sharper, so the loss keeps pushing crops towards their
+   * class after they are already nearest it.
+   */
+  public HashPreset withCosineScale(float scale) {
+    if (!(scale >= 1 && scale <= 128)) {
+      throw new IllegalArgumentException("cosine scale must be 1 to 128, got " + scale);
+    }
+    return with(t -> t.cosineScale = scale);
+  }
+
+  /**
+   * This preset with the cosine objective's true-class cosine lowered by {@code margin} before the
+   * softmax: a crop must be nearer its class than the others by that much, so classes come out more
+   * compact and further apart.
+   */
+  public HashPreset withCosineMargin(float margin) {
+    if (!(margin >= 0 && margin <= 1)) {
+      throw new IllegalArgumentException("cosine margin must be 0 to 1, got " + margin);
+    }
+    return with(t -> t.cosineMargin = margin);
+  }
+
+  /**
    * This preset with {@code n} training crops per step. At crops smaller than S a step's fixed cost
    * (the optimizer, the classifier's rows) dominates, so a larger batch sees more crops per second.
    */
@@ -220,6 +250,8 @@ public record HashPreset(
     int descriptorDims;
     float quantisationWeight;
     boolean straightThrough;
+    float cosineScale;
+    float cosineMargin;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -235,6 +267,8 @@ public record HashPreset(
     t.descriptorDims = descriptorDims;
     t.quantisationWeight = quantisationWeight;
     t.straightThrough = straightThrough;
+    t.cosineScale = cosineScale;
+    t.cosineMargin = cosineMargin;
     change.accept(t);
     return new HashPreset(
         name,
@@ -254,7 +288,9 @@ public record HashPreset(
         t.cnnWidth,
         t.descriptorDims,
         t.quantisationWeight,
-        t.straightThrough);
+        t.straightThrough,
+        t.cosineScale,
+        t.cosineMargin);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

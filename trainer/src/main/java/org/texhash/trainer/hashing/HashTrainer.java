@@ -209,7 +209,14 @@ public final class HashTrainer implements AutoCloseable {
             targets == null
                 ? options
                     .objective()
-                    .loss(u, logits, batch.slots(), codes, options.quantisationWeight())
+                    .loss(
+                        u,
+                        logits,
+                        batch.slots(),
+                        codes,
+                        options.quantisationWeight(),
+                        options.preset().cosineScale(),
+                        options.preset().cosineMargin())
                 : Distillation.loss(u, targets, options.quantisationWeight());
         gc.backward(t.total());
         losses =
@@ -299,6 +306,10 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.crop_size", Integer.toString(options.cropSize()));
     meta.put("texhash.quantisation_weight", Double.toString(options.quantisationWeight()));
     meta.put("texhash.straight_through", Boolean.toString(options.preset().straightThrough()));
+    if (options.objective() == Objective.COSINE) {
+      meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
+      meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));
+    }
     meta.put("texhash.seed", Long.toString(options.seed()));
     if (distillation != null) {
       meta.put("texhash.teacher", distillation.teacherId());

@@ -25,12 +25,13 @@ import java.util.Locale;
  *       when a texture is rescaled, turned, relit, blurred or compressed, rather than the training
  *       classes, so its codes are meant for textures nobody trained on.
  *   <li>{@code cosine}: softmax cross-entropy over the cosines between u and the classifier's
- *       weight rows (a normalised classifier with no bias), scaled by {@value #COSINE_SCALE}, the
- *       true class's cosine lowered by a margin of {@value #COSINE_MARGIN} (CosFace, Wang et al.
- *       2018; "classification is a strong baseline for metric learning", Zhai and Wu 2019), plus
- *       {@code eta ||u - sign(u)||^2}. Classes are told apart by the angle of their codes, which is
- *       what the Hamming distance between signs measures, rather than by a length the classifier
- *       can grow.
+ *       weight rows (a normalised classifier with no bias), scaled by {@value #COSINE_SCALE} (or
+ *       {@link HashPreset#withCosineScale}), the true class's cosine lowered by a margin of {@value
+ *       #COSINE_MARGIN} (or {@link HashPreset#withCosineMargin}) (CosFace, Wang et al. 2018;
+ *       "classification is a strong baseline for metric learning", Zhai and Wu 2019), plus {@code
+ *       eta ||u - sign(u)||^2}. Classes are told apart by the angle of their codes, which is what
+ *       the Hamming distance between signs measures, rather than by a length the classifier can
+ *       grow.
  * </ul>
  *
  * With hundreds of classes, similar pairs are a fraction of a percent of all pairs; the likelihood
@@ -115,11 +116,21 @@ public enum Objective {
    * @param slots the batch's training slots; their rows of U must already hold u
    */
   public Terms loss(NDArray u, NDArray logits, int[] slots, DiscreteCodes codes) {
-    return loss(u, logits, slots, codes, eta);
+    return loss(u, logits, slots, codes, eta, COSINE_SCALE, COSINE_MARGIN);
   }
 
-  /** {@link #loss(NDArray, NDArray, int[], DiscreteCodes)} with quantisation weight {@code w}. */
-  public Terms loss(NDArray u, NDArray logits, int[] slots, DiscreteCodes codes, double w) {
+  /**
+   * {@link #loss(NDArray, NDArray, int[], DiscreteCodes)} with quantisation weight {@code w} and,
+   * for {@link #COSINE}, the logits' {@code scale} and the true class's {@code margin}.
+   */
+  public Terms loss(
+      NDArray u,
+      NDArray logits,
+      int[] slots,
+      DiscreteCodes codes,
+      double w,
+      float scale,
+      float margin) {
     NDManager m = u.getManager();
     int batch = slots.length;
     int k = codes.bits();
@@ -141,7 +152,7 @@ public enum Objective {
       }
       case COSINE -> {
         NDArray truth = oneHot(m, logits, slots, codes);
-        main = crossEntropy(logits.sub(truth.mul(COSINE_MARGIN)).mul(COSINE_SCALE), truth);
+        main = crossEntropy(logits.sub(truth.mul(margin)).mul(scale), truth);
         quant = u.sub(u.stopGradient().sign()).square().mean();
       }
       case CONTRASTIVE -> {

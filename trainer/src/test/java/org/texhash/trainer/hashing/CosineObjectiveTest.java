@@ -118,6 +118,13 @@ class CosineObjectiveTest {
           -Math.log(Math.exp(lowered) / (Math.exp(lowered) + classes - 1)),
           loss(m, u, equal, slots, codes),
           1e-4);
+      // another scale and margin, as --cosine-scale 32 --cosine-margin 0.35 set them
+      NDArray logits = m.create(aligned, new Shape(rows, classes));
+      double sharper = 32 * (1 - 0.35);
+      assertEquals(
+          -Math.log(Math.exp(sharper) / (Math.exp(sharper) + classes - 1)),
+          Objective.COSINE.loss(u, logits, slots, codes, 0.1, 32f, 0.35f).main().getFloat(),
+          1e-4);
       assertTrue(Objective.COSINE.cosineClassifier());
       assertFalse(Objective.DHCQ.cosineClassifier());
     }

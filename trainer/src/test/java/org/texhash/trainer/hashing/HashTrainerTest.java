@@ -592,9 +592,38 @@ class HashTrainerTest {
     assertTrue(noClassifier.getMessage().contains("dhcq or cosine"), noClassifier.getMessage());
   }
 
-  private static HashOptions straightThrough(Objective objective, int steps) {
+  @Test
+  void theCosineScaleAndMarginAreRecordedAndARunResumesOnlyWithItsOwn() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path work = tmp.resolve("run");
+    HashPreset sharper = HashPreset.of("tiny").withCosineScale(32).withCosineMargin(0.35f);
+    HashOptions first = withPreset(sharper, Objective.COSINE, 10);
+    new HashTraining(work, quiet).run(first, slots(first), false).close();
+    HashOptions longer = withPreset(sharper, Objective.COSINE, 20);
+    try (HashTrainer t = new HashTraining(work, quiet).run(longer, slots(longer), true)) {
+      Path out = tmp.resolve("m.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("32.0", e.metadata().get("texhash.cosine_scale"));
+        assertEquals("0.35", e.metadata().get("texhash.cosine_margin"));
+        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-s32-m0.35-"), e.id());
+      }
+    }
+    HashOptions defaults = options(Objective.COSINE, BackboneKind.CNN, 30, null);
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(work, quiet).run(defaults, slots(defaults), true));
+    assertTrue(other.getMessage().contains("cosine_"), other.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> withPreset(HashPreset.of("tiny").withCosineMargin(0.3f), Objective.DHCQ, 10));
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCosineScale(0));
+  }
+
+  private static HashOptions withPreset(HashPreset preset, Objective objective, int steps) {
     return new HashOptions(
-        HashPreset.of("tiny").withStraightThrough(true),
+        preset,
         objective,
         BackboneKind.CNN,
         16,
@@ -606,6 +635,10 @@ class HashTrainerTest {
         TrainingCrops.PLAIN,
         16,
         null);
+  }
+
+  private static HashOptions straightThrough(Objective objective, int steps) {
+    return withPreset(HashPreset.of("tiny").withStraightThrough(true), objective, steps);
   }
 
   @Test
