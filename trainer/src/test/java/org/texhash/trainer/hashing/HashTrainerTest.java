@@ -530,19 +530,7 @@ class HashTrainerTest {
     assertEquals(Objective.COSINE.eta, plain.quantisationWeight());
     new HashTraining(work, quiet).run(plain, slots(plain), false).close();
     HashOptions heavier =
-        new HashOptions(
-            HashPreset.of("tiny").withQuantisationWeight(2.5f),
-            Objective.COSINE,
-            BackboneKind.CNN,
-            16,
-            true,
-            false,
-            20,
-            5,
-            null,
-            TrainingCrops.PLAIN,
-            16,
-            null);
+        withPreset(HashPreset.of("tiny").withQuantisationWeight(2.5f), Objective.COSINE, 20);
     try (HashTrainer t = new HashTraining(work, quiet).run(heavier, slots(heavier), true)) {
       assertEquals(20, t.step());
       Path out = tmp.resolve("q.onnx");
