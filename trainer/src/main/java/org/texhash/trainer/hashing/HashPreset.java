@@ -24,8 +24,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     paper's baseline
  * @param descriptorDims D, the fused descriptor's length before pooling; {@link #TAPS_DIMS} is the
  *     paper's twice the coarsest tap's channels
- * @param straightThrough the classifier reads the codes' signs, its gradient passed to u unchanged
- *     (a straight-through estimator), instead of u
+ * @param straightThrough the classifier reads the codes' signs instead of u, its gradient passed
+ *     back through {@code sqrt(K) u / |u|} (a straight-through estimator)
  * @param cosineScale the cosine objective's logit scale (an inverse temperature)
  * @param cosineMargin how much the cosine objective lowers the true class's cosine
  */
@@ -188,9 +188,10 @@ public record HashPreset(
   }
 
   /**
-   * This preset with the classifier reading sign(u) instead of u, its gradient passed to u as if
-   * the sign were the identity (GreedyHash, Su et al. 2018). The loss then scores the codes the
-   * index will compare, not outputs whose signs lose part of what the loss learned.
+   * This preset with the classifier reading sign(u) instead of u, its gradient passed back through
+   * {@code sqrt(K) u / |u|} ({@link Objective#signStraightThrough}; after GreedyHash, Su et al.
+   * 2018). The loss then scores the codes the index will compare, not outputs whose signs lose part
+   * of what the loss learned.
    */
   public HashPreset withStraightThrough(boolean on) {
     return with(t -> t.straightThrough = on);
