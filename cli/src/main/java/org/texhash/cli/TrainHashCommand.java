@@ -130,6 +130,16 @@ final class TrainHashCommand implements Callable<Integer> {
   String backbone;
 
   @Option(
+      names = "--schedule",
+      defaultValue = "constant",
+      paramLabel = "constant|cosine",
+      description =
+          "How the learning rate moves before the anneal: constant, or half a cosine down to a"
+              + " tenth of it over this run's --steps; may change on --resume (default:"
+              + " ${DEFAULT-VALUE}).")
+  HashPreset.Schedule schedule;
+
+  @Option(
       names = "--pooling",
       defaultValue = "mean",
       paramLabel = "mean|mean_std",
@@ -258,6 +268,15 @@ final class TrainHashCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE}).")
   float cosineMargin = Objective.COSINE_MARGIN;
 
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "W",
+      description =
+          "Decoupled weight decay (AdamW): every step each conv and dense weight shrinks by"
+              + " learning rate x W of itself (0 to 1; default: ${DEFAULT-VALUE}, plain Adam); may"
+              + " change on --resume.")
+  float weightDecay = 0f;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -332,9 +351,11 @@ final class TrainHashCommand implements Callable<Integer> {
       p =
           p.withStraightThrough(straightThrough)
               .withCosineScale(cosineScale)
-              .withCosineMargin(cosineMargin);
+              .withCosineMargin(cosineMargin)
+              .withWeightDecay(weightDecay);
       p =
           p.withAnnealSteps(annealSteps)
+              .withSchedule(schedule)
               .withPooling(pooling)
               .withCnnDepth(cnnDepth)
               .withCnnWidth(cnnWidth)

@@ -369,6 +369,8 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--divergence-factor", "0.5", "--out", out),
             List.of("--backbone", "cnn", "--quantisation-weight", "-1", "--out", out),
             List.of("--backbone", "cnn", "--quantisation-weight", "0", "--out", out), // dsdh
+            List.of("--backbone", "cnn", "--weight-decay", "-0.1", "--out", out),
+            List.of("--backbone", "cnn", "--schedule", "linear", "--out", out), // no such schedule
             // the pairwise objectives need two crops in a batch
             List.of("--backbone", "cnn", "--batch-size", "1", "--out", out),
             List.of("--backbone", "cnn", "--batch-size", "4096", "--out", out),

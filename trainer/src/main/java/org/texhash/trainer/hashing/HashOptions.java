@@ -154,6 +154,8 @@ public record HashOptions(
         + (preset.cosineMargin() == Objective.COSINE_MARGIN
             ? ""
             : "-m" + tag(preset.cosineMargin()))
+        + (preset.schedule() == HashPreset.Schedule.CONSTANT ? "" : "-" + preset.schedule().id())
+        + (preset.weightDecay() == 0f ? "" : "-wd" + tag(preset.weightDecay()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -178,6 +180,8 @@ public record HashOptions(
     p.setProperty("straight_through", Boolean.toString(preset.straightThrough()));
     p.setProperty("cosine_scale", Float.toString(preset.cosineScale()));
     p.setProperty("cosine_margin", Float.toString(preset.cosineMargin()));
+    p.setProperty("schedule", preset.schedule().id());
+    p.setProperty("weight_decay", Float.toString(preset.weightDecay()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -194,9 +198,10 @@ public record HashOptions(
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
-   * quantisation weight, switch the straight-through classifier on or off, end with an anneal it
-   * did not plan at the start, go on with other crops (a model trained on plain crops, fine-tuned
-   * on views) and go on from a teacher (a model distilled from itself with views averaged).
+   * quantisation weight or weight decay or rate schedule, switch the straight-through classifier on
+   * or off, end with an anneal it did not plan at the start, go on with other crops (a model
+   * trained on plain crops, fine-tuned on views) and go on from a teacher (a model distilled from
+   * itself with views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -219,6 +224,8 @@ public record HashOptions(
           key.equals("steps")
               || key.equals("learning_rate")
               || key.equals("quantisation_weight")
+              || key.equals("weight_decay")
+              || key.equals("schedule")
               || key.equals("straight_through")
               || key.equals("anneal_steps")
               || key.equals("crops")

@@ -28,6 +28,10 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     back through {@code sqrt(K) u / |u|} (a straight-through estimator)
  * @param cosineScale the cosine objective's logit scale (an inverse temperature)
  * @param cosineMargin how much the cosine objective lowers the true class's cosine
+ * @param schedule how the rate moves before the anneal (constant, or a cosine down to the annealed
+ *     rate)
+ * @param weightDecay decoupled weight decay of the conv and dense weights per unit of learning rate
+ *     (AdamW; 0 is plain Adam)
  */
 public record HashPreset(
     String name,
@@ -49,7 +53,24 @@ public record HashPreset(
     float quantisationWeight,
     boolean straightThrough,
     float cosineScale,
-    float cosineMargin) {
+    float cosineMargin,
+    Schedule schedule,
+    float weightDecay) {
+
+  /** How the learning rate moves over the steps before the anneal. */
+  public enum Schedule {
+    /** The learning rate throughout. */
+    CONSTANT,
+    /**
+     * Half a cosine from the learning rate down to the annealed rate, over this run's steps: the
+     * rate falls slowly at first and last, so most steps run near one of the two.
+     */
+    COSINE;
+
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** A step decay this deep: the annealed rate is the learning rate over this. */
   public static final float ANNEAL_FACTOR = 10f;
@@ -112,7 +133,9 @@ public record HashPreset(
         OBJECTIVES_WEIGHT,
         false,
         Objective.COSINE_SCALE,
-        Objective.COSINE_MARGIN);
+        Objective.COSINE_MARGIN,
+        Schedule.CONSTANT,
+        0f);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -221,6 +244,24 @@ public record HashPreset(
     return with(t -> t.cosineMargin = margin);
   }
 
+  /** This preset with the rate before the anneal moving by {@code schedule}. */
+  public HashPreset withSchedule(Schedule schedule) {
+    java.util.Objects.requireNonNull(schedule);
+    return with(t -> t.schedule = schedule);
+  }
+
+  /**
+   * This preset with each conv and dense weight shrunk by {@code rate * decay} of itself every step
+   * (decoupled weight decay): weights the loss does not keep asking for fade, which limits how
+   * closely the network can fit the training images' particulars.
+   */
+  public HashPreset withWeightDecay(float decay) {
+    if (!(decay >= 0 && decay <= 1)) {
+      throw new IllegalArgumentException("weight decay must be 0 to 1, got " + decay);
+    }
+    return with(t -> t.weightDecay = decay);
+  }
+
   /**
    * This preset with {@code n} training crops per step. At crops smaller than S a step's fixed cost
    * (the optimizer, the classifier's rows) dominates, so a larger batch sees more crops per second.
@@ -253,6 +294,8 @@ public record HashPreset(
     boolean straightThrough;
     float cosineScale;
     float cosineMargin;
+    Schedule schedule;
+    float weightDecay;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -270,6 +313,8 @@ public record HashPreset(
     t.straightThrough = straightThrough;
     t.cosineScale = cosineScale;
     t.cosineMargin = cosineMargin;
+    t.schedule = schedule;
+    t.weightDecay = weightDecay;
     change.accept(t);
     return new HashPreset(
         name,
@@ -291,12 +336,26 @@ public record HashPreset(
         t.quantisationWeight,
         t.straightThrough,
         t.cosineScale,
-        t.cosineMargin);
+        t.cosineMargin,
+        t.schedule,
+        t.weightDecay);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */
   public float learningRateAt(long done, long total) {
-    return done >= total - annealSteps ? learningRate / ANNEAL_FACTOR : learningRate;
+    float annealed = learningRate / ANNEAL_FACTOR;
+    long before = total - annealSteps;
+    if (done >= before) {
+      return annealed;
+    }
+    if (schedule == Schedule.CONSTANT) {
+      return learningRate;
+    }
+    // the cosine is over this run's steps, so a run resumed with more steps picks up the same
+    // curve stretched to its new length (the rate may rise at the resume)
+    double progress = (double) done / before;
+    return (float)
+        (annealed + (learningRate - annealed) * 0.5 * (1 + Math.cos(Math.PI * progress)));
   }
 
   /**

@@ -222,7 +222,10 @@ public final class HashTrainer implements AutoCloseable {
         losses =
             new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
       }
-      adam.step(network, options.preset().learningRateAt(step, options.steps()));
+      adam.step(
+          network,
+          options.preset().learningRateAt(step, options.steps()),
+          options.preset().weightDecay());
     }
     step++;
     if (options.objective() == Objective.DSDH && step % options.preset().codeUpdates() == 0) {
@@ -306,6 +309,8 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.crop_size", Integer.toString(options.cropSize()));
     meta.put("texhash.quantisation_weight", Double.toString(options.quantisationWeight()));
     meta.put("texhash.straight_through", Boolean.toString(options.preset().straightThrough()));
+    meta.put("texhash.schedule", options.preset().schedule().id());
+    meta.put("texhash.weight_decay", Float.toString(options.preset().weightDecay()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

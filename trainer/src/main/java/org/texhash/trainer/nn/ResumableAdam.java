@@ -62,8 +62,22 @@ public final class ResumableAdam {
    * this update; the moments are the same either way).
    */
   public void step(Block block, float rate) {
+    step(block, rate, 0f);
+  }
+
+  /**
+   * {@link #step(Block, float)} with decoupled weight decay (AdamW, Loshchilov and Hutter 2019):
+   * each conv and dense weight shrinks by {@code rate * weightDecay} of itself before its Adam
+   * update. Biases and normalisation scales (one-dimensional parameters) are left alone, since
+   * shrinking them only moves what the next layer's normalisation undoes.
+   */
+  public void step(Block block, float rate, float weightDecay) {
     if (!(rate > 0)) {
       throw new IllegalArgumentException("learning rate must be > 0, got " + rate);
+    }
+    if (!(weightDecay >= 0 && rate * weightDecay < 1)) {
+      throw new IllegalArgumentException(
+          "weight decay must be >= 0 and below 1 / rate, got " + weightDecay);
     }
     updates++;
     double coef1 = 1.0 - Math.pow(beta1, updates);
@@ -77,6 +91,9 @@ public final class ResumableAdam {
       NDArray weight = param.getArray();
       NDArray mean = means.computeIfAbsent(p.getKey(), k -> weight.zerosLike());
       NDArray variance = variances.computeIfAbsent(p.getKey(), k -> weight.zerosLike());
+      if (weightDecay > 0 && weight.getShape().dimension() > 1) {
+        weight.muli(1f - rate * weightDecay);
+      }
       try (NDArray grad = weight.getGradient()) { // a fresh handle each call: close it
         weight
             .getNDArrayInternal()

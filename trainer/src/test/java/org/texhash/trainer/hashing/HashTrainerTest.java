@@ -609,6 +609,30 @@ class HashTrainerTest {
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withCosineScale(0));
   }
 
+  @Test
+  void weightDecayAndTheCosineScheduleMaySwitchOnWhenARunResumesAndAreRecorded() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path work = tmp.resolve("run");
+    HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 10, null);
+    new HashTraining(work, quiet).run(plain, slots(plain), false).close();
+    HashOptions decayed =
+        withPreset(
+            HashPreset.of("tiny").withWeightDecay(0.5f).withSchedule(HashPreset.Schedule.COSINE),
+            Objective.COSINE,
+            20);
+    try (HashTrainer t = new HashTraining(work, quiet).run(decayed, slots(decayed), true)) {
+      assertEquals(20, t.step());
+      Path out = tmp.resolve("wd.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("0.5", e.metadata().get("texhash.weight_decay"));
+        assertEquals("cosine", e.metadata().get("texhash.schedule"));
+        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-cosine-wd0.5-"), e.id());
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withWeightDecay(-1));
+  }
+
   private static HashOptions withPreset(HashPreset preset, Objective objective, int steps) {
     return new HashOptions(
         preset,
@@ -715,6 +739,26 @@ class HashTrainerTest {
       s += (a[i] - b[i]) * (a[i] - b[i]);
     }
     return s / a.length;
+  }
+
+  @Test
+  void theCosineScheduleFallsFromTheRateToTheAnnealedRate() {
+    HashPreset p =
+        HashPreset.of("cpu")
+            .withLearningRate(1e-3f)
+            .withAnnealSteps(100)
+            .withSchedule(HashPreset.Schedule.COSINE);
+    assertEquals(1e-3f, p.learningRateAt(0, 1000), 1e-9f);
+    assertEquals(5.5e-4f, p.learningRateAt(450, 1000), 1e-9f); // halfway: the mean of the two
+    float previous = Float.MAX_VALUE;
+    for (int done = 0; done < 900; done += 50) {
+      float rate = p.learningRateAt(done, 1000);
+      assertTrue(rate < previous && rate > 1e-4f, done + ": " + rate);
+      previous = rate;
+    }
+    assertEquals(1e-4f, p.learningRateAt(900, 1000), 1e-9f); // then the anneal
+    assertEquals(1e-4f, p.learningRateAt(999, 1000), 1e-9f);
+    assertEquals(1e-4f, p.withAnnealSteps(0).learningRateAt(1000, 1000), 1e-9f);
   }
 
   @Test

@@ -38,6 +38,86 @@ class ResumableAdamTest {
     }
   }
 
+  /** A matrix m (2 x 2) and a vector b (2); the loss is sum(m^2) + sum(b^2). */
+  static final class MatrixAndBias extends AbstractBlock {
+    final Parameter m = parameter("m", new Shape(2, 2));
+    final Parameter b = parameter("b", new Shape(2));
+
+    private Parameter parameter(String name, Shape shape) {
+      return addParameter(
+          Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optShape(shape).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore s, NDList in, boolean training, PairList<String, Object> p) {
+      NDArray sum =
+          s.getValue(m, in.head().getDevice(), training)
+              .square()
+              .sum()
+              .add(s.getValue(b, in.head().getDevice(), training).square().sum());
+      return new NDList(sum);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return new Shape[] {new Shape()};
+    }
+  }
+
+  @Test
+  void weightDecayShrinksMatricesBeforeTheirUpdateAndLeavesVectorsAlone() {
+    float lr = 0.1f;
+    float wd = 0.5f;
+    float b1 = 0.9f;
+    float b2 = 0.999f;
+    float eps = 1e-8f;
+    try (NDManager nd = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+      MatrixAndBias block = new MatrixAndBias();
+      block.setInitializer(new ConstantInitializer(1f), Parameter.Type.WEIGHT);
+      block.initialize(nd, DataType.FLOAT32, new Shape(1));
+      block.m.getArray().set(new float[] {1f, -2f, 0.5f, 3f});
+      block.b.getArray().set(new float[] {1f, -2f});
+      double[] m = {1, -2, 0.5, 3};
+      double[] b = {1, -2};
+      double[][] moments = new double[2][6]; // mean and variance of m's 4 and b's 2 entries
+      ResumableAdam adam = new ResumableAdam(lr, b1, b2, eps);
+      ParameterStore store = new ParameterStore(nd, false);
+      for (int t = 1; t <= 3; t++) {
+        try (GradientCollector gc = nd.getEngine().newGradientCollector()) {
+          gc.backward(
+              block.forward(store, new NDList(nd.zeros(new Shape(1))), true).singletonOrThrow());
+        }
+        adam.step(block, lr, wd);
+        double corrected = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        for (int i = 0; i < 6; i++) {
+          boolean matrix = i < 4;
+          double w = matrix ? m[i] : b[i - 4];
+          double g = 2 * w; // the gradient of the weight before its decay
+          moments[0][i] = b1 * moments[0][i] + (1 - b1) * g;
+          moments[1][i] = b2 * moments[1][i] + (1 - b2) * g * g;
+          double decayed = matrix ? w * (1 - lr * wd) : w;
+          double next = decayed - corrected * moments[0][i] / (Math.sqrt(moments[1][i]) + eps);
+          if (matrix) {
+            m[i] = next;
+          } else {
+            b[i - 4] = next;
+          }
+        }
+        assertArrayEquals(floats(m), block.m.getArray().toFloatArray(), 1e-5f, "m, step " + t);
+        assertArrayEquals(floats(b), block.b.getArray().toFloatArray(), 1e-5f, "b, step " + t);
+      }
+    }
+  }
+
+  private static float[] floats(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return f;
+  }
+
   @Test
   void matchesTheAdamFormula() {
     float lr = 0.1f;
