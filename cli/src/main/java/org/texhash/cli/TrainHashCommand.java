@@ -130,6 +130,16 @@ final class TrainHashCommand implements Callable<Integer> {
   String backbone;
 
   @Option(
+      names = "--channel-orders",
+      defaultValue = "1",
+      paramLabel = "1-6",
+      description =
+          "Each training class also stands for N - 1 classes of its images with the colour"
+              + " channels reordered (GBR, BRG, RBG, BGR, GRB): N times the classes from the same"
+              + " images (default: ${DEFAULT-VALUE}).")
+  int channelOrders;
+
+  @Option(
       names = "--schedule",
       defaultValue = "constant",
       paramLabel = "constant|cosine",
@@ -356,6 +366,7 @@ final class TrainHashCommand implements Callable<Integer> {
       p =
           p.withAnnealSteps(annealSteps)
               .withSchedule(schedule)
+              .withChannelOrders(channelOrders)
               .withPooling(pooling)
               .withCnnDepth(cnnDepth)
               .withCnnWidth(cnnWidth)
@@ -407,7 +418,8 @@ final class TrainHashCommand implements Callable<Integer> {
             p.realPerClass(),
             options.augmentation() ? p.augPerClass() : 0,
             p.batchSize(),
-            seed);
+            seed,
+            p.channelOrders());
     try (HashTrainer t = new HashTraining(workDir, progress, guard).run(options, slots, resume)) {
       Map<String, String> trainingData = new LinkedHashMap<>();
       trainingData.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());

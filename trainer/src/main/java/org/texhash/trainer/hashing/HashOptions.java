@@ -156,6 +156,7 @@ public record HashOptions(
             : "-m" + tag(preset.cosineMargin()))
         + (preset.schedule() == HashPreset.Schedule.CONSTANT ? "" : "-" + preset.schedule().id())
         + (preset.weightDecay() == 0f ? "" : "-wd" + tag(preset.weightDecay()))
+        + (preset.channelOrders() == 1 ? "" : "-orders" + preset.channelOrders())
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -182,6 +183,7 @@ public record HashOptions(
     p.setProperty("cosine_margin", Float.toString(preset.cosineMargin()));
     p.setProperty("schedule", preset.schedule().id());
     p.setProperty("weight_decay", Float.toString(preset.weightDecay()));
+    p.setProperty("channel_orders", Integer.toString(preset.channelOrders()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -218,6 +220,7 @@ public record HashOptions(
                       && preset.descriptorDims() == HashPreset.TAPS_DIMS
                   || key.equals("cosine_scale") && preset.cosineScale() == Objective.COSINE_SCALE
                   || key.equals("cosine_margin") && preset.cosineMargin() == Objective.COSINE_MARGIN
+                  || key.equals("channel_orders") && preset.channelOrders() == 1
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =

@@ -55,7 +55,8 @@ public record HashPreset(
     float cosineScale,
     float cosineMargin,
     Schedule schedule,
-    float weightDecay) {
+    float weightDecay,
+    int channelOrders) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -135,7 +136,8 @@ public record HashPreset(
         Objective.COSINE_SCALE,
         Objective.COSINE_MARGIN,
         Schedule.CONSTANT,
-        0f);
+        0f,
+        1);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -263,6 +265,16 @@ public record HashPreset(
   }
 
   /**
+   * This preset with each training class standing also for {@code n - 1} recoloured classes, its
+   * regions with their colour channels reordered: more classes to tell apart, as many as the
+   * structures times the palettes, from the same images.
+   */
+  public HashPreset withChannelOrders(int n) {
+    TrainingSlots.requireChannelOrders(n);
+    return with(t -> t.channelOrders = n);
+  }
+
+  /**
    * This preset with {@code n} training crops per step. At crops smaller than S a step's fixed cost
    * (the optimizer, the classifier's rows) dominates, so a larger batch sees more crops per second.
    */
@@ -296,6 +308,7 @@ public record HashPreset(
     float cosineMargin;
     Schedule schedule;
     float weightDecay;
+    int channelOrders;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -315,6 +328,7 @@ public record HashPreset(
     t.cosineMargin = cosineMargin;
     t.schedule = schedule;
     t.weightDecay = weightDecay;
+    t.channelOrders = channelOrders;
     change.accept(t);
     return new HashPreset(
         name,
@@ -338,7 +352,8 @@ public record HashPreset(
         t.cosineScale,
         t.cosineMargin,
         t.schedule,
-        t.weightDecay);
+        t.weightDecay,
+        t.channelOrders);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

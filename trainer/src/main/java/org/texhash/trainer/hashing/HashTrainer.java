@@ -310,6 +310,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.quantisation_weight", Double.toString(options.quantisationWeight()));
     meta.put("texhash.straight_through", Boolean.toString(options.preset().straightThrough()));
     meta.put("texhash.schedule", options.preset().schedule().id());
+    meta.put("texhash.channel_orders", Integer.toString(options.preset().channelOrders()));
     meta.put("texhash.weight_decay", Float.toString(options.preset().weightDecay()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));

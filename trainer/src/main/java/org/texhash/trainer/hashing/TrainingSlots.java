@@ -19,11 +19,28 @@ import org.texhash.trainer.nn.Chw;
  *
  * <p>For the label-free objective, {@link #pairs} gives two augmented views ({@link
  * ViewAugmentation}) of each of {@code batch} different classes instead.
+ *
+ * <p>With {@code channelOrders} above 1, each labelled class also stands for classes of its own
+ * regions with the colour channels reordered (RGB, then GBR, BRG, RBG, BGR, GRB): a texture with
+ * another palette is another texture, so the training set has that many times the classes, which
+ * differ from their siblings only in colour and from the rest also in structure.
  */
 public final class TrainingSlots {
   private final int patchSize;
   private final int batchSize;
   private final long seed;
+
+  /** The channel orders a class may be recoloured by, the identity first. */
+  private static final int[][] CHANNEL_ORDERS = {
+    {0, 1, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}, {2, 1, 0}, {1, 0, 2}
+  };
+
+  private static final String[] ORDER_NAMES = {"rgb", "gbr", "brg", "rbg", "bgr", "grb"};
+
+  /** The most classes one labelled class may stand for: every order of three channels. */
+  public static final int MAX_CHANNEL_ORDERS = CHANNEL_ORDERS.length;
+
+  private final int channelOrders;
   private final List<List<BufferedImage>> regionsByClass = new ArrayList<>();
   private final List<String> classNames = new ArrayList<>();
   private final int[] labels;
@@ -47,9 +64,26 @@ public final class TrainingSlots {
 
   public TrainingSlots(
       List<LabeledImage> regions, int patchSize, int real, int aug, int batchSize, long seed) {
+    this(regions, patchSize, real, aug, batchSize, seed, 1);
+  }
+
+  /**
+   * Slots whose classes are each labelled class under each of its first {@code channelOrders}
+   * channel orders (1: the labelled classes only).
+   */
+  public TrainingSlots(
+      List<LabeledImage> regions,
+      int patchSize,
+      int real,
+      int aug,
+      int batchSize,
+      long seed,
+      int channelOrders) {
     if (real < 1 || aug < 0 || batchSize < 1) {
       throw new IllegalArgumentException("need real >= 1, aug >= 0, batch >= 1");
     }
+    requireChannelOrders(channelOrders);
+    this.channelOrders = channelOrders;
     this.patchSize = patchSize;
     this.batchSize = batchSize;
     this.seed = seed;
@@ -66,7 +100,9 @@ public final class TrainingSlots {
           "stage 2 needs at least 2 classes with training regions, got " + byLabel.size());
     }
     for (List<LabeledImage> own : byLabel.values()) {
-      classNames.add(own.get(0).className());
+      for (int k = 0; k < channelOrders; k++) {
+        classNames.add(own.get(0).className() + (k == 0 ? "" : "~" + ORDER_NAMES[k]));
+      }
       regionsByClass.add(own.stream().map(LabeledImage::image).toList());
     }
     int per = real + aug;
@@ -77,6 +113,14 @@ public final class TrainingSlots {
         labels[c * per + j] = c;
         augmented[c * per + j] = j >= real;
       }
+    }
+  }
+
+  /** Throws unless {@code n} is 1 to {@link #MAX_CHANNEL_ORDERS}. */
+  public static void requireChannelOrders(int n) {
+    if (n < 1 || n > MAX_CHANNEL_ORDERS) {
+      throw new IllegalArgumentException(
+          "channel orders must be 1 to " + MAX_CHANNEL_ORDERS + ", got " + n);
     }
   }
 
@@ -128,10 +172,10 @@ public final class TrainingSlots {
       slots[i] = slot;
       ls[i] = labels[slot];
       aug[i] = augmented[slot];
-      List<BufferedImage> own = regionsByClass.get(labels[slot]);
+      List<BufferedImage> own = regionsByClass.get(labels[slot] / channelOrders);
       BufferedImage region = own.get(rnd.nextInt(own.size()));
       Chw patch = views == null ? crop(region, rnd) : views.view(region, rnd);
-      System.arraycopy(patch.data(), 0, x, i * plane, plane);
+      copyReordered(patch, labels[slot] % channelOrders, x, i * plane);
       ox[i] = rnd.nextInt(patchSize + 1);
       oy[i] = rnd.nextInt(patchSize + 1);
     }
@@ -166,16 +210,24 @@ public final class TrainingSlots {
     float[] x = new float[2 * n * plane];
     for (int i = 0; i < n; i++) {
       int c = order[(start + i) % classes];
-      List<BufferedImage> own = regionsByClass.get(c);
+      List<BufferedImage> own = regionsByClass.get(c / channelOrders);
       for (int v = 0; v < 2; v++) {
         int row = v * n + i;
         slots[row] = c * per;
         ls[row] = c;
         Chw view = views.view(own.get(rnd.nextInt(own.size())), rnd);
-        System.arraycopy(view.data(), 0, x, row * plane, plane);
+        copyReordered(view, c % channelOrders, x, row * plane);
       }
     }
     return new Batch(slots, ls, x, new boolean[2 * n], new int[2 * n], new int[2 * n]);
+  }
+
+  /** Copies {@code patch}'s planes into {@code x} at {@code at}, in channel order {@code k}. */
+  private static void copyReordered(Chw patch, int k, float[] x, int at) {
+    int plane = patch.height() * patch.width();
+    for (int c = 0; c < 3; c++) {
+      System.arraycopy(patch.data(), CHANNEL_ORDERS[k][c] * plane, x, at + c * plane, plane);
+    }
   }
 
   private int[] permutation(long epoch) {

@@ -89,7 +89,8 @@ class HashTrainerTest {
         p.realPerClass(),
         o.augmentation() ? p.augPerClass() : 0,
         p.batchSize(),
-        o.seed());
+        o.seed(),
+        p.channelOrders());
   }
 
   private static double mean(CurveLog log, int from, int to) {
@@ -631,6 +632,30 @@ class HashTrainerTest {
       }
     }
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withWeightDecay(-1));
+  }
+
+  @Test
+  void recolouredClassesWidenTheClassifierAndARunResumesOnlyWithItsOwn() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path work = tmp.resolve("run");
+    HashOptions recoloured =
+        withPreset(HashPreset.of("tiny").withChannelOrders(3), Objective.COSINE, 10);
+    TrainingSlots slots = slots(recoloured);
+    assertEquals(12, slots.classes()); // 4 classes, each in 3 channel orders
+    try (HashTrainer t = new HashTraining(work, quiet).run(recoloured, slots, false)) {
+      Path out = tmp.resolve("orders.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("3", e.metadata().get("texhash.channel_orders"));
+        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-orders3-"), e.id());
+      }
+    }
+    HashOptions plain = withPreset(HashPreset.of("tiny"), Objective.COSINE, 20);
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(work, quiet).run(plain, slots(plain), true));
+    assertTrue(other.getMessage().contains("channel_orders"), other.getMessage());
   }
 
   private static HashOptions withPreset(HashPreset preset, Objective objective, int steps) {
