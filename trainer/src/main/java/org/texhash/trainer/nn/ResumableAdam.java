@@ -68,8 +68,9 @@ public final class ResumableAdam {
   /**
    * {@link #step(Block, float)} with decoupled weight decay (AdamW, Loshchilov and Hutter 2019):
    * each conv and dense weight shrinks by {@code rate * weightDecay} of itself before its Adam
-   * update. Biases and normalisation scales (one-dimensional parameters) are left alone, since
-   * shrinking them only moves what the next layer's normalisation undoes.
+   * update. Biases and normalisation scales and shifts (one-dimensional parameters) are left alone,
+   * as is usual: they set offsets and gains, and shrinking them toward zero would switch units off
+   * rather than limit what the filters fit.
    */
   public void step(Block block, float rate, float weightDecay) {
     if (!(rate > 0)) {
