@@ -94,10 +94,8 @@ class ResumableAdamTest {
           boolean matrix = i < 4;
           double w = matrix ? m[i] : b[i - 4];
           double g = 2 * w; // the gradient of the weight before its decay
-          moments[0][i] = b1 * moments[0][i] + (1 - b1) * g;
-          moments[1][i] = b2 * moments[1][i] + (1 - b2) * g * g;
           double decayed = matrix ? w * (1 - lr * wd) : w;
-          double next = decayed - corrected * moments[0][i] / (Math.sqrt(moments[1][i]) + eps);
+          double next = decayed - adamStep(moments[0], moments[1], i, g, b1, b2, eps, corrected);
           if (matrix) {
             m[i] = next;
           } else {
@@ -108,6 +106,21 @@ class ResumableAdamTest {
         assertArrayEquals(floats(b), block.b.getArray().toFloatArray(), 1e-5f, "b, step " + t);
       }
     }
+  }
+
+  /** Adam's reference step for entry i: updates its moments by gradient g, returns the step. */
+  private static double adamStep(
+      double[] mean,
+      double[] var,
+      int i,
+      double g,
+      double b1,
+      double b2,
+      double eps,
+      double corrected) {
+    mean[i] = b1 * mean[i] + (1 - b1) * g;
+    var[i] = b2 * var[i] + (1 - b2) * g * g;
+    return corrected * mean[i] / (Math.sqrt(var[i]) + eps);
   }
 
   private static float[] floats(double[] values) {
@@ -144,9 +157,7 @@ class ResumableAdamTest {
         double corrected = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
         for (int i = 0; i < 3; i++) {
           double g = 2 * w[i];
-          mean[i] = b1 * mean[i] + (1 - b1) * g;
-          var[i] = b2 * var[i] + (1 - b2) * g * g;
-          w[i] -= corrected * mean[i] / (Math.sqrt(var[i]) + eps);
+          w[i] -= adamStep(mean, var, i, g, b1, b2, eps, corrected);
         }
         float[] expected = {(float) w[0], (float) w[1], (float) w[2]};
         assertArrayEquals(expected, v.w.getArray().toFloatArray(), 1e-5f, "after step " + t);
