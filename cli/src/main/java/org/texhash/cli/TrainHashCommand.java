@@ -287,6 +287,15 @@ final class TrainHashCommand implements Callable<Integer> {
               + " change on --resume.")
   float weightDecay = 0f;
 
+  @Option(
+      names = "--weight-average",
+      paramLabel = "D",
+      description =
+          "Export an exponential moving average of the weights, D of it kept at each step (0.9 to"
+              + " below 1, e.g. 0.999 for about the last 1,000 steps; default: ${DEFAULT-VALUE},"
+              + " the last step's weights); may change on --resume.")
+  float weightAverage = HashPreset.NO_AVERAGE;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -362,7 +371,8 @@ final class TrainHashCommand implements Callable<Integer> {
           p.withStraightThrough(straightThrough)
               .withCosineScale(cosineScale)
               .withCosineMargin(cosineMargin)
-              .withWeightDecay(weightDecay);
+              .withWeightDecay(weightDecay)
+              .withWeightAverage(weightAverage);
       p =
           p.withAnnealSteps(annealSteps)
               .withSchedule(schedule)

@@ -32,6 +32,10 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     rate)
  * @param weightDecay decoupled weight decay of the conv and dense weights per unit of learning rate
  *     (AdamW; 0 is plain Adam)
+ * @param channelOrders how many channel orders each training class is seen in, each a class of its
+ *     own (1 is the images as they are)
+ * @param weightAverage the decay of an exponential moving average of the weights that the export
+ *     uses instead of the last step's ({@link #NO_AVERAGE}: none)
  */
 public record HashPreset(
     String name,
@@ -56,7 +60,8 @@ public record HashPreset(
     float cosineMargin,
     Schedule schedule,
     float weightDecay,
-    int channelOrders) {
+    int channelOrders,
+    float weightAverage) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -84,6 +89,9 @@ public record HashPreset(
 
   /** A {@link #descriptorDims} that means: twice the coarsest tap's channels. */
   public static final int TAPS_DIMS = 0;
+
+  /** A {@link #weightAverage} that means: export the last step's weights. */
+  public static final float NO_AVERAGE = 0f;
 
   /** A {@link #quantisationWeight} that means: the objective's own ({@link Objective#eta}). */
   public static final float OBJECTIVES_WEIGHT = -1f;
@@ -137,7 +145,8 @@ public record HashPreset(
         Objective.COSINE_MARGIN,
         Schedule.CONSTANT,
         0f,
-        1);
+        1,
+        NO_AVERAGE);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -265,6 +274,20 @@ public record HashPreset(
   }
 
   /**
+   * This preset exporting an exponential moving average of the weights, {@code decay} of it kept at
+   * each step (Polyak averaging; {@link #NO_AVERAGE} for none): the average of the last {@code 1 /
+   * (1 - decay)} or so steps sits nearer the middle of the region the steps wander in than any one
+   * step, which tends to generalise better.
+   */
+  public HashPreset withWeightAverage(float decay) {
+    if (decay != NO_AVERAGE && !(decay >= 0.9f && decay < 1)) {
+      throw new IllegalArgumentException(
+          "weight average decay must be 0 (none) or from 0.9 to below 1, got " + decay);
+    }
+    return with(t -> t.weightAverage = decay);
+  }
+
+  /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
    * structures times the palettes, from the same images.
@@ -309,6 +332,7 @@ public record HashPreset(
     Schedule schedule;
     float weightDecay;
     int channelOrders;
+    float weightAverage;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -329,6 +353,7 @@ public record HashPreset(
     t.schedule = schedule;
     t.weightDecay = weightDecay;
     t.channelOrders = channelOrders;
+    t.weightAverage = weightAverage;
     change.accept(t);
     return new HashPreset(
         name,
@@ -353,7 +378,8 @@ public record HashPreset(
         t.cosineMargin,
         t.schedule,
         t.weightDecay,
-        t.channelOrders);
+        t.channelOrders,
+        t.weightAverage);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

@@ -26,6 +26,7 @@ import java.util.Properties;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
+import org.texhash.trainer.nn.WeightAverage;
 import org.texhash.trainer.onnx.EncoderExport;
 import org.texhash.trainer.onnx.ViewAveraging;
 import org.texhash.trainer.tsn.TsnModel;
@@ -33,14 +34,15 @@ import org.texhash.trainer.tsn.TsnPreset;
 
 /**
  * Stage-2 training, one step at a time, with exact checkpoints: the network (with the tsn-tuned
- * backbone, G's trained copy too; a frozen G is not saved with it), Adam's state, the training
- * set's U, B and W, and the step.
+ * backbone, G's trained copy too; a frozen G is not saved with it), Adam's state, the weights'
+ * moving average when there is one, the training set's U, B and W, and the step.
  */
 public final class HashTrainer implements AutoCloseable {
   static final String STATE_FILE = "state.properties";
   static final String NETWORK_FILE = "network.params";
   static final String ADAM_FILE = "adam.bin";
   static final String CODES_FILE = "codes.bin";
+  static final String AVERAGE_FILE = "average.bin";
 
   /** The loss terms of one step. */
   public record StepLosses(float total, float main, float quantisation) {
@@ -64,6 +66,7 @@ public final class HashTrainer implements AutoCloseable {
   private final HashNetwork network;
   private final int descriptorDims;
   private final ResumableAdam adam;
+  private final WeightAverage average; // what encode and export use; null: the trained weights
   private final DiscreteCodes codes;
   private final int patchSize;
   private final ViewAugmentation views; // the label-free objective's pairs
@@ -133,6 +136,8 @@ public final class HashTrainer implements AutoCloseable {
             .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
+    float decay = options.preset().weightAverage();
+    average = decay == HashPreset.NO_AVERAGE ? null : new WeightAverage(decay);
     // DSDH's B-step sets each bit to sign(W_y - ... + (eta / mu) u). Fitted on +-1 codes, W's
     // entries are about 1 / C, so with mu = eta (Li et al.'s CIFAR-10 setting) U outweighs the
     // classifier whenever C is large (B = sign(U) on 99.6% of bits at C = 325). mu = 4 C eta keeps
@@ -227,6 +232,9 @@ public final class HashTrainer implements AutoCloseable {
           options.preset().learningRateAt(step, options.steps()),
           options.preset().weightDecay());
     }
+    if (average != null) {
+      average.update(network);
+    }
     step++;
     if (options.objective() == Objective.DSDH && step % options.preset().codeUpdates() == 0) {
       codes.updateClassifier();
@@ -271,13 +279,24 @@ public final class HashTrainer implements AutoCloseable {
     return NDArrays.stack(rows);
   }
 
-  /** Continuous codes of {@code [N, 3, S, S]} inputs in inference mode. */
+  /**
+   * Continuous codes of {@code [N, 3, S, S]} inputs in inference mode, by the weights the export
+   * writes.
+   */
   public float[] encode(float[] inputs, int n) {
-    try (NDManager scope = manager.newSubManager()) {
-      return network
-          .codes(store, scope.create(inputs, new Shape(n, 3, patchSize, patchSize)), false)
-          .toFloatArray();
-    }
+    return withExportedWeights(
+        () -> {
+          try (NDManager scope = manager.newSubManager()) {
+            return network
+                .codes(store, scope.create(inputs, new Shape(n, 3, patchSize, patchSize)), false)
+                .toFloatArray();
+          }
+        });
+  }
+
+  /** Runs {@code task} on the weights an encoder gets: the moving average when there is one. */
+  private <T, E extends Exception> T withExportedWeights(WeightAverage.Task<T, E> task) throws E {
+    return average == null ? task.run() : average.withAverages(network, task);
   }
 
   /** Writes the encoder under the contract; returns its model id. */
@@ -312,6 +331,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.schedule", options.preset().schedule().id());
     meta.put("texhash.channel_orders", Integer.toString(options.preset().channelOrders()));
     meta.put("texhash.weight_decay", Float.toString(options.preset().weightDecay()));
+    meta.put("texhash.weight_average", Float.toString(options.preset().weightAverage()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));
@@ -322,13 +342,15 @@ public final class HashTrainer implements AutoCloseable {
     }
     trainingData.forEach((k, v) -> meta.put("texhash.training." + k, v));
     meta.put(EncoderExport.META_VIEWS, Integer.toString(views));
-    return EncoderExport.write(
-        file,
-        new ViewAveraging(network, views, options.bits()),
-        patchSize,
-        options.bits(),
-        ViewAveraging.idPrefix(options.tag(), views),
-        meta);
+    return withExportedWeights(
+        () ->
+            EncoderExport.write(
+                file,
+                new ViewAveraging(network, views, options.bits()),
+                patchSize,
+                options.bits(),
+                ViewAveraging.idPrefix(options.tag(), views),
+                meta));
   }
 
   // ---- checkpoints ----
@@ -338,6 +360,9 @@ public final class HashTrainer implements AutoCloseable {
     AtomicFiles.write(
         dir.resolve(NETWORK_FILE), out -> network.saveParameters(new DataOutputStream(out)));
     AtomicFiles.write(dir.resolve(ADAM_FILE), out -> adam.save(new DataOutputStream(out)));
+    if (average != null) {
+      AtomicFiles.write(dir.resolve(AVERAGE_FILE), out -> average.save(new DataOutputStream(out)));
+    }
     AtomicFiles.write(
         dir.resolve(CODES_FILE),
         out -> {
@@ -381,6 +406,13 @@ public final class HashTrainer implements AutoCloseable {
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(CODES_FILE)))) {
       t.codes.load(new DataInputStream(in));
+    }
+    // a run that starts averaging at this resume has no average yet: it starts from these weights
+    Path averageFile = dir.resolve(AVERAGE_FILE);
+    if (t.average != null && Files.isRegularFile(averageFile)) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(averageFile))) {
+        t.average.load(new DataInputStream(in), t.manager);
+      }
     }
     t.step = Long.parseLong(p.getProperty("step"));
     t.seconds = Double.parseDouble(p.getProperty("seconds", "0"));

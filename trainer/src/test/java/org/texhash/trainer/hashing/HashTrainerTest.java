@@ -635,6 +635,65 @@ class HashTrainerTest {
   }
 
   @Test
+  void aWeightAverageResumesExactlyIsWhatTheExportHoldsAndMayStartOnResume() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashPreset averaged = HashPreset.of("tiny").withWeightAverage(0.9f);
+    HashOptions full = withPreset(averaged, Objective.COSINE, 12);
+    List<BufferedImage> patches = new ArrayList<>();
+    for (LabeledImage r : regions()) {
+      patches.add(r.image().getSubimage(3, 5, 16, 16));
+    }
+    float[] probe = planar(patches);
+    float[] expected;
+    try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false)) {
+      expected = t.encode(probe, patches.size());
+    }
+    float[] plainCodes;
+    HashOptions plain = withPreset(HashPreset.of("tiny"), Objective.COSINE, 12);
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("p"), quiet).run(plain, slots(plain), false)) {
+      plainCodes = t.encode(probe, patches.size());
+    }
+    assertFalse(Arrays.equals(expected, plainCodes), "the average is not the last step's weights");
+
+    HashOptions half = withPreset(averaged, Objective.COSINE, 10); // checkpoints every 10 steps
+    new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
+    try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
+      assertArrayEquals(expected, t.encode(probe, patches.size()), 1e-6f);
+      Path out = tmp.resolve("ema.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("0.9", e.metadata().get("texhash.weight_average"));
+        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-ema0.9-"), e.id());
+        float[][] rows = e.featuresOfPlanes(probe, patches.size());
+        for (int i = 0; i < rows.length; i++) {
+          assertArrayEquals(
+              Arrays.copyOfRange(expected, i * 16, (i + 1) * 16), rows[i], 1e-4f, "patch " + i);
+        }
+      }
+    }
+
+    // switched on at a resume, the average starts from the weights there: one step on, it is
+    // those of the same run resumed without averaging
+    HashOptions plain10 = withPreset(HashPreset.of("tiny"), Objective.COSINE, 10);
+    HashOptions plain11 = withPreset(HashPreset.of("tiny"), Objective.COSINE, 11);
+    HashOptions averaged11 = withPreset(averaged, Objective.COSINE, 11);
+    float[][] atEleven = new float[2][];
+    for (int run = 0; run < 2; run++) {
+      Path work = tmp.resolve("c" + run);
+      new HashTraining(work, quiet).run(plain10, slots(plain10), false).close();
+      HashOptions resumed = run == 0 ? plain11 : averaged11;
+      try (HashTrainer t = new HashTraining(work, quiet).run(resumed, slots(resumed), true)) {
+        atEleven[run] = t.encode(probe, patches.size());
+      }
+    }
+    assertArrayEquals(atEleven[0], atEleven[1], 0f);
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withWeightAverage(0.5f));
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withWeightAverage(1));
+  }
+
+  @Test
   void recolouredClassesWidenTheClassifierAndARunResumesOnlyWithItsOwn() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path work = tmp.resolve("run");
