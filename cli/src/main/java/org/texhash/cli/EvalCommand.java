@@ -23,6 +23,7 @@ import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.eval.EvalEncoders;
 import org.texhash.indexer.eval.EvalResult;
 import org.texhash.indexer.eval.Evaluator;
+import org.texhash.indexer.search.QueryDistance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -161,6 +162,18 @@ public final class EvalCommand implements Callable<Integer> {
   Manifest.Unit unit;
 
   @Option(
+      names = "--distance",
+      defaultValue = "hamming",
+      paramLabel = "hamming|weighted",
+      description = {
+        "What the ranking metrics rank by. hamming: differing bits (what multi-index hashing"
+            + " answers). weighted: each differing bit weighted by the query's confidence in it,"
+            + " |feature|, as 'texhash search --distance weighted' ranks; the index keeps its codes"
+            + " (default: ${DEFAULT-VALUE}). The radius metrics stay those of Hamming balls."
+      })
+  QueryDistance distance;
+
+  @Option(
       names = "--patch-size",
       paramLabel = "S",
       description = "Patch side in pixels (default: ${DEFAULT-VALUE}).")
@@ -248,7 +261,10 @@ public final class EvalCommand implements Callable<Integer> {
         Locale.ROOT, "eval: %s; %d patches in the manifest%n", split, manifest.patches().size());
     Evaluator evaluator =
         new Evaluator(
-            split, manifest, new Evaluator.Options(topT, searchK, mihSubstrings), progress);
+            split,
+            manifest,
+            new Evaluator.Options(topT, searchK, mihSubstrings, distance),
+            progress);
     EvalEncoders opener = new EvalEncoders(split, manifest, progress);
     List<EvalResult> results = new ArrayList<>();
     for (String id : ids) {
@@ -347,13 +363,14 @@ public final class EvalCommand implements Callable<Integer> {
       b.append(
           String.format(
               Locale.ROOT,
-              "%s: %d classes, %d queries, %d database %s; search = top-%d, total = encode +"
-                  + " search%n",
+              "%s: %d classes, %d queries, %d database %s; ranked by the %s distance; search ="
+                  + " top-%d, total = encode + search%n",
               r.protocol(),
               r.classes(),
               r.queries(),
               r.database(),
               Manifest.Unit.valueOf(r.unit().toUpperCase(Locale.ROOT)).plural(),
+              r.distance(),
               r.searchK()));
     }
     return b.toString();

@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 import org.texhash.cli.serve.HtmlReport;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.index.IndexFields;
+import org.texhash.indexer.search.QueryDistance;
 import org.texhash.indexer.search.TextureSearcher;
 import org.texhash.indexer.search.TextureSearcher.Hit;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -25,11 +27,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code texhash search --index IDX (--image FILE | --path P | --code HEX)}: the nearest indexed
- * images by Hamming distance. A table, or with {@code --json} {@code {hits: [{path, distance,
- * score, exists}], query_in_index: [paths], took_ms}} ({@code took_ms}: hashing the query and
- * searching, not opening the index). The table says when the query image is itself indexed (under
- * its own path or as a copy), which {@code --exclude-self} leaves out, and which hits are files
- * that no longer exist.
+ * images by Hamming distance, or weighted by the query's confidence in each bit. A table, or with
+ * {@code --json} {@code {hits: [{path, distance, score, exists}], took_ms, distance:
+ * hamming|weighted, query_in_index: [paths]}} ({@code took_ms}: hashing the query and searching,
+ * not opening the index). The table says when the query image is itself indexed (under its own path
+ * or as a copy), which {@code --exclude-self} leaves out, and which hits are files that no longer
+ * exist.
  */
 @Command(
     name = "search",
@@ -83,6 +86,18 @@ public final class SearchCommand implements Callable<Integer> {
   Integer radius;
 
   @Option(
+      names = "--distance",
+      defaultValue = "hamming",
+      paramLabel = "hamming|weighted",
+      description = {
+        "What the k nearest are nearest by. hamming: the number of differing bits. weighted: each"
+            + " differing bit weighted by the query image's confidence in it (|feature|), which"
+            + " ranks better with the same index; needs --image (or --path of a file that still"
+            + " exists) and scans every code (default: ${DEFAULT-VALUE})."
+      })
+  QueryDistance distance;
+
+  @Option(
       names = "--prefix",
       paramLabel = "P",
       description =
@@ -118,6 +133,18 @@ public final class SearchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--radius must be at least 0, got " + radius);
     }
+    if (distance == QueryDistance.WEIGHTED && radius != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--radius finds every image within R differing bits, which no weighting changes; use -k"
+              + " with --distance weighted");
+    }
+    if (distance == QueryDistance.WEIGHTED && query.code != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--distance weighted weighs the bits by the query image's features, which a hex code"
+              + " does not have; search by --image");
+    }
     List<Hit> hits;
     List<String> self;
     long start;
@@ -127,13 +154,15 @@ public final class SearchCommand implements Callable<Integer> {
         searcher.encoder(); // opened before the clock starts, as for every other search
       }
       start = System.nanoTime();
-      HashCode code = code(searcher);
+      float[] features = distance == QueryDistance.WEIGHTED ? features(searcher) : null;
+      HashCode code = features != null ? HashCode.fromSigns(features) : code(searcher);
       self = selfDocuments(searcher, code);
       Set<String> excluded = excludeSelf ? Set.copyOf(self) : Set.of();
       String filter = absolutePrefix(prefix);
+      BitWeights weights = features != null ? BitWeights.fromFeatures(features) : null;
       hits =
           radius == null
-              ? searcher.nearest(code, k == null ? DEFAULT_K : k, filter, excluded)
+              ? searcher.nearest(code, weights, k == null ? DEFAULT_K : k, filter, excluded)
               : searcher.withinRadius(
                   code, radius, filter, k == null ? Integer.MAX_VALUE : k, excluded);
       end = System.nanoTime();
@@ -147,6 +176,12 @@ public final class SearchCommand implements Callable<Integer> {
         json.on
             ? toJson(hits, self, tookMs) + System.lineSeparator()
             : table(hits, tookMs) + notes(hits, self));
+    if (distance == QueryDistance.WEIGHTED && !json.on) {
+      out.println(
+          "distances are weighted: each differing bit counts 0-"
+              + BitWeights.MAX_WEIGHT
+              + ", by the query's confidence in it");
+    }
     out.flush();
     return ExitCode.OK;
   }
@@ -161,6 +196,29 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     return query.path != null ? searcher.codeOfPath(query.path) : searcher.parseCode(query.code);
+  }
+
+  /**
+   * The query image's features for a weighted search: of --image, or of the file of an indexed
+   * --path, read again (the index keeps only its code).
+   */
+  private float[] features(TextureSearcher searcher) throws IOException {
+    Path file = query.image != null ? query.image : IndexFields.toPath(query.path);
+    if (query.path != null) {
+      searcher.codeOfPath(query.path); // not indexed: the same message as a Hamming search
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(
+            "--distance weighted needs the query image's features, and "
+                + file
+                + " no longer exists; search by --image, or without --distance weighted");
+      }
+    }
+    try {
+      return searcher.featuresOfImage(file);
+    } catch (ImageDecodeException e) {
+      throw new IllegalArgumentException(
+          "cannot read the query image " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** The indexed documents that are the query image itself; none for a --code query. */
@@ -216,8 +274,9 @@ public final class SearchCommand implements Callable<Integer> {
     return prefix.endsWith(File.separator) || prefix.endsWith("/") ? abs + File.separator : abs;
   }
 
-  static String toJson(List<Hit> hits, List<String> self, double tookMs) {
+  String toJson(List<Hit> hits, List<String> self, double tookMs) {
     JsonObject o = SearchJson.result(hits, tookMs);
+    o.addProperty("distance", distance.id());
     JsonArray selfPaths = new JsonArray();
     self.forEach(selfPaths::add);
     o.add("query_in_index", selfPaths);

@@ -213,6 +213,38 @@ class EvalCommandTest {
   }
 
   @Test
+  void weightedDistanceRanksTheSameIndexAndKeepsTheHammingBalls() throws IOException {
+    Path ds = dataset(5);
+    Path manifest = tmp.resolve("m.tsv");
+    for (String unit : new String[] {"patch", "region"}) {
+      String[] common =
+          smallVistex(
+              ds,
+              "--encoder",
+              "lbp-lsh-32",
+              "--unit",
+              unit,
+              "--manifest",
+              manifest.resolveSibling(unit + ".tsv").toString(),
+              "--json");
+      JsonObject[] r = new JsonObject[2];
+      String[] distances = {"hamming", "weighted"};
+      for (int i = 0; i < 2; i++) {
+        StringWriter out = new StringWriter();
+        // the run itself checks every query's weighted ranking against a brute-force scan
+        assertEquals(0, run(out, concat(common, "--distance", distances[i])), out.toString());
+        r[i] = JsonParser.parseString(out.toString()).getAsJsonObject();
+        assertEquals(distances[i], r[i].get("distance").getAsString());
+      }
+      for (String ball : new String[] {"radius2_precision", "radius2_recall"}) {
+        assertEquals(r[0].get(ball).getAsDouble(), r[1].get(ball).getAsDouble(), 0.0, ball);
+      }
+      // five unlike synthetic textures: chance is about 0.3
+      assertTrue(r[1].get("map").getAsDouble() > 0.6, unit + ": " + r[1]);
+    }
+  }
+
+  @Test
   void badUsageExitsWithTwo() throws IOException {
     Path ds = dataset(2);
     assertEquals(

@@ -15,8 +15,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.encoder.ImageCodes;
+import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.image.SyntheticTextures;
+import org.texhash.lucene.BitWeights;
+import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
 
 class IndexSearchInfoCommandTest {
@@ -150,6 +155,92 @@ class IndexSearchInfoCommandTest {
     assertTrue(info.get("size_bytes").getAsLong() > 0);
     assertEquals(0, run("info", "--index", index.toString()));
     assertTrue(out.toString().contains("documents:      4"), out.toString());
+  }
+
+  @Test
+  void aWeightedSearchRanksByTheQuerysConfidenceInEachBit() throws IOException {
+    assertEquals(
+        0, run("index", images.toString(), "--index", index.toString(), "--encoder", "lbp-lsh-64"));
+    assertEquals(
+        0,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--image",
+            abs("t3.png"),
+            "--distance",
+            "weighted",
+            "--json"),
+        err.toString());
+    JsonObject result = json();
+    assertEquals("weighted", result.get("distance").getAsString());
+    JsonArray hits = result.getAsJsonArray("hits");
+    assertEquals(4, hits.size());
+    assertEquals(abs("t3.png"), hits.get(0).getAsJsonObject().get("path").getAsString());
+    try (Encoder encoder = Encoders.open("lbp-lsh-64")) {
+      float[] features = ImageCodes.features(encoder, ImageLoader.load(images.resolve("t3.png")));
+      BitWeights weights = BitWeights.fromFeatures(features);
+      HashCode query = HashCode.fromSigns(features);
+      int previous = 0;
+      for (int i = 0; i < hits.size(); i++) {
+        JsonObject hit = hits.get(i).getAsJsonObject();
+        HashCode code =
+            ImageCodes.code(encoder, ImageLoader.load(Path.of(hit.get("path").getAsString())));
+        int d = hit.get("distance").getAsInt();
+        assertEquals(weights.distance(query, code), d, hit.toString());
+        assertTrue(d >= previous, "nearest first: " + hits);
+        previous = d;
+      }
+    }
+    assertEquals(
+        0,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--path",
+            abs("t2.png"),
+            "--distance",
+            "weighted"));
+    assertTrue(out.toString().contains("distances are weighted"), out.toString());
+
+    // a code has no features to weigh by, and a radius is a number of bits
+    assertEquals(
+        2,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--code",
+            "0123456789abcdef",
+            "--distance",
+            "weighted"));
+    assertTrue(err.toString().contains("--image"), err.toString());
+    assertEquals(
+        2,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--image",
+            abs("t3.png"),
+            "--radius",
+            "3",
+            "--distance",
+            "weighted"));
+    Files.delete(images.resolve("t2.png"));
+    assertEquals(
+        2,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--path",
+            abs("t2.png"),
+            "--distance",
+            "weighted"));
+    assertTrue(err.toString().contains("no longer exists"), err.toString());
   }
 
   @Test

@@ -102,15 +102,19 @@ final class HammingHitsQuery extends Query {
                 ? -1
                 : Arrays.binarySearch(
                     docs, segmentStarts[ord], segmentStarts[ord + 1], doc + docBases[ord]);
+        String by =
+            source.getBitWeights() == null ? "Hamming distance" : "weighted Hamming distance";
         if (found < 0) {
-          return Explanation.noMatch("not in the top " + source.getK() + " by Hamming distance");
+          return Explanation.noMatch("not in the top " + source.getK() + " by " + by);
         }
         int d = distances[found];
         return Explanation.match(
             HammingScores.score(d) * boost,
             "in the top "
                 + source.getK()
-                + " by Hamming distance, 1 / (1 + distance) * boost, distance="
+                + " by "
+                + by
+                + ", 1 / (1 + distance) * boost, distance="
                 + d);
       }
 

@@ -33,6 +33,9 @@ import org.apache.lucene.util.FixedBitSet;
  * <p>Each segment is searched by a scan of its cached codes or, when the segment has the substring
  * terms of {@link HashCodeField} ({@code mihSubstrings > 0}), by multi-index hashing; both give
  * exactly the same list. {@link Strategy} chooses.
+ *
+ * <p>With {@link #withBitWeights bit weights} the distance is the weighted one of {@link
+ * BitWeights} (the query's confidence in each bit), and every segment is scanned.
  */
 public final class HammingKnnQuery extends Query {
 
@@ -58,6 +61,7 @@ public final class HammingKnnQuery extends Query {
   private final int k;
   private final Query filter;
   private final Strategy strategy;
+  private final BitWeights weights; // null: the plain Hamming distance
 
   public HammingKnnQuery(String field, HashCode code, int k) {
     this(field, code, k, null);
@@ -67,10 +71,11 @@ public final class HammingKnnQuery extends Query {
    * @param filter restricts the hits to the documents it matches; null for none
    */
   public HammingKnnQuery(String field, HashCode code, int k, Query filter) {
-    this(field, code, k, filter, Strategy.AUTO);
+    this(field, code, k, filter, Strategy.AUTO, null);
   }
 
-  private HammingKnnQuery(String field, HashCode code, int k, Query filter, Strategy strategy) {
+  private HammingKnnQuery(
+      String field, HashCode code, int k, Query filter, Strategy strategy, BitWeights weights) {
     this.field = CodeFields.checkField(field);
     this.code = CodeFields.checkCode(field, code);
     if (k < 1) {
@@ -80,14 +85,28 @@ public final class HammingKnnQuery extends Query {
     if (strategy == null) {
       throw new IllegalArgumentException("a strategy is required for field '" + field + "'");
     }
+    if (weights != null && weights.bits() != code.bits()) {
+      throw new IllegalArgumentException(
+          weights.bits() + " bit weights for a code of " + code.bits() + " bits");
+    }
     this.k = k;
     this.filter = filter;
     this.strategy = strategy;
+    this.weights = weights;
   }
 
   /** This query searched with another strategy. */
   public HammingKnnQuery withStrategy(Strategy strategy) {
-    return new HammingKnnQuery(field, code, k, filter, strategy);
+    return new HammingKnnQuery(field, code, k, filter, strategy, weights);
+  }
+
+  /**
+   * This query ranking by the weighted distance of {@code weights} ({@link BitWeights}; null for
+   * the plain Hamming distance). Weighted queries scan every segment: multi-index hashing finds
+   * codes within a number of differing bits, which bounds no weighted distance.
+   */
+  public HammingKnnQuery withBitWeights(BitWeights weights) {
+    return new HammingKnnQuery(field, code, k, filter, strategy, weights);
   }
 
   public String getField() {
@@ -108,6 +127,11 @@ public final class HammingKnnQuery extends Query {
 
   public Strategy getStrategy() {
     return strategy;
+  }
+
+  /** The bit weights, or null for the plain Hamming distance. */
+  public BitWeights getBitWeights() {
+    return weights;
   }
 
   @Override
@@ -201,6 +225,9 @@ public final class HammingKnnQuery extends Query {
     if (strategy == Strategy.SCAN) {
       return 0; // the caller asked for a scan
     }
+    if (weights != null) {
+      return 0; // substrings bound whole differing bits, not weighted sums: only a scan is exact
+    }
     int m = MultiIndexSearch.segmentSubstrings(reader, field, codes);
     if (m == 0) {
       return 0; // no substring terms, or none that cover the codes exactly
@@ -226,6 +253,9 @@ public final class HammingKnnQuery extends Query {
 
   /** The scan of every candidate's code: exact, and the fallback of every other path. */
   private HammingHits exactSearch(SegmentCodes codes, Bits liveDocs, FixedBitSet accepted) {
+    if (weights != null) {
+      return HammingScan.searchWeighted(codes, code.words(), weights, k, liveDocs, accepted);
+    }
     return HammingScan.search(codes, code.words(), k, liveDocs, accepted);
   }
 
@@ -282,6 +312,9 @@ public final class HammingKnnQuery extends Query {
     if (strategy != Strategy.AUTO) {
       sb.append(", strategy=").append(strategy);
     }
+    if (weights != null) {
+      sb.append(", weighted");
+    }
     if (filter != null) {
       sb.append(", filter=").append(filter.toString(defaultField));
     }
@@ -298,11 +331,12 @@ public final class HammingKnnQuery extends Query {
         && field.equals(other.field)
         && code.equals(other.code)
         && Objects.equals(filter, other.filter)
-        && strategy == other.strategy;
+        && strategy == other.strategy
+        && Objects.equals(weights, other.weights);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(classHash(), field, code, k, filter, strategy);
+    return Objects.hash(classHash(), field, code, k, filter, strategy, weights);
   }
 }

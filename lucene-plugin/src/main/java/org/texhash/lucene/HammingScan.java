@@ -22,15 +22,39 @@ final class HammingScan {
       SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
     TopHits top = new TopHits(k);
     if (accepted != null) {
-      scanAccepted(codes, query, top, accepted);
+      scanAccepted(codes, doc -> codes.distance(doc, query), top, accepted);
     } else if (codes.words == 1) {
       scan1(codes, query[0], top, liveDocs);
     } else if (codes.words == 4) {
       scan4(codes, query, top, liveDocs);
     } else {
-      scanN(codes, query, top, liveDocs);
+      scanN(codes, doc -> codes.distance(doc, query), top, liveDocs);
     }
     return top.hits();
+  }
+
+  /** {@link #search} by the weighted distance of {@code weights} ({@link BitWeights}). */
+  static HammingHits searchWeighted(
+      SegmentCodes codes,
+      long[] query,
+      BitWeights weights,
+      int k,
+      Bits liveDocs,
+      FixedBitSet accepted) {
+    TopHits top = new TopHits(k);
+    DocDistance distance = doc -> weights.distance(query, codes.codes, doc * codes.words);
+    if (accepted != null) {
+      scanAccepted(codes, distance, top, accepted);
+    } else {
+      scanN(codes, distance, top, liveDocs);
+    }
+    return top.hits();
+  }
+
+  /** A document's distance to the query (documents without a code have all-zero words). */
+  @FunctionalInterface
+  private interface DocDistance {
+    int of(int doc);
   }
 
   private static void scan1(SegmentCodes codes, long q, TopHits top, Bits liveDocs) {
@@ -62,10 +86,10 @@ final class HammingScan {
     }
   }
 
-  private static void scanN(SegmentCodes codes, long[] q, TopHits top, Bits liveDocs) {
+  private static void scanN(SegmentCodes codes, DocDistance distance, TopHits top, Bits liveDocs) {
     int threshold = top.scanThreshold();
     for (int doc = 0; doc < codes.maxDoc; doc++) {
-      int d = codes.distance(doc, q);
+      int d = distance.of(doc);
       if (d < threshold && codes.has(doc) && (liveDocs == null || liveDocs.get(doc))) {
         top.offer(d, doc);
         threshold = top.scanThreshold();
@@ -74,7 +98,7 @@ final class HammingScan {
   }
 
   private static void scanAccepted(
-      SegmentCodes codes, long[] q, TopHits top, FixedBitSet accepted) {
+      SegmentCodes codes, DocDistance distance, TopHits top, FixedBitSet accepted) {
     int threshold = top.scanThreshold();
     int length = Math.min(accepted.length(), codes.maxDoc);
     if (length == 0) {
@@ -83,7 +107,7 @@ final class HammingScan {
     for (int doc = accepted.nextSetBit(0);
         doc != DocIdSetIterator.NO_MORE_DOCS;
         doc = doc + 1 < length ? accepted.nextSetBit(doc + 1) : DocIdSetIterator.NO_MORE_DOCS) {
-      int d = codes.distance(doc, q);
+      int d = distance.of(doc);
       if (d < threshold && codes.has(doc)) {
         top.offer(d, doc);
         threshold = top.scanThreshold();

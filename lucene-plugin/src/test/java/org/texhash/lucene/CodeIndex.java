@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -229,6 +230,11 @@ final class CodeIndex implements Closeable {
    * accepts, ordered by distance then doc id.
    */
   List<HammingHit> bruteForce(HashCode query, int k, IntPredicate acceptId) {
+    return bruteForce(k, acceptId, code -> code.distance(query));
+  }
+
+  /** The brute-force top-k by any {@code distance} to the query, ties by the lower doc id. */
+  List<HammingHit> bruteForce(int k, IntPredicate acceptId, ToIntFunction<HashCode> distance) {
     List<HammingHit> hits = new ArrayList<>();
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       Bits live = leaf.reader().getLiveDocs();
@@ -240,7 +246,7 @@ final class CodeIndex implements Closeable {
         if (id < 0 || !liveById[id] || codeById[id] == null || !acceptId.test(id)) {
           continue;
         }
-        hits.add(new HammingHit(leaf.docBase + doc, codeById[id].distance(query)));
+        hits.add(new HammingHit(leaf.docBase + doc, distance.applyAsInt(codeById[id])));
       }
     }
     return hits.stream()

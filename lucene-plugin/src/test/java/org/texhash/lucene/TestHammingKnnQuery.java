@@ -102,6 +102,71 @@ public class TestHammingKnnQuery extends LuceneTestCase {
     }
   }
 
+  /**
+   * Bit weights: the weighted top-k equals the brute-force weighted top-k for every strategy (all
+   * of them scan), and weights of one give the plain Hamming hits.
+   */
+  public void testWeightedDistanceAgainstBruteForce() throws IOException {
+    Random random = random();
+    for (int bits : BITS) {
+      Data data = Data.values()[random.nextInt(Data.values().length)];
+      int m = CodeIndex.randomSubstrings(random, bits, 3, 8);
+      try (CodeIndex index =
+          CodeIndex.build(
+              random, bits, m, data, TestUtil.nextInt(random, 200, 600), new CodeIndex.Options())) {
+        for (int i = 0; i < atLeast(4); i++) {
+          HashCode code = index.query(random);
+          BitWeights weights = randomWeights(random, bits);
+          int k = CodeIndex.randomK(random);
+          Query filter = random.nextBoolean() ? null : CodeIndex.filter(random);
+          List<HammingHit> expected =
+              index.bruteForce(k, id -> index.accepts(filter, id), c -> weights.distance(code, c));
+          for (Strategy strategy : Strategy.values()) {
+            HammingKnnQuery query =
+                new HammingKnnQuery(CodeIndex.FIELD, code, k, filter)
+                    .withStrategy(strategy)
+                    .withBitWeights(weights);
+            assertHits(query, expected, index.searcher.search(query, k));
+          }
+          int[] ones = new int[bits];
+          java.util.Arrays.fill(ones, 1);
+          HammingKnnQuery unit =
+              new HammingKnnQuery(CodeIndex.FIELD, code, k, filter)
+                  .withBitWeights(BitWeights.of(ones));
+          assertHits(
+              unit,
+              index.bruteForce(code, k, id -> index.accepts(filter, id)),
+              index.searcher.search(unit, k));
+        }
+      }
+    }
+  }
+
+  /** Random weights: uniform, sparse (most bits 0), or from random features. */
+  private static BitWeights randomWeights(Random random, int bits) {
+    int[] w = new int[bits];
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        for (int i = 0; i < bits; i++) {
+          w[i] = random.nextInt(BitWeights.MAX_WEIGHT + 1);
+        }
+      }
+      case 1 -> {
+        for (int i = 0; i < bits; i++) {
+          w[i] = random.nextInt(4) == 0 ? 1 + random.nextInt(3) : 0; // many ties
+        }
+      }
+      default -> {
+        float[] features = new float[bits];
+        for (int i = 0; i < bits; i++) {
+          features[i] = (float) random.nextGaussian();
+        }
+        return BitWeights.fromFeatures(features);
+      }
+    }
+    return BitWeights.of(w);
+  }
+
   /** Multi-index hashing run directly on every segment returns exactly the scan's list. */
   public void testMultiIndexEqualsScanPerSegment() throws IOException {
     Random random = random();

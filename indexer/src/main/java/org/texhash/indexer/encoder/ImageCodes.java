@@ -45,7 +45,12 @@ public final class ImageCodes {
 
   /** The code of {@code image} under {@code encoder}; see the class comment. */
   public static HashCode code(Encoder encoder, BufferedImage image) {
-    return HashCode.fromSigns(pool(encoder.features(crops(image, encoder.inputSize()))));
+    return HashCode.fromSigns(features(encoder, image));
+  }
+
+  /** The pooled pre-sign features of {@code image}, whose signs are its {@link #code}. */
+  public static float[] features(Encoder encoder, BufferedImage image) {
+    return pool(encoder.features(crops(image, encoder.inputSize())));
   }
 
   /** The crops step 1 and 2 of the policy take from {@code image}, row by row. */

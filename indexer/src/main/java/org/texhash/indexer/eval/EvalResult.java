@@ -29,6 +29,8 @@ import org.texhash.indexer.dataset.QueryTransform;
  *     nothing)
  * @param unit what the database and query items were: "patch" or "region" ({@link
  *     org.texhash.indexer.dataset.Manifest.Unit})
+ * @param distance what the ranking metrics rank by: "hamming" or "weighted" ({@link
+ *     org.texhash.indexer.search.QueryDistance}); the radius metrics are always of Hamming balls
  */
 public record EvalResult(
     String encoder,
@@ -54,7 +56,8 @@ public record EvalResult(
     long seed,
     int patchSize,
     String queryTransform,
-    String unit) {
+    String unit,
+    String distance) {
 
   private static final Gson ROW =
       new GsonBuilder()
@@ -102,6 +105,7 @@ public record EvalResult(
     o.addProperty("patch_size", patchSize);
     o.addProperty("query_transform", queryTransform);
     o.addProperty("unit", unit);
+    o.addProperty("distance", distance);
     return o;
   }
 

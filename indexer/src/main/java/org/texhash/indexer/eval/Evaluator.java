@@ -32,7 +32,10 @@ import org.texhash.indexer.dataset.QueryTransform;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.indexer.io.Folders;
+import org.texhash.indexer.search.QueryDistance;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HammingDistances;
+import org.texhash.lucene.HammingHit;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingRadiusQuery;
 import org.texhash.lucene.HashCode;
@@ -69,8 +72,10 @@ public final class Evaluator {
    * Options of a run. {@code mihSubstrings} 0 means {@link
    * MultiIndexHashing#recommendedSubstrings}.
    */
-  public record Options(List<Integer> topT, int searchK, int mihSubstrings) {
+  public record Options(
+      List<Integer> topT, int searchK, int mihSubstrings, QueryDistance distance) {
     public Options {
+      java.util.Objects.requireNonNull(distance, "distance");
       topT = List.copyOf(topT);
       if (topT.isEmpty() || topT.stream().anyMatch(t -> t < 1)) {
         throw new IllegalArgumentException(
@@ -85,8 +90,18 @@ public final class Evaluator {
       }
     }
 
+    /** Options ranking by the Hamming distance. */
+    public Options(List<Integer> topT, int searchK, int mihSubstrings) {
+      this(topT, searchK, mihSubstrings, QueryDistance.HAMMING);
+    }
+
     public static Options defaults() {
       return new Options(DEFAULT_TOP_T, DEFAULT_SEARCH_K, 0);
+    }
+
+    /** These options ranking by {@code distance}. */
+    public Options withDistance(QueryDistance distance) {
+      return new Options(topT, searchK, mihSubstrings, distance);
     }
   }
 
@@ -185,6 +200,21 @@ public final class Evaluator {
   }
 
   /**
+   * Pre-sign features of {@link #pixels}, whose signs are their codes: a patch's as it is, a
+   * region's pooled as {@code texhash index} hashes an image.
+   */
+  private List<float[]> features(Encoder encoder, List<BufferedImage> pixels) {
+    if (manifest.unit() == Manifest.Unit.PATCH) {
+      return List.of(encoder.features(pixels));
+    }
+    List<float[]> out = new ArrayList<>(pixels.size());
+    for (BufferedImage region : pixels) {
+      out.add(ImageCodes.features(encoder, region));
+    }
+    return out;
+  }
+
+  /**
    * Codes of {@link #pixels}: a patch is encoded as it is, a region hashed as {@code texhash index}
    * hashes an image.
    */
@@ -259,15 +289,20 @@ public final class Evaluator {
       PatchSpec q = queries.get(Math.floorMod(qi, queries.size()));
       List<BufferedImage> pixels = pixels(encoder, List.of(q), transform);
       long t0 = System.nanoTime();
-      HashCode code = encode(encoder, pixels).get(0);
+      float[] features = features(encoder, pixels).get(0);
+      HashCode code = HashCode.fromSigns(features);
       long t1 = System.nanoTime();
-      TopDocs top = searcher.search(new HammingKnnQuery(FIELD, code, k), k);
+      TopDocs top = searcher.search(options.distance().query(FIELD, features, k, null), k);
       long t2 = System.nanoTime();
       int[] all = new int[bits + 1];
       int[] relevant = new int[bits + 1];
       HistogramCollector ranking =
           new HistogramCollector(code, docLabels, q.label(), all, relevant);
       searcher.search(new HammingRadiusQuery(FIELD, code, bits), ranking);
+      int[][] weighted =
+          options.distance() == QueryDistance.WEIGHTED
+              ? weightedRanking(searcher, features, docLabels, q.label(), n)
+              : null;
       long t3 = System.nanoTime();
       if (top.scoreDocs.length != k) {
         throw new IllegalStateException(
@@ -281,12 +316,24 @@ public final class Evaluator {
       rankingNanos += t3 - t2;
       timed++;
 
-      checkAgainstBruteForce(code, dbCodes, db, q.label(), all, relevant, ranking.hits);
-      apSum += RankingMetrics.averagePrecision(all, relevant);
-      pessimisticSum += RankingMetrics.pessimisticAveragePrecision(all, relevant);
-      optimisticSum += RankingMetrics.optimisticAveragePrecision(all, relevant);
+      checkAgainstBruteForce(
+          code, i -> code.distance(dbCodes[i]), db, q.label(), all, relevant, ranking.hits);
+      // the radius metrics are of Hamming balls, what a radius search returns; the ranking
+      // metrics are of the distance the top-k query ranks by
+      int[] rankedAll = all;
+      int[] rankedRelevant = relevant;
+      if (weighted != null) {
+        BitWeights w = BitWeights.fromFeatures(features);
+        rankedAll = weighted[0];
+        rankedRelevant = weighted[1];
+        checkAgainstBruteForce(
+            code, i -> w.distance(code, dbCodes[i]), db, q.label(), rankedAll, rankedRelevant, n);
+      }
+      apSum += RankingMetrics.averagePrecision(rankedAll, rankedRelevant);
+      pessimisticSum += RankingMetrics.pessimisticAveragePrecision(rankedAll, rankedRelevant);
+      optimisticSum += RankingMetrics.optimisticAveragePrecision(rankedAll, rankedRelevant);
       for (int i = 0; i < topT.size(); i++) {
-        topSum[i] += RankingMetrics.precisionAtTop(all, relevant, topT.get(i));
+        topSum[i] += RankingMetrics.precisionAtTop(rankedAll, rankedRelevant, topT.get(i));
       }
       cumulativePrecisionRecall(all, relevant, precisionByRadius, recallByRadius);
       if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS || qi == queries.size() - 1) {
@@ -331,7 +378,8 @@ public final class Evaluator {
         manifest.seed(),
         manifest.patchSize(),
         transform.toString(),
-        manifest.unit().tag());
+        manifest.unit().tag(),
+        options.distance().id());
   }
 
   private static String suffix(QueryTransform t) {
@@ -391,22 +439,44 @@ public final class Evaluator {
     }
   }
 
+  /**
+   * The full ranking by the weighted distance, through a top-n {@link HammingKnnQuery} with the
+   * query's bit weights: {all, relevant} documents at each weighted distance.
+   */
+  private static int[][] weightedRanking(
+      IndexSearcher searcher, float[] features, int[] docLabels, int label, int n)
+      throws IOException {
+    int[] all = new int[features.length * BitWeights.MAX_WEIGHT + 1];
+    int[] relevant = new int[all.length];
+    for (HammingHit hit : QueryDistance.WEIGHTED.query(FIELD, features, n, null).hits(searcher)) {
+      all[hit.distance()]++;
+      if (docLabels[hit.doc()] == label) {
+        relevant[hit.distance()]++;
+      }
+    }
+    return new int[][] {all, relevant};
+  }
+
+  /**
+   * Checks a ranking's distance histogram against {@code distance} (database index -> distance to
+   * the query) computed for every database item.
+   */
   private static void checkAgainstBruteForce(
       HashCode q,
-      HashCode[] dbCodes,
+      java.util.function.IntUnaryOperator distance,
       List<PatchSpec> db,
       int label,
       int[] all,
       int[] relevant,
       int hits) {
-    if (hits != dbCodes.length) {
+    if (hits != db.size()) {
       throw new IllegalStateException(
-          "full ranking returned " + hits + " of " + dbCodes.length + " documents");
+          "full ranking returned " + hits + " of " + db.size() + " documents");
     }
     int[] bfAll = new int[all.length];
     int[] bfRel = new int[all.length];
-    for (int i = 0; i < dbCodes.length; i++) {
-      int d = q.distance(dbCodes[i]);
+    for (int i = 0; i < db.size(); i++) {
+      int d = distance.applyAsInt(i);
       bfAll[d]++;
       if (db.get(i).label() == label) {
         bfRel[d]++;
@@ -414,7 +484,7 @@ public final class Evaluator {
     }
     if (!java.util.Arrays.equals(bfAll, all) || !java.util.Arrays.equals(bfRel, relevant)) {
       throw new IllegalStateException(
-          "Lucene ranking disagrees with a brute-force Hamming scan for query " + q.toHex());
+          "Lucene ranking disagrees with a brute-force scan for query " + q.toHex());
     }
   }
 

@@ -31,6 +31,7 @@ import org.texhash.indexer.index.FolderIndexer;
 import org.texhash.indexer.index.IndexFields;
 import org.texhash.indexer.index.IndexFields.FileState;
 import org.texhash.indexer.index.IndexInfo;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HammingCollectorManager;
 import org.texhash.lucene.HammingHit;
 import org.texhash.lucene.HammingHits;
@@ -202,6 +203,18 @@ public final class TextureSearcher implements Closeable {
     return ImageCodes.code(encoder, ImageLoader.load(image));
   }
 
+  /**
+   * The pooled pre-sign features of an image file under the query encoder, whose signs are {@link
+   * #codeOfImage(Path)}: what a {@link QueryDistance#WEIGHTED weighted} search weighs the bits by.
+   *
+   * @throws EncoderMismatchException when the query encoder is not the index's
+   * @throws ImageDecodeException when the file cannot be decoded (the message is the reason)
+   */
+  public float[] featuresOfImage(Path image) throws IOException {
+    Encoder encoder = encoder(); // before decoding: a mismatch is the more useful message
+    return ImageCodes.features(encoder, ImageLoader.load(image));
+  }
+
   /** The code of a decoded image under the query encoder. */
   public HashCode codeOfImage(BufferedImage image) throws IOException {
     return ImageCodes.code(encoder(), image);
@@ -327,10 +340,21 @@ public final class TextureSearcher implements Closeable {
    */
   public List<Hit> nearest(HashCode code, int k, String pathPrefix, Set<String> excluded)
       throws IOException {
+    return nearest(code, null, k, pathPrefix, excluded);
+  }
+
+  /**
+   * {@link #nearest(HashCode, int, String, Set)} by the distance weighted by {@code weights}
+   * ({@link BitWeights}; null for the Hamming distance).
+   */
+  public List<Hit> nearest(
+      HashCode code, BitWeights weights, int k, String pathPrefix, Set<String> excluded)
+      throws IOException {
     checkLength(code);
     int wanted = (int) Math.min(Integer.MAX_VALUE, (long) k + excluded.size());
     HammingHits top =
         new HammingKnnQuery(IndexFields.CODE, code, wanted, prefixFilter(pathPrefix))
+            .withBitWeights(weights)
             .hits(searcher);
     return without(hits(top), excluded, k);
   }

@@ -1,0 +1,132 @@
+package org.texhash.lucene;
+
+import java.util.Arrays;
+
+/**
+ * One weight per bit of a query code, for a weighted Hamming distance: the sum of the weights of
+ * the bits where a document's code differs from the query's. An immutable value.
+ *
+ * <p>Why: a code is the sign of an encoder's features, and a feature near zero gives a bit that a
+ * small change of the image flips. The query's own features are at hand when it is encoded, so
+ * weighting each bit by {@code |feature|} ranks documents by {@code q . sign(d)}, the query's
+ * features against the stored codes (an asymmetric distance: the index keeps its K-bit codes).
+ * {@link #fromFeatures} makes such weights.
+ *
+ * <p>Weights are integers from 0 to {@link #MAX_WEIGHT}, so distances are exact integers: the same
+ * document order on every path, ties broken by doc id as for plain distances. With every weight 1
+ * the distance is the Hamming distance.
+ */
+public final class BitWeights {
+  /** The largest weight; {@link #fromFeatures} gives it to the most confident bit. */
+  public static final int MAX_WEIGHT = 255;
+
+  private final int[] weights;
+  // the weight sum of each possible XOR byte at each byte of the code: 8 lookups per 64 bits
+  private final int[][] byteSums;
+
+  private BitWeights(int[] weights) {
+    this.weights = weights;
+    this.byteSums = new int[weights.length / 8][256];
+    for (int b = 0; b < byteSums.length; b++) {
+      for (int x = 1; x < 256; x++) {
+        int sum = 0;
+        for (int i = 0; i < 8; i++) {
+          if ((x & (0x80 >>> i)) != 0) {
+            sum += weights[8 * b + i];
+          }
+        }
+        byteSums[b][x] = sum;
+      }
+    }
+  }
+
+  /**
+   * Weights as given, one per bit (bit i as {@link HashCode#bit(int)} numbers it), each from 0 to
+   * {@link #MAX_WEIGHT}.
+   */
+  public static BitWeights of(int[] weights) {
+    HashCode.checkBits(weights.length);
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] < 0 || weights[i] > MAX_WEIGHT) {
+        throw new IllegalArgumentException(
+            "bit weight " + i + " must be 0 to " + MAX_WEIGHT + ", got " + weights[i]);
+      }
+    }
+    return new BitWeights(weights.clone());
+  }
+
+  /**
+   * The weights of a query whose code is {@code HashCode.fromSigns(features)}: {@code
+   * |features[i]|} scaled so that the largest is {@link #MAX_WEIGHT}, rounded. Features that are
+   * all zero (or not finite) carry no confidence to weigh by: every weight is then 1, the plain
+   * Hamming distance.
+   */
+  public static BitWeights fromFeatures(float[] features) {
+    HashCode.checkBits(features.length);
+    double largest = 0;
+    for (float f : features) {
+      largest = Math.max(largest, Math.abs(f));
+    }
+    int[] w = new int[features.length];
+    if (!(largest > 0) || !Double.isFinite(largest)) {
+      Arrays.fill(w, 1);
+      return new BitWeights(w);
+    }
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (int) Math.round(Math.abs(features[i]) / largest * MAX_WEIGHT);
+    }
+    return new BitWeights(w);
+  }
+
+  public int bits() {
+    return weights.length;
+  }
+
+  public int weight(int i) {
+    return weights[i];
+  }
+
+  /** The weighted distance between two codes of {@link #bits()} bits, bit by bit. */
+  public int distance(HashCode a, HashCode b) {
+    if (a.bits() != bits() || b.bits() != bits()) {
+      throw new IllegalArgumentException(
+          bits() + " weights, codes of " + a.bits() + " and " + b.bits() + " bits");
+    }
+    int d = 0;
+    for (int i = 0; i < weights.length; i++) {
+      if (a.bit(i) != b.bit(i)) {
+        d += weights[i];
+      }
+    }
+    return d;
+  }
+
+  /**
+   * The weighted distance between a query's words and the code at {@code codes[base..]}, as {@link
+   * HashCode#toLongs()} packs them: the scan's form of {@link #distance(HashCode, HashCode)}.
+   */
+  int distance(long[] query, long[] codes, int base) {
+    int d = 0;
+    for (int b = 0; b < byteSums.length; b++) {
+      int shift = 56 - 8 * (b & 7);
+      long x = query[b >>> 3] ^ codes[base + (b >>> 3)];
+      d += byteSums[b][(int) (x >>> shift) & 0xFF];
+    }
+    return d;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BitWeights other && Arrays.equals(weights, other.weights);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(weights);
+  }
+
+  @Override
+  public String toString() {
+    return "BitWeights" + Arrays.toString(weights);
+  }
+}
