@@ -22,6 +22,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.texhash.cli.Json;
 import org.texhash.cli.SharedOptions;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
@@ -42,8 +43,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index"
-          + " hashing (MIH) and Lucene HNSW (KnnByteVectorQuery), on the same synthetic codes and"
-          + " queries.",
+          + " hashing (MIH), the Lucene scan by a weighted distance ('search --distance weighted';"
+          + " weights of one, so its hits must be the scan's) and Lucene HNSW"
+          + " (KnnByteVectorQuery), on the same synthetic codes and queries.",
       "Progress goes to stderr; the result table (or --json) to stdout."
     })
 public final class BenchSearchCommand implements Callable<Integer> {
@@ -222,6 +224,16 @@ public final class BenchSearchCommand implements Callable<Integer> {
               "lucene MIH",
               q ->
                   search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
+      // weights of one rank as the Hamming distance, so its hits must be the scan's; the table
+      // lookups cost the same for any weights
+      BitWeights unit = unitWeights(bits);
+      methods.add(
+          new QueryTimer.Method(
+              "lucene weighted",
+              q ->
+                  search(
+                      codeSearcher,
+                      knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN).withBitWeights(unit))));
       if (n <= hnswMaxN) {
         byte[][] vectors = new byte[queries][];
         for (int q = 0; q < queries; q++) {
@@ -250,8 +262,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
       r.raw = runs.get(0);
       r.scan = runs.get(1);
       r.mih = runs.get(2);
-      if (runs.size() > 3) {
-        r.hnsw = runs.get(3);
+      r.weighted = runs.get(3);
+      if (runs.size() > 4) {
+        r.hnsw = runs.get(4);
         r.hnswRecall = Recall.atK(database, queryCodes, exact, r.hnsw.results());
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -292,8 +305,14 @@ public final class BenchSearchCommand implements Callable<Integer> {
     }
   }
 
-  private Query knn(HashCode code, HammingKnnQuery.Strategy strategy) {
+  private HammingKnnQuery knn(HashCode code, HammingKnnQuery.Strategy strategy) {
     return new HammingKnnQuery(BenchIndex.CODE_FIELD, code, k).withStrategy(strategy);
+  }
+
+  private static BitWeights unitWeights(int bits) {
+    int[] ones = new int[bits];
+    Arrays.fill(ones, 1);
+    return BitWeights.of(ones);
   }
 
   private int[] search(IndexSearcher searcher, Query query) {
@@ -357,6 +376,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     QueryTimer.Run raw;
     QueryTimer.Run scan;
     QueryTimer.Run mih;
+    QueryTimer.Run weighted;
     QueryTimer.Run hnsw;
     Double hnswRecall;
     String hnswNote;
@@ -378,17 +398,21 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("raw_ms", ms(raw.medianMs()));
       j.put("scan_ms", ms(scan.medianMs()));
       j.put("mih_ms", ms(mih.medianMs()));
+      j.put("weighted_ms", ms(weighted.medianMs()));
       j.put("hnsw_ms", hnsw == null ? null : ms(hnsw.medianMs()));
       j.put("hnsw_recall", hnswRecall == null ? null : Math.round(hnswRecall * 1e4) / 1e4);
       j.put("mih_identical", identical(mih.results(), scan.results()));
+      j.put("weighted_identical_to_scan", identical(weighted.results(), scan.results()));
       j.put("scan_identical_to_raw", identical(scan.results(), raw.results()));
       j.put("raw_exact", identical(raw.results(), exact));
       j.put("scan_vs_raw", ratio(scan.medianMs(), raw.medianMs()));
       j.put("raw_vs_mih", ratio(raw.medianMs(), mih.medianMs()));
+      j.put("weighted_vs_scan", ratio(weighted.medianMs(), scan.medianMs()));
       j.put("raw_vs_hnsw", hnsw == null ? null : ratio(raw.medianMs(), hnsw.medianMs()));
       j.put("raw_mean_ms", ms(raw.meanMs()));
       j.put("scan_mean_ms", ms(scan.meanMs()));
       j.put("mih_mean_ms", ms(mih.meanMs()));
+      j.put("weighted_mean_ms", ms(weighted.meanMs()));
       j.put("hnsw_mean_ms", hnsw == null ? null : ms(hnsw.meanMs()));
       j.put("uniform", c.uniform);
       j.put("sorted", c.sorted);
@@ -436,6 +460,11 @@ public final class BenchSearchCommand implements Callable<Integer> {
       row(s, "raw long[] scan", raw, identical(raw.results(), exact) ? "exact" : "NOT EXACT");
       row(s, "lucene scan", scan, identical(scan.results(), raw.results()) ? "= raw" : "DIFFERS");
       row(s, "lucene MIH", mih, identical(mih.results(), scan.results()) ? "= scan" : "DIFFERS");
+      row(
+          s,
+          "lucene weighted",
+          weighted,
+          identical(weighted.results(), scan.results()) ? "= scan" : "DIFFERS");
       if (hnsw != null) {
         row(s, "lucene HNSW", hnsw, String.format(Locale.ROOT, "%.4f", hnswRecall));
       } else {

@@ -54,12 +54,13 @@ class BenchSearchCommandTest {
     assertEquals(64, j.get("bits").getAsInt());
     assertEquals(10, j.get("k").getAsInt());
     assertEquals(15, j.get("queries").getAsInt());
-    for (String f : new String[] {"raw_ms", "scan_ms", "mih_ms", "hnsw_ms"}) {
+    for (String f : new String[] {"raw_ms", "scan_ms", "mih_ms", "weighted_ms", "hnsw_ms"}) {
       assertTrue(j.get(f).getAsDouble() >= 0, f);
     }
     double recall = j.get("hnsw_recall").getAsDouble();
     assertTrue(recall >= 0 && recall <= 1, "recall " + recall);
     assertTrue(j.get("mih_identical").getAsBoolean());
+    assertTrue(j.get("weighted_identical_to_scan").getAsBoolean());
     assertTrue(j.get("scan_identical_to_raw").getAsBoolean());
     assertTrue(j.get("raw_exact").getAsBoolean());
     assertTrue(r.err.contains("median"), "progress goes to stderr");
@@ -93,6 +94,7 @@ class BenchSearchCommandTest {
     assertEquals(0, r.exit, r.err);
     JsonObject j = JsonParser.parseString(r.out).getAsJsonObject();
     assertTrue(j.get("mih_identical").getAsBoolean());
+    assertTrue(j.get("weighted_identical_to_scan").getAsBoolean());
     assertTrue(j.get("scan_identical_to_raw").getAsBoolean());
     assertTrue(j.get("hnsw_ms").isJsonNull());
     assertTrue(j.get("hnsw_note").getAsString().contains("--hnsw-max-n"));
