@@ -53,6 +53,11 @@ public final class DivergenceGuard {
     return new DivergenceGuard(factor, MIN_INTERVAL);
   }
 
+  /** A guard of the same settings with nothing remembered, for a run replayed from a checkpoint. */
+  DivergenceGuard fresh() {
+    return new DivergenceGuard(factor, minInterval);
+  }
+
   /** The least number of steps of an interval that is judged. */
   int minInterval() {
     return minInterval;
@@ -84,6 +89,8 @@ public final class DivergenceGuard {
     double lowest = recent.isEmpty() ? Double.POSITIVE_INFINITY : Collections.min(recent);
     if (factor > 0 && mean > factor * lowest) {
       throw new TrainingDiverged(
+          first,
+          step,
           String.format(
               Locale.ROOT,
               "training diverged: the mean loss of steps %,d-%,d is %.3f, %.1fx the lowest of"
@@ -111,8 +118,30 @@ public final class DivergenceGuard {
 
   /** A run stopped by the guard; its message says what happened and what to do. */
   public static final class TrainingDiverged extends RuntimeException {
-    TrainingDiverged(String message) {
+    private final long firstStep;
+    private final long lastStep;
+
+    TrainingDiverged(long firstStep, long lastStep, String message) {
       super(message);
+      this.firstStep = firstStep;
+      this.lastStep = lastStep;
+    }
+
+    /** Whether {@code other} stopped the same steps. */
+    boolean sameSteps(TrainingDiverged other) {
+      return other != null && other.firstStep == firstStep && other.lastStep == lastStep;
+    }
+
+    /** This divergence, come back when the steps were replayed from the checkpoint before them. */
+    TrainingDiverged replayed(String checkpoint) {
+      return new TrainingDiverged(
+          firstStep,
+          lastStep,
+          "replayed from "
+              + checkpoint
+              + ", the same steps diverged again, so it is the training, not a fault of the"
+              + " machine: "
+              + getMessage());
     }
   }
 }

@@ -759,6 +759,7 @@ class HashTrainerTest {
             () ->
                 new HashTraining(work, quiet, judgeEveryInterval).run(longer, slots(longer), true));
     assertTrue(stop.getMessage().contains("steps 11-20"), stop.getMessage());
+    assertTrue(stop.getMessage().contains("diverged again"), stop.getMessage());
     assertTrue(stop.getMessage().contains("after step 10"), stop.getMessage());
     assertEquals("step-00000010", HashTraining.latestCheckpoint(work).getFileName().toString());
     HashOptions slower =
@@ -778,6 +779,43 @@ class HashTrainerTest {
     try (HashTrainer t = new HashTraining(work, quiet).run(slower, slots(slower), true)) {
       assertEquals(30, t.step());
     }
+  }
+
+  @Test
+  void aDivergenceThatDoesNotComeBackWhenReplayedWasAFaultAndTheRunGoesOnExactly()
+      throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions o = options(Objective.COSINE, BackboneKind.CNN, 30, null);
+    List<BufferedImage> patches = new ArrayList<>();
+    for (LabeledImage r : regions()) {
+      patches.add(r.image().getSubimage(3, 5, 16, 16));
+    }
+    float[] probe = planar(patches);
+    float[] expected;
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("a"), quiet, new DivergenceGuard(2, 1))
+            .run(o, slots(o), false)) {
+      expected = t.encode(probe, patches.size());
+    }
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    HashTraining faulty =
+        new HashTraining(tmp.resolve("b"), new PrintStream(log), new DivergenceGuard(2, 1));
+    boolean[] struck = {false};
+    // the loss of step 15 reads 1,000 times too high, once: what a fault of the machine does
+    faulty.lossReading =
+        (step, loss) -> {
+          if (step == 15 && !struck[0]) {
+            struck[0] = true;
+            return loss * 1000;
+          }
+          return loss;
+        };
+    try (HashTrainer t = faulty.run(o, slots(o), false)) {
+      assertEquals(30, t.step());
+      assertArrayEquals(expected, t.encode(probe, patches.size()), 0f);
+    }
+    assertTrue(log.toString().contains("steps 11-20"), log.toString());
+    assertTrue(log.toString().contains("replaying from step-00000010"), log.toString());
   }
 
   @Test
