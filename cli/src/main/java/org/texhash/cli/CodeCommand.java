@@ -13,6 +13,8 @@ import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.indexer.image.ImageDecodeException;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.index.IndexInfo;
+import org.texhash.lucene.BitWeights;
+import org.texhash.lucene.HashCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -23,8 +25,10 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code texhash code IMAGE...}: the hash code of each image, in hex, as {@code texhash index}
  * would store it (the same crops and pooling, {@link ImageCodes}). One line per image, or with
- * {@code --json} {@code {encoder, bits, codes: [{path, code}], errors: [{path, reason}]}}.
- * Unreadable images are reported on stderr and make the exit code 2; the others are still printed.
+ * {@code --json} {@code {encoder, bits, codes: [{path, code}], errors: [{path, reason}]}}; with
+ * {@code --weights} also each image's bit weights as a query ({@link BitWeights#toHex}, what Solr's
+ * {@code {!hamming ... weights=HEX}} takes). Unreadable images are reported on stderr and make the
+ * exit code 2; the others are still printed.
  */
 @Command(
     name = "code",
@@ -47,6 +51,14 @@ public final class CodeCommand implements Callable<Integer> {
       description = "Use the encoder this index was built with.")
   Path index;
 
+  @Option(
+      names = "--weights",
+      description =
+          "Also print each image's bit weights as a query (two hex digits per bit: how sure the"
+              + " encoder is of each bit), for a weighted search elsewhere, e.g. Solr's"
+              + " {!hamming ... weights=HEX}.")
+  boolean weights;
+
   @Mixin SharedOptions.JsonFlag json;
 
   @Override
@@ -65,10 +77,16 @@ public final class CodeCommand implements Callable<Integer> {
       }
       for (Path image : images) {
         try {
-          String hex = ImageCodes.code(e, ImageLoader.load(image)).toHex();
-          codes.add(entry("path", image.toString(), "code", hex));
+          float[] features = ImageCodes.features(e, ImageLoader.load(image));
+          String hex = HashCode.fromSigns(features).toHex();
+          JsonObject row = entry("path", image.toString(), "code", hex);
+          String weightsHex = weights ? BitWeights.fromFeatures(features).toHex() : null;
+          if (weightsHex != null) {
+            row.addProperty("weights", weightsHex);
+          }
+          codes.add(row);
           if (!json.on) {
-            out.println(hex + "  " + image);
+            out.println(hex + "  " + (weightsHex == null ? "" : weightsHex + "  ") + image);
           }
         } catch (ImageDecodeException x) {
           errors.add(entry("path", image.toString(), "reason", x.getMessage()));

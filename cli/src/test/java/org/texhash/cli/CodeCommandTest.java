@@ -10,6 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.Encoders;
+import org.texhash.indexer.encoder.ImageCodes;
+import org.texhash.indexer.image.ImageLoader;
+import org.texhash.lucene.BitWeights;
+import org.texhash.lucene.HashCode;
 
 class CodeCommandTest {
   @TempDir Path tmp;
@@ -44,6 +50,24 @@ class CodeCommandTest {
     assertEquals(
         "# encoder " + DefaultEncoder.id() + ", 64 bits\n" + hexA + "  " + a + "\n",
         cli.out().replace(System.lineSeparator(), "\n"));
+  }
+
+  @Test
+  void weightsAreTheQuerysConfidenceInEachBitOneHexByteABit() throws IOException {
+    Path a = CliRun.texture(tmp.resolve("images/a.png"), 4);
+    assertEquals(0, cli.run("code", a, "--encoder", "lbp-lsh-64", "--weights", "--json"));
+    JsonObject row = cli.json().getAsJsonArray("codes").get(0).getAsJsonObject();
+    String weights = row.get("weights").getAsString();
+    assertEquals(128, weights.length(), "two hex digits for each of 64 bits");
+    try (Encoder e = Encoders.open("lbp-lsh-64")) {
+      float[] features = ImageCodes.features(e, ImageLoader.load(a));
+      assertEquals(BitWeights.fromFeatures(features), BitWeights.fromHex(weights));
+      assertEquals(HashCode.fromSigns(features).toHex(), row.get("code").getAsString());
+    }
+    assertTrue(weights.contains("ff"), "the most confident bit weighs 255: " + weights);
+    assertEquals(0, cli.run("code", a, "--encoder", "lbp-lsh-64", "--weights"));
+    String line = row.get("code").getAsString() + "  " + weights + "  " + a;
+    assertTrue(cli.out().contains(line), cli.out() + " lacks " + line);
   }
 
   @Test

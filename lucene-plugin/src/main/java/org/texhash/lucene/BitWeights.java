@@ -1,6 +1,7 @@
 package org.texhash.lucene;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * One weight per bit of a query code, for a weighted Hamming distance: the sum of the weights of
@@ -76,6 +77,37 @@ public final class BitWeights {
       w[i] = (int) Math.round(Math.abs(features[i]) / largest * MAX_WEIGHT);
     }
     return new BitWeights(w);
+  }
+
+  /**
+   * Weights written by {@link #toHex()}: two hex digits per bit, bit 0 first (so a 64-bit code's
+   * weights are 128 digits).
+   */
+  public static BitWeights fromHex(String hex) {
+    if (hex == null || hex.length() % 2 != 0) {
+      throw new IllegalArgumentException(
+          "bit weights must be two hex digits per bit, got " + (hex == null ? "none" : hex));
+    }
+    byte[] b;
+    try {
+      b = HexFormat.of().parseHex(hex);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bit weights are not hex: " + hex, e);
+    }
+    int[] w = new int[b.length];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = b[i] & 0xFF;
+    }
+    return of(w);
+  }
+
+  /** Two hex digits per bit, bit 0 first: what {@link #fromHex} reads (Solr's {@code weights}). */
+  public String toHex() {
+    byte[] b = new byte[weights.length];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) weights[i];
+    }
+    return HexFormat.of().formatHex(b);
   }
 
   public int bits() {

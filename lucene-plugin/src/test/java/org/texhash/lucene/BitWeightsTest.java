@@ -48,6 +48,21 @@ class BitWeightsTest {
   }
 
   @Test
+  void hexHoldsOneByteABitInBitOrder() {
+    int[] w = new int[16];
+    w[0] = 255;
+    w[1] = 16;
+    w[15] = 1;
+    BitWeights weights = BitWeights.of(w);
+    assertEquals("ff10" + "00".repeat(13) + "01", weights.toHex());
+    assertEquals(weights, BitWeights.fromHex(weights.toHex()));
+    assertEquals(weights, BitWeights.fromHex(weights.toHex().toUpperCase(java.util.Locale.ROOT)));
+    assertThrows(IllegalArgumentException.class, () -> BitWeights.fromHex("ff1"));
+    assertThrows(IllegalArgumentException.class, () -> BitWeights.fromHex("zz" + "00".repeat(7)));
+    assertThrows(IllegalArgumentException.class, () -> BitWeights.fromHex("00".repeat(7)));
+  }
+
+  @Test
   void badWeightsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> BitWeights.of(new int[7]));
     int[] negative = new int[8];

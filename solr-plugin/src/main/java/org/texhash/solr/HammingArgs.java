@@ -13,6 +13,7 @@ import org.apache.solr.schema.BinaryField;
 import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HashCode;
 
 /**
@@ -88,6 +89,33 @@ final class HammingArgs {
               + " hex digits)");
     }
     return code;
+  }
+
+  /**
+   * The query's bit weights ({@code weights}: two hex digits per bit, as {@code texhash code
+   * --weights} prints them), checked against the query code's length.
+   */
+  static BitWeights bitWeights(SchemaField field, HashCode code, String hex) {
+    BitWeights weights;
+    try {
+      weights = BitWeights.fromHex(hex.trim());
+    } catch (IllegalArgumentException e) {
+      throw badRequest(
+          "hamming: bad 'weights' for field '" + field.getName() + "': " + e.getMessage());
+    }
+    if (weights.bits() != code.bits()) {
+      throw badRequest(
+          "hamming: 'weights' has "
+              + weights.bits()
+              + " weights ("
+              + 2 * weights.bits()
+              + " hex digits), the query code has "
+              + code.bits()
+              + " bits: give one weight per bit ("
+              + 2 * code.bits()
+              + " hex digits)");
+    }
+    return weights;
   }
 
   /** The code length of the first document with a code in this index, or 0 when none has one. */

@@ -11,6 +11,7 @@ import org.apache.solr.search.QParserPlugin;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.SyntaxError;
 import org.apache.solr.search.neural.AbstractVectorQParserBase;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingRadiusQuery;
 import org.texhash.lucene.HashCode;
@@ -18,7 +19,9 @@ import org.texhash.lucene.HashCode;
 /**
  * {@code {!hamming f=FIELD code=HEX k=N}}: the exact k nearest codes by Hamming distance, scored
  * {@code 1 / (1 + distance)}; or {@code {!hamming f=FIELD code=HEX radius=R}}: every code within
- * distance R, scored the same way.
+ * distance R, scored the same way. With {@code weights=HEX} (two hex digits per bit, {@link
+ * BitWeights#toHex}) the k nearest are by the weighted distance ({@link
+ * HammingKnnQuery#withBitWeights}); a radius stays a number of differing bits.
  *
  * <p>Filters apply before the top k, as for Solr's {@code knn} parser (whose filter handling this
  * parser reuses by extending {@link AbstractVectorQParserBase}): as the main query, the request's
@@ -51,12 +54,18 @@ public class HammingQParserPlugin extends QParserPlugin {
       HashCode code = HammingArgs.queryCode(searcher, field, hex);
       String k = getParam("k");
       String radius = getParam("radius");
+      String weights = getParam("weights");
       if ((k == null) == (radius == null)) {
         throw HammingArgs.badRequest(
             "hamming: give exactly one of 'k' (top k) or 'radius' (all within a distance)"
                 + " for field '"
                 + field.getName()
                 + "'");
+      }
+      if (radius != null && weights != null) {
+        throw HammingArgs.badRequest(
+            "hamming: 'radius' finds every code within R differing bits, which 'weights' does not"
+                + " change; give 'k' with 'weights'");
       }
       if (radius != null) {
         int r = HammingArgs.intParam("radius", radius, 0);
@@ -70,9 +79,8 @@ public class HammingQParserPlugin extends QParserPlugin {
         return new MatchNoDocsQuery("no document has a code in '" + field.getName() + "'");
       }
       Query filter = getFilterQuery();
-      return filter == null
-          ? new HammingKnnQuery(field.getName(), code, topK)
-          : new HammingKnnQuery(field.getName(), code, topK, filter);
+      return new HammingKnnQuery(field.getName(), code, topK, filter)
+          .withBitWeights(weights == null ? null : HammingArgs.bitWeights(field, code, weights));
     }
   }
 }

@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HammingScores;
 import org.texhash.lucene.HashCode;
 
@@ -99,9 +101,14 @@ final class CodeFixtures {
 
   /** Every document passing {@code filter}, nearest first (ties by id, for a stable listing). */
   List<Hit> ranking(HashCode query, Predicate<String> filter) {
+    return ranking(code -> code.distance(query), filter);
+  }
+
+  /** The brute-force ranking by any {@code distance} to the query. */
+  List<Hit> ranking(ToIntFunction<HashCode> distance, Predicate<String> filter) {
     return codes.entrySet().stream()
         .filter(e -> filter.test(e.getKey()))
-        .map(e -> new Hit(e.getKey(), e.getValue().distance(query)))
+        .map(e -> new Hit(e.getKey(), distance.applyAsInt(e.getValue())))
         .sorted(Comparator.comparingInt(Hit::distance).thenComparing(Hit::id))
         .collect(Collectors.toList());
   }
@@ -118,9 +125,25 @@ final class CodeFixtures {
    * is decided by each shard's doc order and the shard order, not by id.
    */
   void assertTopK(HashCode query, Predicate<String> filter, int k, QueryResponse rsp) {
-    List<Hit> reference = ranking(query, filter);
+    assertTopK(query.toString(), code -> code.distance(query), filter, k, rsp);
+  }
+
+  /** The same for the distance weighted by {@code weights} ({@link BitWeights}). */
+  void assertTopK(
+      HashCode query, BitWeights weights, Predicate<String> filter, int k, QueryResponse rsp) {
+    assertTopK(
+        query + " weights " + weights.toHex(), c -> weights.distance(query, c), filter, k, rsp);
+  }
+
+  private void assertTopK(
+      String query,
+      ToIntFunction<HashCode> distance,
+      Predicate<String> filter,
+      int k,
+      QueryResponse rsp) {
+    List<Hit> reference = ranking(distance, filter);
     int n = Math.min(k, reference.size());
-    List<Hit> actual = hits(query, rsp);
+    List<Hit> actual = hits(distance, rsp);
     String context =
         "k="
             + k
@@ -192,13 +215,18 @@ final class CodeFixtures {
    * score is exactly {@link HammingScores#score(int)} of its true distance.
    */
   List<Hit> hits(HashCode query, QueryResponse rsp) {
+    return hits(code -> code.distance(query), rsp);
+  }
+
+  /** The response's hits, each checked and at its {@code distance} to the query. */
+  List<Hit> hits(ToIntFunction<HashCode> distance, QueryResponse rsp) {
     List<Hit> hits = new ArrayList<>();
     for (SolrDocument doc : rsp.getResults()) {
       String id = (String) doc.getFirstValue("id");
       HashCode expected = codes.get(id);
       assertTrue("returned a deleted or unknown document " + id, expected != null);
       assertEquals("stored code of " + id, expected.toHex(), hex(doc.getFirstValue("code")));
-      int d = expected.distance(query);
+      int d = distance.applyAsInt(expected);
       Object score = doc.getFirstValue("score");
       assertEquals(
           "score of " + id + " at distance " + d,

@@ -24,6 +24,7 @@ import org.junit.Test;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.encoder.ImageCodes;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HammingKnnQuery;
 import org.texhash.lucene.HammingScores;
 import org.texhash.lucene.HashCode;
@@ -173,6 +174,44 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     // The clustered codes must really put ties across the k-th place, or the tie rule went
     // untested.
     assertTrue("no query had ties at the k-th distance", data.boundaryTies > tiesBefore);
+  }
+
+  @Test
+  public void weightedTopKMatchesBruteForceAndRefusesARadiusOrWrongWeights() throws Exception {
+    client.deleteByQuery("*:*");
+    CodeFixtures data = new CodeFixtures(random().nextLong(), 4);
+    List<SolrInputDocument> docs = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      docs.add(data.newDoc("w" + i));
+      if (i % 40 == 39) { // several segments
+        client.add(docs);
+        client.commit();
+        docs.clear();
+      }
+    }
+    for (int q = 0; q < 4; q++) {
+      HashCode query = data.nearCentre(4);
+      float[] features = new float[query.bits()];
+      for (int i = 0; i < features.length; i++) {
+        float magnitude = (float) random().nextGaussian();
+        features[i] = query.bit(i) ? Math.abs(magnitude) + 1e-3f : -Math.abs(magnitude);
+      }
+      BitWeights weights = BitWeights.fromFeatures(features);
+      for (int k : new int[] {1, 5, 17}) {
+        String q1 = knn(query, k).replace("}", " weights=" + weights.toHex() + "}");
+        data.assertTopK(query, weights, id -> true, k, query(q1, k));
+        String category = CodeFixtures.CATEGORIES[q % CodeFixtures.CATEGORIES.length];
+        data.assertTopK(
+            query, weights, data.inCategory(category), k, query(q1, k, "category:" + category));
+      }
+    }
+    String hex = data.nearCentre(4).toHex();
+    String w = "00".repeat(64);
+    assertBadRequest("{!hamming f=code code=" + hex + " radius=2 weights=" + w + "}", "'k'");
+    assertBadRequest(
+        "{!hamming f=code code=" + hex + " k=3 weights=" + "00".repeat(32) + "}",
+        "one weight per bit");
+    assertBadRequest("{!hamming f=code code=" + hex + " k=3 weights=zz}", "bad 'weights'");
   }
 
   @Test
