@@ -40,9 +40,10 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description =
         "Finds the indexed images whose codes are nearest to a query image, an indexed path or a"
-            + " hex code: the k nearest (default), or with --radius every image within that Hamming"
-            + " distance (at most -k when -k is given too). Exact: the same answer as comparing"
-            + " against every code.")
+            + " hex code: the k nearest (default; for an image, by the distance weighted by its"
+            + " confidence in each bit, see --distance), or with --radius every image within that"
+            + " Hamming distance (at most -k when -k is given too). Exact: the same answer as"
+            + " comparing against every code.")
 public final class SearchCommand implements Callable<Integer> {
   static final int DEFAULT_K = 10;
 
@@ -87,15 +88,23 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Option(
       names = "--distance",
-      defaultValue = "hamming",
       paramLabel = "hamming|weighted",
       description = {
-        "What the k nearest are nearest by. hamming: the number of differing bits. weighted: each"
-            + " differing bit weighted by the query image's confidence in it (|feature|), which"
-            + " ranks better with the same index; needs --image (or --path of a file that still"
-            + " exists) and scans every code (default: ${DEFAULT-VALUE})."
+        "What the k nearest are nearest by. hamming: the number of differing bits (multi-index"
+            + " hashing answers it). weighted: each differing bit weighted by the query image's"
+            + " confidence in it (|feature|), which ranks better with the same index; needs the"
+            + " image (--image, or --path of a file that still exists) and scans every code."
+            + " Default: weighted for --image -k, hamming for --path, --code and --radius."
       })
-  QueryDistance distance;
+  QueryDistance distanceOption;
+
+  /** The distance this search ranks by: the option, or weighted when the image is at hand. */
+  QueryDistance distance() {
+    if (distanceOption != null) {
+      return distanceOption;
+    }
+    return query.image != null && radius == null ? QueryDistance.WEIGHTED : QueryDistance.HAMMING;
+  }
 
   @Option(
       names = "--prefix",
@@ -133,6 +142,7 @@ public final class SearchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--radius must be at least 0, got " + radius);
     }
+    QueryDistance distance = distance();
     if (distance == QueryDistance.WEIGHTED && radius != null) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -174,7 +184,7 @@ public final class SearchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(
         json.on
-            ? toJson(hits, self, tookMs) + System.lineSeparator()
+            ? toJson(hits, self, tookMs, distance) + System.lineSeparator()
             : table(hits, tookMs) + notes(hits, self));
     if (distance == QueryDistance.WEIGHTED && !json.on) {
       out.println(
@@ -274,7 +284,7 @@ public final class SearchCommand implements Callable<Integer> {
     return prefix.endsWith(File.separator) || prefix.endsWith("/") ? abs + File.separator : abs;
   }
 
-  String toJson(List<Hit> hits, List<String> self, double tookMs) {
+  static String toJson(List<Hit> hits, List<String> self, double tookMs, QueryDistance distance) {
     JsonObject o = SearchJson.result(hits, tookMs);
     o.addProperty("distance", distance.id());
     JsonArray selfPaths = new JsonArray();

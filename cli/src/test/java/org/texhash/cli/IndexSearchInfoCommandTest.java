@@ -205,6 +205,24 @@ class IndexSearchInfoCommandTest {
             "weighted"));
     assertTrue(out.toString().contains("distances are weighted"), out.toString());
 
+    // the default: weighted for an image, whose features are at hand; hamming for an indexed path
+    assertEquals(0, run("search", "--index", index.toString(), "--image", abs("t3.png"), "--json"));
+    assertEquals("weighted", json().get("distance").getAsString());
+    assertEquals(0, run("search", "--index", index.toString(), "--path", abs("t3.png"), "--json"));
+    assertEquals("hamming", json().get("distance").getAsString());
+    assertEquals(
+        0,
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--image",
+            abs("t3.png"),
+            "--radius",
+            "64",
+            "--json"));
+    assertEquals("hamming", json().get("distance").getAsString());
+
     // a code has no features to weigh by, and a radius is a number of bits
     assertEquals(
         2,

@@ -20,6 +20,7 @@ import org.texhash.indexer.index.IndexFields.FileState;
 import org.texhash.indexer.index.IndexInfo;
 import org.texhash.indexer.search.TextureSearcher;
 import org.texhash.indexer.search.TextureSearcher.Hit;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HashCode;
 
 /**
@@ -100,7 +101,7 @@ public final class SearchApi {
       } else {
         query = parseCode(searcher, code);
       }
-      JsonObject result = run(searcher, view.info(), query, k, radius, start);
+      JsonObject result = run(searcher, view.info(), query, null, k, radius, start);
       JsonObject q = new JsonObject();
       q.addProperty(path != null ? "path" : "code", path != null ? path : query.toHex());
       result.add("query", q);
@@ -129,8 +130,12 @@ public final class SearchApi {
                 + "; restart texhash serve");
       }
       long start = System.nanoTime();
-      HashCode query = searcher.codeOfImage(decoded);
-      JsonObject result = run(searcher, view.info(), query, k, radius, start);
+      float[] features = searcher.featuresOfImage(decoded);
+      HashCode query = HashCode.fromSigns(features);
+      // as 'texhash search --image': the k nearest by the distance the image's features weigh
+      boolean weighted = radius == null || radius.isBlank();
+      BitWeights weights = weighted ? BitWeights.fromFeatures(features) : null;
+      JsonObject result = run(searcher, view.info(), query, weights, k, radius, start);
       JsonObject q = new JsonObject();
       q.addProperty("code", query.toHex());
       q.addProperty("width", decoded.getWidth());
@@ -203,6 +208,7 @@ public final class SearchApi {
       TextureSearcher searcher,
       IndexInfo info,
       HashCode query,
+      BitWeights weights,
       String kParam,
       String radiusParam,
       long start)
@@ -214,7 +220,7 @@ public final class SearchApi {
             : integer("radius", radiusParam, 0, info.bits());
     List<Hit> hits =
         radius == null
-            ? searcher.nearest(query, k, null)
+            ? searcher.nearest(query, weights, k, null, java.util.Set.of())
             : searcher.withinRadius(query, radius, null, k);
     double tookMs = (System.nanoTime() - start) / 1e6;
     JsonObject result = SearchJson.result(hits, tookMs);
@@ -223,6 +229,7 @@ public final class SearchApi {
       h.addProperty("thumb", thumbUrl(h.get("path").getAsString()));
     }
     result.addProperty("k", k);
+    result.addProperty("distance", weights == null ? "hamming" : "weighted");
     if (radius != null) {
       result.addProperty("radius", radius);
     }

@@ -73,14 +73,14 @@ async function search(query, push) {
   }
   try {
     const result = await answer(await request);
-    render(result.hits);
+    render(result.hits, result.distance === 'weighted' ? 'weighted distance ' : 'distance ');
     const n = result.hits.length;
     $('status').textContent = n + (n === 1 ? ' hit' : ' hits') + ' in ' + result.took_ms.toFixed(1) + ' ms';
     if ($('info').dataset.encoder) {
       $('info').textContent = $('info').dataset.encoder + ' \u00b7 ' + $('info').dataset.bits + ' bits \u00b7 ' + result.documents + ' images';
     }
   } catch (e) {
-    render([]);
+    render([], '');
     $('status').textContent = '';
     showError(e.message);
   }
@@ -103,7 +103,7 @@ function commonFolder(paths) {
   return prefix.slice(0, Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf('\\')) + 1);
 }
 
-function render(hits) {
+function render(hits, label) {
   const list = $('hits');
   const folder = commonFolder(hits.map((hit) => hit.path));
   $('folder').textContent = folder ? 'in ' + folder : '';
@@ -125,7 +125,7 @@ function render(hits) {
     meta.className = 'meta';
     const dist = document.createElement('span');
     dist.className = 'dist';
-    dist.textContent = 'distance ' + hit.distance + (hit.exists === false ? ' \u00b7 file gone' : '');
+    dist.textContent = label + hit.distance + (hit.exists === false ? ' \u00b7 file gone' : '');
     if (hit.exists === false) li.classList.add('gone');
     const rank = document.createElement('span');
     rank.className = 'rank';

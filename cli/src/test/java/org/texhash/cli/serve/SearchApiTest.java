@@ -132,6 +132,33 @@ class SearchApiTest {
     assertEquals(s.abs("t3.png"), first.get("path").getAsString());
     assertEquals(0, first.get("distance").getAsInt());
     assertEquals(96, result.getAsJsonObject("query").get("width").getAsInt());
+    // ranked as 'texhash search --image' ranks: by the distance the image's features weigh
+    assertEquals("weighted", result.get("distance").getAsString());
+    CliRun run = new CliRun();
+    assertEquals(
+        0,
+        run.run(
+            "search",
+            "--index",
+            s.index,
+            "--image",
+            s.images.resolve("t3.png"),
+            "-k",
+            "3",
+            "--json"),
+        run.err());
+    JsonArray cliHits = run.json().getAsJsonArray("hits");
+    JsonArray hits = result.getAsJsonArray("hits");
+    for (int i = 0; i < cliHits.size(); i++) {
+      for (String field : cliHits.get(i).getAsJsonObject().keySet()) {
+        assertEquals(
+            cliHits.get(i).getAsJsonObject().get(field),
+            hits.get(i).getAsJsonObject().get(field),
+            field + " of hit " + i);
+      }
+    }
+    JsonObject ball = TestServer.json(s.post("/api/search?radius=64", png));
+    assertEquals("hamming", ball.get("distance").getAsString(), "a radius counts bits");
 
     // The same image sent in chunks (no Content-Length) is read the same way.
     HttpResponse<String> chunked =

@@ -215,6 +215,11 @@ public final class TextureSearcher implements Closeable {
     return ImageCodes.features(encoder, ImageLoader.load(image));
   }
 
+  /** The pooled pre-sign features of a decoded image under the query encoder. */
+  public float[] featuresOfImage(BufferedImage image) throws IOException {
+    return ImageCodes.features(encoder(), image);
+  }
+
   /** The code of a decoded image under the query encoder. */
   public HashCode codeOfImage(BufferedImage image) throws IOException {
     return ImageCodes.code(encoder(), image);
