@@ -127,13 +127,30 @@ public final class DivergenceGuard {
       this.lastStep = lastStep;
     }
 
+    /** The first step of the diverged interval. */
+    long firstStep() {
+      return firstStep;
+    }
+
     /** Whether {@code other} stopped the same steps. */
     boolean sameSteps(TrainingDiverged other) {
       return other != null && other.firstStep == firstStep && other.lastStep == lastStep;
     }
 
-    /** This divergence, come back when the steps were replayed from the checkpoint before them. */
-    TrainingDiverged replayed(String checkpoint) {
+    /**
+     * This divergence, come back when the steps were replayed from the checkpoint before them.
+     *
+     * @param firstOfLeg whether the steps are the first interval after a resume, whose loss may
+     *     have another level than the steps before it (other crops, another rate)
+     */
+    TrainingDiverged replayed(String checkpoint, boolean firstOfLeg) {
+      String hint =
+          firstOfLeg
+              ? " These are the first steps after the resume: if they train on other crops or at"
+                  + " a higher rate than the steps before, the jump may be the new leg's level (a"
+                  + " views leg at 1e-3 after an annealed 64 x 64 leg measured 2.0-2.1x); then"
+                  + " run this leg with a higher --divergence-factor (e.g. 3)."
+              : "";
       return new TrainingDiverged(
           firstStep,
           lastStep,
@@ -141,7 +158,8 @@ public final class DivergenceGuard {
               + checkpoint
               + ", the same steps diverged again, so it is the training, not a fault of the"
               + " machine: "
-              + getMessage());
+              + getMessage()
+              + hint);
     }
   }
 }

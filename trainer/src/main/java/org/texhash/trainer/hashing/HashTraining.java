@@ -56,6 +56,7 @@ public final class HashTraining {
         ckpt == null
             ? HashTrainer.create(options, slots)
             : HashTrainer.restore(ckpt, options, slots);
+    long resumedAt = t.step();
     DivergenceGuard.TrainingDiverged replayed = null;
     for (int replays = 0; ; replays++) {
       try {
@@ -68,7 +69,7 @@ public final class HashTraining {
           throw e; // nothing to replay from
         }
         if (e.sameSteps(replayed)) {
-          throw e.replayed(last.getFileName().toString());
+          throw e.replayed(last.getFileName().toString(), e.firstStep() == resumedAt + 1);
         }
         if (replays == MAX_REPLAYS) {
           throw e;

@@ -760,6 +760,7 @@ class HashTrainerTest {
                 new HashTraining(work, quiet, judgeEveryInterval).run(longer, slots(longer), true));
     assertTrue(stop.getMessage().contains("steps 11-20"), stop.getMessage());
     assertTrue(stop.getMessage().contains("diverged again"), stop.getMessage());
+    assertTrue(stop.getMessage().contains("first steps after the resume"), stop.getMessage());
     assertTrue(stop.getMessage().contains("after step 10"), stop.getMessage());
     assertEquals("step-00000010", HashTraining.latestCheckpoint(work).getFileName().toString());
     HashOptions slower =
