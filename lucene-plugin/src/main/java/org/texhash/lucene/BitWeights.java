@@ -22,13 +22,23 @@ public final class BitWeights {
   public static final int MAX_WEIGHT = 255;
 
   private final int[] weights;
-  // the weight sum of each possible XOR byte at each byte of the code: 8 lookups per 64 bits
-  private final int[][] byteSums;
+  // the weight sum of each possible XOR byte at each byte b of the code, at [b * 256 + byte]: a
+  // scan looks up one sum per byte instead of visiting bits
+  private final int[] byteSums;
+  // leastSums[h]: the sum of the h smallest weights, a lower bound of the distance of any code h
+  // bits away; one popcount then rules out most codes of a scan without looking up a byte
+  private final int[] leastSums;
 
   private BitWeights(int[] weights) {
     this.weights = weights;
-    this.byteSums = new int[weights.length / 8][256];
-    for (int b = 0; b < byteSums.length; b++) {
+    int[] sorted = weights.clone();
+    Arrays.sort(sorted);
+    this.leastSums = new int[weights.length + 1];
+    for (int i = 0; i < sorted.length; i++) {
+      leastSums[i + 1] = leastSums[i] + sorted[i];
+    }
+    this.byteSums = new int[weights.length / 8 * 256];
+    for (int b = 0; b < weights.length / 8; b++) {
       for (int x = 1; x < 256; x++) {
         int sum = 0;
         for (int i = 0; i < 8; i++) {
@@ -36,7 +46,7 @@ public final class BitWeights {
             sum += weights[8 * b + i];
           }
         }
-        byteSums[b][x] = sum;
+        byteSums[(b << 8) | x] = sum;
       }
     }
   }
@@ -135,14 +145,34 @@ public final class BitWeights {
 
   /**
    * The weighted distance between a query's words and the code at {@code codes[base..]}, as {@link
-   * HashCode#toLongs()} packs them: the scan's form of {@link #distance(HashCode, HashCode)}.
+   * HashCode#toLongs()} packs them, if it is below {@code bound}; otherwise any value at least
+   * {@code bound} (a scan gives up on a code as soon as it cannot enter its top k: when even the
+   * lightest weights of as many bits as differ reach the bound, or the sum so far does). The scan's
+   * form of {@link #distance(HashCode, HashCode)}.
    */
-  int distance(long[] query, long[] codes, int base) {
+  int distance(long[] query, long[] codes, int base, int bound) {
+    int bytes = byteSums.length >>> 8;
+    int differing = 0;
+    for (int w = 0; w < (bytes + 7) >>> 3; w++) {
+      differing += Long.bitCount(query[w] ^ codes[base + w]);
+    }
+    if (leastSums[differing] >= bound) {
+      return leastSums[differing]; // even its lightest bits would not do
+    }
     int d = 0;
-    for (int b = 0; b < byteSums.length; b++) {
-      int shift = 56 - 8 * (b & 7);
-      long x = query[b >>> 3] ^ codes[base + (b >>> 3)];
-      d += byteSums[b][(int) (x >>> shift) & 0xFF];
+    for (int w = 0, b = 0; b < bytes; w++) {
+      long x = query[w] ^ codes[base + w];
+      int end = Math.min(bytes, b + 8);
+      if (x == 0) {
+        b = end;
+        continue;
+      }
+      for (int shift = 56; b < end; b++, shift -= 8) {
+        d += byteSums[(b << 8) | (int) ((x >>> shift) & 0xFF)];
+        if (d >= bound) {
+          return d;
+        }
+      }
     }
     return d;
   }

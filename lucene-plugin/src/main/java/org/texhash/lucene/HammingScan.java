@@ -22,13 +22,13 @@ final class HammingScan {
       SegmentCodes codes, long[] query, int k, Bits liveDocs, FixedBitSet accepted) {
     TopHits top = new TopHits(k);
     if (accepted != null) {
-      scanAccepted(codes, doc -> codes.distance(doc, query), top, accepted);
+      scanAccepted(codes, (doc, bound) -> codes.distance(doc, query), top, accepted);
     } else if (codes.words == 1) {
       scan1(codes, query[0], top, liveDocs);
     } else if (codes.words == 4) {
       scan4(codes, query, top, liveDocs);
     } else {
-      scanN(codes, doc -> codes.distance(doc, query), top, liveDocs);
+      scanN(codes, (doc, bound) -> codes.distance(doc, query), top, liveDocs);
     }
     return top.hits();
   }
@@ -42,7 +42,8 @@ final class HammingScan {
       Bits liveDocs,
       FixedBitSet accepted) {
     TopHits top = new TopHits(k);
-    DocDistance distance = doc -> weights.distance(query, codes.codes, doc * codes.words);
+    DocDistance distance =
+        (doc, bound) -> weights.distance(query, codes.codes, doc * codes.words, bound);
     if (accepted != null) {
       scanAccepted(codes, distance, top, accepted);
     } else {
@@ -51,10 +52,13 @@ final class HammingScan {
     return top.hits();
   }
 
-  /** A document's distance to the query (documents without a code have all-zero words). */
+  /**
+   * A document's distance to the query (documents without a code have all-zero words), exact when
+   * below {@code bound}, else any value at least {@code bound}: the document cannot be a hit.
+   */
   @FunctionalInterface
   private interface DocDistance {
-    int of(int doc);
+    int of(int doc, int bound);
   }
 
   private static void scan1(SegmentCodes codes, long q, TopHits top, Bits liveDocs) {
@@ -89,7 +93,7 @@ final class HammingScan {
   private static void scanN(SegmentCodes codes, DocDistance distance, TopHits top, Bits liveDocs) {
     int threshold = top.scanThreshold();
     for (int doc = 0; doc < codes.maxDoc; doc++) {
-      int d = distance.of(doc);
+      int d = distance.of(doc, threshold);
       if (d < threshold && codes.has(doc) && (liveDocs == null || liveDocs.get(doc))) {
         top.offer(d, doc);
         threshold = top.scanThreshold();
@@ -107,7 +111,7 @@ final class HammingScan {
     for (int doc = accepted.nextSetBit(0);
         doc != DocIdSetIterator.NO_MORE_DOCS;
         doc = doc + 1 < length ? accepted.nextSetBit(doc + 1) : DocIdSetIterator.NO_MORE_DOCS) {
-      int d = distance.of(doc);
+      int d = distance.of(doc, threshold);
       if (d < threshold && codes.has(doc)) {
         top.offer(d, doc);
         threshold = top.scanThreshold();

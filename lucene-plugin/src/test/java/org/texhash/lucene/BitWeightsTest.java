@@ -3,6 +3,7 @@ package org.texhash.lucene;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,10 @@ class BitWeightsTest {
     // bits 0 and 63 differ, and bits 68-71 of the last byte
     int expected = weights[0] + weights[63] + weights[68] + weights[69] + weights[70] + weights[71];
     assertEquals(expected, w.distance(a, b));
-    assertEquals(expected, w.distance(a.words(), b.toLongs(), 0));
+    assertEquals(expected, w.distance(a.words(), b.toLongs(), 0, Integer.MAX_VALUE));
+    // below the bound the distance is exact; from the bound on, any value at least the bound
+    assertEquals(expected, w.distance(a.words(), b.toLongs(), 0, expected + 1));
+    assertTrue(w.distance(a.words(), b.toLongs(), 0, expected - 1) >= expected - 1);
     assertEquals(0, w.distance(a, a));
   }
 

@@ -44,8 +44,9 @@ import picocli.CommandLine.Option;
     description = {
       "Benchmarks exact Hamming top-k search: raw long[] scan, Lucene scan, Lucene multi-index"
           + " hashing (MIH), the Lucene scan by a weighted distance ('search --distance weighted';"
-          + " weights of one, so its hits must be the scan's) and Lucene HNSW"
-          + " (KnnByteVectorQuery), on the same synthetic codes and queries.",
+          + " 'weighted' with weights of one, so its hits must be the scan's, 'weighted*' with each"
+          + " query's own weights from normal features) and Lucene HNSW (KnnByteVectorQuery), on"
+          + " the same synthetic codes and queries.",
       "Progress goes to stderr; the result table (or --json) to stdout."
     })
 public final class BenchSearchCommand implements Callable<Integer> {
@@ -224,8 +225,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
               "lucene MIH",
               q ->
                   search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
-      // weights of one rank as the Hamming distance, so its hits must be the scan's; the table
-      // lookups cost the same for any weights
+      // weights of one rank as the Hamming distance, so its hits must be the scan's; a query's own
+      // weights (|feature| of a normal feature per bit here) rank otherwise and prune less
       BitWeights unit = unitWeights(bits);
       methods.add(
           new QueryTimer.Method(
@@ -234,6 +235,15 @@ public final class BenchSearchCommand implements Callable<Integer> {
                   search(
                       codeSearcher,
                       knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN).withBitWeights(unit))));
+      BitWeights[] ownWeights = featureWeights(queries, bits, seed);
+      methods.add(
+          new QueryTimer.Method(
+              "lucene weighted*",
+              q ->
+                  search(
+                      codeSearcher,
+                      knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN)
+                          .withBitWeights(ownWeights[q]))));
       if (n <= hnswMaxN) {
         byte[][] vectors = new byte[queries][];
         for (int q = 0; q < queries; q++) {
@@ -263,8 +273,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
       r.scan = runs.get(1);
       r.mih = runs.get(2);
       r.weighted = runs.get(3);
-      if (runs.size() > 4) {
-        r.hnsw = runs.get(4);
+      r.weightedOwn = runs.get(4);
+      if (runs.size() > 5) {
+        r.hnsw = runs.get(5);
         r.hnswRecall = Recall.atK(database, queryCodes, exact, r.hnsw.results());
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -307,6 +318,20 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
   private HammingKnnQuery knn(HashCode code, HammingKnnQuery.Strategy strategy) {
     return new HammingKnnQuery(BenchIndex.CODE_FIELD, code, k).withStrategy(strategy);
+  }
+
+  /** Each query's weights from features drawn from a normal distribution, as an encoder's are. */
+  private static BitWeights[] featureWeights(int queries, int bits, long seed) {
+    java.util.Random random = new java.util.Random(seed ^ 0x3e1697L);
+    BitWeights[] out = new BitWeights[queries];
+    for (int q = 0; q < queries; q++) {
+      float[] features = new float[bits];
+      for (int i = 0; i < bits; i++) {
+        features[i] = (float) random.nextGaussian();
+      }
+      out[q] = BitWeights.fromFeatures(features);
+    }
+    return out;
   }
 
   private static BitWeights unitWeights(int bits) {
@@ -377,6 +402,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     QueryTimer.Run scan;
     QueryTimer.Run mih;
     QueryTimer.Run weighted;
+    QueryTimer.Run weightedOwn;
     QueryTimer.Run hnsw;
     Double hnswRecall;
     String hnswNote;
@@ -399,6 +425,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("scan_ms", ms(scan.medianMs()));
       j.put("mih_ms", ms(mih.medianMs()));
       j.put("weighted_ms", ms(weighted.medianMs()));
+      j.put("weighted_own_ms", ms(weightedOwn.medianMs()));
       j.put("hnsw_ms", hnsw == null ? null : ms(hnsw.medianMs()));
       j.put("hnsw_recall", hnswRecall == null ? null : Math.round(hnswRecall * 1e4) / 1e4);
       j.put("mih_identical", identical(mih.results(), scan.results()));
@@ -408,11 +435,13 @@ public final class BenchSearchCommand implements Callable<Integer> {
       j.put("scan_vs_raw", ratio(scan.medianMs(), raw.medianMs()));
       j.put("raw_vs_mih", ratio(raw.medianMs(), mih.medianMs()));
       j.put("weighted_vs_scan", ratio(weighted.medianMs(), scan.medianMs()));
+      j.put("weighted_own_vs_scan", ratio(weightedOwn.medianMs(), scan.medianMs()));
       j.put("raw_vs_hnsw", hnsw == null ? null : ratio(raw.medianMs(), hnsw.medianMs()));
       j.put("raw_mean_ms", ms(raw.meanMs()));
       j.put("scan_mean_ms", ms(scan.meanMs()));
       j.put("mih_mean_ms", ms(mih.meanMs()));
       j.put("weighted_mean_ms", ms(weighted.meanMs()));
+      j.put("weighted_own_mean_ms", ms(weightedOwn.meanMs()));
       j.put("hnsw_mean_ms", hnsw == null ? null : ms(hnsw.meanMs()));
       j.put("uniform", c.uniform);
       j.put("sorted", c.sorted);
@@ -465,6 +494,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
           "lucene weighted",
           weighted,
           identical(weighted.results(), scan.results()) ? "= scan" : "DIFFERS");
+      row(s, "lucene weighted*", weightedOwn, "-");
       if (hnsw != null) {
         row(s, "lucene HNSW", hnsw, String.format(Locale.ROOT, "%.4f", hnswRecall));
       } else {

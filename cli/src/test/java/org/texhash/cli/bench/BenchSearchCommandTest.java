@@ -54,7 +54,8 @@ class BenchSearchCommandTest {
     assertEquals(64, j.get("bits").getAsInt());
     assertEquals(10, j.get("k").getAsInt());
     assertEquals(15, j.get("queries").getAsInt());
-    for (String f : new String[] {"raw_ms", "scan_ms", "mih_ms", "weighted_ms", "hnsw_ms"}) {
+    for (String f :
+        new String[] {"raw_ms", "scan_ms", "mih_ms", "weighted_ms", "weighted_own_ms", "hnsw_ms"}) {
       assertTrue(j.get(f).getAsDouble() >= 0, f);
     }
     double recall = j.get("hnsw_recall").getAsDouble();
