@@ -73,14 +73,15 @@ async function search(query, push) {
   }
   try {
     const result = await answer(await request);
-    render(result.hits, result.distance === 'weighted' ? 'weighted distance ' : 'distance ');
+    render(result.hits);
     const n = result.hits.length;
-    $('status').textContent = n + (n === 1 ? ' hit' : ' hits') + ' in ' + result.took_ms.toFixed(1) + ' ms';
+    const by = result.distance === 'weighted' ? ', weighted by the image\u2019s confidence in each bit' : '';
+    $('status').textContent = n + (n === 1 ? ' hit' : ' hits') + ' in ' + result.took_ms.toFixed(1) + ' ms' + by;
     if ($('info').dataset.encoder) {
       $('info').textContent = $('info').dataset.encoder + ' \u00b7 ' + $('info').dataset.bits + ' bits \u00b7 ' + result.documents + ' images';
     }
   } catch (e) {
-    render([], '');
+    render([]);
     $('status').textContent = '';
     showError(e.message);
   }
@@ -103,7 +104,7 @@ function commonFolder(paths) {
   return prefix.slice(0, Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf('\\')) + 1);
 }
 
-function render(hits, label) {
+function render(hits) {
   const list = $('hits');
   const folder = commonFolder(hits.map((hit) => hit.path));
   $('folder').textContent = folder ? 'in ' + folder : '';
@@ -125,7 +126,7 @@ function render(hits, label) {
     meta.className = 'meta';
     const dist = document.createElement('span');
     dist.className = 'dist';
-    dist.textContent = label + hit.distance + (hit.exists === false ? ' \u00b7 file gone' : '');
+    dist.textContent = 'distance ' + hit.distance + (hit.exists === false ? ' \u00b7 file gone' : '');
     if (hit.exists === false) li.classList.add('gone');
     const rank = document.createElement('span');
     rank.className = 'rank';
