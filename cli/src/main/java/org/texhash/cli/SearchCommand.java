@@ -93,7 +93,7 @@ public final class SearchCommand implements Callable<Integer> {
         "What the k nearest are nearest by. hamming: the number of differing bits (multi-index"
             + " hashing answers it). weighted: each differing bit weighted by the query image's"
             + " confidence in it (|feature|), which ranks better with the same index; needs the"
-            + " image (--image, or --path of a file that still exists) and scans every code."
+            + " image (--image, or --path of a file that still exists)."
             + " Default: weighted for --image -k, hamming for --path, --code and --radius."
       })
   QueryDistance distanceOption;

@@ -177,6 +177,14 @@ public final class BitWeights {
     return d;
   }
 
+  /**
+   * The least weighted distance of a code that differs from the query in {@code differing} bits:
+   * the sum of the {@code differing} smallest weights (the total weight beyond {@link #bits()}).
+   */
+  int leastSum(long differing) {
+    return leastSums[(int) Math.min(differing, weights.length)];
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof BitWeights other && Arrays.equals(weights, other.weights);

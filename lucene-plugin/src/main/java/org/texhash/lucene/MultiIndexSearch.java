@@ -25,6 +25,10 @@ import org.apache.lucene.util.BytesRef;
  * ends at the first table to be exhausted, before any bound relies on a radius beyond a substring's
  * length.
  *
+ * <p><b>Weighted distances.</b> With {@link BitWeights} every candidate is verified by its weighted
+ * distance, and an unseen document, at least {@code m r + j + 1} bits away, is at least the sum of
+ * that many of the smallest weights away ({@link BitWeights#leastSum}): the same bound, weighed.
+ *
  * <p><b>Cost fallback.</b> With a budget, the search gives up (returns null) before a pass whose
  * lookups would push the spent work past the cost of scanning the segment; the caller then scans.
  */
@@ -111,7 +115,22 @@ final class MultiIndexSearch {
       Bits accept,
       int acceptable,
       long budget) {
-    return new MultiIndexSearch(m, codes, query, k, accept).run(acceptable, budget);
+    return search(reader, field, m, codes, query, null, k, accept, acceptable, budget);
+  }
+
+  /** {@link #search} by the distance weighted by {@code weights} (null: the Hamming distance). */
+  static HammingHits search(
+      LeafReader reader,
+      String field,
+      int m,
+      SegmentCodes codes,
+      HashCode query,
+      BitWeights weights,
+      int k,
+      Bits accept,
+      int acceptable,
+      long budget) {
+    return new MultiIndexSearch(m, codes, query, weights, k, accept).run(acceptable, budget);
   }
 
   /** Documents of a run verified together (see {@link #probe}). */
@@ -121,6 +140,7 @@ final class MultiIndexSearch {
   private final SegmentCodes codes;
   private SubstringTable table; // fetched (built once per segment) when the first probe is paid for
   private final long[] query;
+  private final BitWeights weights; // null: the Hamming distance
   private final Bits accept;
   private final TopHits top;
   private final int[] lengths;
@@ -140,10 +160,12 @@ final class MultiIndexSearch {
   private long candidates;
   private int verified;
 
-  private MultiIndexSearch(int m, SegmentCodes codes, HashCode query, int k, Bits accept) {
+  private MultiIndexSearch(
+      int m, SegmentCodes codes, HashCode query, BitWeights weights, int k, Bits accept) {
     this.m = m;
     this.codes = codes;
     this.query = query.words();
+    this.weights = weights;
     this.accept = accept;
     this.lengths = new int[m];
     this.querySubstrings = new long[m];
@@ -208,7 +230,8 @@ final class MultiIndexSearch {
           // table j probed at every radius, or every acceptable document verified: nothing unseen
           return top.hits();
         }
-        long bound = (long) m * r + j + 1;
+        long bits = (long) m * r + j + 1; // an unseen document differs in at least this many
+        long bound = weights == null ? bits : weights.leastSum(bits);
         if (top.full() && top.worstDistance() < bound) {
           return top.hits();
         }
@@ -241,9 +264,14 @@ final class MultiIndexSearch {
       // pass then finds the codes in cache
       for (int p = from; p < to; p++) {
         int base = docs[p] * words;
-        int d = 0;
-        for (int w = 0; w < words; w++) {
-          d += Long.bitCount(query[w] ^ stored[base + w]);
+        int d;
+        if (weights == null) {
+          d = 0;
+          for (int w = 0; w < words; w++) {
+            d += Long.bitCount(query[w] ^ stored[base + w]);
+          }
+        } else {
+          d = weights.distance(query, stored, base, Integer.MAX_VALUE);
         }
         distances[p - from] = d;
       }
@@ -279,7 +307,11 @@ final class MultiIndexSearch {
       if (seenBefore(j, r)) {
         continue;
       }
-      top.offer(Long.bitCount(x), doc);
+      top.offer(
+          weights == null
+              ? Long.bitCount(x)
+              : weights.distance(query, runCodes, p, Integer.MAX_VALUE),
+          doc);
       verified++;
     }
   }

@@ -202,6 +202,22 @@ public class TestHammingKnnQuery extends LuceneTestCase {
                     -1,
                     MultiIndexSearch.UNLIMITED);
             assertEquals(scan, mih);
+            // by a weighted distance too: the bound of the unseen documents, weighed
+            BitWeights weights = randomWeights(random, bits);
+            assertEquals(
+                HammingScan.searchWeighted(
+                    codes, code.words(), weights, k, leaf.reader().getLiveDocs(), null),
+                MultiIndexSearch.search(
+                    leaf.reader(),
+                    CodeIndex.FIELD,
+                    m,
+                    codes,
+                    code,
+                    weights,
+                    k,
+                    leaf.reader().getLiveDocs(),
+                    -1,
+                    MultiIndexSearch.UNLIMITED));
             // with a budget too small for even the first probes, it hands back to the scan
             assertNull(
                 MultiIndexSearch.search(

@@ -225,8 +225,10 @@ public final class BenchSearchCommand implements Callable<Integer> {
               "lucene MIH",
               q ->
                   search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
-      // weights of one rank as the Hamming distance, so its hits must be the scan's; a query's own
-      // weights (|feature| of a normal feature per bit here) rank otherwise and prune less
+      // weighted queries as 'texhash search' runs them (AUTO: multi-index hashing, or the scan when
+      // probing would cost more); weights of one rank as the Hamming distance, so their hits must
+      // be the scan's; a query's own weights (|feature| of a normal feature per bit here) rank
+      // otherwise and bound less
       BitWeights unit = unitWeights(bits);
       methods.add(
           new QueryTimer.Method(
@@ -234,7 +236,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
               q ->
                   search(
                       codeSearcher,
-                      knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN).withBitWeights(unit))));
+                      knn(queryHashes[q], HammingKnnQuery.Strategy.AUTO).withBitWeights(unit))));
       BitWeights[] ownWeights = featureWeights(queries, bits, seed);
       methods.add(
           new QueryTimer.Method(
@@ -242,7 +244,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
               q ->
                   search(
                       codeSearcher,
-                      knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN)
+                      knn(queryHashes[q], HammingKnnQuery.Strategy.AUTO)
                           .withBitWeights(ownWeights[q]))));
       if (n <= hnswMaxN) {
         byte[][] vectors = new byte[queries][];

@@ -14,8 +14,7 @@ public enum QueryDistance {
   HAMMING,
   /**
    * The differing bits weighted by {@code |feature|} of the query's own pre-sign features: the
-   * stored codes ranked by {@code q . sign(d)}. Needs the query's features (an image, not a code);
-   * every segment is scanned.
+   * stored codes ranked by {@code q . sign(d)}. Needs the query's features (an image, not a code).
    */
   WEIGHTED;
 
