@@ -166,10 +166,10 @@ public final class EvalCommand implements Callable<Integer> {
       defaultValue = "hamming",
       paramLabel = "hamming|weighted",
       description = {
-        "What the ranking metrics rank by. hamming: differing bits (what multi-index hashing"
-            + " answers). weighted: each differing bit weighted by the query's confidence in it,"
-            + " |feature|, as 'texhash search --distance weighted' ranks; the index keeps its codes"
-            + " (default: ${DEFAULT-VALUE}). The radius metrics stay those of Hamming balls."
+        "What the ranking metrics rank by. hamming: differing bits. weighted: each differing bit"
+            + " weighted by the query's confidence in it, |feature|, as 'texhash search --distance"
+            + " weighted' ranks; the index keeps its codes (default: ${DEFAULT-VALUE}). The radius"
+            + " metrics stay those of Hamming balls."
       })
   QueryDistance distance;
 

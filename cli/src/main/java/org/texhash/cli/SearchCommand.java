@@ -90,11 +90,11 @@ public final class SearchCommand implements Callable<Integer> {
       names = "--distance",
       paramLabel = "hamming|weighted",
       description = {
-        "What the k nearest are nearest by. hamming: the number of differing bits (multi-index"
-            + " hashing answers it). weighted: each differing bit weighted by the query image's"
-            + " confidence in it (|feature|), which ranks better with the same index; needs the"
-            + " image (--image, or --path of a file that still exists)."
-            + " Default: weighted for --image -k, hamming for --path, --code and --radius."
+        "What the k nearest are nearest by. hamming: the number of differing bits. weighted: each"
+            + " differing bit weighted by the query image's confidence in it (|feature|), which"
+            + " ranks better with the same index; needs the image (--image, or --path of a file"
+            + " that still exists). Default: weighted for --image -k, hamming for --path, --code"
+            + " and --radius."
       })
   QueryDistance distanceOption;
 
