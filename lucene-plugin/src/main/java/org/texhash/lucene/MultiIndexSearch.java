@@ -101,24 +101,11 @@ final class MultiIndexSearch {
    * exceed {@code budget}.
    *
    * @param reader the segment, whose terms {@link #segmentSubstrings} found to have m substrings
+   * @param weights the query's bit weights for a weighted distance, or null for the Hamming one
    * @param accept the documents that may be hits (live and filtered), or null for all
    * @param acceptable how many documents have a code and are accepted, or -1 when unknown; once
    *     that many have been verified nothing is left to find
    */
-  static HammingHits search(
-      LeafReader reader,
-      String field,
-      int m,
-      SegmentCodes codes,
-      HashCode query,
-      int k,
-      Bits accept,
-      int acceptable,
-      long budget) {
-    return search(reader, field, m, codes, query, null, k, accept, acceptable, budget);
-  }
-
-  /** {@link #search} by the distance weighted by {@code weights} (null: the Hamming distance). */
   static HammingHits search(
       LeafReader reader,
       String field,
