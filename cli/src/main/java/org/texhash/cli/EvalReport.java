@@ -148,7 +148,7 @@ final class EvalReport {
           String.format(
               Locale.ROOT,
               "%nProtocol %s: %d classes, %d queries, %d database %s, seed %d; "
-                  + "search = top-%d HammingKnnQuery.%n%n",
+                  + "search = top-%d HammingKnnQuery; ranked by the %s distance.%n%n",
               first.protocol(),
               first.classes(),
               first.queries(),
@@ -157,7 +157,8 @@ final class EvalReport {
                   ? "regions (each hashed from its " + first.patchSize() + "-pixel crops)"
                   : "patches of " + first.patchSize() + "x" + first.patchSize(),
               first.seed(),
-              first.searchK()));
+              first.searchK(),
+              first.distance()));
       b.append("Precision at top T (expected over tie orders):\n\n| encoder |");
       StringBuilder sep = new StringBuilder("|---|");
       for (Integer t : first.precisionAtTop().keySet()) {
