@@ -53,7 +53,10 @@ import org.texhash.lucene.MultiIndexHashing;
  * <p>The metrics come from the full ranking: a {@link HammingRadiusQuery} at radius K (every
  * document) whose hits are counted by distance, each distance read back from Lucene's score; each
  * ranking's distance histogram is also checked against a brute-force popcount over the database
- * codes, so a wrong search path fails the run instead of skewing the numbers.
+ * codes, so a wrong search path fails the run instead of skewing the numbers. With {@link
+ * QueryDistance#WEIGHTED} the ranking metrics come from a top-n weighted {@link HammingKnnQuery}
+ * (the query's bit weights from its own features), checked against a brute-force weighted distance
+ * the same way; the radius metrics stay those of the Hamming balls.
  *
  * <p>Times (wall clock, one thread, after {@link #WARMUP_QUERIES} untimed queries): {@code search}
  * = a top-{@code searchK} query, {@code total} = encoding the query patch + that search, {@code
@@ -97,11 +100,6 @@ public final class Evaluator {
 
     public static Options defaults() {
       return new Options(DEFAULT_TOP_T, DEFAULT_SEARCH_K, 0);
-    }
-
-    /** These options ranking by {@code distance}. */
-    public Options withDistance(QueryDistance distance) {
-      return new Options(topT, searchK, mihSubstrings, distance);
     }
   }
 
