@@ -290,7 +290,9 @@ public final class Evaluator {
       float[] features = features(encoder, pixels).get(0);
       HashCode code = HashCode.fromSigns(features);
       long t1 = System.nanoTime();
-      TopDocs top = searcher.search(options.distance().query(FIELD, features, k, null), k);
+      HammingKnnQuery topK = options.distance().query(FIELD, features, k, null);
+      BitWeights weights = topK.getBitWeights(); // null for the Hamming distance
+      TopDocs top = searcher.search(topK, k);
       long t2 = System.nanoTime();
       int[] all = new int[bits + 1];
       int[] relevant = new int[bits + 1];
@@ -298,9 +300,9 @@ public final class Evaluator {
           new HistogramCollector(code, docLabels, q.label(), all, relevant);
       searcher.search(new HammingRadiusQuery(FIELD, code, bits), ranking);
       int[][] weighted =
-          options.distance() == QueryDistance.WEIGHTED
-              ? weightedRanking(searcher, features, docLabels, q.label(), n)
-              : null;
+          weights == null
+              ? null
+              : weightedRanking(searcher, code, weights, docLabels, q.label(), n);
       long t3 = System.nanoTime();
       if (top.scoreDocs.length != k) {
         throw new IllegalStateException(
@@ -321,11 +323,16 @@ public final class Evaluator {
       int[] rankedAll = all;
       int[] rankedRelevant = relevant;
       if (weighted != null) {
-        BitWeights w = BitWeights.fromFeatures(features);
         rankedAll = weighted[0];
         rankedRelevant = weighted[1];
         checkAgainstBruteForce(
-            code, i -> w.distance(code, dbCodes[i]), db, q.label(), rankedAll, rankedRelevant, n);
+            code,
+            i -> weights.distance(code, dbCodes[i]),
+            db,
+            q.label(),
+            rankedAll,
+            rankedRelevant,
+            n);
       }
       apSum += RankingMetrics.averagePrecision(rankedAll, rankedRelevant);
       pessimisticSum += RankingMetrics.pessimisticAveragePrecision(rankedAll, rankedRelevant);
@@ -439,14 +446,16 @@ public final class Evaluator {
 
   /**
    * The full ranking by the weighted distance, through a top-n {@link HammingKnnQuery} with the
-   * query's bit weights: {all, relevant} documents at each weighted distance.
+   * query's bit weights (those of its top-k query): {all, relevant} documents at each weighted
+   * distance.
    */
   private static int[][] weightedRanking(
-      IndexSearcher searcher, float[] features, int[] docLabels, int label, int n)
+      IndexSearcher searcher, HashCode code, BitWeights weights, int[] docLabels, int label, int n)
       throws IOException {
-    int[] all = new int[features.length * BitWeights.MAX_WEIGHT + 1];
+    int[] all = new int[code.bits() * BitWeights.MAX_WEIGHT + 1];
     int[] relevant = new int[all.length];
-    for (HammingHit hit : QueryDistance.WEIGHTED.query(FIELD, features, n, null).hits(searcher)) {
+    for (HammingHit hit :
+        new HammingKnnQuery(FIELD, code, n).withBitWeights(weights).hits(searcher)) {
       all[hit.distance()]++;
       if (docLabels[hit.doc()] == label) {
         relevant[hit.distance()]++;
