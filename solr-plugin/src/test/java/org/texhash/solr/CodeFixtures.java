@@ -66,6 +66,19 @@ final class CodeFixtures {
     return flip(centres[random.nextInt(centres.length)], random.nextInt(maxFlips + 1));
   }
 
+  /**
+   * Weights a query encoder would give {@code query}: features whose signs are the query's bits and
+   * whose magnitudes are |normal|, as an encoder's outputs are ({@link BitWeights#fromFeatures}).
+   */
+  BitWeights weightsFor(HashCode query) {
+    float[] features = new float[query.bits()];
+    for (int i = 0; i < features.length; i++) {
+      float magnitude = (float) Math.abs(random.nextGaussian());
+      features[i] = query.bit(i) ? magnitude + 1e-3f : -magnitude;
+    }
+    return BitWeights.fromFeatures(features);
+  }
+
   HashCode flip(HashCode code, int flips) {
     byte[] b = code.bytes();
     for (int i = 0; i < flips; i++) {

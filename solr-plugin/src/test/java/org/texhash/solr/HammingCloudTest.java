@@ -18,12 +18,14 @@ import org.junit.Test;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.encoder.ImageCodes;
+import org.texhash.lucene.BitWeights;
 import org.texhash.lucene.HashCode;
 
 /**
  * A 2-shard collection on 2 nodes: each shard answers its exact top k, the coordinator merges by
  * score, and the merged first k rows must be the exact global top k (under the tie rule of {@link
- * CodeFixtures#assertTopK}), with filters, after updates and deletes.
+ * CodeFixtures#assertTopK}), by the Hamming and the weighted distance, with filters, after updates
+ * and deletes.
  */
 public class HammingCloudTest extends SolrCloudTestCase {
   private static final String COLLECTION = "textures";
@@ -108,6 +110,19 @@ public class HammingCloudTest extends SolrCloudTestCase {
             query, data.inCategory(category), k, query(knn(query, k), k, "category:" + category));
         Predicate<String> notBrick = id -> !"brick".equals(data.categories.get(id));
         data.assertTopK(query, notBrick, k, query(knn(query, k), k, "-category:brick"));
+      }
+      // the weighted distance: each shard's exact top k under the query's weights, merged by score
+      BitWeights weights = data.weightsFor(query);
+      for (int k : new int[] {1, 7, 30}) {
+        String weighted = knn(query, k).replace("}", " weights=" + weights.toHex() + "}");
+        data.assertTopK(query, weights, id -> true, k, query(weighted, k));
+        String category = CodeFixtures.CATEGORIES[(q + 1) % CodeFixtures.CATEGORIES.length];
+        data.assertTopK(
+            query,
+            weights,
+            data.inCategory(category),
+            k,
+            query(weighted, k, "category:" + category));
       }
       for (int r : new int[] {2, 6}) {
         String radius = "{!hamming f=code code=" + query.toHex() + " radius=" + r + "}";

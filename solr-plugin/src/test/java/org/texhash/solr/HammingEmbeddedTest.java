@@ -191,12 +191,7 @@ public class HammingEmbeddedTest extends SolrTestCaseJ4 {
     }
     for (int q = 0; q < 4; q++) {
       HashCode query = data.nearCentre(4);
-      float[] features = new float[query.bits()];
-      for (int i = 0; i < features.length; i++) {
-        float magnitude = (float) random().nextGaussian();
-        features[i] = query.bit(i) ? Math.abs(magnitude) + 1e-3f : -Math.abs(magnitude);
-      }
-      BitWeights weights = BitWeights.fromFeatures(features);
+      BitWeights weights = data.weightsFor(query);
       for (int k : new int[] {1, 5, 17}) {
         String q1 = knn(query, k).replace("}", " weights=" + weights.toHex() + "}");
         data.assertTopK(query, weights, id -> true, k, query(q1, k));
