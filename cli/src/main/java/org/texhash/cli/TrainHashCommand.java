@@ -296,6 +296,15 @@ final class TrainHashCommand implements Callable<Integer> {
               + " the last step's weights); may change on --resume.")
   float weightAverage = HashPreset.NO_AVERAGE;
 
+  @Option(
+      names = "--dropout",
+      paramLabel = "P",
+      description =
+          "Zero a random P of the fused descriptor's values in each training crop, before the hash"
+              + " layer (0 to 0.9; default: ${DEFAULT-VALUE}, none; the export never drops); may"
+              + " change on --resume.")
+  float dropout = 0f;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -372,7 +381,8 @@ final class TrainHashCommand implements Callable<Integer> {
               .withCosineScale(cosineScale)
               .withCosineMargin(cosineMargin)
               .withWeightDecay(weightDecay)
-              .withWeightAverage(weightAverage);
+              .withWeightAverage(weightAverage)
+              .withDropout(dropout);
       p =
           p.withAnnealSteps(annealSteps)
               .withSchedule(schedule)

@@ -372,6 +372,7 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--weight-decay", "-0.1", "--out", out),
             List.of("--backbone", "cnn", "--weight-average", "0.5", "--out", out), // too short
             List.of("--backbone", "cnn", "--weight-average", "1", "--out", out), // never moves
+            List.of("--backbone", "cnn", "--dropout", "0.95", "--out", out), // nothing left
             List.of("--backbone", "cnn", "--schedule", "linear", "--out", out), // no such schedule
             List.of("--backbone", "cnn", "--channel-orders", "7", "--out", out), // 3! orders
             // the pairwise objectives need two crops in a batch

@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
+import java.util.Random;
 import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.onnx.OnnxGraph;
 import org.texhash.trainer.onnx.OnnxNodes;
@@ -130,9 +131,36 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
 
   /** The continuous codes u {@code [N, K]} alone (what the encoder exports). */
   public NDArray codes(ParameterStore store, NDArray x, boolean training) {
+    return codes(store, x, training, null);
+  }
+
+  /**
+   * The continuous codes with the fused descriptor multiplied by {@code dropout} first: a training
+   * step's mask {@code [N, D]} of zeros and 1 / (1 - p) ({@link #dropoutMask}), or null for none.
+   */
+  NDArray codes(ParameterStore store, NDArray x, boolean training, NDArray dropout) {
     List<NDArray> taps = backbone.taps(store, x, training);
     NDArray v = fusion.forward(store, new NDList(taps), training).singletonOrThrow();
+    if (dropout != null) {
+      v = v.mul(dropout);
+    }
     return hash.forward(store, new NDList(v), training).singletonOrThrow();
+  }
+
+  /**
+   * A dropout mask for {@code n} descriptors: each value kept with probability {@code 1 - p} and
+   * then scaled by {@code 1 / (1 - p)}, so the descriptor's expected value is unchanged and
+   * inference needs no rescaling. Drawn in Java from {@code rnd} (not the engine's generator) so a
+   * resumed run draws the same masks.
+   */
+  float[] dropoutMask(int n, float p, Random rnd) {
+    int d = fusion.outputDims();
+    float[] mask = new float[n * d];
+    float kept = 1f / (1f - p);
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = rnd.nextFloat() < p ? 0f : kept;
+    }
+    return mask;
   }
 
   /** The classifier's logits on u, or with a cosine classifier the cosines to its weight rows. */
@@ -152,10 +180,12 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     return x.div(x.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
   }
 
+  /** Inputs: x, and in training optionally a dropout mask over the descriptor ({@link #codes}). */
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray u = codes(store, inputs.singletonOrThrow(), training);
+    NDArray dropout = inputs.size() > 1 ? inputs.get(1) : null;
+    NDArray u = codes(store, inputs.get(0), training, dropout);
     return new NDList(u, classify(store, u, training));
   }
 

@@ -160,6 +160,7 @@ public record HashOptions(
         + (preset.weightAverage() == HashPreset.NO_AVERAGE
             ? ""
             : "-ema" + tag(preset.weightAverage()))
+        + (preset.dropout() == 0f ? "" : "-drop" + tag(preset.dropout()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -188,6 +189,7 @@ public record HashOptions(
     p.setProperty("weight_decay", Float.toString(preset.weightDecay()));
     p.setProperty("channel_orders", Integer.toString(preset.channelOrders()));
     p.setProperty("weight_average", Float.toString(preset.weightAverage()));
+    p.setProperty("dropout", Float.toString(preset.dropout()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -204,10 +206,10 @@ public record HashOptions(
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
-   * quantisation weight or weight decay or rate schedule, start or stop averaging the weights,
-   * switch the straight-through classifier on or off, end with an anneal it did not plan at the
-   * start, go on with other crops (a model trained on plain crops, fine-tuned on views) and go on
-   * from a teacher (a model distilled from itself with views averaged).
+   * quantisation weight or weight decay or dropout or rate schedule, start or stop averaging the
+   * weights, switch the straight-through classifier on or off, end with an anneal it did not plan
+   * at the start, go on with other crops (a model trained on plain crops, fine-tuned on views) and
+   * go on from a teacher (a model distilled from itself with views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -233,6 +235,7 @@ public record HashOptions(
               || key.equals("quantisation_weight")
               || key.equals("weight_decay")
               || key.equals("weight_average")
+              || key.equals("dropout")
               || key.equals("schedule")
               || key.equals("straight_through")
               || key.equals("anneal_steps")

@@ -36,6 +36,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     own (1 is the images as they are)
  * @param weightAverage the decay of an exponential moving average of the weights that the export
  *     uses instead of the last step's ({@link #NO_AVERAGE}: none)
+ * @param dropout the fraction of the fused descriptor's values zeroed in each training crop (the
+ *     rest scaled up to keep its mean; 0: none; never at export)
  */
 public record HashPreset(
     String name,
@@ -61,7 +63,8 @@ public record HashPreset(
     Schedule schedule,
     float weightDecay,
     int channelOrders,
-    float weightAverage) {
+    float weightAverage,
+    float dropout) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -146,7 +149,8 @@ public record HashPreset(
         Schedule.CONSTANT,
         0f,
         1,
-        NO_AVERAGE);
+        NO_AVERAGE,
+        0f);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -287,6 +291,21 @@ public record HashPreset(
     return with(t -> t.weightAverage = decay);
   }
 
+  /** The largest {@link #dropout} a command line may ask for. */
+  public static final float MAX_DROPOUT = 0.9f;
+
+  /**
+   * This preset zeroing a random {@code p} of the fused descriptor's values in each training crop
+   * (dropout before the hash layer, Srivastava et al. 2014): no code may lean on a few descriptor
+   * values, a regulariser beside the weight decay.
+   */
+  public HashPreset withDropout(float p) {
+    if (!(p >= 0 && p <= MAX_DROPOUT)) {
+      throw new IllegalArgumentException("dropout must be 0 to " + MAX_DROPOUT + ", got " + p);
+    }
+    return with(t -> t.dropout = p);
+  }
+
   /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
@@ -333,6 +352,7 @@ public record HashPreset(
     float weightDecay;
     int channelOrders;
     float weightAverage;
+    float dropout;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -354,6 +374,7 @@ public record HashPreset(
     t.weightDecay = weightDecay;
     t.channelOrders = channelOrders;
     t.weightAverage = weightAverage;
+    t.dropout = dropout;
     change.accept(t);
     return new HashPreset(
         name,
@@ -379,7 +400,8 @@ public record HashPreset(
         t.schedule,
         t.weightDecay,
         t.channelOrders,
-        t.weightAverage);
+        t.weightAverage,
+        t.dropout);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
@@ -203,7 +204,7 @@ public final class HashTrainer implements AutoCloseable {
       NDArray x = inputs(scope, batch);
       NDArray targets = distillation == null ? null : distillation.targets(x);
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDList out = network.forward(store, new NDList(x), true);
+        NDList out = network.forward(store, inputsWithDropout(scope, x), true);
         NDArray u = out.get(0);
         codes.remember(batch.slots(), u.toFloatArray());
         NDArray logits =
@@ -241,6 +242,18 @@ public final class HashTrainer implements AutoCloseable {
       codes.updateCodes(1);
     }
     return losses;
+  }
+
+  /** The network's inputs for this step: x, and the step's dropout mask when the preset asks. */
+  private NDList inputsWithDropout(NDManager scope, NDArray x) {
+    float p = options.preset().dropout();
+    if (p == 0f) {
+      return new NDList(x);
+    }
+    int n = (int) x.getShape().get(0);
+    float[] mask =
+        network.dropoutMask(n, p, new Random(TrainingSlots.mix(options.seed() ^ 0xd4095L, step)));
+    return new NDList(x, scope.create(mask, new Shape(n, mask.length / n)));
   }
 
   /**
@@ -332,6 +345,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.channel_orders", Integer.toString(options.preset().channelOrders()));
     meta.put("texhash.weight_decay", Float.toString(options.preset().weightDecay()));
     meta.put("texhash.weight_average", Float.toString(options.preset().weightAverage()));
+    meta.put("texhash.dropout", Float.toString(options.preset().dropout()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

@@ -249,7 +249,8 @@ public final class TrainingSlots {
     return p;
   }
 
-  private static long mix(long a, long b) {
+  /** A seed for step {@code b} of stream {@code a} (SplitMix64's finaliser). */
+  static long mix(long a, long b) {
     long z = a * 0x9e3779b97f4a7c15L + b;
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
     z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.tsn.TsnGenerator;
@@ -103,6 +106,43 @@ class HashNetworkTest {
           assertEquals(kernel > 0, net.fusion().hasAttention());
         }
       }
+    }
+  }
+
+  @Test
+  void aDropoutMaskZerosAboutPAndKeepsTheMean() {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+      TsnGenerator g = new TsnGenerator(tiny);
+      g.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+      HashNetwork net =
+          HashNetwork.builder().backbone(new TsnTaps(g)).bits(16).classes(5).dims(32).build();
+      net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+      float[] mask = net.dropoutMask(200, 0.25f, new Random(7));
+      assertEquals(200 * 32, mask.length);
+      int zeros = 0;
+      double sum = 0;
+      for (float v : mask) {
+        assertTrue(v == 0f || v == 1f / 0.75f, "a mask value is 0 or 1 / (1 - p): " + v);
+        zeros += v == 0f ? 1 : 0;
+        sum += v;
+      }
+      // 6,400 draws: the zero fraction's standard deviation is 0.0054, the bounds are 9 of them
+      assertEquals(0.25, zeros / (double) mask.length, 0.05);
+      assertEquals(1.0, sum / mask.length, 0.07);
+      assertArrayEquals(mask, net.dropoutMask(200, 0.25f, new Random(7)));
+
+      // the mask multiplies the descriptor: all zeros leave only the hash layer's bias
+      ParameterStore store = new ParameterStore(m, false);
+      NDArray x = m.randomUniform(-1, 1, new Shape(2, 3, 16, 16));
+      NDArray none = m.zeros(new Shape(2, 32));
+      float[] u = net.forward(store, new NDList(x, none), false).get(0).toFloatArray();
+      assertArrayEquals(Arrays.copyOfRange(u, 0, 16), Arrays.copyOfRange(u, 16, 32), 0f);
+      NDArray ones = m.ones(new Shape(2, 32));
+      assertArrayEquals(
+          net.forward(store, new NDList(x), false).get(0).toFloatArray(),
+          net.forward(store, new NDList(x, ones), false).get(0).toFloatArray(),
+          0f);
     }
   }
 

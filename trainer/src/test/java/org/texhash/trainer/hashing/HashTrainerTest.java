@@ -694,6 +694,47 @@ class HashTrainerTest {
   }
 
   @Test
+  void dropoutResumesExactlyChangesTrainingAndNeverTheExport() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashPreset dropped = HashPreset.of("tiny").withDropout(0.5f);
+    HashOptions full = withPreset(dropped, Objective.COSINE, 12);
+    List<BufferedImage> patches = new ArrayList<>();
+    for (LabeledImage r : regions()) {
+      patches.add(r.image().getSubimage(3, 5, 16, 16));
+    }
+    float[] probe = planar(patches);
+    float[] expected;
+    try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false)) {
+      expected = t.encode(probe, patches.size());
+      assertArrayEquals(expected, t.encode(probe, patches.size()), 0f, "inference drops nothing");
+    }
+    HashOptions plain = withPreset(HashPreset.of("tiny"), Objective.COSINE, 12);
+    try (HashTrainer t =
+        new HashTraining(tmp.resolve("p"), quiet).run(plain, slots(plain), false)) {
+      assertFalse(Arrays.equals(expected, t.encode(probe, patches.size())), "dropout trained");
+    }
+
+    HashOptions half = withPreset(dropped, Objective.COSINE, 10); // checkpoints every 10 steps
+    new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
+    try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
+      assertArrayEquals(expected, t.encode(probe, patches.size()), 0f, "the same masks on resume");
+      Path out = tmp.resolve("drop.onnx");
+      t.export(out, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(out)) {
+        assertEquals("0.5", e.metadata().get("texhash.dropout"));
+        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-drop0.5-"), e.id());
+        float[][] rows = e.featuresOfPlanes(probe, patches.size());
+        for (int i = 0; i < rows.length; i++) {
+          assertArrayEquals(
+              Arrays.copyOfRange(expected, i * 16, (i + 1) * 16), rows[i], 1e-4f, "patch " + i);
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withDropout(-0.1f));
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withDropout(0.95f));
+  }
+
+  @Test
   void recolouredClassesWidenTheClassifierAndARunResumesOnlyWithItsOwn() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path work = tmp.resolve("run");
