@@ -111,12 +111,14 @@ class HashNetworkTest {
 
   @Test
   void aDropoutMaskZerosAboutPAndKeepsTheMean() {
-    TsnPreset tiny = TsnPreset.of("tiny");
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-      TsnGenerator g = new TsnGenerator(tiny);
-      g.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
       HashNetwork net =
-          HashNetwork.builder().backbone(new TsnTaps(g)).bits(16).classes(5).dims(32).build();
+          HashNetwork.builder()
+              .backbone(new PlainCnn(16, HashPreset.tapChannels(TsnPreset.of("tiny"))))
+              .bits(16)
+              .classes(5)
+              .dims(32)
+              .build();
       net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
       float[] mask = net.dropoutMask(200, 0.25f, new Random(7));
       assertEquals(200 * 32, mask.length);

@@ -634,47 +634,67 @@ class HashTrainerTest {
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withWeightDecay(-1));
   }
 
-  @Test
-  void aWeightAverageResumesExactlyIsWhatTheExportHoldsAndMayStartOnResume() throws Exception {
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    HashPreset averaged = HashPreset.of("tiny").withWeightAverage(0.9f);
-    HashOptions full = withPreset(averaged, Objective.COSINE, 12);
+  /** One 16 x 16 patch of each test region, as the encoder contract's planes. */
+  private float[] probePatches() throws Exception {
     List<BufferedImage> patches = new ArrayList<>();
     for (LabeledImage r : regions()) {
       patches.add(r.image().getSubimage(3, 5, 16, 16));
     }
-    float[] probe = planar(patches);
+    return planar(patches);
+  }
+
+  /**
+   * A 12-step cosine run under {@code preset}: its inference differs from the plain preset's (the
+   * setting trained), a run stopped at step 10 and resumed gives the same inference (to {@code
+   * tolerance}), and the export equals it and records {@code metaKey} and the model id's {@code
+   * tag}. Returns the probe patches' continuous codes.
+   */
+  private float[] assertResumesExactlyAndExports(
+      HashPreset preset, String tag, String metaKey, String metaValue, float tolerance)
+      throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions full = withPreset(preset, Objective.COSINE, 12);
+    float[] probe = probePatches();
+    int n = regions().size();
     float[] expected;
     try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false)) {
-      expected = t.encode(probe, patches.size());
+      expected = t.encode(probe, n);
+      assertArrayEquals(expected, t.encode(probe, n), 0f, "inference is deterministic");
     }
-    float[] plainCodes;
     HashOptions plain = withPreset(HashPreset.of("tiny"), Objective.COSINE, 12);
     try (HashTrainer t =
         new HashTraining(tmp.resolve("p"), quiet).run(plain, slots(plain), false)) {
-      plainCodes = t.encode(probe, patches.size());
+      assertFalse(Arrays.equals(expected, t.encode(probe, n)), tag + " changed nothing");
     }
-    assertFalse(Arrays.equals(expected, plainCodes), "the average is not the last step's weights");
 
-    HashOptions half = withPreset(averaged, Objective.COSINE, 10); // checkpoints every 10 steps
+    HashOptions half = withPreset(preset, Objective.COSINE, 10); // checkpoints every 10 steps
     new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
     try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
-      assertArrayEquals(expected, t.encode(probe, patches.size()), 1e-6f);
-      Path out = tmp.resolve("ema.onnx");
+      assertArrayEquals(expected, t.encode(probe, n), tolerance, "resumed");
+      Path out = tmp.resolve(tag + ".onnx");
       t.export(out, Map.of());
       try (OnnxEncoder e = OnnxEncoder.open(out)) {
-        assertEquals("0.9", e.metadata().get("texhash.weight_average"));
-        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-ema0.9-"), e.id());
-        float[][] rows = e.featuresOfPlanes(probe, patches.size());
+        assertEquals(metaValue, e.metadata().get(metaKey));
+        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-" + tag + "-"), e.id());
+        float[][] rows = e.featuresOfPlanes(probe, n);
         for (int i = 0; i < rows.length; i++) {
           assertArrayEquals(
               Arrays.copyOfRange(expected, i * 16, (i + 1) * 16), rows[i], 1e-4f, "patch " + i);
         }
       }
     }
+    return expected;
+  }
+
+  @Test
+  void aWeightAverageResumesExactlyIsWhatTheExportHoldsAndMayStartOnResume() throws Exception {
+    HashPreset averaged = HashPreset.of("tiny").withWeightAverage(0.9f);
+    assertResumesExactlyAndExports(averaged, "ema0.9", "texhash.weight_average", "0.9", 1e-6f);
 
     // switched on at a resume, the average starts from the weights there: one step on, it is
     // those of the same run resumed without averaging
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    float[] probe = probePatches();
     HashOptions plain10 = withPreset(HashPreset.of("tiny"), Objective.COSINE, 10);
     HashOptions plain11 = withPreset(HashPreset.of("tiny"), Objective.COSINE, 11);
     HashOptions averaged11 = withPreset(averaged, Objective.COSINE, 11);
@@ -684,7 +704,7 @@ class HashTrainerTest {
       new HashTraining(work, quiet).run(plain10, slots(plain10), false).close();
       HashOptions resumed = run == 0 ? plain11 : averaged11;
       try (HashTrainer t = new HashTraining(work, quiet).run(resumed, slots(resumed), true)) {
-        atEleven[run] = t.encode(probe, patches.size());
+        atEleven[run] = t.encode(probe, regions().size());
       }
     }
     assertArrayEquals(atEleven[0], atEleven[1], 0f);
@@ -695,41 +715,9 @@ class HashTrainerTest {
 
   @Test
   void dropoutResumesExactlyChangesTrainingAndNeverTheExport() throws Exception {
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    // bit-exact on resume: the same masks from the seed and the step
     HashPreset dropped = HashPreset.of("tiny").withDropout(0.5f);
-    HashOptions full = withPreset(dropped, Objective.COSINE, 12);
-    List<BufferedImage> patches = new ArrayList<>();
-    for (LabeledImage r : regions()) {
-      patches.add(r.image().getSubimage(3, 5, 16, 16));
-    }
-    float[] probe = planar(patches);
-    float[] expected;
-    try (HashTrainer t = new HashTraining(tmp.resolve("a"), quiet).run(full, slots(full), false)) {
-      expected = t.encode(probe, patches.size());
-      assertArrayEquals(expected, t.encode(probe, patches.size()), 0f, "inference drops nothing");
-    }
-    HashOptions plain = withPreset(HashPreset.of("tiny"), Objective.COSINE, 12);
-    try (HashTrainer t =
-        new HashTraining(tmp.resolve("p"), quiet).run(plain, slots(plain), false)) {
-      assertFalse(Arrays.equals(expected, t.encode(probe, patches.size())), "dropout trained");
-    }
-
-    HashOptions half = withPreset(dropped, Objective.COSINE, 10); // checkpoints every 10 steps
-    new HashTraining(tmp.resolve("b"), quiet).run(half, slots(half), false).close();
-    try (HashTrainer t = new HashTraining(tmp.resolve("b"), quiet).run(full, slots(full), true)) {
-      assertArrayEquals(expected, t.encode(probe, patches.size()), 0f, "the same masks on resume");
-      Path out = tmp.resolve("drop.onnx");
-      t.export(out, Map.of());
-      try (OnnxEncoder e = OnnxEncoder.open(out)) {
-        assertEquals("0.5", e.metadata().get("texhash.dropout"));
-        assertTrue(e.id().startsWith("cnn-cosine-16-noaug-drop0.5-"), e.id());
-        float[][] rows = e.featuresOfPlanes(probe, patches.size());
-        for (int i = 0; i < rows.length; i++) {
-          assertArrayEquals(
-              Arrays.copyOfRange(expected, i * 16, (i + 1) * 16), rows[i], 1e-4f, "patch " + i);
-        }
-      }
-    }
+    assertResumesExactlyAndExports(dropped, "drop0.5", "texhash.dropout", "0.5", 0f);
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withDropout(-0.1f));
     assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withDropout(0.95f));
   }
@@ -828,16 +816,12 @@ class HashTrainerTest {
       throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     HashOptions o = options(Objective.COSINE, BackboneKind.CNN, 30, null);
-    List<BufferedImage> patches = new ArrayList<>();
-    for (LabeledImage r : regions()) {
-      patches.add(r.image().getSubimage(3, 5, 16, 16));
-    }
-    float[] probe = planar(patches);
+    float[] probe = probePatches();
     float[] expected;
     try (HashTrainer t =
         new HashTraining(tmp.resolve("a"), quiet, new DivergenceGuard(2, 1))
             .run(o, slots(o), false)) {
-      expected = t.encode(probe, patches.size());
+      expected = t.encode(probe, regions().size());
     }
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     HashTraining faulty =
@@ -854,7 +838,7 @@ class HashTrainerTest {
         };
     try (HashTrainer t = faulty.run(o, slots(o), false)) {
       assertEquals(30, t.step());
-      assertArrayEquals(expected, t.encode(probe, patches.size()), 0f);
+      assertArrayEquals(expected, t.encode(probe, regions().size()), 0f);
     }
     assertTrue(log.toString().contains("steps 11-20"), log.toString());
     assertTrue(log.toString().contains("replaying from step-00000010"), log.toString());
@@ -865,20 +849,16 @@ class HashTrainerTest {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     HashOptions plain = options(Objective.COSINE, BackboneKind.CNN, 60, null);
     Path teacher = tmp.resolve("teacher.onnx");
-    List<BufferedImage> patches = new ArrayList<>();
-    for (LabeledImage r : regions()) {
-      patches.add(r.image().getSubimage(3, 5, 16, 16));
-    }
-    float[] probe = planar(patches);
+    float[] probe = probePatches();
     float[] before;
     try (HashTrainer t =
         new HashTraining(tmp.resolve("run"), quiet).run(plain, slots(plain), false)) {
       t.export(teacher, Map.of(), 4);
-      before = t.encode(probe, patches.size());
+      before = t.encode(probe, regions().size());
     }
     float[] target = new float[before.length];
     try (OnnxEncoder e = OnnxEncoder.open(teacher)) {
-      float[][] rows = e.featuresOfPlanes(probe, patches.size());
+      float[][] rows = e.featuresOfPlanes(probe, regions().size());
       for (int i = 0; i < rows.length; i++) {
         System.arraycopy(rows[i], 0, target, i * 16, 16);
       }
@@ -889,7 +869,7 @@ class HashTrainerTest {
         new HashTraining(tmp.resolve("run"), quiet).run(distil, slots(distil), true)) {
       assertTrue(t.options().tag().endsWith("-distilled"), t.options().tag());
       double start = squaredDistance(before, target);
-      double end = squaredDistance(t.encode(probe, patches.size()), target);
+      double end = squaredDistance(t.encode(probe, regions().size()), target);
       assertTrue(end < 0.7 * start, "distance to the teacher " + start + " -> " + end);
     }
     IllegalArgumentException wrongBits =
