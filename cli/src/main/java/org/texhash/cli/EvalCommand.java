@@ -93,7 +93,9 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--report",
       paramLabel = "DIR",
-      description = "Write report.md, manifest.tsv and PNG plots to DIR.")
+      description =
+          "Write report.md, manifest.tsv, results.jsonl, per-class.tsv (each class's mean AP) and"
+              + " PNG plots to DIR.")
   Path report;
 
   @Option(

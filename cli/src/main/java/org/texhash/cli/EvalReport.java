@@ -28,13 +28,15 @@ import org.texhash.indexer.eval.EvalResult;
 /**
  * The {@code --report DIR} of {@code texhash eval}: {@code report.md} (tables, command, data,
  * machine) and three PNG plots drawn with JFreeChart: precision at top-T, precision versus bits,
- * and the precision-recall curve over Hamming radius 0..K (radius 2 is the table's point); and
- * {@code results.jsonl}, the {@code --json} object of each encoder on its own line.
+ * and the precision-recall curve over Hamming radius 0..K (radius 2 is the table's point); {@code
+ * results.jsonl}, the {@code --json} object of each encoder on its own line; and {@code
+ * per-class.tsv}, each class's mean AP under each result (where the MAP is lost).
  */
 final class EvalReport {
   static final String PRECISION_AT_TOP = "precision_at_top.png";
   static final String PRECISION_VS_BITS = "precision_vs_bits.png";
   static final String PR_RADIUS = "pr_radius.png";
+  static final String PER_CLASS = "per-class.tsv";
   private static final int WIDTH = 640;
   private static final int HEIGHT = 420;
 
@@ -64,6 +66,29 @@ final class EvalReport {
       json.append(r.toJson()).append('\n');
     }
     Files.writeString(dir.resolve("results.jsonl"), json, StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(PER_CLASS), perClass(results), StandardCharsets.UTF_8);
+  }
+
+  /** One row per class and result: the class's queries and their mean AP. */
+  static String perClass(List<EvalResult> results) {
+    StringBuilder b =
+        new StringBuilder("encoder\tbits\tdistance\tquery_transform\tclass\tqueries\tap\n");
+    for (EvalResult r : results) {
+      for (EvalResult.ClassAp c : r.byClass()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%s\t%d\t%s\t%s\t%s\t%d\t%.6f%n",
+                r.encoder(),
+                r.bits(),
+                r.distance(),
+                r.queryTransform(),
+                c.className(),
+                c.queries(),
+                c.ap()));
+      }
+    }
+    return b.toString();
   }
 
   /**

@@ -13,6 +13,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +111,24 @@ class EvalCommandTest {
         md.contains("`texhash eval --dataset " + ds + " "),
         "the command as it was typed, once: " + md);
     assertTrue(!md.contains("eval eval"), md);
+
+    // per class: 5 classes of 3 queries under each of the 2 encoders, averaging to the MAP
+    List<String> rows = Files.readAllLines(report.resolve(EvalReport.PER_CLASS));
+    assertEquals("encoder\tbits\tdistance\tquery_transform\tclass\tqueries\tap", rows.get(0));
+    assertEquals(1 + 2 * 5, rows.size(), String.join("\n", rows));
+    for (int e = 0; e < 2; e++) {
+      double mean = 0;
+      Set<String> classes = new HashSet<>();
+      for (String row : rows.subList(1 + 5 * e, 6 + 5 * e)) {
+        String[] f = row.split("\t");
+        assertEquals(all.get(e).getAsJsonObject().get("encoder").getAsString(), f[0], row);
+        assertEquals("3", f[5], row);
+        classes.add(f[4]);
+        mean += Double.parseDouble(f[6]) / 5;
+      }
+      assertEquals(5, classes.size(), "each class once: " + classes);
+      assertEquals(all.get(e).getAsJsonObject().get("map").getAsDouble(), mean, 1e-5);
+    }
 
     // The same manifest again gives the same metrics for a fixed encoder.
     StringWriter again = new StringWriter();

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.texhash.indexer.dataset.QueryTransform;
@@ -31,6 +32,9 @@ import org.texhash.indexer.dataset.QueryTransform;
  *     org.texhash.indexer.dataset.Manifest.Unit})
  * @param distance what the ranking metrics rank by: "hamming" or "weighted" ({@link
  *     org.texhash.indexer.search.QueryDistance}); the radius metrics are always of Hamming balls
+ * @param byClass each evaluated class's mean AP over its queries, in the order of the queries
+ *     (where the MAP is lost; not in the JSON, which stays one small object per result: {@code eval
+ *     --report} writes it as {@code per-class.tsv})
  */
 public record EvalResult(
     String encoder,
@@ -57,7 +61,11 @@ public record EvalResult(
     int patchSize,
     String queryTransform,
     String unit,
-    String distance) {
+    String distance,
+    List<ClassAp> byClass) {
+
+  /** A class's share of a result: its queries and their mean average precision. */
+  public record ClassAp(String className, int queries, double ap) {}
 
   private static final Gson ROW =
       new GsonBuilder()
@@ -68,6 +76,7 @@ public record EvalResult(
 
   public EvalResult {
     precisionAtTop = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(precisionAtTop));
+    byClass = List.copyOf(byClass);
   }
 
   /** One line of {@code results.jsonl}: {@link #toJsonObject()}, with a space after separators. */

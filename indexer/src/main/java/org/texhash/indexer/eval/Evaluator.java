@@ -271,6 +271,7 @@ public final class Evaluator {
       topT = List.of(n);
     }
     double apSum = 0;
+    Map<String, double[]> classSums = new LinkedHashMap<>(); // class -> {AP sum, queries}
     double pessimisticSum = 0;
     double optimisticSum = 0;
     double[] topSum = new double[topT.size()];
@@ -334,7 +335,11 @@ public final class Evaluator {
             rankedRelevant,
             n);
       }
-      apSum += RankingMetrics.averagePrecision(rankedAll, rankedRelevant);
+      double ap = RankingMetrics.averagePrecision(rankedAll, rankedRelevant);
+      apSum += ap;
+      double[] classSum = classSums.computeIfAbsent(q.className(), c -> new double[2]);
+      classSum[0] += ap;
+      classSum[1]++;
       pessimisticSum += RankingMetrics.pessimisticAveragePrecision(rankedAll, rankedRelevant);
       optimisticSum += RankingMetrics.optimisticAveragePrecision(rankedAll, rankedRelevant);
       for (int i = 0; i < topT.size(); i++) {
@@ -358,6 +363,9 @@ public final class Evaluator {
       recallByRadius[r] /= nq;
     }
     int classes = (int) queries.stream().mapToInt(PatchSpec::label).distinct().count();
+    List<EvalResult.ClassAp> byClass = new ArrayList<>();
+    classSums.forEach(
+        (c, sum) -> byClass.add(new EvalResult.ClassAp(c, (int) sum[1], sum[0] / sum[1])));
     double ms = 1e-6 / timed;
     return new EvalResult(
         encoder.id(),
@@ -384,7 +392,8 @@ public final class Evaluator {
         manifest.patchSize(),
         transform.toString(),
         manifest.unit().tag(),
-        options.distance().id());
+        options.distance().id(),
+        byClass);
   }
 
   private static String suffix(QueryTransform t) {
