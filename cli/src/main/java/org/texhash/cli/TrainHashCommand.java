@@ -152,10 +152,13 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--pooling",
       defaultValue = "mean",
-      paramLabel = "mean|mean_std",
+      paramLabel = "mean|mean_std|gram",
       description =
-          "How the fused maps become the descriptor: the paper's global mean, or each channel's"
-              + " mean and standard deviation (default: ${DEFAULT-VALUE}).")
+          "How the fused maps become the descriptor: the paper's global mean, each channel's"
+              + " mean and standard deviation, or the channels' Gram matrix (D x D second"
+              + " moments, signed square root; D defaults to "
+              + HashPreset.GRAM_DIMS
+              + ") (default: ${DEFAULT-VALUE}).")
   GlobalPool.Kind pooling;
 
   @Option(
@@ -195,10 +198,14 @@ final class TrainHashCommand implements Callable<Integer> {
       names = "--descriptor-dims",
       paramLabel = "D",
       description =
-          "Length of the fused descriptor the hash layer reads, a multiple of 8 from 64 to 2048:"
-              + " the last fusion conv's channels, the head's largest layer; set it to keep a"
+          "The last fusion conv's channels D, a multiple of 8 from 16 to 2048 (with --pooling"
+              + " gram at most "
+              + HashPreset.MAX_GRAM_DIMS
+              + "): the hash layer reads D values (2D, D^2 by the pooling); set it to keep a"
               + " wider --cnn-width's head (and file) small (default: twice the coarsest tap's"
-              + " channels; cpu, width 1: 256).")
+              + " channels, cpu, width 1: 256; with --pooling gram "
+              + HashPreset.GRAM_DIMS
+              + ").")
   Integer descriptorDims;
 
   @Option(

@@ -374,6 +374,9 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--weight-average", "1", "--out", out), // never moves
             List.of("--backbone", "cnn", "--dropout", "0.95", "--out", out), // nothing left
             List.of("--backbone", "cnn", "--schedule", "linear", "--out", out), // no such schedule
+            // a Gram of 128 channels would be a 16,384-long descriptor
+            List.of(
+                "--backbone", "cnn", "--pooling", "gram", "--descriptor-dims", "128", "--out", out),
             List.of("--backbone", "cnn", "--channel-orders", "7", "--out", out), // 3! orders
             // the pairwise objectives need two crops in a batch
             List.of("--backbone", "cnn", "--batch-size", "1", "--out", out),

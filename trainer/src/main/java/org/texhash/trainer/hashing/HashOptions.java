@@ -144,7 +144,7 @@ public record HashOptions(
         + bits
         + (attention ? "" : "-noca")
         + (augmentation ? "" : "-noaug")
-        + (preset.pooling() == GlobalPool.Kind.MEAN ? "" : "-meanstd")
+        + poolingTag(preset.pooling())
         + (preset.cnnDepth() == 1 ? "" : "-d" + preset.cnnDepth())
         + (preset.cnnWidth() == 1f ? "" : "-w" + tag(preset.cnnWidth()))
         + (preset.descriptorDims() == HashPreset.TAPS_DIMS ? "" : "-D" + preset.descriptorDims())
@@ -163,6 +163,17 @@ public record HashOptions(
         + (preset.dropout() == 0f ? "" : "-drop" + tag(preset.dropout()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
+  }
+
+  /**
+   * Nothing for the paper's mean pooling (ids made before the others existed stay as they were).
+   */
+  private static String poolingTag(GlobalPool.Kind pooling) {
+    return switch (pooling) {
+      case MEAN -> "";
+      case MEAN_STD -> "-meanstd";
+      case GRAM -> "-gram";
+    };
   }
 
   /** 2 for 2.0, 1.5 for 1.5: a setting as a model id shows it. */

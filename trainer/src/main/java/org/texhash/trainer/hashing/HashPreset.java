@@ -93,6 +93,12 @@ public record HashPreset(
   /** A {@link #descriptorDims} that means: twice the coarsest tap's channels. */
   public static final int TAPS_DIMS = 0;
 
+  /** D with the Gram pooling when not set: a 1,024-long descriptor, the hash layer 256 kB. */
+  public static final int GRAM_DIMS = 32;
+
+  /** The largest D with the Gram pooling: a 4,096-long descriptor, the hash layer 1 MB. */
+  public static final int MAX_GRAM_DIMS = 64;
+
   /** A {@link #weightAverage} that means: export the last step's weights. */
   public static final float NO_AVERAGE = 0f;
 
@@ -202,14 +208,15 @@ public record HashPreset(
   }
 
   /**
-   * This preset with the fused descriptor D {@code dims} long (a multiple of 8, 64 to 2048): the
-   * last fusion conv's output channels, the widest layer of the head, so a wider backbone can keep
-   * the head (and the exported file) of a narrower one.
+   * This preset with the fused descriptor D {@code dims} long (a multiple of 8, 16 to 2048; at most
+   * {@link #MAX_GRAM_DIMS} with the Gram pooling): the last fusion conv's output channels, the
+   * widest layer of the head, so a wider backbone can keep the head (and the exported file) of a
+   * narrower one.
    */
   public HashPreset withDescriptorDims(int dims) {
-    if (dims != TAPS_DIMS && (dims < 64 || dims > 2048 || dims % 8 != 0)) {
+    if (dims != TAPS_DIMS && (dims < 16 || dims > 2048 || dims % 8 != 0)) {
       throw new IllegalArgumentException(
-          "descriptor dims must be a multiple of 8 from 64 to 2048, got " + dims);
+          "descriptor dims must be a multiple of 8 from 16 to 2048, got " + dims);
     }
     return with(t -> t.descriptorDims = dims);
   }
@@ -444,9 +451,15 @@ public record HashPreset(
     return c;
   }
 
-  /** D under this preset for a backbone with these taps. */
+  /**
+   * D under this preset for a backbone with these taps; with the Gram pooling {@link #GRAM_DIMS}
+   * unless set, since the descriptor is D^2 long.
+   */
   public int descriptorDims(List<Integer> tapChannels) {
-    return descriptorDims == TAPS_DIMS ? tapsDims(tapChannels) : descriptorDims;
+    if (descriptorDims != TAPS_DIMS) {
+      return descriptorDims;
+    }
+    return pooling == GlobalPool.Kind.GRAM ? GRAM_DIMS : tapsDims(tapChannels);
   }
 
   /** The paper's D: twice the coarsest tap's channels. */

@@ -31,8 +31,9 @@ import org.texhash.trainer.onnx.OnnxGraph;
  * Conv units are conv + batch norm + ReLU. {@code pool} is the paper's global average ({@link
  * GlobalPool.Kind#MEAN}, {@code out} with stride 2, v is {@code [N, D]}) or the mean and standard
  * deviation of each channel ({@link GlobalPool.Kind#MEAN_STD}, {@code out} with stride 1 so the
- * deviation is taken over four times the positions, v is {@code [N, 2D]}). Input: the taps, finest
- * first.
+ * deviation is taken over four times the positions, v is {@code [N, 2D]}), or the channels' Gram
+ * matrix ({@link GlobalPool.Kind#GRAM}, {@code out} with stride 1, v is {@code [N, D^2]}, so D is
+ * kept small). Input: the taps, finest first.
  */
 public final class ProgressiveFusion extends AbstractBlock {
   private final List<Integer> tapChannels;
@@ -51,6 +52,13 @@ public final class ProgressiveFusion extends AbstractBlock {
   public ProgressiveFusion(
       List<Integer> tapChannels, int attentionKernel, int dims, GlobalPool.Kind pooling) {
     super((byte) 1);
+    if (pooling == GlobalPool.Kind.GRAM && dims > HashPreset.MAX_GRAM_DIMS) {
+      throw new IllegalArgumentException(
+          "with the Gram pooling the descriptor is D^2 long: D must be at most "
+              + HashPreset.MAX_GRAM_DIMS
+              + ", got "
+              + dims);
+    }
     this.tapChannels = List.copyOf(tapChannels);
     this.dims = dims;
     for (int l = 0; l < tapChannels.size(); l++) {
@@ -76,9 +84,9 @@ public final class ProgressiveFusion extends AbstractBlock {
     pool = new GlobalPool(pooling);
   }
 
-  /** The fused vector's length: D, or 2D with mean-and-deviation pooling. */
+  /** The fused vector's length: D, 2D with mean-and-deviation pooling, D^2 with the Gram. */
   public int outputDims() {
-    return dims * pool.kind().valuesPerChannel;
+    return pool.kind().outputs(dims);
   }
 
   public GlobalPool.Kind pooling() {

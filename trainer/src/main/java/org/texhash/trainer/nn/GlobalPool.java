@@ -19,10 +19,18 @@ import org.texhash.trainer.onnx.OnnxNodes;
  *       2C]}. A texture is a stationary field, so how strongly a filter's response varies over the
  *       patch describes it as much as the response's average (the statistics style transfer
  *       matches); the mean alone cannot tell a fine checkerboard from a flat grey.
+ *   <li>{@link Kind#GRAM}: the channels' second moments {@code G_ij = mean over positions of x_i
+ *       x_j}, each under a signed square root, {@code [N, C * C]} (bilinear pooling, the Gram
+ *       matrix of the style loss): which filters fire together, not only how much each fires. The
+ *       square root keeps a few strong co-activations from drowning the rest.
  * </ul>
  *
  * <p>ONNX: {@code GlobalAveragePool} of x (and, for the deviation, of x*x, then {@code Sub}, {@code
- * Relu}, {@code Add} epsilon, {@code Sqrt}, {@code Concat}), {@code Flatten}.
+ * Relu}, {@code Add} epsilon, {@code Sqrt}, {@code Concat}), {@code Flatten}. The Gram: {@code
+ * Reshape} to {@code [N, C, HW]}, the product of its {@code [N, C, 1, HW]} and {@code [N, 1, C,
+ * HW]} views ({@code Unsqueeze}, {@code Mul}), {@code ReduceMean} over the positions (so the graph
+ * takes any patch size), then {@code Abs}, {@code Add} epsilon, {@code Sqrt}, {@code Sign}, {@code
+ * Mul}, {@code Flatten}.
  */
 public final class GlobalPool extends AbstractBlock implements OnnxNodes {
   /** Keeps the square root's gradient finite where a channel is constant. */
@@ -30,14 +38,17 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
 
   /** What is pooled per channel. */
   public enum Kind {
-    MEAN(1),
-    MEAN_STD(2);
+    MEAN,
+    MEAN_STD,
+    GRAM;
 
-    /** Output values per input channel. */
-    public final int valuesPerChannel;
-
-    Kind(int valuesPerChannel) {
-      this.valuesPerChannel = valuesPerChannel;
+    /** The pooled vector's length for maps of {@code channels} channels. */
+    public int outputs(int channels) {
+      return switch (this) {
+        case MEAN -> channels;
+        case MEAN_STD -> 2 * channels;
+        case GRAM -> channels * channels;
+      };
     }
   }
 
@@ -56,6 +67,9 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
+    if (kind == Kind.GRAM) {
+      return new NDList(gram(x));
+    }
     NDArray mean = x.mean(new int[] {3}).mean(new int[] {2});
     if (kind == Kind.MEAN) {
       return new NDList(mean);
@@ -65,8 +79,20 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
     return new NDList(NDArrays.concat(new NDList(mean, std), 1));
   }
 
+  private static NDArray gram(NDArray x) {
+    Shape s = x.getShape();
+    long c = s.get(1);
+    long positions = s.get(2) * s.get(3);
+    NDArray flat = x.reshape(s.get(0), c, positions);
+    NDArray moments = flat.matMul(flat.transpose(0, 2, 1)).div(positions).reshape(s.get(0), c * c);
+    return moments.abs().add(EPSILON).sqrt().mul(moments.sign());
+  }
+
   @Override
   public String emitOnnx(OnnxGraph g, String input) {
+    if (kind == Kind.GRAM) {
+      return emitGram(g, input);
+    }
     String mean = g.node("GlobalAveragePool", "pool_mean", input);
     String pooled = mean;
     if (kind == Kind.MEAN_STD) {
@@ -91,9 +117,33 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
     return g.node("Flatten", "pool", pooled, "axis", 1L);
   }
 
+  private static String emitGram(OnnxGraph g, String input) {
+    String flat =
+        g.node("Reshape", "gram_flat", new String[] {input, g.longs("gram_shape", 0, 0, -1)});
+    String rows = g.node("Unsqueeze", "gram_rows", new String[] {flat, g.longs("gram_axis", 2)});
+    String cols = g.node("Unsqueeze", "gram_cols", new String[] {flat, g.longs("gram_axis", 1)});
+    String products = g.node("Mul", "gram_products", new String[] {rows, cols});
+    String moments =
+        g.node("ReduceMean", "gram_moments", products, "axes", new long[] {3}, "keepdims", 0L);
+    String root =
+        g.node(
+            "Sqrt",
+            "gram_root",
+            g.node(
+                "Add",
+                "gram_eps",
+                new String[] {
+                  g.node("Abs", "gram_abs", moments),
+                  g.floats("gram_epsilon", new float[] {EPSILON})
+                }));
+    String signed =
+        g.node("Mul", "gram_signed", new String[] {root, g.node("Sign", "gram_sign", moments)});
+    return g.node("Flatten", "pool", signed, "axis", 1L);
+  }
+
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     Shape s = inputShapes[0];
-    return new Shape[] {new Shape(s.get(0), s.get(1) * kind.valuesPerChannel)};
+    return new Shape[] {new Shape(s.get(0), kind.outputs((int) s.get(1)))};
   }
 }

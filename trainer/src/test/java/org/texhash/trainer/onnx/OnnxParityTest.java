@@ -1,5 +1,6 @@
 package org.texhash.trainer.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,13 +170,35 @@ class OnnxParityTest {
   }
 
   @Test
+  void gramPoolIsTheSignedRootOfTheChannelsSecondMoments() throws Exception {
+    // channel 0 is (1, 3), channel 1 is (2, -2) over two positions: second moments 5, -2, -2, 4
+    try (NDManager m = manager()) {
+      GlobalPool pool = new GlobalPool(GlobalPool.Kind.GRAM);
+      Shape in = new Shape(1, 2, 1, 2);
+      float[] x = {1, 3, 2, -2};
+      NDArray y =
+          pool.forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false)
+              .singletonOrThrow();
+      float[] expected = {(float) Math.sqrt(5), -(float) Math.sqrt(2), -(float) Math.sqrt(2), 2f};
+      assertArrayEquals(expected, y.toFloatArray(), 1e-4f);
+      OnnxGraph g = new OnnxGraph("gram");
+      g.input("x", in.getShape());
+      String out = pool.emitOnnx(g, "x");
+      float[] ort =
+          OrtRunner.run(
+              OrtRunner.model(g, out, 1, 4), Map.of("x", new OrtRunner.Input(x, in.getShape())));
+      assertArrayEquals(expected, ort, 1e-4f);
+    }
+  }
+
+  @Test
   void progressiveFusionWithAndWithoutAttentionForEachPooling() throws Exception {
-    for (int variant = 0; variant < 4; variant++) {
+    for (int variant = 0; variant < 2 * GlobalPool.Kind.values().length; variant++) {
       int kernel = variant % 2 == 0 ? 3 : 0;
       GlobalPool.Kind pooling = GlobalPool.Kind.values()[variant / 2];
       List<Integer> channels = List.of(8, 16, 16);
       ProgressiveFusion f = new ProgressiveFusion(channels, kernel, 12, pooling);
-      int width = 12 * pooling.valuesPerChannel;
+      int width = pooling.outputs(12);
       Shape[] taps = {new Shape(2, 8, 16, 16), new Shape(2, 16, 8, 8), new Shape(2, 16, 4, 4)};
       try (NDManager m = manager()) {
         initialize(f, m, 10 + variant, taps);
@@ -205,6 +228,7 @@ class OnnxParityTest {
     backbones.add("cnn-deeper"); // the plain CNN with three conv units per level
     backbones.add("cnn-signs"); // the plain CNN reading local signs beside the colour
     backbones.add("cnn-signs-1x1"); // the same signs through a 1x1 convolution
+    backbones.add("cnn-gram"); // the plain CNN pooled by the Gram matrix
     for (String backbone : backbones) {
       try (NDManager m = manager()) {
         Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
@@ -227,7 +251,8 @@ class OnnxParityTest {
                   .bits(16)
                   .classes(5)
                   .dims(24)
-                  .pooling(GlobalPool.Kind.MEAN_STD)
+                  .pooling(
+                      backbone.equals("cnn-gram") ? GlobalPool.Kind.GRAM : GlobalPool.Kind.MEAN_STD)
                   .build();
         }
         initialize(net, m, 21, backbone.equals("cnn-deeper") ? 0.05f : 0.2f, in);
