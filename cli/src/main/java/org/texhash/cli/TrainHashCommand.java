@@ -312,6 +312,17 @@ final class TrainHashCommand implements Callable<Integer> {
               + " change on --resume.")
   float dropout = 0f;
 
+  @Option(
+      names = "--proxy-synthesis",
+      paramLabel = "ALPHA",
+      description =
+          "With the cosine objective, add to each batch as many synthetic classes as crops, each"
+              + " between two crops of different classes with a Beta(ALPHA, ALPHA) weight (Proxy"
+              + " Synthesis: room between the training classes for unseen ones; 0.05 to "
+              + HashPreset.MAX_PROXY_SYNTHESIS
+              + ", e.g. 0.4; default: ${DEFAULT-VALUE}, none); may change on --resume.")
+  float proxySynthesis = 0f;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -389,7 +400,8 @@ final class TrainHashCommand implements Callable<Integer> {
               .withCosineMargin(cosineMargin)
               .withWeightDecay(weightDecay)
               .withWeightAverage(weightAverage)
-              .withDropout(dropout);
+              .withDropout(dropout)
+              .withProxySynthesis(proxySynthesis);
       p =
           p.withAnnealSteps(annealSteps)
               .withSchedule(schedule)

@@ -374,6 +374,17 @@ class TrainHashCommandTest {
             List.of("--backbone", "cnn", "--weight-average", "1", "--out", out), // never moves
             List.of("--backbone", "cnn", "--dropout", "0.95", "--out", out), // nothing left
             List.of("--backbone", "cnn", "--schedule", "linear", "--out", out), // no such schedule
+            // synthetic classes mix the cosine classifier's rows
+            List.of("--backbone", "cnn", "--proxy-synthesis", "0.4", "--out", out),
+            List.of(
+                "--backbone",
+                "cnn",
+                "--objective",
+                "cosine",
+                "--proxy-synthesis",
+                "5",
+                "--out",
+                out),
             // a Gram of 128 channels would be a 16,384-long descriptor
             List.of(
                 "--backbone", "cnn", "--pooling", "gram", "--descriptor-dims", "128", "--out", out),

@@ -168,11 +168,15 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     if (!cosineClassifier) {
       return classifier.forward(store, new NDList(u), training).singletonOrThrow();
     }
+    return unitRows(u).matMul(unitClassRows(store, u, training).transpose());
+  }
+
+  /** The cosine classifier's weight rows at unit length, {@code [C, K]}, in u's scope. */
+  NDArray unitClassRows(ParameterStore store, NDArray u, boolean training) {
     NDArray w = store.getValue(classifier.getParameters().get("weight"), u.getDevice(), training);
     // an op's result joins its first operand's manager: starting from u keeps every temporary of
     // the step in the step's scope (ops on w would pile up in the parameters' manager for good)
-    NDArray wInScope = u.getManager().create(1f).mul(w);
-    return unitRows(u).matMul(unitRows(wInScope).transpose());
+    return unitRows(u.getManager().create(1f).mul(w));
   }
 
   /** Each row of {@code x} divided by its length (the cosine objectives' normalisation). */

@@ -82,6 +82,15 @@ public record HashOptions(
               + " objective, got "
               + objective.id());
     }
+    if (preset.proxySynthesis() != 0f
+        && (objective != Objective.COSINE || preset.straightThrough() || teacher != null)) {
+      throw new IllegalArgumentException(
+          "--proxy-synthesis mixes the cosine classifier's weight rows: it needs the cosine"
+              + " objective, without --straight-through or --teacher; got "
+              + objective.id()
+              + (preset.straightThrough() ? " with --straight-through" : "")
+              + (teacher != null ? " with --teacher" : ""));
+    }
     if (objective != Objective.COSINE
         && (preset.cosineScale() != Objective.COSINE_SCALE
             || preset.cosineMargin() != Objective.COSINE_MARGIN)) {
@@ -169,6 +178,7 @@ public record HashOptions(
             ? ""
             : "-ema" + tag(preset.weightAverage()))
         + (preset.dropout() == 0f ? "" : "-drop" + tag(preset.dropout()))
+        + (preset.proxySynthesis() == 0f ? "" : "-ps" + tag(preset.proxySynthesis()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -209,6 +219,7 @@ public record HashOptions(
     p.setProperty("channel_orders", Integer.toString(preset.channelOrders()));
     p.setProperty("weight_average", Float.toString(preset.weightAverage()));
     p.setProperty("dropout", Float.toString(preset.dropout()));
+    p.setProperty("proxy_synthesis", Float.toString(preset.proxySynthesis()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -225,10 +236,11 @@ public record HashOptions(
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
-   * quantisation weight or weight decay or dropout or rate schedule, start or stop averaging the
-   * weights, switch the straight-through classifier on or off, end with an anneal it did not plan
-   * at the start, go on with other crops (a model trained on plain crops, fine-tuned on views) and
-   * go on from a teacher (a model distilled from itself with views averaged).
+   * quantisation weight or weight decay or dropout or proxy synthesis or rate schedule, start or
+   * stop averaging the weights, switch the straight-through classifier on or off, end with an
+   * anneal it did not plan at the start, go on with other crops (a model trained on plain crops,
+   * fine-tuned on views) and go on from a teacher (a model distilled from itself with views
+   * averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -255,6 +267,7 @@ public record HashOptions(
               || key.equals("weight_decay")
               || key.equals("weight_average")
               || key.equals("dropout")
+              || key.equals("proxy_synthesis")
               || key.equals("schedule")
               || key.equals("straight_through")
               || key.equals("anneal_steps")

@@ -38,6 +38,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     uses instead of the last step's ({@link #NO_AVERAGE}: none)
  * @param dropout the fraction of the fused descriptor's values zeroed in each training crop (the
  *     rest scaled up to keep its mean; 0: none; never at export)
+ * @param proxySynthesis alpha of the Beta(alpha, alpha) mixing weights of the synthetic classes the
+ *     cosine objective adds to each batch ({@link ProxySynthesis}; 0: none)
  */
 public record HashPreset(
     String name,
@@ -64,7 +66,8 @@ public record HashPreset(
     float weightDecay,
     int channelOrders,
     float weightAverage,
-    float dropout) {
+    float dropout,
+    float proxySynthesis) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -156,6 +159,7 @@ public record HashPreset(
         0f,
         1,
         NO_AVERAGE,
+        0f,
         0f);
   }
 
@@ -313,6 +317,27 @@ public record HashPreset(
     return with(t -> t.dropout = p);
   }
 
+  /** The largest {@link #proxySynthesis} alpha a command line may ask for. */
+  public static final float MAX_PROXY_SYNTHESIS = 4f;
+
+  /**
+   * This preset adding to each batch of the cosine objective as many synthetic classes as crops,
+   * each between two crops of different classes (Proxy Synthesis, Gu et al. 2021): the space
+   * between the training classes is trained too, where the classes nobody trained on will land.
+   * {@code alpha} shapes the Beta(alpha, alpha) mixing weights (small: near one of the two); 0
+   * switches it off.
+   */
+  public HashPreset withProxySynthesis(float alpha) {
+    if (!(alpha == 0f || alpha >= 0.05f && alpha <= MAX_PROXY_SYNTHESIS)) {
+      throw new IllegalArgumentException(
+          "proxy synthesis alpha must be 0 (none) or 0.05 to "
+              + MAX_PROXY_SYNTHESIS
+              + ", got "
+              + alpha);
+    }
+    return with(t -> t.proxySynthesis = alpha);
+  }
+
   /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
@@ -360,6 +385,7 @@ public record HashPreset(
     int channelOrders;
     float weightAverage;
     float dropout;
+    float proxySynthesis;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -382,6 +408,7 @@ public record HashPreset(
     t.channelOrders = channelOrders;
     t.weightAverage = weightAverage;
     t.dropout = dropout;
+    t.proxySynthesis = proxySynthesis;
     change.accept(t);
     return new HashPreset(
         name,
@@ -408,7 +435,8 @@ public record HashPreset(
         t.weightDecay,
         t.channelOrders,
         t.weightAverage,
-        t.dropout);
+        t.dropout,
+        t.proxySynthesis);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

@@ -211,19 +211,7 @@ public final class HashTrainer implements AutoCloseable {
             options.preset().straightThrough()
                 ? network.classify(store, Objective.signStraightThrough(u), true)
                 : out.get(1);
-        Objective.Terms t =
-            targets == null
-                ? options
-                    .objective()
-                    .loss(
-                        u,
-                        logits,
-                        batch.slots(),
-                        codes,
-                        options.quantisationWeight(),
-                        options.preset().cosineScale(),
-                        options.preset().cosineMargin())
-                : Distillation.loss(u, targets, options.quantisationWeight());
+        Objective.Terms t = loss(u, logits, batch.slots(), targets);
         gc.backward(t.total());
         losses =
             new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
@@ -242,6 +230,49 @@ public final class HashTrainer implements AutoCloseable {
       codes.updateCodes(1);
     }
     return losses;
+  }
+
+  /** This step's loss terms: against the teacher's outputs, else the objective's. */
+  private Objective.Terms loss(NDArray u, NDArray logits, int[] slots, NDArray targets) {
+    if (targets != null) {
+      return Distillation.loss(u, targets, options.quantisationWeight());
+    }
+    if (options.preset().proxySynthesis() > 0f) {
+      return withSyntheticClasses(u, slots);
+    }
+    return options
+        .objective()
+        .loss(
+            u,
+            logits,
+            slots,
+            codes,
+            options.quantisationWeight(),
+            options.preset().cosineScale(),
+            options.preset().cosineMargin());
+  }
+
+  /** The cosine objective over the batch and as many synthetic classes ({@link ProxySynthesis}). */
+  private Objective.Terms withSyntheticClasses(NDArray u, int[] slots) {
+    int[] labels = new int[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      labels[i] = codes.label(slots[i]);
+    }
+    ProxySynthesis.Mix mix =
+        ProxySynthesis.draw(
+            labels,
+            options.preset().proxySynthesis(),
+            new Random(TrainingSlots.mix(options.seed() ^ 0x5e7a1L, step)));
+    ProxySynthesis.Logits l =
+        ProxySynthesis.logits(
+            HashNetwork.unitRows(u), network.unitClassRows(store, u, true), labels, mix);
+    return Objective.cosineTerms(
+        u,
+        l.logits(),
+        l.truth(),
+        options.quantisationWeight(),
+        options.preset().cosineScale(),
+        options.preset().cosineMargin());
   }
 
   /** The network's inputs for this step: x, and the step's dropout mask when the preset asks. */
@@ -346,6 +377,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.weight_decay", Float.toString(options.preset().weightDecay()));
     meta.put("texhash.weight_average", Float.toString(options.preset().weightAverage()));
     meta.put("texhash.dropout", Float.toString(options.preset().dropout()));
+    meta.put("texhash.proxy_synthesis", Float.toString(options.preset().proxySynthesis()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

@@ -151,9 +151,7 @@ public enum Objective {
         quant = u.sub(u.stopGradient().sign()).square().mean();
       }
       case COSINE -> {
-        NDArray truth = oneHot(m, logits, slots, codes);
-        main = crossEntropy(logits.sub(truth.mul(margin)).mul(scale), truth);
-        quant = u.sub(u.stopGradient().sign()).square().mean();
+        return cosineTerms(u, logits, oneHot(m, logits, slots, codes), w, scale, margin);
       }
       case CONTRASTIVE -> {
         main = viewPairs(u);
@@ -161,6 +159,17 @@ public enum Objective {
       }
       default -> throw new IllegalStateException();
     }
+    return new Terms(main.add(quant.mul((float) w)), main, quant);
+  }
+
+  /**
+   * The cosine objective's terms for cosines {@code logits} against one-hot rows {@code truth}
+   * (which may hold more rows and columns than u, as {@link ProxySynthesis} makes them).
+   */
+  static Terms cosineTerms(
+      NDArray u, NDArray logits, NDArray truth, double w, float scale, float margin) {
+    NDArray main = crossEntropy(logits.sub(truth.mul(margin)).mul(scale), truth);
+    NDArray quant = u.sub(u.stopGradient().sign()).square().mean();
     return new Terms(main.add(quant.mul((float) w)), main, quant);
   }
 

@@ -723,6 +723,16 @@ class HashTrainerTest {
   }
 
   @Test
+  void proxySynthesisResumesExactlyChangesTrainingAndIsRecorded() throws Exception {
+    HashPreset synthetic = HashPreset.of("tiny").withProxySynthesis(0.4f);
+    assertResumesExactlyAndExports(synthetic, "ps0.4", "texhash.proxy_synthesis", "0.4", 0f);
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withProxySynthesis(0.01f));
+    // the synthetic classes mix the cosine classifier's rows
+    assertThrows(IllegalArgumentException.class, () -> withPreset(synthetic, Objective.DHCQ, 10));
+  }
+
+  @Test
   void recolouredClassesWidenTheClassifierAndARunResumesOnlyWithItsOwn() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path work = tmp.resolve("run");
