@@ -57,14 +57,7 @@ public record HashOptions(
       throw new IllegalArgumentException(
           "a cnn stem other than rgb needs the cnn backbone, got " + backbone.id());
     }
-    if (preset.pooling() == GlobalPool.Kind.GRAM
-        && preset.descriptorDims() > HashPreset.MAX_GRAM_DIMS) {
-      throw new IllegalArgumentException(
-          "with --pooling gram the descriptor is D^2 long: --descriptor-dims must be at most "
-              + HashPreset.MAX_GRAM_DIMS
-              + ", got "
-              + preset.descriptorDims());
-    }
+    HashPreset.requireDescriptorFits(preset.pooling(), preset.descriptorDims());
     TsnPreset sized = TsnPreset.of(preset.name());
     requireCropSize(cropSize, sized);
     if (cropSize != sized.patchSize() && (augmentation || teacher != null)) {

@@ -102,6 +102,17 @@ public record HashPreset(
   /** The largest D with the Gram pooling: a 4,096-long descriptor, the hash layer 1 MB. */
   public static final int MAX_GRAM_DIMS = 64;
 
+  /** Refuses a D whose descriptor under {@code pooling} would be too long for the hash layer. */
+  static void requireDescriptorFits(GlobalPool.Kind pooling, int dims) {
+    if (pooling == GlobalPool.Kind.GRAM && dims > MAX_GRAM_DIMS) {
+      throw new IllegalArgumentException(
+          "with the Gram pooling the descriptor is D^2 long: D (--descriptor-dims) must be at most "
+              + MAX_GRAM_DIMS
+              + ", got "
+              + dims);
+    }
+  }
+
   /** A {@link #weightAverage} that means: export the last step's weights. */
   public static final float NO_AVERAGE = 0f;
 

@@ -52,13 +52,7 @@ public final class ProgressiveFusion extends AbstractBlock {
   public ProgressiveFusion(
       List<Integer> tapChannels, int attentionKernel, int dims, GlobalPool.Kind pooling) {
     super((byte) 1);
-    if (pooling == GlobalPool.Kind.GRAM && dims > HashPreset.MAX_GRAM_DIMS) {
-      throw new IllegalArgumentException(
-          "with the Gram pooling the descriptor is D^2 long: D must be at most "
-              + HashPreset.MAX_GRAM_DIMS
-              + ", got "
-              + dims);
-    }
+    HashPreset.requireDescriptorFits(pooling, dims);
     this.tapChannels = List.copyOf(tapChannels);
     this.dims = dims;
     for (int l = 0; l < tapChannels.size(); l++) {
