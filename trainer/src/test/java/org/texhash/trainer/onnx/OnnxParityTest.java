@@ -150,44 +150,40 @@ class OnnxParityTest {
       check(new GlobalPool(kind), new Shape(2, 6, 5, 5), 30 + kind.ordinal());
     }
     // a constant channel: the deviation is sqrt(epsilon), not NaN, on both sides
-    try (NDManager m = manager()) {
-      GlobalPool pool = new GlobalPool(GlobalPool.Kind.MEAN_STD);
-      Shape in = new Shape(1, 2, 3, 3);
-      float[] x = new float[18];
-      java.util.Arrays.fill(x, 0.7f);
-      NDArray y =
-          pool.forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false)
-              .singletonOrThrow();
-      OnnxGraph g = new OnnxGraph("pool");
-      g.input("x", in.getShape());
-      String out = pool.emitOnnx(g, "x");
-      float[] ort =
-          OrtRunner.run(
-              OrtRunner.model(g, out, 1, 4), Map.of("x", new OrtRunner.Input(x, in.getShape())));
-      assertParity(y.toFloatArray(), ort);
-      assertEquals(Math.sqrt(1e-5), y.getFloat(0, 3), 1e-4);
-    }
+    float[] x = new float[18];
+    java.util.Arrays.fill(x, 0.7f);
+    float[][] pooled = poolBothWays(GlobalPool.Kind.MEAN_STD, x, new Shape(1, 2, 3, 3), 4);
+    assertParity(pooled[0], pooled[1]);
+    assertEquals(Math.sqrt(1e-5), pooled[0][3], 1e-4);
   }
 
   @Test
   void gramPoolIsTheSignedRootOfTheChannelsSecondMoments() throws Exception {
     // channel 0 is (1, 3), channel 1 is (2, -2) over two positions: second moments 5, -2, -2, 4
+    float[][] pooled =
+        poolBothWays(GlobalPool.Kind.GRAM, new float[] {1, 3, 2, -2}, new Shape(1, 2, 1, 2), 4);
+    float[] expected = {(float) Math.sqrt(5), -(float) Math.sqrt(2), -(float) Math.sqrt(2), 2f};
+    assertArrayEquals(expected, pooled[0], 1e-4f);
+    assertArrayEquals(expected, pooled[1], 1e-4f);
+  }
+
+  /** {@code x} pooled by {@code kind} through DJL's forward pass and through ONNX Runtime. */
+  private static float[][] poolBothWays(GlobalPool.Kind kind, float[] x, Shape in, int width)
+      throws Exception {
+    GlobalPool pool = new GlobalPool(kind);
     try (NDManager m = manager()) {
-      GlobalPool pool = new GlobalPool(GlobalPool.Kind.GRAM);
-      Shape in = new Shape(1, 2, 1, 2);
-      float[] x = {1, 3, 2, -2};
-      NDArray y =
+      float[] djl =
           pool.forward(new ParameterStore(m, false), new NDList(m.create(x, in)), false)
-              .singletonOrThrow();
-      float[] expected = {(float) Math.sqrt(5), -(float) Math.sqrt(2), -(float) Math.sqrt(2), 2f};
-      assertArrayEquals(expected, y.toFloatArray(), 1e-4f);
-      OnnxGraph g = new OnnxGraph("gram");
+              .singletonOrThrow()
+              .toFloatArray();
+      OnnxGraph g = new OnnxGraph("pool");
       g.input("x", in.getShape());
       String out = pool.emitOnnx(g, "x");
       float[] ort =
           OrtRunner.run(
-              OrtRunner.model(g, out, 1, 4), Map.of("x", new OrtRunner.Input(x, in.getShape())));
-      assertArrayEquals(expected, ort, 1e-4f);
+              OrtRunner.model(g, out, (int) in.get(0), width),
+              Map.of("x", new OrtRunner.Input(x, in.getShape())));
+      return new float[][] {djl, ort};
     }
   }
 
