@@ -323,6 +323,17 @@ final class TrainHashCommand implements Callable<Integer> {
               + ", e.g. 0.4; default: ${DEFAULT-VALUE}, none); may change on --resume.")
   float proxySynthesis = 0f;
 
+  @Option(
+      names = "--projection-head",
+      paramLabel = "WIDTH",
+      description =
+          "The classifier reads the codes through two dense layers WIDTH wide (a ReLU between)"
+              + " that the export drops, so the layers the training classes shape most are not"
+              + " searched (16 to "
+              + HashPreset.MAX_PROJECTION_HEAD
+              + ", e.g. 256; dhcq and cosine objectives; default: ${DEFAULT-VALUE}, none).")
+  int projectionHead = 0;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -410,7 +421,8 @@ final class TrainHashCommand implements Callable<Integer> {
               .withCnnDepth(cnnDepth)
               .withCnnWidth(cnnWidth)
               .withDescriptorDims(descriptorDims == null ? HashPreset.TAPS_DIMS : descriptorDims)
-              .withCnnStem(PlainCnn.Stem.of(cnnStem));
+              .withCnnStem(PlainCnn.Stem.of(cnnStem))
+              .withProjectionHead(projectionHead);
       BackboneKind kind = BackboneKind.of(backbone);
       boolean augmentation = !noAugmentation && kind.readsTsn();
       options =

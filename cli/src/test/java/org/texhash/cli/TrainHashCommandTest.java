@@ -385,6 +385,17 @@ class TrainHashCommandTest {
                 "5",
                 "--out",
                 out),
+            // the default objective (dsdh) fits no network classifier for a head to feed
+            List.of("--backbone", "cnn", "--projection-head", "256", "--out", out),
+            List.of(
+                "--backbone",
+                "cnn",
+                "--objective",
+                "cosine",
+                "--projection-head",
+                "8",
+                "--out",
+                out),
             // a Gram of 128 channels would be a 16,384-long descriptor
             List.of(
                 "--backbone", "cnn", "--pooling", "gram", "--descriptor-dims", "128", "--out", out),

@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -18,7 +20,8 @@ import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
  * The stage-2 network: backbone taps, attention and progressive fusion to a D-vector, a hash layer
- * to K continuous outputs (the code is their sign) and a linear classifier on those outputs.
+ * to K continuous outputs (the code is their sign) and a linear classifier on those outputs, or on
+ * a projection head over them.
  *
  * <p>Input {@code [N, 3, S, S]} in [-1, 1]; {@link #forward} returns {@code (u [N, K], logits [N,
  * C])}. The encoder that is exported is everything up to u ({@link #emitOnnx}).
@@ -27,6 +30,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   private final Backbone backbone;
   private final ProgressiveFusion fusion;
   private final Linear hash;
+  private final Block head; // between u and the classifier, or null
   private final Linear classifier;
   private final int bits;
   private final boolean cosineClassifier;
@@ -44,6 +48,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
             new ProgressiveFusion(backbone.tapChannels(), b.attentionKernel, b.dims, b.pooling));
     hash = addChildBlock("hash", Linear.builder().setUnits(b.bits).build());
     this.cosineClassifier = b.cosineClassifier;
+    head = b.projectionHead == 0 ? null : addChildBlock("head", projectionHead(b.projectionHead));
     classifier =
         addChildBlock(
             "classify", Linear.builder().setUnits(b.classes).optBias(!b.cosineClassifier).build());
@@ -51,6 +56,14 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Dense, ReLU, dense, all {@code width} wide: what the classifier reads instead of u. */
+  private static SequentialBlock projectionHead(int width) {
+    return new SequentialBlock()
+        .add(Linear.builder().setUnits(width).build())
+        .add(Activation.reluBlock())
+        .add(Linear.builder().setUnits(width).build());
   }
 
   /** Builds a {@link HashNetwork}; every setter but the attention kernel is required. */
@@ -62,6 +75,7 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     private int attentionKernel = 3;
     private GlobalPool.Kind pooling = GlobalPool.Kind.MEAN;
     private boolean cosineClassifier;
+    private int projectionHead;
 
     public Builder backbone(Backbone b) {
       this.backbone = b;
@@ -102,16 +116,26 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
       return this;
     }
 
+    /**
+     * Width of a projection head between u and the classifier, which the export drops; 0 (the
+     * default): the classifier reads u.
+     */
+    public Builder projectionHead(int width) {
+      this.projectionHead = width;
+      return this;
+    }
+
     public HashNetwork build() {
       if (backbone == null
           || pooling == null
           || bits < 1
           || classes < 2
           || dims < 1
-          || attentionKernel < 0) {
+          || attentionKernel < 0
+          || projectionHead < 0) {
         throw new IllegalArgumentException(
             "HashNetwork needs a backbone, bits >= 1, classes >= 2, dims >= 1, attention kernel >="
-                + " 0");
+                + " 0, projection head >= 0");
       }
       return new HashNetwork(this);
     }
@@ -163,12 +187,16 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     return mask;
   }
 
-  /** The classifier's logits on u, or with a cosine classifier the cosines to its weight rows. */
+  /**
+   * The classifier's logits on u (through the projection head when there is one), or with a cosine
+   * classifier the cosines to its weight rows.
+   */
   public NDArray classify(ParameterStore store, NDArray u, boolean training) {
+    NDArray z = head == null ? u : head.forward(store, new NDList(u), training).singletonOrThrow();
     if (!cosineClassifier) {
-      return classifier.forward(store, new NDList(u), training).singletonOrThrow();
+      return classifier.forward(store, new NDList(z), training).singletonOrThrow();
     }
-    return unitRows(u).matMul(unitClassRows(store, u, training).transpose());
+    return unitRows(z).matMul(unitClassRows(store, z, training).transpose());
   }
 
   /** The cosine classifier's weight rows at unit length, {@code [C, K]}, in u's scope. */
@@ -218,7 +246,13 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     }
     fusion.initialize(manager, dataType, taps);
     hash.initialize(manager, dataType, new Shape(x.get(0), fusion.outputDims()));
-    classifier.initialize(manager, dataType, new Shape(x.get(0), bits));
+    Shape u = new Shape(x.get(0), bits);
+    Shape z = u;
+    if (head != null) {
+      head.initialize(manager, dataType, u);
+      z = head.getOutputShapes(new Shape[] {u})[0];
+    }
+    classifier.initialize(manager, dataType, z);
   }
 
   /** Shapes of the taps for input {@code x}: level l has {@code S / 2^l} on a side. */
@@ -229,8 +263,8 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long n = inputShapes[0].get(0);
-    return new Shape[] {
-      new Shape(n, bits), classifier.getOutputShapes(new Shape[] {new Shape(n, bits)})[0]
-    };
+    Shape[] u = {new Shape(n, bits)};
+    Shape[] z = head == null ? u : head.getOutputShapes(u);
+    return new Shape[] {u[0], classifier.getOutputShapes(z)[0]};
   }
 }

@@ -84,6 +84,16 @@ public record HashOptions(
               + (preset.straightThrough() ? " with --straight-through" : "")
               + (teacher != null ? " with --teacher" : ""));
     }
+    if (preset.projectionHead() != 0
+        && (!objective.trainsClassifier() || preset.proxySynthesis() != 0f)) {
+      // DSDH and DPSH fit no network classifier for a head to feed; proxy synthesis mixes the
+      // codes themselves against the classifier's rows
+      throw new IllegalArgumentException(
+          "--projection-head feeds the network's classifier: it needs the dhcq or cosine objective,"
+              + " without --proxy-synthesis; got "
+              + objective.id()
+              + (preset.proxySynthesis() != 0f ? " with --proxy-synthesis" : ""));
+    }
     if (objective != Objective.COSINE
         && (preset.cosineScale() != Objective.COSINE_SCALE
             || preset.cosineMargin() != Objective.COSINE_MARGIN)) {
@@ -172,6 +182,7 @@ public record HashOptions(
             : "-ema" + tag(preset.weightAverage()))
         + (preset.dropout() == 0f ? "" : "-drop" + tag(preset.dropout()))
         + (preset.proxySynthesis() == 0f ? "" : "-ps" + tag(preset.proxySynthesis()))
+        + (preset.projectionHead() == 0 ? "" : "-head" + preset.projectionHead())
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -213,6 +224,7 @@ public record HashOptions(
     p.setProperty("weight_average", Float.toString(preset.weightAverage()));
     p.setProperty("dropout", Float.toString(preset.dropout()));
     p.setProperty("proxy_synthesis", Float.toString(preset.proxySynthesis()));
+    p.setProperty("projection_head", Integer.toString(preset.projectionHead()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -239,7 +251,7 @@ public record HashOptions(
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
       // checkpoints written before a key existed were made with the mean pooling, one conv
-      // unit per level reading the colour and the preset's batch
+      // unit per level reading the colour, the preset's batch and no projection head
       boolean older =
           saved.getProperty(key) == null
               && (key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
@@ -251,6 +263,7 @@ public record HashOptions(
                   || key.equals("cosine_scale") && preset.cosineScale() == Objective.COSINE_SCALE
                   || key.equals("cosine_margin") && preset.cosineMargin() == Objective.COSINE_MARGIN
                   || key.equals("channel_orders") && preset.channelOrders() == 1
+                  || key.equals("projection_head") && preset.projectionHead() == 0
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =

@@ -40,6 +40,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     rest scaled up to keep its mean; 0: none; never at export)
  * @param proxySynthesis alpha of the Beta(alpha, alpha) mixing weights of the synthetic classes the
  *     cosine objective adds to each batch ({@link ProxySynthesis}; 0: none)
+ * @param projectionHead width of a two-layer head between the codes and the classifier, dropped at
+ *     export (0: the classifier reads the codes)
  */
 public record HashPreset(
     String name,
@@ -67,7 +69,8 @@ public record HashPreset(
     int channelOrders,
     float weightAverage,
     float dropout,
-    float proxySynthesis) {
+    float proxySynthesis,
+    int projectionHead) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -171,7 +174,8 @@ public record HashPreset(
         1,
         NO_AVERAGE,
         0f,
-        0f);
+        0f,
+        0);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -349,6 +353,26 @@ public record HashPreset(
     return with(t -> t.proxySynthesis = alpha);
   }
 
+  /** The widest {@link #projectionHead} a command line may ask for. */
+  public static final int MAX_PROJECTION_HEAD = 2048;
+
+  /**
+   * This preset with a projection head of width {@code width}: the classifier reads the codes
+   * through two dense layers (the first with a ReLU) that the export drops, so the last layers the
+   * training classes shape are not the ones searched (as the projection heads of contrastive
+   * learning; Bordes et al. 2022 on why cutting them off generalises). 0 switches it off.
+   */
+  public HashPreset withProjectionHead(int width) {
+    if (!(width == 0 || width >= 16 && width <= MAX_PROJECTION_HEAD)) {
+      throw new IllegalArgumentException(
+          "projection head width must be 0 (none) or 16 to "
+              + MAX_PROJECTION_HEAD
+              + ", got "
+              + width);
+    }
+    return with(t -> t.projectionHead = width);
+  }
+
   /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
@@ -397,6 +421,7 @@ public record HashPreset(
     float weightAverage;
     float dropout;
     float proxySynthesis;
+    int projectionHead;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -420,6 +445,7 @@ public record HashPreset(
     t.weightAverage = weightAverage;
     t.dropout = dropout;
     t.proxySynthesis = proxySynthesis;
+    t.projectionHead = projectionHead;
     change.accept(t);
     return new HashPreset(
         name,
@@ -447,7 +473,8 @@ public record HashPreset(
         t.channelOrders,
         t.weightAverage,
         t.dropout,
-        t.proxySynthesis);
+        t.proxySynthesis,
+        t.projectionHead);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

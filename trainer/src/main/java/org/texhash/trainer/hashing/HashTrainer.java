@@ -134,6 +134,7 @@ public final class HashTrainer implements AutoCloseable {
             .attentionKernel(options.attention() ? options.preset().attentionKernel() : 0)
             .pooling(options.preset().pooling())
             .cosineClassifier(options.objective().cosineClassifier())
+            .projectionHead(options.preset().projectionHead())
             .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
@@ -378,6 +379,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.weight_average", Float.toString(options.preset().weightAverage()));
     meta.put("texhash.dropout", Float.toString(options.preset().dropout()));
     meta.put("texhash.proxy_synthesis", Float.toString(options.preset().proxySynthesis()));
+    meta.put("texhash.projection_head", Integer.toString(options.preset().projectionHead()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

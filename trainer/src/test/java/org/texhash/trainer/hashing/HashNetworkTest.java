@@ -110,6 +110,43 @@ class HashNetworkTest {
   }
 
   @Test
+  void aProjectionHeadFeedsTheClassifierAndLeavesTheCodesAlone() {
+    TsnPreset tiny = TsnPreset.of("tiny");
+    List<Integer> taps = HashPreset.tapChannels(tiny);
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+      NDArray x = m.randomUniform(-1, 1, new Shape(4, 3, 16, 16));
+      long[] params = new long[2];
+      NDArray[] codes = new NDArray[2];
+      for (int run = 0; run < 2; run++) {
+        Engine.getEngine("PyTorch").setRandomSeed(7); // both networks start from the same weights
+        HashNetwork net =
+            HashNetwork.builder()
+                .backbone(new PlainCnn(16, taps))
+                .bits(16)
+                .classes(5)
+                .dims(32)
+                .cosineClassifier(true)
+                .projectionHead(run == 0 ? 0 : 48)
+                .build();
+        net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 16, 16));
+        NDList out = net.forward(new ParameterStore(m, false), new NDList(x), false);
+        assertEquals(new Shape(4, 16), out.get(0).getShape());
+        assertEquals(new Shape(4, 5), out.get(1).getShape());
+        assertArrayEquals(
+            new Shape[] {new Shape(4, 16), new Shape(4, 5)},
+            net.getOutputShapes(new Shape[] {x.getShape()}));
+        codes[run] = out.get(0);
+        for (var p : net.getParameters().values()) {
+          params[run] += p.getArray().size();
+        }
+      }
+      // the head: 16 x 48 + 48 and 48 x 48 + 48; the cosine classifier's 5 rows grow 16 -> 48
+      assertEquals(16 * 48 + 48 + 48 * 48 + 48 + 5 * (48 - 16), params[1] - params[0]);
+      assertArrayEquals(codes[0].toFloatArray(), codes[1].toFloatArray(), 0f);
+    }
+  }
+
+  @Test
   void aDropoutMaskZerosAboutPAndKeepsTheMean() {
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
       HashNetwork net =

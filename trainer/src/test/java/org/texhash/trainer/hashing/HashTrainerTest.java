@@ -733,6 +733,29 @@ class HashTrainerTest {
   }
 
   @Test
+  void aProjectionHeadResumesExactlyIsDroppedAtExportAndARunResumesOnlyWithItsOwn()
+      throws Exception {
+    HashPreset headed = HashPreset.of("tiny").withProjectionHead(32);
+    assertResumesExactlyAndExports(headed, "head32", "texhash.projection_head", "32", 0f);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    HashOptions plain = withPreset(HashPreset.of("tiny"), Objective.COSINE, 20);
+    IllegalArgumentException other =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(tmp.resolve("b"), quiet).run(plain, slots(plain), true));
+    assertTrue(other.getMessage().contains("projection_head"), other.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withProjectionHead(8));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HashPreset.of("tiny").withProjectionHead(HashPreset.MAX_PROJECTION_HEAD + 1));
+    // DSDH fits its own classifier on B; proxy synthesis mixes the codes with the classifier's rows
+    assertThrows(IllegalArgumentException.class, () -> withPreset(headed, Objective.DSDH, 10));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> withPreset(headed.withProxySynthesis(0.4f), Objective.COSINE, 10));
+  }
+
+  @Test
   void recolouredClassesWidenTheClassifierAndARunResumesOnlyWithItsOwn() throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
     Path work = tmp.resolve("run");
