@@ -334,6 +334,15 @@ final class TrainHashCommand implements Callable<Integer> {
               + ", e.g. 256; dhcq and cosine objectives; default: ${DEFAULT-VALUE}, none).")
   int projectionHead = 0;
 
+  @Option(
+      names = "--source-balance",
+      paramLabel = "T",
+      description =
+          "Train the classes of a texture-pool source of n classes (n_max / n)^T times as often"
+              + " as those of the largest source: 1 sees every source as often, 0 every class"
+              + " (0 to 1, e.g. 0.5; default: ${DEFAULT-VALUE}).")
+  float sourceBalance = 0f;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -422,7 +431,8 @@ final class TrainHashCommand implements Callable<Integer> {
               .withCnnWidth(cnnWidth)
               .withDescriptorDims(descriptorDims == null ? HashPreset.TAPS_DIMS : descriptorDims)
               .withCnnStem(PlainCnn.Stem.of(cnnStem))
-              .withProjectionHead(projectionHead);
+              .withProjectionHead(projectionHead)
+              .withSourceBalance(sourceBalance);
       BackboneKind kind = BackboneKind.of(backbone);
       boolean augmentation = !noAugmentation && kind.readsTsn();
       options =
@@ -470,7 +480,8 @@ final class TrainHashCommand implements Callable<Integer> {
             options.augmentation() ? p.augPerClass() : 0,
             p.batchSize(),
             seed,
-            p.channelOrders());
+            p.channelOrders(),
+            p.sourceBalance());
     try (HashTrainer t = new HashTraining(workDir, progress, guard).run(options, slots, resume)) {
       Map<String, String> trainingData = new LinkedHashMap<>();
       trainingData.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());

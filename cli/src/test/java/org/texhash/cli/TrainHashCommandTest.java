@@ -385,6 +385,7 @@ class TrainHashCommandTest {
                 "5",
                 "--out",
                 out),
+            List.of("--backbone", "cnn", "--source-balance", "2", "--out", out), // past equal
             // the default objective (dsdh) fits no network classifier for a head to feed
             List.of("--backbone", "cnn", "--projection-head", "256", "--out", out),
             List.of(

@@ -183,6 +183,7 @@ public record HashOptions(
         + (preset.dropout() == 0f ? "" : "-drop" + tag(preset.dropout()))
         + (preset.proxySynthesis() == 0f ? "" : "-ps" + tag(preset.proxySynthesis()))
         + (preset.projectionHead() == 0 ? "" : "-head" + preset.projectionHead())
+        + (preset.sourceBalance() == 0f ? "" : "-sb" + tag(preset.sourceBalance()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -225,6 +226,7 @@ public record HashOptions(
     p.setProperty("dropout", Float.toString(preset.dropout()));
     p.setProperty("proxy_synthesis", Float.toString(preset.proxySynthesis()));
     p.setProperty("projection_head", Integer.toString(preset.projectionHead()));
+    p.setProperty("source_balance", Float.toString(preset.sourceBalance()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -251,7 +253,8 @@ public record HashOptions(
     Properties mine = toProperties();
     for (String key : mine.stringPropertyNames()) {
       // checkpoints written before a key existed were made with the mean pooling, one conv
-      // unit per level reading the colour, the preset's batch and no projection head
+      // unit per level reading the colour, the preset's batch, no projection head
+      // and no source balance
       boolean older =
           saved.getProperty(key) == null
               && (key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
@@ -264,6 +267,7 @@ public record HashOptions(
                   || key.equals("cosine_margin") && preset.cosineMargin() == Objective.COSINE_MARGIN
                   || key.equals("channel_orders") && preset.channelOrders() == 1
                   || key.equals("projection_head") && preset.projectionHead() == 0
+                  || key.equals("source_balance") && preset.sourceBalance() == 0f
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
       boolean schedule =

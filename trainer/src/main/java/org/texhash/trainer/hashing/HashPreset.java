@@ -42,6 +42,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     cosine objective adds to each batch ({@link ProxySynthesis}; 0: none)
  * @param projectionHead width of a two-layer head between the codes and the classifier, dropped at
  *     export (0: the classifier reads the codes)
+ * @param sourceBalance how far the training slots even out the pool's sources ({@link
+ *     TrainingSlots}; 0: every class as often, 1: every source as often)
  */
 public record HashPreset(
     String name,
@@ -70,7 +72,8 @@ public record HashPreset(
     float weightAverage,
     float dropout,
     float proxySynthesis,
-    int projectionHead) {
+    int projectionHead,
+    float sourceBalance) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -175,7 +178,8 @@ public record HashPreset(
         NO_AVERAGE,
         0f,
         0f,
-        0);
+        0,
+        0f);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -374,6 +378,17 @@ public record HashPreset(
   }
 
   /**
+   * This preset with the training slots of a source of n classes multiplied by {@code (n_max /
+   * n)^t} ({@link TrainingSlots}): the pool's largest source (ufoai, two thirds of a split's
+   * textures) no longer sets the look the network learns, as the domain-balanced batches of domain
+   * generalisation do. 0 switches it off.
+   */
+  public HashPreset withSourceBalance(float t) {
+    TrainingSlots.requireSourceBalance(t);
+    return with(x -> x.sourceBalance = t);
+  }
+
+  /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
    * structures times the palettes, from the same images.
@@ -422,6 +437,7 @@ public record HashPreset(
     float dropout;
     float proxySynthesis;
     int projectionHead;
+    float sourceBalance;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -446,6 +462,7 @@ public record HashPreset(
     t.dropout = dropout;
     t.proxySynthesis = proxySynthesis;
     t.projectionHead = projectionHead;
+    t.sourceBalance = sourceBalance;
     change.accept(t);
     return new HashPreset(
         name,
@@ -474,7 +491,8 @@ public record HashPreset(
         t.weightAverage,
         t.dropout,
         t.proxySynthesis,
-        t.projectionHead);
+        t.projectionHead,
+        t.sourceBalance);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

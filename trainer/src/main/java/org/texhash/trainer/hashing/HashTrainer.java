@@ -380,6 +380,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.dropout", Float.toString(options.preset().dropout()));
     meta.put("texhash.proxy_synthesis", Float.toString(options.preset().proxySynthesis()));
     meta.put("texhash.projection_head", Integer.toString(options.preset().projectionHead()));
+    meta.put("texhash.source_balance", Float.toString(options.preset().sourceBalance()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

@@ -24,6 +24,12 @@ import org.texhash.trainer.nn.Chw;
  * regions with the colour channels reordered (RGB, then GBR, BRG, RBG, BGR, GRB): a texture with
  * another palette is another texture, so the training set has that many times the classes, which
  * differ from their siblings only in colour and from the rest also in structure.
+ *
+ * <p>With {@code sourceBalance} T above 0, a class of a source (the part of its name before the
+ * first '/', as the texture pool names them) with n classes gets {@code (n_max / n)^T} times the
+ * slots of a class of the largest source: at T = 1 every source is seen as often, at T = 0 every
+ * class is (the default). Sources are what the cross-package protocols hold out, so a training set
+ * that one large source dominates teaches that source's look.
  */
 public final class TrainingSlots {
   private final int patchSize;
@@ -45,6 +51,7 @@ public final class TrainingSlots {
   private final List<String> classNames = new ArrayList<>();
   private final int[] labels;
   private final boolean[] augmented;
+  private final int[] firstSlot; // of each class
 
   /**
    * A batch: slots, their labels, inputs {@code [N, 3, S, S]} and, for augmented slots, the crop
@@ -79,10 +86,27 @@ public final class TrainingSlots {
       int batchSize,
       long seed,
       int channelOrders) {
+    this(regions, patchSize, real, aug, batchSize, seed, channelOrders, 0f);
+  }
+
+  /**
+   * As above, with each class's slots multiplied by {@code (n_max / n)^sourceBalance} for a source
+   * of n classes (0: as many for every class).
+   */
+  public TrainingSlots(
+      List<LabeledImage> regions,
+      int patchSize,
+      int real,
+      int aug,
+      int batchSize,
+      long seed,
+      int channelOrders,
+      float sourceBalance) {
     if (real < 1 || aug < 0 || batchSize < 1) {
       throw new IllegalArgumentException("need real >= 1, aug >= 0, batch >= 1");
     }
     requireChannelOrders(channelOrders);
+    requireSourceBalance(sourceBalance);
     this.channelOrders = channelOrders;
     this.patchSize = patchSize;
     this.batchSize = batchSize;
@@ -99,20 +123,52 @@ public final class TrainingSlots {
       throw new IllegalArgumentException(
           "stage 2 needs at least 2 classes with training regions, got " + byLabel.size());
     }
+    Map<String, Integer> classesOfSource = new TreeMap<>();
     for (List<LabeledImage> own : byLabel.values()) {
       for (int k = 0; k < channelOrders; k++) {
         classNames.add(own.get(0).className() + (k == 0 ? "" : "~" + ORDER_NAMES[k]));
       }
       regionsByClass.add(own.stream().map(LabeledImage::image).toList());
+      classesOfSource.merge(source(own.get(0).className()), 1, Integer::sum);
     }
-    int per = real + aug;
-    labels = new int[per * classNames.size()];
-    augmented = new boolean[labels.length];
+    int largest = classesOfSource.values().stream().max(Integer::compare).orElse(1);
+    int[] realOf = new int[classNames.size()];
+    int[] augOf = new int[classNames.size()];
+    int total = 0;
     for (int c = 0; c < classNames.size(); c++) {
-      for (int j = 0; j < per; j++) {
-        labels[c * per + j] = c;
-        augmented[c * per + j] = j >= real;
+      int n = classesOfSource.get(source(classNames.get(c)));
+      double times = Math.pow((double) largest / n, sourceBalance);
+      realOf[c] = (int) Math.round(real * times);
+      augOf[c] = (int) Math.round(aug * times);
+      total += realOf[c] + augOf[c];
+    }
+    labels = new int[total];
+    augmented = new boolean[total];
+    firstSlot = new int[classNames.size()];
+    int slot = 0;
+    for (int c = 0; c < classNames.size(); c++) {
+      firstSlot[c] = slot;
+      for (int j = 0; j < realOf[c] + augOf[c]; j++, slot++) {
+        labels[slot] = c;
+        augmented[slot] = j >= realOf[c];
       }
+    }
+  }
+
+  /** The source of a class named {@code source/stem} (the texture pool's names), else "". */
+  static String source(String className) {
+    int slash = className.indexOf('/');
+    return slash < 0 ? "" : className.substring(0, slash);
+  }
+
+  /** The largest {@code sourceBalance}: every source seen as often. */
+  public static final float MAX_SOURCE_BALANCE = 1f;
+
+  /** Throws unless {@code t} is 0 to {@link #MAX_SOURCE_BALANCE}. */
+  public static void requireSourceBalance(float t) {
+    if (!(t >= 0 && t <= MAX_SOURCE_BALANCE)) {
+      throw new IllegalArgumentException(
+          "source balance must be 0 to " + MAX_SOURCE_BALANCE + ", got " + t);
     }
   }
 
@@ -203,7 +259,6 @@ public final class TrainingSlots {
     int[] order = permutation(step / pairStepsPerEpoch(), classes);
     int start = (int) (step % pairStepsPerEpoch()) * batchSize;
     Random rnd = new Random(mix(seed ^ 0x9a125L, step));
-    int per = labels.length / classes;
     int plane = 3 * patchSize * patchSize;
     int[] slots = new int[2 * n];
     int[] ls = new int[2 * n];
@@ -213,7 +268,7 @@ public final class TrainingSlots {
       List<BufferedImage> own = regionsByClass.get(c / channelOrders);
       for (int v = 0; v < 2; v++) {
         int row = v * n + i;
-        slots[row] = c * per;
+        slots[row] = firstSlot[c];
         ls[row] = c;
         Chw view = views.view(own.get(rnd.nextInt(own.size())), rnd);
         copyReordered(view, c % channelOrders, x, row * plane);

@@ -90,7 +90,8 @@ class HashTrainerTest {
         o.augmentation() ? p.augPerClass() : 0,
         p.batchSize(),
         o.seed(),
-        p.channelOrders());
+        p.channelOrders(),
+        p.sourceBalance());
   }
 
   private static double mean(CurveLog log, int from, int to) {

@@ -67,4 +67,46 @@ class TrainingSlotsTest {
     assertThrows(
         IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 7));
   }
+
+  @Test
+  void aBalancedSourceGetsItsClassesMoreSlotsAndEveryStepStaysRepeatable() {
+    // source "a" has 4 classes, source "b" one
+    List<LabeledImage> regions = new ArrayList<>();
+    for (int c = 0; c < 5; c++) {
+      String name = (c < 4 ? "a/x" : "b/y") + c;
+      regions.add(new LabeledImage(c, name, SyntheticTextures.generate(3 * c + 1, S, S)));
+    }
+    float[] balances = {0f, 0.5f, 1f};
+    int[] slotsOfB = {3, 6, 12}; // 3 real slots x (4 / 1)^T
+    for (int k = 0; k < balances.length; k++) {
+      TrainingSlots slots = new TrainingSlots(regions, S, 3, 0, 4, 5, 1, balances[k]);
+      assertEquals(5, slots.classes());
+      assertEquals(4 * 3 + slotsOfB[k], slots.size());
+      int[] seen = new int[5];
+      for (long step = 0; step < slots.stepsPerEpoch(); step++) {
+        TrainingSlots.Batch b = slots.batch(step);
+        assertArrayEquals(b.inputs(), slots.batch(step).inputs(), "step " + step);
+        for (int slot : b.slots()) {
+          seen[slots.labels()[slot]]++;
+        }
+      }
+      // an epoch visits every slot once (the last batch wraps around to the first slots)
+      assertEquals(slotsOfB[k], seen[4], 1.0 * (slots.stepsPerEpoch() * 4 - slots.size()));
+      // the label-free pairs read each class's first slot
+      TrainingSlots.Batch pairs = slots.pairs(0, new ViewAugmentation(S));
+      for (int i = 0; i < pairs.size(); i++) {
+        assertEquals(pairs.labels()[i], slots.labels()[pairs.slots()[i]]);
+      }
+    }
+    TrainingSlots plain = new TrainingSlots(regions, S, 3, 0, 4, 5, 1);
+    TrainingSlots none = new TrainingSlots(regions, S, 3, 0, 4, 5, 1, 0f);
+    assertArrayEquals(plain.labels(), none.labels());
+    assertArrayEquals(plain.batch(2).inputs(), none.batch(2).inputs());
+    assertEquals("a", TrainingSlots.source("a/x0~gbr"));
+    assertEquals("", TrainingSlots.source("class0"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 1, -0.5f));
+    assertThrows(
+        IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 1, 1.5f));
+  }
 }
