@@ -71,27 +71,13 @@ public final class TrainingSlots {
 
   public TrainingSlots(
       List<LabeledImage> regions, int patchSize, int real, int aug, int batchSize, long seed) {
-    this(regions, patchSize, real, aug, batchSize, seed, 1);
+    this(regions, patchSize, real, aug, batchSize, seed, 1, 0f);
   }
 
   /**
    * Slots whose classes are each labelled class under each of its first {@code channelOrders}
-   * channel orders (1: the labelled classes only).
-   */
-  public TrainingSlots(
-      List<LabeledImage> regions,
-      int patchSize,
-      int real,
-      int aug,
-      int batchSize,
-      long seed,
-      int channelOrders) {
-    this(regions, patchSize, real, aug, batchSize, seed, channelOrders, 0f);
-  }
-
-  /**
-   * As above, with each class's slots multiplied by {@code (n_max / n)^sourceBalance} for a source
-   * of n classes (0: as many for every class).
+   * channel orders (1: the labelled classes only), each class's slots multiplied by {@code (n_max /
+   * n)^sourceBalance} for a source of n classes (0: as many for every class).
    */
   public TrainingSlots(
       List<LabeledImage> regions,

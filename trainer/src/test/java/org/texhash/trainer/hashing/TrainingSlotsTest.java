@@ -28,7 +28,7 @@ class TrainingSlotsTest {
   @Test
   void eachClassAlsoStandsForItsRegionsWithTheChannelsReordered() {
     List<LabeledImage> regions = wholeRegions();
-    TrainingSlots slots = new TrainingSlots(regions, S, 2, 0, 8, 3, 6);
+    TrainingSlots slots = new TrainingSlots(regions, S, 2, 0, 8, 3, 6, 0f);
     assertEquals(18, slots.classes());
     assertEquals(36, slots.size());
     assertEquals(
@@ -57,15 +57,15 @@ class TrainingSlotsTest {
   void oneOrderIsThePlainSlotsAndOrdersOutsideOneToSixAreRefused() {
     List<LabeledImage> regions = HashTrainerTest.regions();
     TrainingSlots plain = new TrainingSlots(regions, S, 3, 0, 4, 5);
-    TrainingSlots one = new TrainingSlots(regions, S, 3, 0, 4, 5, 1);
+    TrainingSlots one = new TrainingSlots(regions, S, 3, 0, 4, 5, 1, 0f);
     assertEquals(plain.classNames(), one.classNames());
     for (long step = 0; step < 5; step++) {
       assertArrayEquals(plain.batch(step).inputs(), one.batch(step).inputs());
     }
     assertThrows(
-        IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 0));
+        IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 0, 0f));
     assertThrows(
-        IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 7));
+        IllegalArgumentException.class, () -> new TrainingSlots(regions, S, 3, 0, 4, 5, 7, 0f));
   }
 
   @Test
@@ -98,7 +98,7 @@ class TrainingSlotsTest {
         assertEquals(pairs.labels()[i], slots.labels()[pairs.slots()[i]]);
       }
     }
-    TrainingSlots plain = new TrainingSlots(regions, S, 3, 0, 4, 5, 1);
+    TrainingSlots plain = new TrainingSlots(regions, S, 3, 0, 4, 5);
     TrainingSlots none = new TrainingSlots(regions, S, 3, 0, 4, 5, 1, 0f);
     assertArrayEquals(plain.labels(), none.labels());
     assertArrayEquals(plain.batch(2).inputs(), none.batch(2).inputs());
