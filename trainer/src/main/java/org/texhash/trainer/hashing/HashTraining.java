@@ -107,11 +107,7 @@ public final class HashTraining {
     HashOptions o = t.options();
     HashPreset p = o.preset();
     CurveLog log = CurveLog.open(work.resolve("losses.csv"), COLUMNS, t.step());
-    // DSDH's loss reads B and W, random until their first update: its steps before that are at
-    // another level (lower, measured 1.3 against 2.8 after it) and would make the jump look like a
-    // divergence
-    long unjudged = o.objective() == Objective.DSDH ? p.codeUpdates() : 0;
-    rememberPastIntervals(log, p.checkpointEvery(), unjudged, guard);
+    rememberPastIntervals(log, p.checkpointEvery(), guard);
     progress.printf(
         Locale.ROOT,
         "hash %s on %s, %d bits, preset %s, attention %s, augmentation %s, %s %d x %d crops; %d"
@@ -145,9 +141,7 @@ public final class HashTraining {
       log.append(t.step(), seconds, l.total(), l.main(), l.quantisation());
       windowSteps++;
       long s = t.step();
-      if (s > unjudged) {
-        guard.add(s, lossReading.read(s, l.total()));
-      }
+      guard.add(s, lossReading.read(s, l.total()));
       if (s % p.logEvery() == 0 || s == o.steps()) {
         double rate = windowSteps / ((now - windowStart) / 1e9);
         progress.printf(
@@ -180,16 +174,11 @@ public final class HashTraining {
   }
 
   /**
-   * Gives the guard the interval means of the steps before a resume (but the first {@code
-   * unjudged}), so a run that blows up right after one is judged against its past, not against its
-   * broken first interval.
+   * Gives the guard the interval means of the steps before a resume, so a run that blows up right
+   * after one is judged against its past, not against its broken first interval.
    */
-  private static void rememberPastIntervals(
-      CurveLog log, int interval, long unjudged, DivergenceGuard guard) {
+  private static void rememberPastIntervals(CurveLog log, int interval, DivergenceGuard guard) {
     int i = 0;
-    while (i < log.size() && log.step(i) <= unjudged) {
-      i++;
-    }
     while (i < log.size()) {
       long end = ((log.step(i) - 1) / interval + 1) * interval;
       double sum = 0;

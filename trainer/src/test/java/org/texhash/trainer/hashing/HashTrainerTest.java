@@ -846,34 +846,6 @@ class HashTrainerTest {
   }
 
   @Test
-  void dsdhsStepsBeforeItsFirstCodeUpdateAreNotAPastToDivergeFrom() throws Exception {
-    // DSDH's loss reads B and W, random until step 5 (the tiny preset's code updates): read here
-    // as 1 before and 2 after, a jump the guard at 1.2x would take for a divergence if it
-    // counted the steps before
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    HashOptions o = options(Objective.DSDH, BackboneKind.CNN, 30, null);
-    HashTraining fresh = new HashTraining(tmp.resolve("a"), quiet, new DivergenceGuard(1.2, 1));
-    fresh.lossReading = (step, loss) -> step <= 5 ? 1 : 2;
-    try (HashTrainer t = fresh.run(o, slots(o), false)) {
-      assertEquals(30, t.step());
-    }
-    // and on a resume, the steps before the first update in losses.csv are not remembered either
-    Path work = tmp.resolve("b");
-    HashOptions first = options(Objective.DSDH, BackboneKind.CNN, 10, null);
-    new HashTraining(work, quiet).run(first, slots(first), false).close();
-    StringBuilder past = new StringBuilder("step,seconds,total,objective,quantisation\n");
-    for (int step = 1; step <= 10; step++) {
-      past.append(step).append(step <= 5 ? ",0.1,1,1,0\n" : ",0.1,2,2,0\n");
-    }
-    Files.writeString(work.resolve("losses.csv"), past);
-    HashTraining resumed = new HashTraining(work, quiet, new DivergenceGuard(1.2, 1));
-    resumed.lossReading = (step, loss) -> 2;
-    try (HashTrainer t = resumed.run(o, slots(o), true)) {
-      assertEquals(30, t.step());
-    }
-  }
-
-  @Test
   void aDivergenceThatDoesNotComeBackWhenReplayedWasAFaultAndTheRunGoesOnExactly()
       throws Exception {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
