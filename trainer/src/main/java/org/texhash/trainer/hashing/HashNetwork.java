@@ -199,7 +199,10 @@ public final class HashNetwork extends AbstractBlock implements OnnxNodes {
     return unitRows(z).matMul(unitClassRows(store, z, training).transpose());
   }
 
-  /** The cosine classifier's weight rows at unit length, {@code [C, K]}, in u's scope. */
+  /**
+   * The cosine classifier's weight rows at unit length, {@code [C, K]} (or the head's width), in
+   * u's scope.
+   */
   NDArray unitClassRows(ParameterStore store, NDArray u, boolean training) {
     NDArray w = store.getValue(classifier.getParameters().get("weight"), u.getDevice(), training);
     // an op's result joins its first operand's manager: starting from u keeps every temporary of
