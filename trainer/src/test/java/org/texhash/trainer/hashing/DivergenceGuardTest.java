@@ -1,6 +1,7 @@
 package org.texhash.trainer.hashing;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,10 +10,16 @@ import org.junit.jupiter.api.Test;
 class DivergenceGuardTest {
   /** Feeds {@code steps} steps of {@code loss} from {@code step + 1} and ends the interval. */
   private static long interval(DivergenceGuard g, long step, int steps, double loss) {
+    long end = feed(g, step, steps, loss);
+    g.endInterval(end);
+    return end;
+  }
+
+  /** Feeds {@code steps} steps of {@code loss} from {@code step + 1}; returns the last step. */
+  private static long feed(DivergenceGuard g, long step, int steps, double loss) {
     for (int i = 1; i <= steps; i++) {
       g.add(step + i, loss);
     }
-    g.endInterval(step + steps);
     return step + steps;
   }
 
@@ -40,6 +47,29 @@ class DivergenceGuardTest {
     assertTrue(e.getMessage().contains("steps 33,101-33,200"), e.getMessage());
     assertTrue(e.getMessage().contains("after step 33,100"), e.getMessage());
     assertTrue(e.getMessage().contains("--learning-rate"), e.getMessage());
+  }
+
+  @Test
+  void aBlowUpLateInAnIntervalIsStoppedBeforeItsCheckpoint() {
+    DivergenceGuard g = DivergenceGuard.of(2);
+    long step = interval(g, 1_700, 100, 0.78);
+    // the measured TSN+DSDH run: level until step 1,855, then up to 3.8 by step 1,900; here 75
+    // steps at the level and 25 at 3.8 make an interval mean of 1.5x, below the factor
+    long end = feed(g, feed(g, step, 75, 0.78), 25, 3.8);
+    DivergenceGuard.TrainingDiverged e =
+        assertThrows(DivergenceGuard.TrainingDiverged.class, () -> g.endInterval(end));
+    assertTrue(e.getMessage().contains("steps 1,876-1,900"), e.getMessage());
+    assertTrue(e.getMessage().contains("after step 1,800"), e.getMessage());
+    assertEquals(1_801, e.firstStep());
+  }
+
+  @Test
+  void aNoisyLastQuarterBelowTheFactorPasses() {
+    DivergenceGuard g = DivergenceGuard.of(2);
+    long step = interval(g, 0, 100, 1.0);
+    // 1.9x the lowest in the last quarter: judged, not stopped
+    long end = feed(g, feed(g, step, 75, 0.9), 25, 1.9);
+    assertDoesNotThrow(() -> g.endInterval(end));
   }
 
   @Test
