@@ -159,6 +159,11 @@ public final class DivergenceGuard {
       return firstStep;
     }
 
+    /** The last step of the diverged interval. */
+    long lastStep() {
+      return lastStep;
+    }
+
     /** Whether {@code other} stopped the same steps. */
     boolean sameSteps(TrainingDiverged other) {
       return other != null && other.firstStep == firstStep && other.lastStep == lastStep;

@@ -58,33 +58,60 @@ public final class HashTraining {
             : HashTrainer.restore(ckpt, options, slots);
     long resumedAt = t.step();
     DivergenceGuard.TrainingDiverged replayed = null;
-    for (int replays = 0; ; replays++) {
+    boolean rolledBack = false;
+    int replays = 0;
+    while (true) {
       try {
         train(t, guard.fresh());
         return t;
       } catch (DivergenceGuard.TrainingDiverged e) {
         t.close();
-        Path last = latestCheckpoint(work);
+        CheckpointFolder checkpoints = new CheckpointFolder(work);
+        Path last = checkpoints.latest(HashTrainer::isCheckpoint);
         if (last == null) {
           throw e; // nothing to replay from
         }
+        if (replayed != null && e.firstStep() > replayed.lastStep()) {
+          // past the steps that diverged before: this is a new divergence, with replays of its own
+          replays = 0;
+          rolledBack = false;
+        }
+        Path from = last;
         if (e.sameSteps(replayed)) {
-          throw e.replayed(last.getFileName().toString(), e.firstStep() == resumedAt + 1);
+          // A fault that begins in the last steps of an interval can pass the guard and be
+          // checkpointed; then it comes back from that checkpoint as well. It is the training
+          // only if it also comes back from the checkpoint before (seen on vistex: a replay from
+          // the older one went on as the run should, docs/HASHING.md).
+          Path earlier = rolledBack ? null : checkpoints.before(last, HashTrainer::isCheckpoint);
+          if (earlier == null) {
+            throw e.replayed(last.getFileName().toString(), e.firstStep() == resumedAt + 1);
+          }
+          progress.printf(
+              Locale.ROOT,
+              "texhash: the same steps diverged again from %s; replaying from %s in case %s"
+                  + " already held a fault%n",
+              last.getFileName(),
+              earlier.getFileName(),
+              last.getFileName());
+          checkpoints.rollBackTo(earlier);
+          rolledBack = true;
+          from = earlier;
+        } else {
+          if (replays == MAX_REPLAYS) {
+            throw e;
+          }
+          // Resuming is exact, so a divergence of the training comes back step for step from the
+          // checkpoint before it; one that does not was a fault of the machine (docs/HASHING.md).
+          progress.printf(
+              Locale.ROOT,
+              "texhash: %s%ntexhash: replaying from %s to tell a divergence of the training (it"
+                  + " comes back) from a transient fault (it does not)%n",
+              e.getMessage(),
+              last.getFileName());
         }
-        if (replays == MAX_REPLAYS) {
-          throw e;
-        }
-        // Resuming is exact, so a divergence of the training comes back step for step from the
-        // checkpoint before it; one that does not was a fault of the machine (seen once on a
-        // loaded 2-core VM: the replay went on as the run had before, docs/HASHING.md).
-        progress.printf(
-            Locale.ROOT,
-            "texhash: %s%ntexhash: replaying from %s to tell a divergence of the training (it"
-                + " comes back) from a transient fault (it does not)%n",
-            e.getMessage(),
-            last.getFileName());
+        replays++;
         replayed = e;
-        t = HashTrainer.restore(last, options, slots);
+        t = HashTrainer.restore(from, options, slots);
       } catch (IOException | RuntimeException e) {
         t.close();
         throw e;
@@ -92,7 +119,10 @@ public final class HashTraining {
     }
   }
 
-  /** Replays of a diverged interval one run may make, so a machine that keeps faulting stops. */
+  /**
+   * Replays one divergence may take before the run stops, so a machine that keeps faulting at the
+   * same steps stops; a later divergence has its own.
+   */
   static final int MAX_REPLAYS = 3;
 
   /** The loss the guard judges at a step; a test stands a transient fault in with it. */

@@ -41,21 +41,52 @@ public final class CheckpointFolder {
     return complete.test(checkpoint) ? checkpoint : null;
   }
 
+  /** The newest checkpoint older than {@code checkpoint} that {@code complete} accepts, or null. */
+  public Path before(Path checkpoint, Predicate<Path> complete) throws IOException {
+    String name = checkpoint.getFileName().toString();
+    List<Path> older =
+        steps().stream().filter(d -> d.getFileName().toString().compareTo(name) < 0).toList();
+    for (int i = older.size() - 1; i >= 0; i--) {
+      if (complete.test(older.get(i))) {
+        return older.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Makes {@code checkpoint} the latest and deletes the newer ones (suspected of holding a fault;
+   * an exact replay from {@code checkpoint} writes them again if they were sound).
+   */
+  public void rollBackTo(Path checkpoint) throws IOException {
+    String name = checkpoint.getFileName().toString();
+    AtomicFiles.write(
+        dir.resolve("latest"), out -> out.write(name.getBytes(StandardCharsets.UTF_8)));
+    for (Path newer : steps()) {
+      if (newer.getFileName().toString().compareTo(name) > 0) {
+        Folders.deleteTree(newer);
+      }
+    }
+  }
+
   /** Saves the checkpoint of {@code step}, points {@code latest} at it and drops the older ones. */
   public void save(long step, Saving saving) throws IOException {
     String name = String.format(Locale.ROOT, "step-%08d", step);
     saving.save(dir.resolve(name));
     AtomicFiles.write(
         dir.resolve("latest"), out -> out.write(name.getBytes(StandardCharsets.UTF_8)));
-    List<Path> steps;
-    try (Stream<Path> s = Files.list(dir)) {
-      steps =
-          s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
-              .sorted()
-              .toList();
-    }
+    List<Path> steps = steps();
     for (Path old : steps.subList(0, Math.max(0, steps.size() - KEPT))) {
       Folders.deleteTree(old);
+    }
+  }
+
+  /** The {@code step-NNNNNNNN} folders, oldest first. */
+  private List<Path> steps() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(d -> Files.isDirectory(d) && d.getFileName().toString().startsWith("step-"))
+          .sorted()
+          .toList();
     }
   }
 }
