@@ -78,10 +78,10 @@ public final class HashTraining {
         }
         Path from = last;
         if (e.sameSteps(replayed)) {
-          // A fault that begins in the last steps of an interval can pass the guard and be
+          // A blow-up that begins in the last steps of an interval can pass the guard and be
           // checkpointed; then it comes back from that checkpoint as well. It is the training
           // only if it also comes back from the checkpoint before (seen on vistex: a replay from
-          // the older one went on as the run should, docs/HASHING.md).
+          // the older one went on at the level, docs/HASHING.md).
           Path earlier = rolledBack ? null : checkpoints.before(last, HashTrainer::isCheckpoint);
           if (earlier == null) {
             throw e.replayed(last.getFileName().toString(), e.firstStep() == resumedAt + 1);
@@ -89,7 +89,7 @@ public final class HashTraining {
           progress.printf(
               Locale.ROOT,
               "texhash: the same steps diverged again from %s; replaying from %s in case %s"
-                  + " already held a fault%n",
+                  + " already held the divergence%n",
               last.getFileName(),
               earlier.getFileName(),
               last.getFileName());
@@ -100,12 +100,13 @@ public final class HashTraining {
           if (replays == MAX_REPLAYS) {
             throw e;
           }
-          // Resuming is exact, so a divergence of the training comes back step for step from the
-          // checkpoint before it; one that does not was a fault of the machine (docs/HASHING.md).
+          // A replay repeats the run's steps exactly for tens of steps (not hundreds: last-digit
+          // differences grow, docs/HASHING.md), so a divergence of the training comes back from
+          // the checkpoint before it; one that does not was a fault or one trajectory's blow-up.
           progress.printf(
               Locale.ROOT,
               "texhash: %s%ntexhash: replaying from %s to tell a divergence of the training (it"
-                  + " comes back) from a transient fault (it does not)%n",
+                  + " comes back) from a fault or one trajectory's blow-up (it does not)%n",
               e.getMessage(),
               last.getFileName());
         }

@@ -55,8 +55,8 @@ public final class CheckpointFolder {
   }
 
   /**
-   * Makes {@code checkpoint} the latest and deletes the newer ones (suspected of holding a fault;
-   * an exact replay from {@code checkpoint} writes them again if they were sound).
+   * Makes {@code checkpoint} the latest and deletes the newer ones (suspected of holding a
+   * divergence; a replay from {@code checkpoint} writes checkpoints of those steps again).
    */
   public void rollBackTo(Path checkpoint) throws IOException {
     String name = checkpoint.getFileName().toString();
