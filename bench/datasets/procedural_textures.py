@@ -57,6 +57,13 @@ def fractal(rng, size):
     return np.asarray(big.crop((left, top, left + size, top + size)))
 
 
+def torus_distance(ys, xs, py, px, size):
+    """Distance of every pixel to (py, px) on a size x size torus, so the texture wraps around."""
+    dy = np.abs(ys - py)
+    dx = np.abs(xs - px)
+    return np.hypot(np.minimum(dy, size - dy), np.minimum(dx, size - dx))
+
+
 def cellular(rng, size):
     """Worley noise on a torus: F1, F2 - F1 or their mix, from 20-400 random points."""
     n = int(rng.integers(20, 400))
@@ -65,9 +72,7 @@ def cellular(rng, size):
     f1 = np.full((size, size), np.inf, np.float32)
     f2 = np.full((size, size), np.inf, np.float32)
     for py, px in pts:
-        dy = np.abs(ys - py)
-        dx = np.abs(xs - px)
-        d = np.hypot(np.minimum(dy, size - dy), np.minimum(dx, size - dx))
+        d = torus_distance(ys, xs, py, px, size)
         f2 = np.where(d < f1, f1, np.minimum(f2, d))
         f1 = np.minimum(f1, d)
     kind = rng.integers(3)
@@ -114,9 +119,7 @@ def spots(rng, size):
     for _ in range(n):
         py, px = rng.random(2) * size
         r = rng.uniform(r_lo, r_hi)
-        dy = np.abs(ys - py)
-        dx = np.abs(xs - px)
-        d = np.hypot(np.minimum(dy, size - dy), np.minimum(dx, size - dx))
+        d = torus_distance(ys, xs, py, px, size)
         out = np.maximum(out, np.clip(1 - d / r, 0, 1) ** 0.5)
     return out
 
@@ -201,7 +204,8 @@ def main(argv):
         tmp = path + ".tmp"
         img.save(tmp, format="PNG")
         os.replace(tmp, path)  # never a half-written image in the pool
-        families[name.split("-")[0]] = families.get(name.split("-")[0], 0) + 1
+        family = name.split("-")[0]
+        families[family] = families.get(family, 0) + 1
         if (i + 1) % 50 == 0 or i + 1 == a.count:
             print("%d / %d images" % (i + 1, a.count), file=sys.stderr, flush=True)
     for name, n in sorted(families.items()):
