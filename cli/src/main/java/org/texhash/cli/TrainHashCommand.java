@@ -343,6 +343,17 @@ final class TrainHashCommand implements Callable<Integer> {
               + " (0 to 1, e.g. 0.5; default: ${DEFAULT-VALUE}).")
   float sourceBalance = 0f;
 
+  @Option(
+      names = "--sharpness-radius",
+      paramLabel = "RHO",
+      description =
+          "Sharpness-aware steps (SAM): take each step's gradient RHO uphill of the weights, along"
+              + " their gradient, so training settles where the loss is low all around; a step"
+              + " costs two forward and backward passes (0 to "
+              + HashPreset.MAX_SHARPNESS_RADIUS
+              + ", e.g. 0.05; may change on --resume; default: ${DEFAULT-VALUE}, plain steps).")
+  float sharpnessRadius = 0f;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -419,6 +430,7 @@ final class TrainHashCommand implements Callable<Integer> {
               .withCosineScale(cosineScale)
               .withCosineMargin(cosineMargin)
               .withWeightDecay(weightDecay)
+              .withSharpnessRadius(sharpnessRadius)
               .withWeightAverage(weightAverage)
               .withDropout(dropout)
               .withProxySynthesis(proxySynthesis);

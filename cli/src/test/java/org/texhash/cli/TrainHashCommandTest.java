@@ -386,6 +386,7 @@ class TrainHashCommandTest {
                 "--out",
                 out),
             List.of("--backbone", "cnn", "--source-balance", "2", "--out", out), // past equal
+            List.of("--backbone", "cnn", "--sharpness-radius", "-0.05", "--out", out),
             // the default objective (dsdh) fits no network classifier for a head to feed
             List.of("--backbone", "cnn", "--projection-head", "256", "--out", out),
             List.of(

@@ -184,6 +184,7 @@ public record HashOptions(
         + (preset.proxySynthesis() == 0f ? "" : "-ps" + tag(preset.proxySynthesis()))
         + (preset.projectionHead() == 0 ? "" : "-head" + preset.projectionHead())
         + (preset.sourceBalance() == 0f ? "" : "-sb" + tag(preset.sourceBalance()))
+        + (preset.sharpnessRadius() == 0f ? "" : "-sam" + tag(preset.sharpnessRadius()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -227,6 +228,7 @@ public record HashOptions(
     p.setProperty("proxy_synthesis", Float.toString(preset.proxySynthesis()));
     p.setProperty("projection_head", Integer.toString(preset.projectionHead()));
     p.setProperty("source_balance", Float.toString(preset.sourceBalance()));
+    p.setProperty("sharpness_radius", Float.toString(preset.sharpnessRadius()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -243,11 +245,11 @@ public record HashOptions(
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
-   * quantisation weight or weight decay or dropout or proxy synthesis or rate schedule, start or
-   * stop averaging the weights, switch the straight-through classifier on or off, end with an
-   * anneal it did not plan at the start, go on with other crops (a model trained on plain crops,
-   * fine-tuned on views) and go on from a teacher (a model distilled from itself with views
-   * averaged).
+   * quantisation weight or weight decay or dropout or proxy synthesis or rate schedule or sharpness
+   * radius, start or stop averaging the weights, switch the straight-through classifier on or off,
+   * end with an anneal it did not plan at the start, go on with other crops (a model trained on
+   * plain crops, fine-tuned on views) and go on from a teacher (a model distilled from itself with
+   * views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
@@ -277,6 +279,7 @@ public record HashOptions(
               || key.equals("weight_decay")
               || key.equals("weight_average")
               || key.equals("dropout")
+              || key.equals("sharpness_radius")
               || key.equals("proxy_synthesis")
               || key.equals("schedule")
               || key.equals("straight_through")

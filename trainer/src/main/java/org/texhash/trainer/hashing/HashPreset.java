@@ -44,6 +44,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     export (0: the classifier reads the codes)
  * @param sourceBalance how far the training slots even out the pool's sources ({@link
  *     TrainingSlots}; 0: every class as often, 1: every source as often)
+ * @param sharpnessRadius rho of sharpness-aware steps ({@link
+ *     org.texhash.trainer.nn.SharpnessAscent}; 0: plain steps)
  */
 public record HashPreset(
     String name,
@@ -73,7 +75,8 @@ public record HashPreset(
     float dropout,
     float proxySynthesis,
     int projectionHead,
-    float sourceBalance) {
+    float sourceBalance,
+    float sharpnessRadius) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -179,6 +182,7 @@ public record HashPreset(
         0f,
         0f,
         0,
+        0f,
         0f);
   }
 
@@ -388,6 +392,23 @@ public record HashPreset(
     return with(x -> x.sourceBalance = t);
   }
 
+  /** The largest {@link #sharpnessRadius} offered; SAM's authors use 0.05 for most networks. */
+  public static final float MAX_SHARPNESS_RADIUS = 2f;
+
+  /**
+   * This preset with sharpness-aware steps of radius {@code rho} ({@link
+   * org.texhash.trainer.nn.SharpnessAscent}): each step's gradient is taken where the loss is
+   * highest within rho of the weights, so training settles where the whole neighbourhood is low. A
+   * step then costs two forward and backward passes. 0 switches it off.
+   */
+  public HashPreset withSharpnessRadius(float rho) {
+    if (!(rho >= 0 && rho <= MAX_SHARPNESS_RADIUS)) {
+      throw new IllegalArgumentException(
+          "sharpness radius must be 0 (off) to " + MAX_SHARPNESS_RADIUS + ", got " + rho);
+    }
+    return with(x -> x.sharpnessRadius = rho);
+  }
+
   /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
@@ -438,6 +459,7 @@ public record HashPreset(
     float proxySynthesis;
     int projectionHead;
     float sourceBalance;
+    float sharpnessRadius;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -463,6 +485,7 @@ public record HashPreset(
     t.proxySynthesis = proxySynthesis;
     t.projectionHead = projectionHead;
     t.sourceBalance = sourceBalance;
+    t.sharpnessRadius = sharpnessRadius;
     change.accept(t);
     return new HashPreset(
         name,
@@ -492,7 +515,8 @@ public record HashPreset(
         t.dropout,
         t.proxySynthesis,
         t.projectionHead,
-        t.sourceBalance);
+        t.sourceBalance,
+        t.sharpnessRadius);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

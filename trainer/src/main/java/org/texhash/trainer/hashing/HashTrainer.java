@@ -27,6 +27,7 @@ import java.util.Random;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
+import org.texhash.trainer.nn.SharpnessAscent;
 import org.texhash.trainer.nn.WeightAverage;
 import org.texhash.trainer.onnx.EncoderExport;
 import org.texhash.trainer.onnx.ViewAveraging;
@@ -204,18 +205,19 @@ public final class HashTrainer implements AutoCloseable {
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = inputs(scope, batch);
       NDArray targets = distillation == null ? null : distillation.targets(x);
+      NDList in = inputsWithDropout(scope, x);
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDList out = network.forward(store, inputsWithDropout(scope, x), true);
-        NDArray u = out.get(0);
-        codes.remember(batch.slots(), u.toFloatArray());
-        NDArray logits =
-            options.preset().straightThrough()
-                ? network.classify(store, Objective.signStraightThrough(u), true)
-                : out.get(1);
-        Objective.Terms t = loss(u, logits, batch.slots(), targets);
+        Objective.Terms t = forwardLoss(in, batch, targets, true);
         gc.backward(t.total());
         losses =
             new StepLosses(t.total().getFloat(), t.main().getFloat(), t.quantisation().getFloat());
+      }
+      float rho = options.preset().sharpnessRadius();
+      if (rho > 0) { // SAM: descend from here along the gradient taken rho uphill
+        try (SharpnessAscent.Perturbation uphill = SharpnessAscent.perturb(network, rho);
+            GradientCollector gc = engine.newGradientCollector()) {
+          gc.backward(forwardLoss(in, batch, targets, false).total());
+        }
       }
       adam.step(
           network,
@@ -231,6 +233,24 @@ public final class HashTrainer implements AutoCloseable {
       codes.updateCodes(1);
     }
     return losses;
+  }
+
+  /**
+   * The network's outputs on {@code in} and this step's loss terms; {@code remember}: DSDH's U
+   * takes these outputs (once per step, at the weights the step starts from).
+   */
+  private Objective.Terms forwardLoss(
+      NDList in, TrainingSlots.Batch batch, NDArray targets, boolean remember) {
+    NDList out = network.forward(store, in, true);
+    NDArray u = out.get(0);
+    if (remember) {
+      codes.remember(batch.slots(), u.toFloatArray());
+    }
+    NDArray logits =
+        options.preset().straightThrough()
+            ? network.classify(store, Objective.signStraightThrough(u), true)
+            : out.get(1);
+    return loss(u, logits, batch.slots(), targets);
   }
 
   /** This step's loss terms: against the teacher's outputs, else the objective's. */
@@ -381,6 +401,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.proxy_synthesis", Float.toString(options.preset().proxySynthesis()));
     meta.put("texhash.projection_head", Integer.toString(options.preset().projectionHead()));
     meta.put("texhash.source_balance", Float.toString(options.preset().sourceBalance()));
+    meta.put("texhash.sharpness_radius", Float.toString(options.preset().sharpnessRadius()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

@@ -734,6 +734,16 @@ class HashTrainerTest {
   }
 
   @Test
+  void sharpnessAwareStepsResumeExactlyChangeTrainingAndAreRecorded() throws Exception {
+    HashPreset sam = HashPreset.of("tiny").withSharpnessRadius(0.05f);
+    assertResumesExactlyAndExports(sam, "sam0.05", "texhash.sharpness_radius", "0.05", 0f);
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withSharpnessRadius(-0.01f));
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withSharpnessRadius(3f));
+  }
+
+  @Test
   void aProjectionHeadResumesExactlyIsDroppedAtExportAndARunResumesOnlyWithItsOwn()
       throws Exception {
     HashPreset headed = HashPreset.of("tiny").withProjectionHead(32);
