@@ -195,7 +195,8 @@ public final class HashTrainer implements AutoCloseable {
 
   /**
    * One Adam step on the batch of the current step (against the teacher's outputs when there is
-   * one); then, for DSDH on schedule, W and B.
+   * one; with a sharpness radius, by the gradient taken that far uphill); then, for DSDH on
+   * schedule, W and B. The losses returned are those at the weights the step starts from.
    */
   public StepLosses trainStep() {
     TrainingSlots.Batch batch =
