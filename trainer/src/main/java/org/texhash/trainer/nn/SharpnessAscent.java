@@ -36,20 +36,17 @@ public final class SharpnessAscent {
     if (!(radius > 0)) {
       throw new IllegalArgumentException("the sharpness radius must be above 0, got " + radius);
     }
+    List<NDArray> parameters = new ArrayList<>();
+    List<NDArray> copies = new ArrayList<>();
     List<NDArray> weights = new ArrayList<>();
     List<NDArray> gradients = new ArrayList<>();
-    List<NDArray> saved = new ArrayList<>();
-    List<NDArray> statistics = new ArrayList<>();
-    List<NDArray> savedStatistics = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       NDArray array = p.getValue().getArray();
+      parameters.add(array);
+      copies.add(array.duplicate());
       if (p.getValue().requiresGradient()) {
         weights.add(array);
         gradients.add(array.getGradient()); // a fresh handle: closed below
-        saved.add(array.duplicate());
-      } else {
-        statistics.add(array);
-        savedStatistics.add(array.duplicate());
       }
     }
     double squares = 0;
@@ -68,40 +65,30 @@ public final class SharpnessAscent {
       g.subi(g);
       g.close();
     }
-    return new Perturbation(weights, saved, statistics, savedStatistics);
+    return new Perturbation(parameters, copies);
   }
 
-  /** The weights and statistics before {@link #perturb}; closing puts them back, to the bit. */
+  /**
+   * Every parameter as it was before {@link #perturb}, weights and statistics alike; closing puts
+   * them back, to the bit.
+   */
   public static final class Perturbation implements AutoCloseable {
-    private final List<NDArray> weights;
-    private final List<NDArray> saved;
-    private final List<NDArray> statistics;
-    private final List<NDArray> savedStatistics;
+    private final List<NDArray> parameters;
+    private final List<NDArray> copies;
 
-    private Perturbation(
-        List<NDArray> weights,
-        List<NDArray> saved,
-        List<NDArray> statistics,
-        List<NDArray> savedStatistics) {
-      this.weights = weights;
-      this.saved = saved;
-      this.statistics = statistics;
-      this.savedStatistics = savedStatistics;
-    }
-
-    @Override
-    public void close() {
-      restore(weights, saved);
-      restore(statistics, savedStatistics);
+    private Perturbation(List<NDArray> parameters, List<NDArray> copies) {
+      this.parameters = parameters;
+      this.copies = copies;
     }
 
     /**
      * In place, so each parameter keeps its tensor (and its gradient): x - x is exactly 0 for a
      * finite x, and 0 + saved is saved.
      */
-    private static void restore(List<NDArray> arrays, List<NDArray> copies) {
-      for (int i = 0; i < arrays.size(); i++) {
-        NDArray a = arrays.get(i);
+    @Override
+    public void close() {
+      for (int i = 0; i < parameters.size(); i++) {
+        NDArray a = parameters.get(i);
         a.subi(a).addi(copies.get(i));
         copies.get(i).close();
       }
