@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.texhash.indexer.encoder.OnnxEncoder;
+import org.texhash.trainer.nn.Scalars;
 
 /**
  * A teacher encoder whose outputs the network learns to give for the same pixels: the loss is the
@@ -65,7 +66,7 @@ public final class Distillation implements AutoCloseable {
   public static Objective.Terms loss(NDArray u, NDArray targets, double eta) {
     NDArray main = u.sub(targets).square().mean();
     NDArray quant = u.sub(u.stopGradient().sign()).square().mean();
-    return new Objective.Terms(main.add(quant.mul((float) eta)), main, quant);
+    return new Objective.Terms(main.add(Scalars.times(quant, (float) eta)), main, quant);
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
+import org.texhash.trainer.nn.Scalars;
 
 /**
  * The hashing objectives, by name. u is the network's continuous code {@code [N, K]} for a batch of
@@ -98,7 +99,7 @@ public enum Objective {
    */
   public static NDArray signStraightThrough(NDArray u) {
     float length = (float) Math.sqrt(u.getShape().get(1));
-    NDArray scaled = HashNetwork.unitRows(u).mul(length);
+    NDArray scaled = Scalars.times(HashNetwork.unitRows(u), length);
     return scaled.add(u.stopGradient().sign().sub(scaled.stopGradient()));
   }
 
@@ -159,7 +160,7 @@ public enum Objective {
       }
       default -> throw new IllegalStateException();
     }
-    return new Terms(main.add(quant.mul((float) w)), main, quant);
+    return new Terms(main.add(Scalars.times(quant, (float) w)), main, quant);
   }
 
   /**
@@ -168,9 +169,10 @@ public enum Objective {
    */
   static Terms cosineTerms(
       NDArray u, NDArray logits, NDArray truth, double w, float scale, float margin) {
-    NDArray main = crossEntropy(logits.sub(truth.mul(margin)).mul(scale), truth);
+    NDArray main =
+        crossEntropy(Scalars.times(logits.sub(Scalars.times(truth, margin)), scale), truth);
     NDArray quant = u.sub(u.stopGradient().sign()).square().mean();
-    return new Terms(main.add(quant.mul((float) w)), main, quant);
+    return new Terms(main.add(Scalars.times(quant, (float) w)), main, quant);
   }
 
   /** Rows of {@code [N, C]}: 1 at each slot's class. */
@@ -185,7 +187,7 @@ public enum Objective {
 
   /** Mean softmax cross-entropy of {@code logits} against one-hot rows. */
   private static NDArray crossEntropy(NDArray logits, NDArray truth) {
-    return logits.logSoftmax(-1).mul(truth).sum().div(-logits.getShape().get(0));
+    return Scalars.over(logits.logSoftmax(-1).mul(truth).sum(), -logits.getShape().get(0));
   }
 
   /** NT-Xent over rows {@code [A; B]}: row i's positive is row (i + n) mod 2n. */
@@ -207,8 +209,8 @@ public enum Objective {
       partner[i * rows + (i + n) % rows] = 1f;
     }
     Shape square = new Shape(rows, rows);
-    NDArray logits = z.matMul(z.transpose()).div(TEMPERATURE).sub(m.create(self, square));
-    return logits.logSoftmax(1).mul(m.create(partner, square)).sum().div(-rows);
+    NDArray logits = Scalars.over(z.matMul(z.transpose()), TEMPERATURE).sub(m.create(self, square));
+    return Scalars.over(logits.logSoftmax(1).mul(m.create(partner, square)).sum(), -rows);
   }
 
   /** Balanced negative log-likelihood of the similarities between the batch and all of U. */
@@ -217,7 +219,7 @@ public enum Objective {
     int n = codes.size();
     int k = codes.bits();
     NDArray all = m.create(codes.outputs(), new Shape(n, k));
-    NDArray theta = u.matMul(all.transpose()).mul(0.5f);
+    NDArray theta = Scalars.times(u.matMul(all.transpose()), 0.5f);
     float[] similar = new float[slots.length * n];
     int positives = 0;
     for (int r = 0; r < slots.length; r++) {
@@ -236,7 +238,7 @@ public enum Objective {
     }
     NDArray s = m.create(similar, theta.getShape());
     // -log p(s | theta) = log(1 + e^theta) - s theta, written to stay finite for large |theta|
-    NDArray softplus = theta.maximum(0f).add(theta.abs().neg().exp().add(1f).log());
+    NDArray softplus = Scalars.atLeast(theta, 0f).add(theta.abs().neg().exp().add(1f).log());
     return softplus.sub(s.mul(theta)).mul(m.create(weight, theta.getShape())).sum();
   }
 

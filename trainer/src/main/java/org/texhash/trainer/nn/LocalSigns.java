@@ -109,7 +109,8 @@ public final class LocalSigns extends AbstractBlock implements OnnxNodes {
     NDArray d =
         Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(PAD, PAD), new Shape(1, 1), 1)
             .singletonOrThrow();
-    return new NDList(NDArrays.concat(new NDList(x, Activation.tanh(d.mul(SHARPNESS))), 1));
+    return new NDList(
+        NDArrays.concat(new NDList(x, Activation.tanh(Scalars.times(d, SHARPNESS))), 1));
   }
 
   @Override

@@ -2,6 +2,7 @@ package org.texhash.trainer.tsn;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
+import org.texhash.trainer.nn.Scalars;
 
 /**
  * Gram-matrix style distance (Gatys et al.): for each feature map {@code F} ({@code [N, C, h, w]})
@@ -17,7 +18,7 @@ public final class GramStyle {
     long c = features.getShape().get(1);
     long hw = features.getShape().get(2) * features.getShape().get(3);
     NDArray f = features.reshape(n, c, hw);
-    return f.matMul(f.transpose(0, 2, 1)).div(hw);
+    return Scalars.over(f.matMul(f.transpose(0, 2, 1)), hw);
   }
 
   /** The style distance as a scalar; gradients flow into {@code generated} only. */
@@ -27,7 +28,7 @@ public final class GramStyle {
     NDArray total = null;
     long n = generated.getShape().get(0);
     for (int i = 0; i < a.size(); i++) {
-      NDArray d = gram(a.get(i)).sub(gram(b.get(i)).stopGradient()).square().sum().div(n);
+      NDArray d = Scalars.over(gram(a.get(i)).sub(gram(b.get(i)).stopGradient()).square().sum(), n);
       total = total == null ? d : total.add(d);
     }
     return total;
