@@ -152,13 +152,13 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--pooling",
       defaultValue = "mean",
-      paramLabel = "mean|mean_std|gram",
+      paramLabel = "mean|mean_std|gram|gem",
       description =
           "How the fused maps become the descriptor: the paper's global mean, each channel's"
-              + " mean and standard deviation, or the channels' Gram matrix (D x D second"
+              + " mean and standard deviation, the channels' Gram matrix (D x D second"
               + " moments, signed square root; D defaults to "
               + HashPreset.GRAM_DIMS
-              + ") (default: ${DEFAULT-VALUE}).")
+              + "), or the generalised mean of power 3 (GeM) (default: ${DEFAULT-VALUE}).")
   GlobalPool.Kind pooling;
 
   @Option(

@@ -197,6 +197,7 @@ public record HashOptions(
       case MEAN -> "";
       case MEAN_STD -> "-meanstd";
       case GRAM -> "-gram";
+      case GEM -> "-gem";
     };
   }
 

@@ -33,7 +33,9 @@ import org.texhash.trainer.onnx.OnnxGraph;
  * deviation of each channel ({@link GlobalPool.Kind#MEAN_STD}, {@code out} with stride 1 so the
  * deviation is taken over four times the positions, v is {@code [N, 2D]}), or the channels' Gram
  * matrix ({@link GlobalPool.Kind#GRAM}, {@code out} with stride 1, v is {@code [N, D^2]}, so D is
- * kept small). Input: the taps, finest first.
+ * kept small), or the generalised mean ({@link GlobalPool.Kind#GEM}, {@code out} with stride 1 so
+ * it has four times the positions to find a channel's peaks in, v is {@code [N, D]}). Input: the
+ * taps, finest first.
  */
 public final class ProgressiveFusion extends AbstractBlock {
   private final List<Integer> tapChannels;
@@ -78,7 +80,10 @@ public final class ProgressiveFusion extends AbstractBlock {
     pool = new GlobalPool(pooling);
   }
 
-  /** The fused vector's length: D, 2D with mean-and-deviation pooling, D^2 with the Gram. */
+  /**
+   * The fused vector's length: D (mean, GeM), 2D with mean-and-deviation pooling, D^2 with the
+   * Gram.
+   */
   public int outputDims() {
     return pool.kind().outputs(dims);
   }

@@ -23,6 +23,11 @@ import org.texhash.trainer.onnx.OnnxNodes;
  *       x_j}, each under a signed square root, {@code [N, C * C]} (bilinear pooling, the Gram
  *       matrix of the style loss): which filters fire together, not only how much each fires. The
  *       square root keeps a few strong co-activations from drowning the rest.
+ *   <li>{@link Kind#GEM}: the generalised mean {@code (mean over positions of max(x,
+ *       eps)^3)^(1/3)}, {@code [N, C]} (GeM, Radenović et al. 2018): between the mean (power 1) and
+ *       the maximum (power infinity), so a filter that fires strongly at a few places of the patch
+ *       counts more than one that fires weakly everywhere. Its maps are ReLU outputs, so the clamp
+ *       only keeps the root's gradient finite.
  * </ul>
  *
  * <p>ONNX: {@code GlobalAveragePool} of x (and, for the deviation, of x*x, then {@code Sub}, {@code
@@ -30,22 +35,30 @@ import org.texhash.trainer.onnx.OnnxNodes;
  * Reshape} to {@code [N, C, HW]}, the product of its {@code [N, C, 1, HW]} and {@code [N, 1, C,
  * HW]} views ({@code Unsqueeze}, {@code Mul}), {@code ReduceMean} over the positions (so the graph
  * takes any patch size), then {@code Abs}, {@code Add} epsilon, {@code Sqrt}, {@code Sign}, {@code
- * Mul}, {@code Flatten}.
+ * Mul}, {@code Flatten}. GeM: {@code Max} with epsilon, {@code Pow} 3, {@code GlobalAveragePool},
+ * {@code Pow} 1/3, {@code Flatten}.
  */
 public final class GlobalPool extends AbstractBlock implements OnnxNodes {
   /** Keeps the square root's gradient finite where a channel is constant. */
   static final float EPSILON = 1e-5f;
 
+  /** GeM's power: the value Radenović et al. found best, fixed so the pooling has no weights. */
+  static final float GEM_POWER = 3f;
+
+  /** GeM's floor: x^3 of a zero would give the cube root an infinite gradient. */
+  static final float GEM_FLOOR = 1e-6f;
+
   /** What is pooled per channel. */
   public enum Kind {
     MEAN,
     MEAN_STD,
-    GRAM;
+    GRAM,
+    GEM;
 
     /** The pooled vector's length for maps of {@code channels} channels. */
     public int outputs(int channels) {
       return switch (this) {
-        case MEAN -> channels;
+        case MEAN, GEM -> channels;
         case MEAN_STD -> 2 * channels;
         case GRAM -> channels * channels;
       };
@@ -70,12 +83,19 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
     if (kind == Kind.GRAM) {
       return new NDList(gram(x));
     }
+    if (kind == Kind.GEM) {
+      NDArray powerMean =
+          Scalars.power(Scalars.atLeast(x, GEM_FLOOR), GEM_POWER)
+              .mean(new int[] {3})
+              .mean(new int[] {2});
+      return new NDList(Scalars.power(powerMean, 1f / GEM_POWER));
+    }
     NDArray mean = x.mean(new int[] {3}).mean(new int[] {2});
     if (kind == Kind.MEAN) {
       return new NDList(mean);
     }
     NDArray variance = x.mul(x).mean(new int[] {3}).mean(new int[] {2}).sub(mean.mul(mean));
-    NDArray std = variance.maximum(0f).add(EPSILON).sqrt();
+    NDArray std = Scalars.atLeast(variance, 0f).add(EPSILON).sqrt();
     return new NDList(NDArrays.concat(new NDList(mean, std), 1));
   }
 
@@ -84,7 +104,8 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
     long c = s.get(1);
     long positions = s.get(2) * s.get(3);
     NDArray flat = x.reshape(s.get(0), c, positions);
-    NDArray moments = flat.matMul(flat.transpose(0, 2, 1)).div(positions).reshape(s.get(0), c * c);
+    NDArray moments =
+        Scalars.over(flat.matMul(flat.transpose(0, 2, 1)), positions).reshape(s.get(0), c * c);
     return moments.abs().add(EPSILON).sqrt().mul(moments.sign());
   }
 
@@ -92,6 +113,9 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
   public String emitOnnx(OnnxGraph g, String input) {
     if (kind == Kind.GRAM) {
       return emitGram(g, input);
+    }
+    if (kind == Kind.GEM) {
+      return emitGem(g, input);
     }
     String mean = g.node("GlobalAveragePool", "pool_mean", input);
     String pooled = mean;
@@ -115,6 +139,24 @@ public final class GlobalPool extends AbstractBlock implements OnnxNodes {
       pooled = g.node("Concat", "pool_stats", new String[] {mean, std}, "axis", 1L);
     }
     return g.node("Flatten", "pool", pooled, "axis", 1L);
+  }
+
+  private static String emitGem(OnnxGraph g, String input) {
+    String floored =
+        g.node(
+            "Max", "gem_floor", new String[] {input, g.floats("gem_eps", new float[] {GEM_FLOOR})});
+    String powered =
+        g.node(
+            "Pow",
+            "gem_pow",
+            new String[] {floored, g.floats("gem_power", new float[] {GEM_POWER})});
+    String powerMean = g.node("GlobalAveragePool", "gem_mean", powered);
+    String root =
+        g.node(
+            "Pow",
+            "gem_root",
+            new String[] {powerMean, g.floats("gem_inverse", new float[] {1f / GEM_POWER})});
+    return g.node("Flatten", "pool", root, "axis", 1L);
   }
 
   private static String emitGram(OnnxGraph g, String input) {

@@ -167,6 +167,18 @@ class OnnxParityTest {
     assertArrayEquals(expected, pooled[1], 1e-4f);
   }
 
+  @Test
+  void gemPoolIsTheCubeRootOfTheMeanCubeOfTheFlooredMaps() throws Exception {
+    // channel 0 is (1, 2): (4.5)^(1/3); channel 1 is (-3, 0): both floored, so about the floor
+    float[][] pooled =
+        poolBothWays(GlobalPool.Kind.GEM, new float[] {1, 2, -3, 0}, new Shape(1, 2, 1, 2), 4);
+    float[] expected = {(float) Math.cbrt(4.5), 0f};
+    assertArrayEquals(expected, pooled[0], 1e-4f);
+    assertArrayEquals(expected, pooled[1], 1e-4f);
+    // between the mean (1.5) and the maximum (2)
+    assertTrue(pooled[0][0] > 1.5f && pooled[0][0] < 2f);
+  }
+
   /** {@code x} pooled by {@code kind} through DJL's forward pass and through ONNX Runtime. */
   private static float[][] poolBothWays(GlobalPool.Kind kind, float[] x, Shape in, int width)
       throws Exception {
@@ -225,6 +237,7 @@ class OnnxParityTest {
     backbones.add("cnn-signs"); // the plain CNN reading local signs beside the colour
     backbones.add("cnn-signs-1x1"); // the same signs through a 1x1 convolution
     backbones.add("cnn-gram"); // the plain CNN pooled by the Gram matrix
+    backbones.add("cnn-gem"); // the plain CNN pooled by the generalised mean
     for (String backbone : backbones) {
       try (NDManager m = manager()) {
         Shape in = new Shape(3, 3, tiny.patchSize(), tiny.patchSize());
@@ -248,7 +261,11 @@ class OnnxParityTest {
                   .classes(5)
                   .dims(24)
                   .pooling(
-                      backbone.equals("cnn-gram") ? GlobalPool.Kind.GRAM : GlobalPool.Kind.MEAN_STD)
+                      switch (backbone) {
+                        case "cnn-gram" -> GlobalPool.Kind.GRAM;
+                        case "cnn-gem" -> GlobalPool.Kind.GEM;
+                        default -> GlobalPool.Kind.MEAN_STD;
+                      })
                   .build();
         }
         initialize(net, m, 21, backbone.equals("cnn-deeper") ? 0.05f : 0.2f, in);
