@@ -98,8 +98,8 @@ public final class TrainCommand implements Runnable {
     @Option(
         names = "--resume",
         description =
-            "Continue from the latest checkpoint in OUT (same preset, seed, style, crop and"
-                + " weights).")
+            "Continue from the latest checkpoint in OUT (same preset, seed, style, crop, weights"
+                + " and --spectral-norm).")
     boolean resume;
 
     @Option(
@@ -152,6 +152,14 @@ public final class TrainCommand implements Runnable {
     float adversarialWeight;
 
     @Option(
+        names = "--spectral-norm",
+        description =
+            "Divide each of D's convolutions by its largest singular value (Miyato et al.), so D"
+                + " cannot grow arbitrarily confident and G's adversarial term keeps a useful"
+                + " gradient; fixed for a run.")
+    boolean spectralNorm;
+
+    @Option(
         names = "--seed",
         defaultValue = "1",
         paramLabel = "N",
@@ -179,7 +187,8 @@ public final class TrainCommand implements Runnable {
               .withSeed(seed)
               .withStyle(style)
               .withCrop(crop)
-              .withWeights(l1Weight, styleWeight, adversarialWeight);
+              .withWeights(l1Weight, styleWeight, adversarialWeight)
+              .withSpectralNorm(spectralNorm);
       PrintStream progress = System.err;
       progress.printf(
           Locale.ROOT,

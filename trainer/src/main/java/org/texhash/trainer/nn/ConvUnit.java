@@ -21,6 +21,9 @@ import org.texhash.trainer.onnx.OnnxNodes;
  * <p>ONNX: {@code Conv} (symmetric pads, bias only when there is no normalisation, since the
  * normalisation would cancel it) + {@code BatchNormalization} (running statistics) or {@code
  * InstanceNormalization} + {@code Relu} / {@code LeakyRelu} (alpha 0.2) / {@code Tanh}.
+ *
+ * <p>A unit made by {@link #spectral} convolves with its weight divided by the weight's largest
+ * singular value ({@link SpectralNorm}): for D, which is trained but never exported.
  */
 public final class ConvUnit extends AbstractBlock implements OnnxNodes {
   /**
@@ -59,6 +62,7 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
   private final int stride;
   private final Norm normKind;
   private final Act act;
+  private final boolean spectral;
   private final Conv2d conv;
   private final Block norm;
 
@@ -68,6 +72,15 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
    *     stride 2 that is {@code kernel / 2 - 1}), so stride 1 keeps the size and stride 2 halves it
    */
   public ConvUnit(int filters, int kernel, int stride, Norm normKind, Act act) {
+    this(filters, kernel, stride, normKind, act, false);
+  }
+
+  /** The same unit with a spectrally normalised convolution (no ONNX export). */
+  public static ConvUnit spectral(int filters, int kernel, int stride, Norm normKind, Act act) {
+    return new ConvUnit(filters, kernel, stride, normKind, act, true);
+  }
+
+  private ConvUnit(int filters, int kernel, int stride, Norm normKind, Act act, boolean spectral) {
     super((byte) 1);
     if (filters <= 0 || kernel <= 0 || (stride != 1 && stride != 2)) {
       throw new IllegalArgumentException(
@@ -84,6 +97,7 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
     this.normKind = normKind;
     boolean normalized = normKind != Norm.NONE;
     this.act = act;
+    this.spectral = spectral;
     int pad = padding(kernel, stride);
     conv =
         addChildBlock(
@@ -141,7 +155,8 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
    */
   public NDList forwardWithAddend(
       ParameterStore store, NDArray x, NDArray addend, boolean training) {
-    NDList y = conv.forward(store, new NDList(x), training);
+    NDList y =
+        spectral ? spectralConv(store, x, training) : conv.forward(store, new NDList(x), training);
     if (addend != null) {
       y = new NDList(y.singletonOrThrow().add(addend));
     }
@@ -151,6 +166,20 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
     return new NDList(act.apply(y.singletonOrThrow()));
   }
 
+  /**
+   * The convolution with {@code W / sigma(W)}: the same padding, stride and bias as {@code conv}.
+   */
+  private NDList spectralConv(ParameterStore store, NDArray x, boolean training) {
+    var p = conv.getParameters();
+    NDArray w =
+        SpectralNorm.normalize(
+            store.getValue(p.get("weight"), x.getDevice(), training), x.getManager());
+    NDArray b = norm == null ? store.getValue(p.get("bias"), x.getDevice(), training) : null;
+    int pad = padding(kernel, stride);
+    return Conv2d.conv2d(
+        x, w, b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1);
+  }
+
   @Override
   public String emitOnnx(OnnxGraph g, String input) {
     return emitNormAndActivation(g, emitConv(g, input));
@@ -158,6 +187,10 @@ public final class ConvUnit extends AbstractBlock implements OnnxNodes {
 
   /** The {@code Conv} node of this unit's convolution alone, reading {@code input}. */
   public String emitConv(OnnxGraph g, String input) {
+    if (spectral) {
+      throw new UnsupportedOperationException(
+          "a spectrally normalised unit belongs to D, which is never exported");
+    }
     int pad = padding(kernel, stride);
     return g.node(
         "Conv",

@@ -23,12 +23,21 @@ import org.texhash.trainer.nn.ConvUnit;
  * mix       ConvUnit 3x3, InstanceNorm, LeakyReLU 0.2
  * score     ConvUnit 3x3 to 1 channel, no activation (a logit / least-squares score)
  * </pre>
+ *
+ * With spectral normalisation every layer's convolution is divided by its largest singular value
+ * ({@link ConvUnit#spectral}), so D's scores stay a smooth function of the image (Miyato et al.).
  */
 public final class PatchDiscriminator extends AbstractBlock {
   private final List<ConvUnit> layers = new ArrayList<>();
 
+  /** D without spectral normalisation: the paper's, and the one saved with every G. */
   public PatchDiscriminator(TsnPreset preset) {
+    this(preset, false);
+  }
+
+  public PatchDiscriminator(TsnPreset preset, boolean spectral) {
     super((byte) 1);
+    UnitFactory unit = spectral ? ConvUnit::spectral : ConvUnit::new;
     int c = preset.discChannels();
     int cap = 8 * c;
     for (int i = 1; i <= preset.discDownsamplings(); i++) {
@@ -36,7 +45,7 @@ public final class PatchDiscriminator extends AbstractBlock {
       layers.add(
           addChildBlock(
               "d" + i,
-              new ConvUnit(
+              unit.make(
                   filters,
                   4,
                   2,
@@ -46,10 +55,13 @@ public final class PatchDiscriminator extends AbstractBlock {
     int mixFilters = Math.min(c << preset.discDownsamplings(), cap);
     layers.add(
         addChildBlock(
-            "mix",
-            new ConvUnit(mixFilters, 3, 1, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU)));
-    layers.add(
-        addChildBlock("score", new ConvUnit(1, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.NONE)));
+            "mix", unit.make(mixFilters, 3, 1, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU)));
+    layers.add(addChildBlock("score", unit.make(1, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.NONE)));
+  }
+
+  /** {@code new ConvUnit} or {@link ConvUnit#spectral}. */
+  private interface UnitFactory {
+    ConvUnit make(int filters, int kernel, int stride, ConvUnit.Norm norm, ConvUnit.Act act);
   }
 
   /** Every layer's output, first layer first; the last is the score map. */

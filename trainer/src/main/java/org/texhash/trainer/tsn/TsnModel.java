@@ -41,11 +41,11 @@ public final class TsnModel implements AutoCloseable {
   private final PatchDiscriminator discriminator;
   private final ParameterStore store;
 
-  private TsnModel(TsnPreset preset, NDManager manager) {
+  private TsnModel(TsnPreset preset, NDManager manager, boolean spectralDiscriminator) {
     this.preset = preset;
     this.manager = manager;
     this.generator = new TsnGenerator(preset);
-    this.discriminator = new PatchDiscriminator(preset);
+    this.discriminator = new PatchDiscriminator(preset, spectralDiscriminator);
     this.store = new ParameterStore(manager, false);
   }
 
@@ -55,9 +55,17 @@ public final class TsnModel implements AutoCloseable {
 
   /** A freshly initialised G and D; the same seed gives the same parameters. */
   public static TsnModel create(TsnPreset preset, long seed) {
+    return create(preset, seed, false);
+  }
+
+  /**
+   * The same, with D's convolutions spectrally normalised if asked (the parameters are the same
+   * either way; only how D uses them differs).
+   */
+  public static TsnModel create(TsnPreset preset, long seed, boolean spectralDiscriminator) {
     Engine engine = engine();
     engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
-    TsnModel m = new TsnModel(preset, engine.newBaseManager());
+    TsnModel m = new TsnModel(preset, engine.newBaseManager(), spectralDiscriminator);
     m.initialize(m.generator, new Shape(1, 3, preset.patchSize(), preset.patchSize()));
     m.generator.zeroCorrectionHead();
     m.initialize(

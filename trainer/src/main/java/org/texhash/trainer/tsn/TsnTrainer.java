@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
+import org.texhash.trainer.nn.Scalars;
 
 /**
  * Adversarial training of the TSN, one step at a time, with exact checkpoints.
@@ -54,7 +55,8 @@ public final class TsnTrainer implements AutoCloseable {
 
   /** A new run: freshly initialised G and D. */
   public static TsnTrainer create(TsnTrainingOptions options) throws IOException {
-    return new TsnTrainer(options, TsnModel.create(options.preset(), options.seed()));
+    return new TsnTrainer(
+        options, TsnModel.create(options.preset(), options.seed(), options.spectralNorm()));
   }
 
   private static StyleNetwork styleNetwork(TsnTrainingOptions o, TsnModel m) throws IOException {
@@ -111,7 +113,7 @@ public final class TsnTrainer implements AutoCloseable {
         fake = g.forward(model.store(), new NDList(x), true).singletonOrThrow();
         NDArray real = score(d, y);
         NDArray faked = score(d, fake.stopGradient());
-        NDArray loss = real.sub(1f).square().mean().add(faked.square().mean()).mul(0.5f);
+        NDArray loss = Scalars.times(real.sub(1f).square().mean().add(faked.square().mean()), 0.5f);
         gc.backward(loss);
         lossD = loss.getFloat();
       }
@@ -125,10 +127,9 @@ public final class TsnTrainer implements AutoCloseable {
         NDArray l1Loss = fake.sub(y).abs().mean();
         NDArray styleLoss = GramStyle.distance(style, fake, y);
         NDArray loss =
-            advLoss
-                .mul(options.adversarialWeight())
-                .add(l1Loss.mul(options.l1Weight()))
-                .add(styleLoss.mul(options.styleWeight()));
+            Scalars.times(advLoss, options.adversarialWeight())
+                .add(Scalars.times(l1Loss, options.l1Weight()))
+                .add(Scalars.times(styleLoss, options.styleWeight()));
         gc.backward(loss);
         adv = advLoss.getFloat();
         l1 = l1Loss.getFloat();

@@ -6,8 +6,9 @@ import java.util.Properties;
 /**
  * What a TSN run is: the preset, the number of steps, the seed (parameters, batches and the random
  * style filters all derive from it), the style network ({@code random}, {@code discriminator} or
- * the path of a TorchScript file), where the input patch sits in its target, and the weights of the
- * three terms of G's loss (the paper's Table 2 trains G with some of them set to 0).
+ * the path of a TorchScript file), where the input patch sits in its target, the weights of the
+ * three terms of G's loss (the paper's Table 2 trains G with some of them set to 0), and whether
+ * D's convolutions are spectrally normalised.
  */
 public record TsnTrainingOptions(
     TsnPreset preset,
@@ -17,7 +18,8 @@ public record TsnTrainingOptions(
     TexturePairSampler.CropPolicy crop,
     float l1Weight,
     float styleWeight,
-    float adversarialWeight) {
+    float adversarialWeight,
+    boolean spectralNorm) {
 
   public static final String STYLE_RANDOM = "random";
   public static final String STYLE_DISCRIMINATOR = "discriminator";
@@ -61,31 +63,38 @@ public record TsnTrainingOptions(
         TexturePairSampler.CropPolicy.CENTER,
         DEFAULT_L1_WEIGHT,
         DEFAULT_STYLE_WEIGHT,
-        DEFAULT_ADVERSARIAL_WEIGHT);
+        DEFAULT_ADVERSARIAL_WEIGHT,
+        false);
   }
 
   public TsnTrainingOptions withSteps(int n) {
     return new TsnTrainingOptions(
-        preset, n, seed, style, crop, l1Weight, styleWeight, adversarialWeight);
+        preset, n, seed, style, crop, l1Weight, styleWeight, adversarialWeight, spectralNorm);
   }
 
   public TsnTrainingOptions withStyle(String s) {
     return new TsnTrainingOptions(
-        preset, steps, seed, s, crop, l1Weight, styleWeight, adversarialWeight);
+        preset, steps, seed, s, crop, l1Weight, styleWeight, adversarialWeight, spectralNorm);
   }
 
   public TsnTrainingOptions withSeed(long s) {
     return new TsnTrainingOptions(
-        preset, steps, s, style, crop, l1Weight, styleWeight, adversarialWeight);
+        preset, steps, s, style, crop, l1Weight, styleWeight, adversarialWeight, spectralNorm);
   }
 
   public TsnTrainingOptions withCrop(TexturePairSampler.CropPolicy c) {
     return new TsnTrainingOptions(
-        preset, steps, seed, style, c, l1Weight, styleWeight, adversarialWeight);
+        preset, steps, seed, style, c, l1Weight, styleWeight, adversarialWeight, spectralNorm);
   }
 
   public TsnTrainingOptions withWeights(float l1, float style, float adversarial) {
-    return new TsnTrainingOptions(preset, steps, seed, this.style, crop, l1, style, adversarial);
+    return new TsnTrainingOptions(
+        preset, steps, seed, this.style, crop, l1, style, adversarial, spectralNorm);
+  }
+
+  public TsnTrainingOptions withSpectralNorm(boolean on) {
+    return new TsnTrainingOptions(
+        preset, steps, seed, style, crop, l1Weight, styleWeight, adversarialWeight, on);
   }
 
   private static boolean finiteNonNegative(float w) {
@@ -101,12 +110,13 @@ public record TsnTrainingOptions(
     p.setProperty("l1Weight", Float.toString(l1Weight));
     p.setProperty("styleWeight", Float.toString(styleWeight));
     p.setProperty("adversarialWeight", Float.toString(adversarialWeight));
+    p.setProperty("spectralNorm", Boolean.toString(spectralNorm));
     return p;
   }
 
   /**
-   * Checks that a checkpoint was written by a run with the same preset, seed, style, crop and loss
-   * weights (the step count may differ: that is how a run is extended).
+   * Checks that a checkpoint was written by a run with the same preset, seed, style, crop, loss
+   * weights and D (the step count may differ: that is how a run is extended).
    */
   void requireCompatible(Properties checkpoint) {
     TsnPreset saved = TsnPreset.fromProperties(checkpoint);
@@ -132,6 +142,13 @@ public record TsnTrainingOptions(
         "adversarial weight",
         DEFAULT_ADVERSARIAL_WEIGHT,
         adversarialWeight);
+    // checkpoints written before the option existed had a plain D
+    String sn = checkpoint.getProperty("spectralNorm", "false");
+    check(
+        "spectral normalisation of D",
+        Boolean.toString(spectralNorm).equals(sn),
+        sn,
+        Boolean.toString(spectralNorm));
   }
 
   private static void checkWeight(

@@ -107,6 +107,34 @@ class TsnTrainerTest {
     assertTrue(e.getMessage().contains("seed"), e.getMessage());
   }
 
+  /** A spectrally normalised D trains, changes training, resumes exactly, and is recorded. */
+  @Test
+  void spectralDiscriminatorTrainsResumesExactlyAndIsRecorded(@TempDir Path dir) throws Exception {
+    TexturePairSampler sampler = TinyData.sampler(TINY, 9);
+    TsnTrainingOptions plain = TsnTrainingOptions.defaults(TINY).withSteps(10).withSeed(4);
+    TsnTrainingOptions options = plain.withSpectralNorm(true);
+    StepLosses next;
+    try (TsnTrainer t = TsnTrainer.create(options);
+        TsnTrainer p = TsnTrainer.create(plain)) {
+      Map<String, float[]> d0 = snapshot(t.model().discriminator());
+      for (int i = 0; i < 3; i++) {
+        StepLosses l = t.trainStep(sampler.batch(t.step()));
+        assertTrue(l.finite(), "step " + i + ": " + l);
+        // the same parameters, used another way: D's scores differ from the first step on
+        assertFalse(l.equals(p.trainStep(sampler.batch(p.step()))), "step " + i);
+      }
+      assertAllChangedAndFinite("spectral D", d0, snapshot(t.model().discriminator()));
+      t.saveCheckpoint(dir);
+      next = t.trainStep(sampler.batch(t.step()));
+    }
+    try (TsnTrainer r = TsnTrainer.restore(dir, options.withSteps(20))) {
+      assertEquals(next, r.trainStep(sampler.batch(r.step())), "same losses on the same batch");
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> TsnTrainer.restore(dir, plain));
+    assertTrue(e.getMessage().contains("spectral"), e.getMessage());
+  }
+
   /**
    * Two steps: G's correction head starts at zero, so the rest of G gets gradients from the second
    * step on.
