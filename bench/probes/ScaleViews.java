@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.onnx.EncoderExport;
+import org.texhash.trainer.onnx.MemberAveraging;
 import org.texhash.trainer.onnx.OnnxNodes;
 
 /**
@@ -14,8 +15,9 @@ import org.texhash.trainer.onnx.OnnxNodes;
  * runs a plain (one-view) encoder on the patch rescaled by each of {@code SCALES} (0.5: a 2 x 2
  * average pool; any other factor but 1: a bilinear {@code Resize}; the network is convolutional up
  * to its global pooling, so it takes any size) and averages the unit-length outputs before the
- * sign, as {@code texhash train ensemble} averages members. Evaluate the file with {@code texhash
- * eval --encoder OUT.onnx}. Not an encoder texhash ships: a question about the learned features.
+ * sign, as {@code texhash train ensemble} averages members ({@link MemberAveraging#unitLength}).
+ * Evaluate the file with {@code texhash eval --encoder OUT.onnx}. Not an encoder texhash ships: a
+ * question about the learned features.
  *
  * <p>java -cp "cli/target/texhash-cli.jar:cli/target/lib/*" bench/probes/ScaleViews.java IN.onnx
  * OUT.onnx SCALES
@@ -35,7 +37,8 @@ public class ScaleViews {
     Map<String, String> meta = new LinkedHashMap<>();
     plain.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
     if (!meta.getOrDefault(EncoderExport.META_VIEWS, "1").equals("1")) {
-      throw new IllegalArgumentException(args[0] + " averages views already; start from the plain encoder");
+      throw new IllegalArgumentException(
+          args[0] + " averages views already; start from the plain encoder");
     }
     String id = meta.remove(OnnxEncoder.META_MODEL_ID);
     int bits = Integer.parseInt(meta.remove(OnnxEncoder.META_BITS));
@@ -47,7 +50,7 @@ public class ScaleViews {
     meta.put("texhash.probe_scales", args[2]);
     OnnxNodes nodes =
         (g, input) -> {
-          String epsilon = g.floats("scale_epsilon", new float[] {1e-6f});
+          String epsilon = g.floats("member_epsilon", new float[] {MemberAveraging.EPSILON});
           List<String> unit = new ArrayList<>();
           for (float s : scales) {
             String x = input;
@@ -65,13 +68,11 @@ public class ScaleViews {
               String factors = g.floats("scale_factors", new float[] {1f, 1f, s, s}, 4);
               x = g.node("Resize", "rescale", new String[] {input, "", factors}, "mode", "linear");
             }
-            String out = g.inline(plain.getGraph(), x);
-            String length =
-                g.node("ReduceL2", "scale_length", out, "axes", new long[] {1}, "keepdims", 1L);
-            String safe = g.node("Add", "scale_safe_length", new String[] {length, epsilon});
-            unit.add(g.node("Div", "scale_unit", new String[] {out, safe}));
+            unit.add(MemberAveraging.unitLength(g, g.inline(plain.getGraph(), x), epsilon));
           }
-          return unit.size() == 1 ? unit.get(0) : g.node("Mean", "scale_mean", unit.toArray(String[]::new));
+          return unit.size() == 1
+              ? unit.get(0)
+              : g.node("Mean", "scale_mean", unit.toArray(String[]::new));
         };
     String prefix = "scales-" + id.substring(0, Math.max(0, id.lastIndexOf('-')));
     ModelProto built = EncoderExport.build(nodes, size, bits, prefix, meta);

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class MemberAveraging implements OnnxNodes {
   /** Keeps an all-zero output finite; far below any trained output's length. */
-  static final float EPSILON = 1e-6f;
+  public static final float EPSILON = 1e-6f;
 
   private final List<GraphProto> members;
 
@@ -36,12 +36,19 @@ public final class MemberAveraging implements OnnxNodes {
     String epsilon = g.floats("member_epsilon", new float[] {EPSILON});
     String[] unit = new String[members.size()];
     for (int m = 0; m < unit.length; m++) {
-      String outputs = g.inline(members.get(m), input);
-      String length =
-          g.node("ReduceL2", "member_length", outputs, "axes", new long[] {1}, "keepdims", 1L);
-      String safe = g.node("Add", "member_safe_length", new String[] {length, epsilon});
-      unit[m] = g.node("Div", "member_unit", new String[] {outputs, safe});
+      unit[m] = unitLength(g, g.inline(members.get(m), input), epsilon);
     }
     return g.node("Mean", "member_mean", unit);
+  }
+
+  /**
+   * {@code [N, K]} outputs divided by their length over K plus {@code epsilon} (an initializer
+   * holding {@link #EPSILON}): the step every averaged output goes through before the mean.
+   */
+  public static String unitLength(OnnxGraph g, String outputs, String epsilon) {
+    String length =
+        g.node("ReduceL2", "member_length", outputs, "axes", new long[] {1}, "keepdims", 1L);
+    String safe = g.node("Add", "member_safe_length", new String[] {length, epsilon});
+    return g.node("Div", "member_unit", new String[] {outputs, safe});
   }
 }
