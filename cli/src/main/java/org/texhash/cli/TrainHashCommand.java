@@ -360,8 +360,8 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--no-augmentation",
       description =
-          "Ablation: no crops of G's expansions among the training patches (always off for the cnn"
-              + " backbone).")
+          "Ablation: no crops of G's expansions among the training patches (the cnn backbone has"
+              + " them only when --tsn is given).")
   boolean noAugmentation;
 
   @Mixin SharedOptions.EncoderOut encoderOut;
@@ -446,7 +446,9 @@ final class TrainHashCommand implements Callable<Integer> {
               .withProjectionHead(projectionHead)
               .withSourceBalance(sourceBalance);
       BackboneKind kind = BackboneKind.of(backbone);
-      boolean augmentation = !noAugmentation && kind.readsTsn();
+      // the plain CNN reads no G, so it augments only when one is given: the paper's TSN
+      // augmentation on the baseline
+      boolean augmentation = !noAugmentation && (kind.readsTsn() || tsn != null);
       options =
           new HashOptions(
               p,

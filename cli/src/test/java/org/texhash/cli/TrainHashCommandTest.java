@@ -93,6 +93,10 @@ class TrainHashCommandTest {
             "2",
             "--batch-size",
             "6");
+    try (OnnxEncoder e = OnnxEncoder.open(Path.of(m32))) {
+      // the plain CNN has no G of its own: given one, it trains on G's expansions too
+      assertEquals("true", e.metadata().get("texhash.augmentation"));
+    }
     String tuned = trainHash(ds, tsn, "tsn-tuned", 64, "--no-augmentation");
     try (OnnxEncoder e = OnnxEncoder.open(Path.of(tuned))) {
       assertEquals("tsn-tuned", e.backbone());

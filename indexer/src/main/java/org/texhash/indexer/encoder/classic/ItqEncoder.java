@@ -90,14 +90,41 @@ public final class ItqEncoder implements Encoder {
       int inputSize,
       long seed,
       Function<BufferedImage, float[]> descriptor) {
-    HashCode.checkBits(bits);
     if (inputSize < 1) {
       throw new IllegalArgumentException("inputSize must be >= 1, got " + inputSize);
+    }
+    Fit fit = fitProjection(x, bits, seed);
+    return new ItqEncoder(bits, inputSize, descriptor, fit.mean(), fit.pca(), fit.rotation());
+  }
+
+  /**
+   * A fitted ITQ map from a descriptor to {@code bits} pre-sign features: {@code (x - mean) pca
+   * rotation}.
+   */
+  public record Fit(double[] mean, double[][] pca, double[][] rotation) {
+    /** {@code pca rotation}, d x K: the features are {@code (x - mean)} times this. */
+    public double[][] projection() {
+      return multiply(pca, rotation);
+    }
+  }
+
+  /**
+   * ITQ's fit alone, for callers that apply the map themselves (an ONNX graph, for instance) over
+   * descriptors {@code x} (n x d, n >= 2, not modified).
+   */
+  public static Fit fitProjection(double[][] x, int bits, long seed) {
+    HashCode.checkBits(bits);
+    if (x.length < 2) {
+      throw new IllegalArgumentException("ITQ needs at least 2 training rows, got " + x.length);
     }
     int n = x.length;
     int d = x[0].length;
     double[] mean = new double[d];
     for (double[] row : x) {
+      if (row.length != d) {
+        throw new IllegalArgumentException(
+            "every training row must have " + d + " values, got " + row.length);
+      }
       for (int j = 0; j < d; j++) {
         mean[j] += row[j] / n;
       }
@@ -114,7 +141,7 @@ public final class ItqEncoder implements Encoder {
     for (int it = 0; it < ITERATIONS; it++) {
       r = procrustes(v, r);
     }
-    return new ItqEncoder(bits, inputSize, descriptor, mean, pca, r);
+    return new Fit(mean, pca, r);
   }
 
   /** The top-{@code k} principal directions (d x k), zero columns beyond the descriptor's rank. */

@@ -76,6 +76,37 @@ class ItqEncoderTest {
   }
 
   @Test
+  void theFitAloneIsTheEncodersMapAndIsARotationWhenBitsEqualTheDimensions() {
+    double[][] x = data(300, 16, 4);
+    ItqEncoder.Fit fit = ItqEncoder.fitProjection(x, 16, 42);
+    double[][] p = fit.projection();
+    assertOrthogonal(p, 1e-9); // d = K: the PCA basis times the ITQ rotation, both orthogonal
+    ItqEncoder itq = ItqEncoder.fit(x, 16, 8, 42, QUADRANT_MEANS);
+    double[][] v = itq.pcaProjection(x);
+    double[][] fromFit = new double[x.length][16];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < 16; j++) {
+        for (int t = 0; t < 16; t++) {
+          fromFit[i][j] += (x[i][t] - fit.mean()[t]) * p[t][j];
+        }
+      }
+    }
+    double[][] fromEncoder = ItqEncoder.multiply(v, itq.rotation());
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < 16; j++) {
+        assertEquals(fromEncoder[i][j], fromFit[i][j], 1e-9);
+      }
+    }
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ItqEncoder.fitProjection(new double[][] {x[0]}, 16, 42)); // one row
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ItqEncoder.fitProjection(new double[][] {x[0], new double[3]}, 16, 42));
+    assertThrows(IllegalArgumentException.class, () -> ItqEncoder.fitProjection(x, 12, 42));
+  }
+
+  @Test
   void moreBitsThanDescriptorDimensionsStillGiveAnOrthogonalRotation() {
     double[][] x = data(200, 12, 2);
     ItqEncoder itq = ItqEncoder.fit(x, 32, 8, 7, QUADRANT_MEANS);
