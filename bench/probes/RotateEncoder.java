@@ -46,7 +46,10 @@ public class RotateEncoder {
     rows = rows.subList(0, Math.min(maxPatches, rows.size()));
     Path encoderFile;
     List<double[]> unit = new ArrayList<>();
-    try (OnnxEncoder e = (OnnxEncoder) Encoders.open(args[2])) {
+    try (var opened = Encoders.open(args[2])) {
+      if (!(opened instanceof OnnxEncoder e)) {
+        throw new IllegalArgumentException(args[2] + " is not a learned (.onnx) encoder");
+      }
       encoderFile = e.file();
       for (int from = 0; from < rows.size(); from += 256) {
         List<PatchSpec> batch = rows.subList(from, Math.min(rows.size(), from + 256));
