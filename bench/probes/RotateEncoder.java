@@ -2,9 +2,11 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.dataset.Manifest;
 import org.texhash.indexer.dataset.PatchSampler;
@@ -42,15 +44,17 @@ public class RotateEncoder {
     DatasetSplit split =
         Protocols.load(manifest.protocol(), Path.of(args[0]), manifest.seed(), manifest.resize());
     List<PatchSpec> rows = new ArrayList<>(manifest.patches(PatchSpec.Role.DATABASE));
-    java.util.Collections.shuffle(rows, new java.util.Random(seed));
+    Collections.shuffle(rows, new Random(seed));
     rows = rows.subList(0, Math.min(maxPatches, rows.size()));
     Path encoderFile;
+    int bits;
     List<double[]> unit = new ArrayList<>();
     try (var opened = Encoders.open(args[2])) {
       if (!(opened instanceof OnnxEncoder e)) {
         throw new IllegalArgumentException(args[2] + " is not a learned (.onnx) encoder");
       }
       encoderFile = e.file();
+      bits = e.bits();
       for (int from = 0; from < rows.size(); from += 256) {
         List<PatchSpec> batch = rows.subList(from, Math.min(rows.size(), from + 256));
         for (float[] f : e.features(PatchSampler.crop(split, batch, e.inputSize()))) {
@@ -58,7 +62,7 @@ public class RotateEncoder {
         }
       }
     }
-    ItqEncoder.Fit fit = ItqEncoder.fitProjection(unit.toArray(double[][]::new), 64, seed);
+    ItqEncoder.Fit fit = ItqEncoder.fitProjection(unit.toArray(double[][]::new), bits, seed);
     ModelProto model;
     try (var in = Files.newInputStream(encoderFile)) {
       model = ModelProto.parseFrom(in);
@@ -66,11 +70,8 @@ public class RotateEncoder {
     Map<String, String> meta = new LinkedHashMap<>();
     model.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
     String id = meta.remove(OnnxEncoder.META_MODEL_ID);
-    int bits = Integer.parseInt(meta.remove(OnnxEncoder.META_BITS));
+    meta.remove(OnnxEncoder.META_BITS);
     int size = Integer.parseInt(meta.remove(OnnxEncoder.META_INPUT_SIZE));
-    if (bits != 64) {
-      throw new IllegalArgumentException("the probe fits 64 bits; " + args[2] + " has " + bits);
-    }
     meta.put("texhash.probe_rotated_from", id);
     meta.put("texhash.probe_rotated_on", rows.size() + " database patches of " + args[1]);
     float[] mean = new float[bits];

@@ -10,7 +10,7 @@ computes it: items at one Hamming distance form one group) of the codes after ea
   PCA of the db          the database's principal axes as the rotation
   random rotation        a random orthogonal matrix (the control for "any rotation")
   ITQ on train           ITQ fitted on the manifest's training patches (other sources)
-  ITQ on the db          ITQ fitted on the database patches, as `texhash train rotate` does
+  ITQ on the db          ITQ fitted on the database patches, as bench/probes/RotateEncoder.java does
   ITQ on N db patches    the same on N patches drawn at random
 
 With --pca K (for a descriptor longer than the code, e.g. the 256 projections of lbp-lsh-256),

@@ -40,19 +40,14 @@ public final class ItqEncoder implements Encoder {
   private final double[][] projection; // d x K, pca * rotation
 
   private ItqEncoder(
-      int bits,
-      int inputSize,
-      Function<BufferedImage, float[]> descriptor,
-      double[] mean,
-      double[][] pca,
-      double[][] rotation) {
+      int bits, int inputSize, Function<BufferedImage, float[]> descriptor, Fit fit) {
     this.bits = bits;
     this.inputSize = inputSize;
     this.descriptor = descriptor;
-    this.mean = mean;
-    this.pca = pca;
-    this.rotation = rotation;
-    this.projection = multiply(pca, rotation);
+    this.mean = fit.mean();
+    this.pca = fit.pca();
+    this.rotation = fit.rotation();
+    this.projection = fit.projection();
   }
 
   /**
@@ -93,8 +88,7 @@ public final class ItqEncoder implements Encoder {
     if (inputSize < 1) {
       throw new IllegalArgumentException("inputSize must be >= 1, got " + inputSize);
     }
-    Fit fit = fitProjection(x, bits, seed);
-    return new ItqEncoder(bits, inputSize, descriptor, fit.mean(), fit.pca(), fit.rotation());
+    return new ItqEncoder(bits, inputSize, descriptor, fitProjection(x, bits, seed));
   }
 
   /**
