@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.texhash.indexer.dataset.DatasetSplit;
 import org.texhash.indexer.dataset.LabeledImage;
 import org.texhash.indexer.dataset.Protocols;
+import org.texhash.trainer.hashing.CnnStyleNetwork;
 import org.texhash.trainer.tsn.InputSkip;
 import org.texhash.trainer.tsn.LossLog;
 import org.texhash.trainer.tsn.StepLosses;
@@ -105,9 +106,10 @@ public final class TrainCommand implements Runnable {
     @Option(
         names = "--style",
         defaultValue = "random",
-        paramLabel = "random|discriminator|FILE",
+        paramLabel = "random|discriminator|PATH",
         description =
-            "Style-loss network: seeded random multi-scale filters, D's feature maps, or a"
+            "Style-loss network: seeded random multi-scale filters, D's feature maps, the plain"
+                + " CNN of a 'train hash --backbone cnn' run (its OUT.training folder), or a"
                 + " TorchScript file (default: ${DEFAULT-VALUE}).")
     String style;
 
@@ -208,7 +210,9 @@ public final class TrainCommand implements Runnable {
                   TexturePairSampler.CropPolicy.CENTER,
                   seed)
               .batch(0);
-      try (TsnTrainer t = new TsnTraining(out, progress).run(options, sampler, preview, resume)) {
+      try (TsnTrainer t =
+          new TsnTraining(out, progress, CnnStyleNetwork::open)
+              .run(options, sampler, preview, resume)) {
         List<LossLog.Row> rows = LossLog.open(out.resolve("losses.csv"), t.step()).rows();
         StepLosses last = rows.isEmpty() ? null : rows.get(rows.size() - 1).losses();
         var w = spec.commandLine().getOut();

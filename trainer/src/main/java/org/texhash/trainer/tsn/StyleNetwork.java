@@ -1,6 +1,8 @@
 package org.texhash.trainer.tsn;
 
 import ai.djl.ndarray.NDArray;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -13,4 +15,14 @@ public interface StyleNetwork {
   String id();
 
   List<NDArray> features(NDArray images);
+
+  /**
+   * Opens the style network a run names by a path ({@code --style FILE}). The TSN only knows
+   * TorchScript files ({@link TorchScriptStyleNetwork#load}); a caller that knows other networks
+   * (the stage-2 plain CNN) passes its own.
+   */
+  @FunctionalInterface
+  interface Opener {
+    StyleNetwork open(Path path) throws IOException;
+  }
 }

@@ -47,19 +47,32 @@ public final class TsnTrainer implements AutoCloseable {
   private long step;
   private double seconds;
 
-  private TsnTrainer(TsnTrainingOptions options, TsnModel model) throws IOException {
+  private TsnTrainer(TsnTrainingOptions options, TsnModel model, StyleNetwork.Opener styleFiles)
+      throws IOException {
     this.options = options;
     this.model = model;
-    this.style = styleNetwork(options, model);
+    this.style = styleNetwork(options, model, styleFiles);
   }
 
-  /** A new run: freshly initialised G and D. */
+  /** A new run: freshly initialised G and D; a style file must be TorchScript. */
   public static TsnTrainer create(TsnTrainingOptions options) throws IOException {
-    return new TsnTrainer(
-        options, TsnModel.create(options.preset(), options.seed(), options.spectralNorm()));
+    return create(options, TorchScriptStyleNetwork::load);
   }
 
-  private static StyleNetwork styleNetwork(TsnTrainingOptions o, TsnModel m) throws IOException {
+  /** A new run whose style file (if the options name one) {@code styleFiles} opens. */
+  public static TsnTrainer create(TsnTrainingOptions options, StyleNetwork.Opener styleFiles)
+      throws IOException {
+    TsnModel model = TsnModel.create(options.preset(), options.seed(), options.spectralNorm());
+    try {
+      return new TsnTrainer(options, model, styleFiles);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private static StyleNetwork styleNetwork(
+      TsnTrainingOptions o, TsnModel m, StyleNetwork.Opener styleFiles) throws IOException {
     return switch (o.style()) {
       case TsnTrainingOptions.STYLE_RANDOM ->
           new RandomStyleNetwork(
@@ -69,7 +82,7 @@ public final class TsnTrainer implements AutoCloseable {
               o.seed() ^ STYLE_SEED_SALT);
       case TsnTrainingOptions.STYLE_DISCRIMINATOR ->
           new DiscriminatorStyleNetwork(m.discriminator(), m.store());
-      default -> TorchScriptStyleNetwork.load(Path.of(o.style()));
+      default -> styleFiles.open(Path.of(o.style()));
     };
   }
 
@@ -191,12 +204,31 @@ public final class TsnTrainer implements AutoCloseable {
    * steps.
    */
   public static TsnTrainer restore(Path dir, TsnTrainingOptions options) throws IOException {
+    return restore(dir, options, TorchScriptStyleNetwork::load);
+  }
+
+  /** {@link #restore(Path, TsnTrainingOptions)} with style files opened by {@code styleFiles}. */
+  public static TsnTrainer restore(
+      Path dir, TsnTrainingOptions options, StyleNetwork.Opener styleFiles) throws IOException {
     if (!isCheckpoint(dir)) {
       throw new IllegalArgumentException("not a complete TSN checkpoint: " + dir);
     }
     Properties p = AtomicFiles.readProperties(dir.resolve(STATE_FILE));
     options.requireCompatible(p);
-    TsnTrainer t = create(options);
+    TsnTrainer t = create(options, styleFiles);
+    // the same --style path can name another network by now (a CNN run that trained on)
+    String saved = p.getProperty("styleNetwork");
+    if (saved != null && !saved.equals(t.style.id())) {
+      t.close();
+      throw new IllegalArgumentException(
+          "the checkpoint in "
+              + dir
+              + " was trained with style network "
+              + saved
+              + ", --style now gives "
+              + t.style.id()
+              + ": point --style at the same network (e.g. a copy of that checkpoint)");
+    }
     t.model.loadParameters(t.model.generator(), dir.resolve(TsnModel.GENERATOR_FILE));
     t.model.loadParameters(t.model.discriminator(), dir.resolve(TsnModel.DISCRIMINATOR_FILE));
     readAdam(t.adamG, dir.resolve(ADAM_G_FILE), t.model.manager());

@@ -24,10 +24,18 @@ import org.texhash.trainer.nn.Chw;
 public final class TsnTraining {
   private final Path out;
   private final PrintStream progress;
+  private final StyleNetwork.Opener styleFiles;
 
+  /** A run whose style file, if any, must be TorchScript. */
   public TsnTraining(Path out, PrintStream progress) {
+    this(out, progress, TorchScriptStyleNetwork::load);
+  }
+
+  /** A run whose style file, if any, {@code styleFiles} opens. */
+  public TsnTraining(Path out, PrintStream progress, StyleNetwork.Opener styleFiles) {
     this.out = out;
     this.progress = progress;
+    this.styleFiles = styleFiles;
   }
 
   /** The newest complete checkpoint under {@code out}, or null. */
@@ -52,7 +60,10 @@ public final class TsnTraining {
     if (resume && ckpt == null) {
       progress.println("texhash: no checkpoint in " + out + ", starting a new run");
     }
-    TsnTrainer t = ckpt == null ? TsnTrainer.create(options) : TsnTrainer.restore(ckpt, options);
+    TsnTrainer t =
+        ckpt == null
+            ? TsnTrainer.create(options, styleFiles)
+            : TsnTrainer.restore(ckpt, options, styleFiles);
     try {
       train(t, sampler, preview);
       return t;

@@ -5,10 +5,10 @@ import java.util.Properties;
 
 /**
  * What a TSN run is: the preset, the number of steps, the seed (parameters, batches and the random
- * style filters all derive from it), the style network ({@code random}, {@code discriminator} or
- * the path of a TorchScript file), where the input patch sits in its target, the weights of the
- * three terms of G's loss (the paper's Table 2 trains G with some of them set to 0), and whether
- * D's convolutions are spectrally normalised.
+ * style filters all derive from it), the style network ({@code random}, {@code discriminator} or a
+ * path: a TorchScript file, or a network the run's {@link StyleNetwork.Opener} reads), where the
+ * input patch sits in its target, the weights of the three terms of G's loss (the paper's Table 2
+ * trains G with some of them set to 0), and whether D's convolutions are spectrally normalised.
  */
 public record TsnTrainingOptions(
     TsnPreset preset,
@@ -36,7 +36,8 @@ public record TsnTrainingOptions(
     }
     if (style == null || style.isBlank()) {
       throw new IllegalArgumentException(
-          "style must be random, discriminator or a TorchScript file");
+          "style must be random, discriminator or a path (a stage-2 CNN run or a TorchScript"
+              + " file)");
     }
     if (!(finiteNonNegative(l1Weight)
         && finiteNonNegative(styleWeight)

@@ -48,7 +48,7 @@ class HashTrainerTest {
     return dir;
   }
 
-  private static HashOptions options(Objective o, BackboneKind backbone, int steps, Path tsn) {
+  static HashOptions options(Objective o, BackboneKind backbone, int steps, Path tsn) {
     return new HashOptions(
         HashPreset.of("tiny"),
         o,
@@ -81,7 +81,7 @@ class HashTrainerTest {
     return out;
   }
 
-  private static TrainingSlots slots(HashOptions o) {
+  static TrainingSlots slots(HashOptions o) {
     HashPreset p = o.preset();
     return new TrainingSlots(
         regions(),
@@ -414,7 +414,7 @@ class HashTrainerTest {
     assertThrows(IllegalArgumentException.class, () -> PlainCnn.Stem.of("lbp"));
   }
 
-  private static HashOptions withDepth(HashOptions o, int depth, int steps) {
+  static HashOptions withDepth(HashOptions o, int depth, int steps) {
     return withPreset(o, o.preset().withCnnDepth(depth), steps);
   }
 
