@@ -70,8 +70,7 @@ public final class CnnStyleNetwork implements StyleNetwork, AutoCloseable {
             .withCnnWidth(Float.parseFloat(p.getProperty("cnn_width", "1")))
             .withCnnStem(PlainCnn.Stem.of(p.getProperty("cnn_stem", "rgb")));
     TsnPreset tp = TsnPreset.of(preset.name());
-    PlainCnn cnn =
-        new PlainCnn(tp.patchSize(), preset.cnnChannels(tp), preset.cnnDepth(), preset.cnnStem());
+    PlainCnn cnn = PlainCnn.of(preset, tp);
     NDManager manager = Engine.getEngine(TsnModel.ENGINE).newBaseManager();
     try (InputStream in =
         new BufferedInputStream(Files.newInputStream(ckpt.resolve(HashTrainer.NETWORK_FILE)))) {

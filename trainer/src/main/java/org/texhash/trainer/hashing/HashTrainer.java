@@ -118,12 +118,7 @@ public final class HashTrainer implements AutoCloseable {
         switch (options.backbone()) {
           case TSN -> new TsnTaps(tsn.generator());
           case TUNED_TSN -> new TunedTsnTaps((tunedTsn != null ? tunedTsn : tsn).generator());
-          case CNN ->
-              new PlainCnn(
-                  tp.patchSize(),
-                  options.preset().cnnChannels(tp),
-                  options.preset().cnnDepth(),
-                  options.preset().cnnStem());
+          case CNN -> PlainCnn.of(options.preset(), tp);
         };
     descriptorDims = options.preset().descriptorDims(backbone.tapChannels());
     network =

@@ -16,6 +16,7 @@ import org.texhash.trainer.nn.LocalSigns;
 import org.texhash.trainer.nn.SignsStemUnit;
 import org.texhash.trainer.onnx.OnnxGraph;
 import org.texhash.trainer.onnx.OnnxNodes;
+import org.texhash.trainer.tsn.TsnPreset;
 
 /**
  * The plain-CNN backbone of the baselines (the paper's DSDH/DPSH/DHCQ rows): trained from scratch
@@ -106,6 +107,12 @@ public final class PlainCnn extends AbstractBlock implements Backbone {
       }
       tapAfter.add(layers.size() - 1);
     }
+  }
+
+  /** The plain CNN that {@code preset} asks for, with the tap shapes of G under {@code tsn}. */
+  static PlainCnn of(HashPreset preset, TsnPreset tsn) {
+    return new PlainCnn(
+        tsn.patchSize(), preset.cnnChannels(tsn), preset.cnnDepth(), preset.cnnStem());
   }
 
   /** {@code depth}, if this network can be built that deep. */
