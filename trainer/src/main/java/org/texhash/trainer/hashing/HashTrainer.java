@@ -46,6 +46,9 @@ public final class HashTrainer implements AutoCloseable {
   static final String CODES_FILE = "codes.bin";
   static final String AVERAGE_FILE = "average.bin";
 
+  /** The checkpoint key (and, prefixed, the export metadata key) of G's fingerprint. */
+  static final String TSN_DIGEST_KEY = "tsn_generator";
+
   /** The loss terms of one step. */
   public record StepLosses(float total, float main, float quantisation) {
     public boolean finite() {
@@ -62,6 +65,7 @@ public final class HashTrainer implements AutoCloseable {
   private final HashOptions options;
   private final TrainingSlots slots;
   private final TsnModel tsn; // null without a TSN
+  private final String tsnDigest; // G as loaded, before any tuning; null without a TSN
   private final TsnModel tunedTsn; // a copy of G that trains with the head, or null
   private final NDManager manager;
   private final ParameterStore store;
@@ -81,6 +85,7 @@ public final class HashTrainer implements AutoCloseable {
     this.options = options;
     this.slots = slots;
     this.tsn = options.tsn() == null ? null : TsnModel.loadGenerator(options.tsn());
+    this.tsnDigest = tsn == null ? null : tsn.generatorDigest();
     TsnPreset tp = tsn == null ? TsnPreset.of(options.preset().name()) : tsn.preset();
     if (!tp.name().equals(options.preset().name())) {
       close();
@@ -403,6 +408,9 @@ public final class HashTrainer implements AutoCloseable {
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));
     }
     meta.put("texhash.seed", Long.toString(options.seed()));
+    if (tsnDigest != null) {
+      meta.put("texhash." + TSN_DIGEST_KEY, tsnDigest);
+    }
     if (distillation != null) {
       meta.put("texhash.teacher", distillation.teacherId());
     }
@@ -439,8 +447,31 @@ public final class HashTrainer implements AutoCloseable {
     Properties p = options.toProperties();
     p.setProperty("step", Long.toString(step));
     p.setProperty("seconds", String.format(Locale.ROOT, "%.1f", seconds));
+    if (tsnDigest != null) {
+      p.setProperty(TSN_DIGEST_KEY, tsnDigest);
+    }
     AtomicFiles.writeProperties(
         dir.resolve(STATE_FILE), p, "stage-2 training checkpoint"); // last: marks it complete
+  }
+
+  /**
+   * A TSN folder that a G training run has since written to would resume this run on other maps
+   * than it trained on, without an error; checkpoints from before the key existed are let through.
+   */
+  private void requireSameTsn(String savedDigest, Path checkpoint) {
+    if (savedDigest != null && tsnDigest != null && !savedDigest.equals(tsnDigest)) {
+      close();
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "cannot resume: %s was trained on the G with fingerprint %s, but %s now holds G %s"
+                  + " (trained on since?); point --tsn at a copy of the G the run started with,"
+                  + " or start a new run",
+              checkpoint,
+              savedDigest,
+              options.tsn(),
+              tsnDigest));
+    }
   }
 
   public static boolean isCheckpoint(Path dir) {
@@ -455,6 +486,7 @@ public final class HashTrainer implements AutoCloseable {
     Properties p = AtomicFiles.readProperties(dir.resolve(STATE_FILE));
     options.requireCompatible(p);
     HashTrainer t = create(options, slots);
+    t.requireSameTsn(p.getProperty(TSN_DIGEST_KEY), dir);
     try (InputStream in =
         new BufferedInputStream(Files.newInputStream(dir.resolve(NETWORK_FILE)))) {
       t.network.loadParameters(t.manager, new DataInputStream(in));

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -19,6 +20,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Properties;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.Chw;
@@ -158,6 +162,22 @@ public final class TsnModel implements AutoCloseable {
       NDArray x = scope.create(input.data(), new Shape(1, 3, input.height(), input.width()));
       NDArray y = generator.forward(store, new NDList(x), false).singletonOrThrow();
       return new Chw(2 * input.height(), 2 * input.width(), y.toFloatArray());
+    }
+  }
+
+  /**
+   * First 12 hex digits of SHA-256 over G's serialised parameters: tells two generators apart
+   * wherever they were loaded from, so a stage-2 run can refuse to resume on a G that has since
+   * trained on.
+   */
+  public String generatorDigest() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      generator.saveParameters(new DataOutputStream(bytes));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray());
+      return HexFormat.of().formatHex(digest).substring(0, 12);
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot fingerprint G: " + e.getMessage(), e);
     }
   }
 

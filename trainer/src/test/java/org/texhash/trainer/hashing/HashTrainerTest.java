@@ -3,6 +3,7 @@ package org.texhash.trainer.hashing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,6 +196,41 @@ class HashTrainerTest {
         }
       }
     }
+  }
+
+  @Test
+  void aRunRecordsItsGAndRefusesToResumeOnAGThatHasChangedSince() throws Exception {
+    Path tsn = tinyTsn(tmp.resolve("tsn"));
+    String digest;
+    try (TsnModel g = TsnModel.loadGenerator(tsn)) {
+      digest = g.generatorDigest();
+    }
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Path work = tmp.resolve("run");
+    HashOptions first = options(Objective.DSDH, BackboneKind.TSN, 10, tsn);
+    try (HashTrainer t = new HashTraining(work, quiet).run(first, slots(first), false)) {
+      Path onnx = tmp.resolve("tsn.onnx");
+      t.export(onnx, Map.of());
+      try (OnnxEncoder e = OnnxEncoder.open(onnx)) {
+        assertEquals(digest, e.metadata().get("texhash.tsn_generator"));
+      }
+    }
+    // the same G saved again resumes; a G trained on (here: another initialisation) does not
+    try (TsnModel same = TsnModel.loadGenerator(tsn)) {
+      same.saveGenerator(tsn);
+    }
+    HashOptions longer = options(Objective.DSDH, BackboneKind.TSN, 12, tsn);
+    new HashTraining(work, quiet).run(longer, slots(longer), true).close();
+    try (TsnModel other = TsnModel.create(TsnPreset.of("tiny"), 4)) {
+      assertNotEquals(digest, other.generatorDigest());
+      other.saveGenerator(tsn);
+    }
+    HashOptions again = options(Objective.DSDH, BackboneKind.TSN, 14, tsn);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HashTraining(work, quiet).run(again, slots(again), true));
+    assertTrue(e.getMessage().contains("fingerprint " + digest), e.getMessage());
   }
 
   @Test
