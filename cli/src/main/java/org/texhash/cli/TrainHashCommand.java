@@ -114,13 +114,12 @@ final class TrainHashCommand implements Callable<Integer> {
 
   @Option(
       names = "--anneal-steps",
-      defaultValue = "0",
       paramLabel = "N",
       description =
           "Run the last N steps at a tenth of the learning rate; with --resume and a larger"
-              + " --steps, this anneals a finished run (default: ${DEFAULT-VALUE}, a constant"
-              + " rate).")
-  int annealSteps;
+              + " --steps, this anneals a finished run; 0: a constant rate (default: the preset's"
+              + " share of --steps; cpu: a sixth, 1200 of its 7200; tiny and paper: 0).")
+  Integer annealSteps;
 
   @Option(
       names = "--backbone",
@@ -151,14 +150,14 @@ final class TrainHashCommand implements Callable<Integer> {
 
   @Option(
       names = "--pooling",
-      defaultValue = "mean",
       paramLabel = "mean|mean_std|gram|gem",
       description =
           "How the fused maps become the descriptor: the paper's global mean, each channel's"
               + " mean and standard deviation, the channels' Gram matrix (D x D second"
               + " moments, signed square root; D defaults to "
               + HashPreset.GRAM_DIMS
-              + "), or the generalised mean of power 3 (GeM) (default: ${DEFAULT-VALUE}).")
+              + "), or the generalised mean of power 3 (GeM) (default: the preset's; cpu:"
+              + " mean_std, tiny and paper: mean).")
   GlobalPool.Kind pooling;
 
   @Option(
@@ -290,9 +289,9 @@ final class TrainHashCommand implements Callable<Integer> {
       paramLabel = "W",
       description =
           "Decoupled weight decay (AdamW): every step each conv and dense weight shrinks by"
-              + " learning rate x W of itself (0 to 1; default: ${DEFAULT-VALUE}, plain Adam); may"
-              + " change on --resume.")
-  float weightDecay = 0f;
+              + " learning rate x W of itself (0 to 1, 0: plain Adam; default: the preset's; cpu:"
+              + " 1, tiny and paper: 0); may change on --resume.")
+  Float weightDecay;
 
   @Option(
       names = "--weight-average",
@@ -384,7 +383,8 @@ final class TrainHashCommand implements Callable<Integer> {
   @Option(
       names = "--steps",
       paramLabel = "N",
-      description = "Total training steps (default: the preset's).")
+      description =
+          "Total training steps (default: the preset's; cpu: 7200, tiny: 30, paper: 20000).")
   Integer steps;
 
   @Option(
@@ -425,20 +425,29 @@ final class TrainHashCommand implements Callable<Integer> {
       if (batchSize != null) {
         p = p.withBatchSize(batchSize);
       }
+      if (weightDecay != null) {
+        p = p.withWeightDecay(weightDecay);
+      }
+      if (annealSteps != null) {
+        p = p.withAnnealSteps(annealSteps);
+      } else if (steps != null) {
+        // the preset's anneal is planned for its own length: a shorter run would refuse it
+        p = p.withAnnealScaledTo(steps);
+      }
+      if (pooling != null) {
+        p = p.withPooling(pooling);
+      }
       p =
           p.withStraightThrough(straightThrough)
               .withCosineScale(cosineScale)
               .withCosineMargin(cosineMargin)
-              .withWeightDecay(weightDecay)
               .withSharpnessRadius(sharpnessRadius)
               .withWeightAverage(weightAverage)
               .withDropout(dropout)
               .withProxySynthesis(proxySynthesis);
       p =
-          p.withAnnealSteps(annealSteps)
-              .withSchedule(schedule)
+          p.withSchedule(schedule)
               .withChannelOrders(channelOrders)
-              .withPooling(pooling)
               .withCnnDepth(cnnDepth)
               .withCnnWidth(cnnWidth)
               .withDescriptorDims(descriptorDims == null ? HashPreset.TAPS_DIMS : descriptorDims)

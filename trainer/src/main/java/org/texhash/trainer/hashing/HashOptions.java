@@ -243,6 +243,39 @@ public record HashOptions(
     return p;
   }
 
+  /** The settings a resumed run may change ({@link #requireCompatible}). */
+  private static final java.util.Set<String> SCHEDULE_KEYS =
+      java.util.Set.of(
+          "steps",
+          "learning_rate",
+          "quantisation_weight",
+          "weight_decay",
+          "weight_average",
+          "dropout",
+          "sharpness_radius",
+          "proxy_synthesis",
+          "schedule",
+          "straight_through",
+          "anneal_steps",
+          "crops",
+          "crop_size",
+          "teacher");
+
+  /**
+   * The schedule settings this resumed run changes from the checkpoint's, as {@code key saved ->
+   * mine}, so that a setting the command line left to the preset is not changed unseen (the
+   * preset's default may not be what the run was started with).
+   */
+  public java.util.List<String> scheduleChanges(Properties saved) {
+    Properties mine = toProperties();
+    return SCHEDULE_KEYS.stream()
+        .sorted()
+        .filter(
+            k -> saved.getProperty(k) != null && !saved.getProperty(k).equals(mine.getProperty(k)))
+        .map(k -> k + " " + saved.getProperty(k) + " -> " + mine.getProperty(k))
+        .toList();
+  }
+
   /**
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
@@ -273,22 +306,9 @@ public record HashOptions(
                   || key.equals("source_balance") && preset.sourceBalance() == 0f
                   || key.equals("batch_size")
                       && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
-      boolean schedule =
-          key.equals("steps")
-              || key.equals("learning_rate")
-              || key.equals("quantisation_weight")
-              || key.equals("weight_decay")
-              || key.equals("weight_average")
-              || key.equals("dropout")
-              || key.equals("sharpness_radius")
-              || key.equals("proxy_synthesis")
-              || key.equals("schedule")
-              || key.equals("straight_through")
-              || key.equals("anneal_steps")
-              || key.equals("crops")
-              || key.equals("crop_size")
-              || key.equals("teacher");
-      if (!schedule && !older && !mine.getProperty(key).equals(saved.getProperty(key))) {
+      if (!SCHEDULE_KEYS.contains(key)
+          && !older
+          && !mine.getProperty(key).equals(saved.getProperty(key))) {
         throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,

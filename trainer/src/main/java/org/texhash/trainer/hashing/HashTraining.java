@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
+import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.CheckpointFolder;
 import org.texhash.trainer.nn.CurveLog;
 
@@ -36,6 +38,14 @@ public final class HashTraining {
     this.guard = guard;
   }
 
+  /** Says which settings this leg runs with other than the checkpoint's. */
+  private void reportScheduleChanges(HashOptions options, Path ckpt) throws IOException {
+    Properties saved = AtomicFiles.readProperties(ckpt.resolve(HashTrainer.STATE_FILE));
+    for (String change : options.scheduleChanges(saved)) {
+      progress.println("texhash: this leg changes " + change);
+    }
+  }
+
   /** The newest complete checkpoint under {@code work}, or null. */
   public static Path latestCheckpoint(Path work) throws IOException {
     return new CheckpointFolder(work).latest(HashTrainer::isCheckpoint);
@@ -56,6 +66,9 @@ public final class HashTraining {
         ckpt == null
             ? HashTrainer.create(options, slots)
             : HashTrainer.restore(ckpt, options, slots);
+    if (ckpt != null) {
+      reportScheduleChanges(options, ckpt);
+    }
     long resumedAt = t.step();
     DivergenceGuard.TrainingDiverged replayed = null;
     boolean rolledBack = false;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.texhash.indexer.dataset.LabeledImage;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.indexer.image.SyntheticTextures;
 import org.texhash.trainer.nn.CurveLog;
+import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.tsn.TsnModel;
 import org.texhash.trainer.tsn.TsnPreset;
 
@@ -658,8 +660,17 @@ class HashTrainerTest {
             HashPreset.of("tiny").withWeightDecay(0.5f).withSchedule(HashPreset.Schedule.COSINE),
             Objective.COSINE,
             20);
-    try (HashTrainer t = new HashTraining(work, quiet).run(decayed, slots(decayed), true)) {
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    try (HashTrainer t =
+        new HashTraining(work, new PrintStream(said, true, StandardCharsets.UTF_8))
+            .run(decayed, slots(decayed), true)) {
       assertEquals(20, t.step());
+      // what the leg changes is said, so a setting left to the preset is not changed unseen
+      String log = said.toString(StandardCharsets.UTF_8);
+      assertTrue(log.contains("this leg changes weight_decay 0.0 -> 0.5"), log);
+      assertTrue(log.contains("this leg changes schedule constant -> cosine"), log);
+      assertTrue(log.contains("this leg changes steps 10 -> 20"), log);
+      assertFalse(log.contains("learning_rate"), log);
       Path out = tmp.resolve("wd.onnx");
       t.export(out, Map.of());
       try (OnnxEncoder e = OnnxEncoder.open(out)) {
@@ -1040,11 +1051,32 @@ class HashTrainerTest {
   }
 
   @Test
+  void theCpuPresetTrainsAsMeasuredBestAndTheOthersAsThePaper() {
+    HashPreset cpu = HashPreset.of("cpu");
+    assertEquals(7200, cpu.defaultSteps());
+    assertEquals(1200, cpu.annealSteps());
+    assertEquals(GlobalPool.Kind.MEAN_STD, cpu.pooling());
+    assertEquals(1f, cpu.weightDecay());
+    // a run of another length set without its anneal keeps the same share annealed
+    assertEquals(600, cpu.withAnnealScaledTo(3600).annealSteps());
+    assertEquals(5, cpu.withAnnealScaledTo(30).annealSteps());
+    for (String name : List.of("tiny", "paper")) {
+      HashPreset p = HashPreset.of(name);
+      assertEquals(0, p.annealSteps(), name);
+      assertEquals(0, p.withAnnealScaledTo(5).annealSteps(), name);
+      assertEquals(GlobalPool.Kind.MEAN, p.pooling(), name);
+      assertEquals(0f, p.weightDecay(), name);
+    }
+  }
+
+  @Test
   void annealStepsRunAtATenthOfTheRate() {
     HashPreset p = HashPreset.of("cpu").withLearningRate(1e-3f).withAnnealSteps(100);
     assertEquals(1e-3f, p.learningRateAt(899, 1000));
     assertEquals(1e-4f, p.learningRateAt(900, 1000), 1e-9f);
-    assertEquals(1e-3f, HashPreset.of("cpu").withLearningRate(1e-3f).learningRateAt(999, 1000));
+    assertEquals(
+        1e-3f,
+        HashPreset.of("cpu").withLearningRate(1e-3f).withAnnealSteps(0).learningRateAt(999, 1000));
     assertThrows(
         IllegalArgumentException.class,
         () ->
