@@ -1,8 +1,10 @@
 package org.texhash.trainer.hashing;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import org.texhash.trainer.nn.GlobalPool;
 import org.texhash.trainer.tsn.TsnPreset;
 
@@ -244,8 +246,8 @@ public record HashOptions(
   }
 
   /** The settings a resumed run may change ({@link #requireCompatible}). */
-  private static final java.util.Set<String> SCHEDULE_KEYS =
-      java.util.Set.of(
+  private static final Set<String> SCHEDULE_KEYS =
+      Set.of(
           "steps",
           "learning_rate",
           "quantisation_weight",
@@ -266,7 +268,7 @@ public record HashOptions(
    * mine}, so that a setting the command line left to the preset is not changed unseen (the
    * preset's default may not be what the run was started with).
    */
-  public java.util.List<String> scheduleChanges(Properties saved) {
+  public List<String> scheduleChanges(Properties saved) {
     Properties mine = toProperties();
     return SCHEDULE_KEYS.stream()
         .sorted()
