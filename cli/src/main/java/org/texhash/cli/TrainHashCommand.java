@@ -353,6 +353,16 @@ final class TrainHashCommand implements Callable<Integer> {
               + ", e.g. 0.05; may change on --resume; default: ${DEFAULT-VALUE}, plain steps).")
   float sharpnessRadius = 0f;
 
+  @Option(
+      names = "--backbone-rate",
+      paramLabel = "F",
+      description =
+          "The backbone (G's maps under tsn-tuned, the conv layers under cnn) learns and decays at"
+              + " F times the head's rate: fine-tunes a trained G instead of retraining it ("
+              + HashPreset.MIN_BACKBONE_RATE
+              + " to 1, e.g. 0.1; may change on --resume; default: ${DEFAULT-VALUE}, one rate).")
+  float backboneRate = 1f;
+
   @Option(names = "--no-attention", description = "Ablation: no channel-wise attention.")
   boolean noAttention;
 
@@ -442,6 +452,7 @@ final class TrainHashCommand implements Callable<Integer> {
               .withCosineScale(cosineScale)
               .withCosineMargin(cosineMargin)
               .withSharpnessRadius(sharpnessRadius)
+              .withBackboneRate(backboneRate)
               .withWeightAverage(weightAverage)
               .withDropout(dropout)
               .withProxySynthesis(proxySynthesis);

@@ -391,6 +391,10 @@ class TrainHashCommandTest {
                 out),
             List.of("--backbone", "cnn", "--source-balance", "2", "--out", out), // past equal
             List.of("--backbone", "cnn", "--sharpness-radius", "-0.05", "--out", out),
+            List.of("--backbone", "cnn", "--backbone-rate", "0", "--out", out), // never learns
+            List.of("--backbone", "cnn", "--backbone-rate", "2", "--out", out), // past the head
+            // a frozen G has nothing to slow down
+            List.of("--backbone", "tsn", "--backbone-rate", "0.1", "--out", out),
             // the default objective (dsdh) fits no network classifier for a head to feed
             List.of("--backbone", "cnn", "--projection-head", "256", "--out", out),
             List.of(

@@ -3,6 +3,7 @@ package org.texhash.trainer.hashing;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.texhash.trainer.nn.GlobalPool;
@@ -104,6 +105,12 @@ public record HashOptions(
               + " objective is "
               + objective.id());
     }
+    if (preset.backboneRate() != 1f && backbone == BackboneKind.TSN) {
+      // the frozen G has no trained parameters: the setting would silently do nothing
+      throw new IllegalArgumentException(
+          "--backbone-rate slows a backbone that trains: it needs tsn-tuned or cnn, got tsn (G"
+              + " frozen)");
+    }
     if (tsn == null && (backbone.readsTsn() || augmentation)) {
       throw new IllegalArgumentException(
           "a trained TSN (--tsn DIR) is needed for the "
@@ -187,6 +194,7 @@ public record HashOptions(
         + (preset.projectionHead() == 0 ? "" : "-head" + preset.projectionHead())
         + (preset.sourceBalance() == 0f ? "" : "-sb" + tag(preset.sourceBalance()))
         + (preset.sharpnessRadius() == 0f ? "" : "-sam" + tag(preset.sharpnessRadius()))
+        + (preset.backboneRate() == 1f ? "" : "-br" + tag(preset.backboneRate()))
         + (crops == TrainingCrops.PLAIN ? "" : "-" + crops.id())
         + (teacher == null ? "" : "-distilled");
   }
@@ -232,6 +240,7 @@ public record HashOptions(
     p.setProperty("projection_head", Integer.toString(preset.projectionHead()));
     p.setProperty("source_balance", Float.toString(preset.sourceBalance()));
     p.setProperty("sharpness_radius", Float.toString(preset.sharpnessRadius()));
+    p.setProperty("backbone_rate", Float.toString(preset.backboneRate()));
     p.setProperty("objective", objective.id());
     p.setProperty("backbone", backbone.id());
     p.setProperty("bits", Integer.toString(bits));
@@ -255,6 +264,7 @@ public record HashOptions(
           "weight_average",
           "dropout",
           "sharpness_radius",
+          "backbone_rate",
           "proxy_synthesis",
           "schedule",
           "straight_through",
@@ -282,43 +292,68 @@ public record HashOptions(
    * The checkpoint must come from the same run. Only the schedule may differ: a resumed run may go
    * on for more steps, at another learning rate (after a {@link DivergenceGuard} stop) or
    * quantisation weight or weight decay or dropout or proxy synthesis or rate schedule or sharpness
-   * radius, start or stop averaging the weights, switch the straight-through classifier on or off,
-   * end with an anneal it did not plan at the start, go on with other crops (a model trained on
-   * plain crops, fine-tuned on views) and go on from a teacher (a model distilled from itself with
-   * views averaged).
+   * radius or backbone rate, start or stop averaging the weights, switch the straight-through
+   * classifier on or off, end with an anneal it did not plan at the start, go on with other crops
+   * (a model trained on plain crops, fine-tuned on views) and go on from a teacher (a model
+   * distilled from itself with views averaged).
    */
   void requireCompatible(Properties saved) {
     Properties mine = toProperties();
+    Map<String, String> before = settingsBeforeTheirKeys();
     for (String key : mine.stringPropertyNames()) {
-      // checkpoints written before a key existed were made with the mean pooling, one conv
-      // unit per level reading the colour, the preset's batch, no projection head
-      // and no source balance
-      boolean older =
-          saved.getProperty(key) == null
-              && (key.equals("pooling") && preset.pooling() == GlobalPool.Kind.MEAN
-                  || key.equals("cnn_depth") && preset.cnnDepth() == 1
-                  || key.equals("cnn_stem") && preset.cnnStem() == PlainCnn.Stem.RGB
-                  || key.equals("cnn_width") && preset.cnnWidth() == 1f
-                  || key.equals("descriptor_dims")
-                      && preset.descriptorDims() == HashPreset.TAPS_DIMS
-                  || key.equals("cosine_scale") && preset.cosineScale() == Objective.COSINE_SCALE
-                  || key.equals("cosine_margin") && preset.cosineMargin() == Objective.COSINE_MARGIN
-                  || key.equals("channel_orders") && preset.channelOrders() == 1
-                  || key.equals("projection_head") && preset.projectionHead() == 0
-                  || key.equals("source_balance") && preset.sourceBalance() == 0f
-                  || key.equals("batch_size")
-                      && preset.batchSize() == HashPreset.of(preset.name()).batchSize());
-      if (!SCHEDULE_KEYS.contains(key)
-          && !older
-          && !mine.getProperty(key).equals(saved.getProperty(key))) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "cannot resume: the checkpoint's %s is %s, this run asks for %s",
-                key,
-                saved.getProperty(key),
-                mine.getProperty(key)));
+      String theirs = saved.getProperty(key);
+      if (theirs == null && before.containsKey(key)) {
+        theirs = before.get(key); // written before the key existed: made with this value
       }
+      if (SCHEDULE_KEYS.contains(key) || mine.getProperty(key).equals(theirs)) {
+        continue;
+      }
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "cannot resume: the checkpoint's %s is %s, this run asks for %s (resume %s)",
+              key,
+              theirs,
+              mine.getProperty(key),
+              optionFor(key, theirs)));
     }
+  }
+
+  /** The command-line words that ask for {@code value} of {@code key}, to resume with. */
+  private static String optionFor(String key, String value) {
+    if (value == null) {
+      return "with the command it was started with";
+    }
+    return switch (key) {
+      case "attention" ->
+          Boolean.parseBoolean(value) ? "without --no-attention" : "with --no-attention";
+      case "augmentation" ->
+          Boolean.parseBoolean(value) ? "without --no-augmentation" : "with --no-augmentation";
+      case "descriptor_dims" ->
+          value.equals(Integer.toString(HashPreset.TAPS_DIMS))
+              ? "without --descriptor-dims"
+              : "with --descriptor-dims " + value;
+      default -> "with --" + key.replace('_', '-') + " " + value.toLowerCase(Locale.ROOT);
+    };
+  }
+
+  /**
+   * What checkpoints written before a key existed were made with: the mean pooling, one conv unit
+   * per level reading the colour at width 1, D from the taps, the cosine objective's first scale
+   * and margin, the images' own colours, no projection head, no source balance, the preset's batch.
+   */
+  private Map<String, String> settingsBeforeTheirKeys() {
+    return Map.ofEntries(
+        Map.entry("pooling", GlobalPool.Kind.MEAN.name()),
+        Map.entry("cnn_depth", "1"),
+        Map.entry("cnn_stem", PlainCnn.Stem.RGB.id()),
+        Map.entry("cnn_width", Float.toString(1f)),
+        Map.entry("descriptor_dims", Integer.toString(HashPreset.TAPS_DIMS)),
+        Map.entry("cosine_scale", Float.toString(Objective.COSINE_SCALE)),
+        Map.entry("cosine_margin", Float.toString(Objective.COSINE_MARGIN)),
+        Map.entry("channel_orders", "1"),
+        Map.entry("projection_head", "0"),
+        Map.entry("source_balance", Float.toString(0f)),
+        Map.entry("batch_size", Integer.toString(HashPreset.of(preset.name()).batchSize())));
   }
 }

@@ -46,6 +46,8 @@ import org.texhash.trainer.tsn.TsnPreset;
  *     TrainingSlots}; 0: every class as often, 1: every source as often)
  * @param sharpnessRadius rho of sharpness-aware steps ({@link
  *     org.texhash.trainer.nn.SharpnessAscent}; 0: plain steps)
+ * @param backboneRate the backbone's learning rate (and weight decay) as a fraction of the head's
+ *     (1: one rate for the whole network)
  */
 public record HashPreset(
     String name,
@@ -76,7 +78,8 @@ public record HashPreset(
     float proxySynthesis,
     int projectionHead,
     float sourceBalance,
-    float sharpnessRadius) {
+    float sharpnessRadius,
+    float backboneRate) {
 
   /** How the learning rate moves over the steps before the anneal. */
   public enum Schedule {
@@ -199,7 +202,8 @@ public record HashPreset(
         0f,
         0,
         0f,
-        0f);
+        0f,
+        1f);
   }
 
   /** This preset with Adam's learning rate set to {@code rate}. */
@@ -433,6 +437,26 @@ public record HashPreset(
     return with(x -> x.sharpnessRadius = rho);
   }
 
+  /** The smallest {@link #backboneRate} offered: below it the backbone hardly moves at all. */
+  public static final float MIN_BACKBONE_RATE = 0.001f;
+
+  /**
+   * This preset with the backbone learning at {@code fraction} of the head's rate (and decaying as
+   * slowly): a backbone that starts from trained weights (G's maps under {@code tsn-tuned}) is
+   * fine-tuned, kept near what its own training found, while the head, which starts from random
+   * weights, learns at the full rate (the layer-wise rates of transfer learning). 1: one rate.
+   */
+  public HashPreset withBackboneRate(float fraction) {
+    if (!(fraction >= MIN_BACKBONE_RATE && fraction <= 1)) {
+      throw new IllegalArgumentException(
+          "backbone rate must be a fraction of the head's, "
+              + MIN_BACKBONE_RATE
+              + " to 1, got "
+              + fraction);
+    }
+    return with(t -> t.backboneRate = fraction);
+  }
+
   /**
    * This preset with each training class standing also for {@code n - 1} recoloured classes, its
    * regions with their colour channels reordered: more classes to tell apart, as many as the
@@ -484,6 +508,7 @@ public record HashPreset(
     int projectionHead;
     float sourceBalance;
     float sharpnessRadius;
+    float backboneRate;
   }
 
   /** This preset's sizes with its training settings changed by {@code change}. */
@@ -510,6 +535,7 @@ public record HashPreset(
     t.projectionHead = projectionHead;
     t.sourceBalance = sourceBalance;
     t.sharpnessRadius = sharpnessRadius;
+    t.backboneRate = backboneRate;
     change.accept(t);
     return new HashPreset(
         name,
@@ -540,7 +566,8 @@ public record HashPreset(
         t.proxySynthesis,
         t.projectionHead,
         t.sourceBalance,
-        t.sharpnessRadius);
+        t.sharpnessRadius,
+        t.backboneRate);
   }
 
   /** Adam's rate for the update after {@code done} of {@code total} steps. */

@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.BufferedInputStream;
@@ -18,12 +20,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.texhash.indexer.encoder.OnnxEncoder;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
@@ -72,6 +78,7 @@ public final class HashTrainer implements AutoCloseable {
   private final HashNetwork network;
   private final int descriptorDims;
   private final ResumableAdam adam;
+  private final ToDoubleFunction<Parameter> rateScale; // the backbone's share of the rate
   private final WeightAverage average; // what encode and export use; null: the trained weights
   private final DiscreteCodes codes;
   private final int patchSize;
@@ -139,6 +146,7 @@ public final class HashTrainer implements AutoCloseable {
             .build();
     network.initialize(manager, DataType.FLOAT32, new Shape(1, 3, patchSize, patchSize));
     adam = new ResumableAdam(options.preset().learningRate(), 0.9f, 0.999f, 1e-8f);
+    rateScale = backboneRateScale(backbone, options.preset().backboneRate());
     float decay = options.preset().weightAverage();
     average = decay == HashPreset.NO_AVERAGE ? null : new WeightAverage(decay);
     // DSDH's B-step sets each bit to sign(W_y - ... + (eta / mu) u). Fitted on +-1 codes, W's
@@ -155,6 +163,16 @@ public final class HashTrainer implements AutoCloseable {
             1,
             eta,
             options.seed());
+  }
+
+  /** Each parameter's share of the step's rate: {@code fraction} for the backbone's, else 1. */
+  private static ToDoubleFunction<Parameter> backboneRateScale(Backbone backbone, float fraction) {
+    if (fraction == 1f || !(backbone instanceof Block trained)) {
+      return param -> 1.0; // HashOptions refuses a fraction for a backbone that does not train
+    }
+    Set<Parameter> slow = Collections.newSetFromMap(new IdentityHashMap<>());
+    trained.getParameters().values().forEach(slow::add);
+    return param -> slow.contains(param) ? fraction : 1.0;
   }
 
   public static HashTrainer create(HashOptions options, TrainingSlots slots) throws IOException {
@@ -223,7 +241,8 @@ public final class HashTrainer implements AutoCloseable {
       adam.step(
           network,
           options.preset().learningRateAt(step, options.steps()),
-          options.preset().weightDecay());
+          options.preset().weightDecay(),
+          rateScale);
     }
     if (average != null) {
       average.update(network);
@@ -403,6 +422,7 @@ public final class HashTrainer implements AutoCloseable {
     meta.put("texhash.projection_head", Integer.toString(options.preset().projectionHead()));
     meta.put("texhash.source_balance", Float.toString(options.preset().sourceBalance()));
     meta.put("texhash.sharpness_radius", Float.toString(options.preset().sharpnessRadius()));
+    meta.put("texhash.backbone_rate", Float.toString(options.preset().backboneRate()));
     if (options.objective() == Objective.COSINE) {
       meta.put("texhash.cosine_scale", Float.toString(options.preset().cosineScale()));
       meta.put("texhash.cosine_margin", Float.toString(options.preset().cosineMargin()));

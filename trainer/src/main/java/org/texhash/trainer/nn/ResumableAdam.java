@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam whose moments can be saved and restored, so a resumed run continues exactly where it
@@ -73,6 +74,16 @@ public final class ResumableAdam {
    * rather than limit what the filters fit.
    */
   public void step(Block block, float rate, float weightDecay) {
+    step(block, rate, weightDecay, param -> 1f);
+  }
+
+  /**
+   * {@link #step(Block, float, float)} with each parameter's rate and decay scaled by {@code
+   * scaleOf} (layer-wise rates: a pretrained part fine-tuned slower than a new one). The moments
+   * and the update count are shared, so a scaled parameter is still one Adam over the network.
+   */
+  public void step(
+      Block block, float rate, float weightDecay, ToDoubleFunction<Parameter> scaleOf) {
     if (!(rate > 0)) {
       throw new IllegalArgumentException("learning rate must be > 0, got " + rate);
     }
@@ -83,17 +94,22 @@ public final class ResumableAdam {
     updates++;
     double coef1 = 1.0 - Math.pow(beta1, updates);
     double coef2 = 1.0 - Math.pow(beta2, updates);
-    float corrected = (float) (rate * Math.sqrt(coef2) / coef1);
     for (Pair<String, Parameter> p : block.getParameters()) {
       Parameter param = p.getValue();
       if (!param.requiresGradient()) {
         continue;
       }
+      float own = (float) (rate * scaleOf.applyAsDouble(param));
+      if (!(own > 0 && own <= rate)) {
+        throw new IllegalArgumentException(
+            "a parameter's rate must be a fraction of the step's, got " + own + " of " + rate);
+      }
+      float corrected = (float) (own * Math.sqrt(coef2) / coef1);
       NDArray weight = param.getArray();
       NDArray mean = means.computeIfAbsent(p.getKey(), k -> weight.zerosLike());
       NDArray variance = variances.computeIfAbsent(p.getKey(), k -> weight.zerosLike());
       if (weightDecay > 0 && weight.getShape().dimension() > 1) {
-        weight.muli(1f - rate * weightDecay);
+        weight.muli(1f - own * weightDecay);
       }
       try (NDArray grad = weight.getGradient()) { // a fresh handle each call: close it
         weight
@@ -101,7 +117,7 @@ public final class ResumableAdam {
             .adamUpdate(
                 new NDList(weight, grad, mean, variance),
                 new NDList(weight),
-                rate,
+                own,
                 corrected,
                 0f,
                 1f,

@@ -331,7 +331,14 @@ class HashTrainerTest {
     java.util.Properties older = shallow.toProperties();
     older.remove("cnn_depth");
     shallow.requireCompatible(older);
-    assertThrows(IllegalArgumentException.class, () -> deep10.requireCompatible(older));
+    IllegalArgumentException predates =
+        assertThrows(IllegalArgumentException.class, () -> deep10.requireCompatible(older));
+    // a checkpoint from before the key was made with one unit: the message says how to resume it
+    assertTrue(
+        predates
+            .getMessage()
+            .contains("cnn_depth is 1, this run asks for 2 (resume with --cnn-depth 1)"),
+        predates.getMessage());
     // only the plain CNN has levels to deepen
     assertThrows(
         IllegalArgumentException.class,
@@ -788,6 +795,53 @@ class HashTrainerTest {
         IllegalArgumentException.class, () -> HashPreset.of("tiny").withSharpnessRadius(-0.01f));
     assertThrows(
         IllegalArgumentException.class, () -> HashPreset.of("tiny").withSharpnessRadius(3f));
+  }
+
+  @Test
+  void aBackboneRateResumesExactlyFineTunesGSlowerAndNeedsABackboneThatTrains() throws Exception {
+    HashPreset slow = HashPreset.of("tiny").withBackboneRate(0.1f);
+    assertResumesExactlyAndExports(slow, "br0.1", "texhash.backbone_rate", "0.1", 0f);
+    assertThrows(IllegalArgumentException.class, () -> HashPreset.of("tiny").withBackboneRate(0f));
+    assertThrows(
+        IllegalArgumentException.class, () -> HashPreset.of("tiny").withBackboneRate(1.5f));
+
+    // G's maps move from the trained G by about the fraction of what they move at one rate
+    Path tsn = tinyTsn(tmp.resolve("tsn"));
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    float[] rates = {1f, 0.1f};
+    double[] moved = new double[rates.length];
+    for (int r = 0; r < rates.length; r++) {
+      HashOptions o =
+          withPreset(
+              options(Objective.DSDH, BackboneKind.TUNED_TSN, 12, tsn),
+              HashPreset.of("tiny").withBackboneRate(rates[r]),
+              12);
+      try (HashTrainer t = new HashTraining(tmp.resolve("g" + r), quiet).run(o, slots(o), false);
+          TsnModel trained = TsnModel.loadGenerator(tsn)) {
+        var before = trained.generator().getParameters();
+        var after = ((TunedTsnTaps) t.network().backbone()).generator().getParameters();
+        for (int i = 0; i < before.size(); i++) {
+          if (!before.get(i).getKey().contains("running")) {
+            moved[r] +=
+                before
+                    .get(i)
+                    .getValue()
+                    .getArray()
+                    .sub(after.get(i).getValue().getArray())
+                    .abs()
+                    .sum()
+                    .getFloat();
+          }
+        }
+      }
+    }
+    assertTrue(moved[1] > 0 && moved[1] < 0.5 * moved[0], Arrays.toString(moved));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> withPreset(options(Objective.DSDH, BackboneKind.TSN, 12, tsn), slow, 12));
+    assertTrue(e.getMessage().contains("--backbone-rate"), e.getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.texhash.trainer.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -67,6 +68,25 @@ class ResumableAdamTest {
 
   @Test
   void weightDecayShrinksMatricesBeforeTheirUpdateAndLeavesVectorsAlone() {
+    assertDecayedSteps(1f);
+  }
+
+  @Test
+  void aScaledParameterStepsAndDecaysAtItsShareOfTheRate() {
+    assertDecayedSteps(0.25f);
+    try (NDManager nd = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager()) {
+      MatrixAndBias block = new MatrixAndBias();
+      block.setInitializer(new ConstantInitializer(1f), Parameter.Type.WEIGHT);
+      block.initialize(nd, DataType.FLOAT32, new Shape(1));
+      ResumableAdam adam = new ResumableAdam(0.1f, 0.9f, 0.999f, 1e-8f);
+      // a share above the step's rate, or none, is a caller's mistake
+      assertThrows(IllegalArgumentException.class, () -> adam.step(block, 0.1f, 0f, p -> 2.0));
+      assertThrows(IllegalArgumentException.class, () -> adam.step(block, 0.1f, 0f, p -> 0.0));
+    }
+  }
+
+  /** Three AdamW steps against the formula, m's rate and decay scaled by {@code mScale}. */
+  private static void assertDecayedSteps(float mScale) {
     float lr = 0.1f;
     float wd = 0.5f;
     float b1 = 0.9f;
@@ -88,14 +108,15 @@ class ResumableAdamTest {
           gc.backward(
               block.forward(store, new NDList(nd.zeros(new Shape(1))), true).singletonOrThrow());
         }
-        adam.step(block, lr, wd);
-        double corrected = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        adam.step(block, lr, wd, p -> p == block.m ? mScale : 1.0);
+        double bias = Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
         for (int i = 0; i < 6; i++) {
           boolean matrix = i < 4;
+          double rate = matrix ? lr * mScale : lr;
           double w = matrix ? m[i] : b[i - 4];
           double g = 2 * w; // the gradient of the weight before its decay
-          double decayed = matrix ? w * (1 - lr * wd) : w;
-          double next = decayed - adamStep(moments[0], moments[1], i, g, b1, b2, eps, corrected);
+          double decayed = matrix ? w * (1 - rate * wd) : w;
+          double next = decayed - adamStep(moments[0], moments[1], i, g, b1, b2, eps, rate * bias);
           if (matrix) {
             m[i] = next;
           } else {
