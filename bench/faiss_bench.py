@@ -15,8 +15,8 @@ than the exact k-th nearest.
 Needs Debian's python3-faiss (apt-get install -y python3-faiss) and /usr/bin/python3:
 
     ./texhash bench search --n 1000000 --bits 64 --export /tmp/c64.npz
-    /usr/bin/python3 bench/faiss_bench.py /tmp/c64.npz            # a table
-    /usr/bin/python3 bench/faiss_bench.py /tmp/c64.npz --json     # one JSON object
+    python3 bench/faiss_bench.py /tmp/c64.npz            # a table
+    python3 bench/faiss_bench.py /tmp/c64.npz --json     # one JSON object
 """
 import argparse
 import json

@@ -5,7 +5,7 @@ to verify by then. Independent of any implementation: it is the lower bound of M
 work with 16-bit substrings (m = K/16, the `texhash bench search` default).
 
     ./texhash bench search --n 1000000 --export /tmp/c64.npz
-    /usr/bin/python3 bench/mih_candidates.py /tmp/c64.npz [--n N]
+    python3 bench/mih_candidates.py /tmp/c64.npz [--n N]
 
 --n uses the first N database codes only (the generator's codes are prefix-stable, so the first
 1M codes of an N = 10M export are the N = 1M database; the exact answers are then recomputed).

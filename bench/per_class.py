@@ -3,7 +3,7 @@
 (DIR/per-class.tsv) summarised per result, and the classes the results fail together.
 
     ./texhash eval ... --encoder learned-64,lbp-lsh-64 --report DIR
-    /usr/bin/python3 bench/per_class.py DIR/per-class.tsv [--worst 15]
+    python3 bench/per_class.py DIR/per-class.tsv [--worst 15]
 
 For each result (encoder, distance, query transform): its MAP (the query-weighted mean of the
 class APs), the class APs' quantiles, how many classes score below 0.2 and what share of the

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Prints the markdown tables of docs/BENCHMARKS.md from the JSON files bench/search_table.sh wrote.
 
-    /usr/bin/python3 bench/search_table.py OUT_DIR
+    python3 bench/search_table.py OUT_DIR
 """
 import glob
 import json

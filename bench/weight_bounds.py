@@ -7,7 +7,7 @@ may stop. This prints its mean, in units of the largest weight (255), for the qu
 largest scaled to 255, rounded, as BitWeights.fromFeatures makes them):
 
     ./texhash code IMAGES... --weights --json > codes.json
-    /usr/bin/python3 bench/weight_bounds.py codes.json
+    python3 bench/weight_bounds.py codes.json
 """
 import argparse
 import json
