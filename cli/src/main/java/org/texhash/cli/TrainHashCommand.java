@@ -420,69 +420,11 @@ final class TrainHashCommand implements Callable<Integer> {
     System.setProperty("java.awt.headless", "true");
     Path out = encoderOut.checked(spec, teacher);
     HashOptions options;
-    HashPreset p;
     DivergenceGuard guard;
     try {
       ViewAveraging.requireCount(views);
       guard = DivergenceGuard.of(divergenceFactor);
-      p = HashPreset.of(preset.name());
-      if (learningRate != null) {
-        p = p.withLearningRate(learningRate);
-      }
-      if (quantisationWeight != null) {
-        p = p.withQuantisationWeight(quantisationWeight);
-      }
-      if (batchSize != null) {
-        p = p.withBatchSize(batchSize);
-      }
-      if (weightDecay != null) {
-        p = p.withWeightDecay(weightDecay);
-      }
-      if (annealSteps != null) {
-        p = p.withAnnealSteps(annealSteps);
-      } else if (steps != null) {
-        // the preset's anneal is planned for its own length: a shorter run would refuse it
-        p = p.withAnnealScaledTo(steps);
-      }
-      if (pooling != null) {
-        p = p.withPooling(pooling);
-      }
-      p =
-          p.withStraightThrough(straightThrough)
-              .withCosineScale(cosineScale)
-              .withCosineMargin(cosineMargin)
-              .withSharpnessRadius(sharpnessRadius)
-              .withBackboneRate(backboneRate)
-              .withWeightAverage(weightAverage)
-              .withDropout(dropout)
-              .withProxySynthesis(proxySynthesis);
-      p =
-          p.withSchedule(schedule)
-              .withChannelOrders(channelOrders)
-              .withCnnDepth(cnnDepth)
-              .withCnnWidth(cnnWidth)
-              .withDescriptorDims(descriptorDims == null ? HashPreset.TAPS_DIMS : descriptorDims)
-              .withCnnStem(PlainCnn.Stem.of(cnnStem))
-              .withProjectionHead(projectionHead)
-              .withSourceBalance(sourceBalance);
-      BackboneKind kind = BackboneKind.of(backbone);
-      // the plain CNN reads no G, so it augments only when one is given: the paper's TSN
-      // augmentation on the baseline
-      boolean augmentation = !noAugmentation && (kind.readsTsn() || tsn != null);
-      options =
-          new HashOptions(
-              p,
-              objective,
-              kind,
-              bits,
-              !noAttention,
-              augmentation,
-              steps == null ? p.defaultSteps() : steps,
-              seed,
-              tsn,
-              crops,
-              cropSize == null ? preset.patchSize() : cropSize,
-              teacher);
+      options = options(presetFromFlags());
       if (teacher != null) {
         // before the data loads: a wrong teacher is a usage error, found in a second
         Distillation.open(teacher, bits, preset.patchSize()).close();
@@ -493,11 +435,6 @@ final class TrainHashCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "cannot read the teacher " + teacher + ": " + e.getMessage());
     }
-    Path workDir =
-        work != null
-            ? work
-            : out.resolveSibling(
-                out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".training");
     PrintStream progress = System.err;
     progress.printf(
         Locale.ROOT,
@@ -506,6 +443,7 @@ final class TrainHashCommand implements Callable<Integer> {
         protocol,
         splitSeed.value);
     DatasetSplit split = Protocols.load(protocol, data, splitSeed.value);
+    HashPreset p = options.preset();
     TrainingSlots slots =
         new TrainingSlots(
             split.trainRegions(),
@@ -516,16 +454,9 @@ final class TrainHashCommand implements Callable<Integer> {
             seed,
             p.channelOrders(),
             p.sourceBalance());
-    try (HashTrainer t = new HashTraining(workDir, progress, guard).run(options, slots, resume)) {
-      Map<String, String> trainingData = new LinkedHashMap<>();
-      trainingData.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());
-      trainingData.put("protocol", protocol);
-      trainingData.put("split_seed", Long.toString(splitSeed.value));
-      trainingData.put("classes", Integer.toString(slots.classes()));
-      if (tsn != null) {
-        trainingData.put("tsn", tsn.toAbsolutePath().normalize().getFileName().toString());
-      }
-      String id = t.export(out, trainingData, views);
+    try (HashTrainer t =
+        new HashTraining(workDir(out), progress, guard).run(options, slots, resume)) {
+      String id = t.export(out, trainingData(slots), views);
       spec.commandLine()
           .getOut()
           .printf(
@@ -538,5 +469,88 @@ final class TrainHashCommand implements Callable<Integer> {
               id);
     }
     return ExitCode.OK;
+  }
+
+  /** The preset with every setting the command line gives; throws on a value out of range. */
+  private HashPreset presetFromFlags() {
+    HashPreset p = HashPreset.of(preset.name());
+    if (learningRate != null) {
+      p = p.withLearningRate(learningRate);
+    }
+    if (quantisationWeight != null) {
+      p = p.withQuantisationWeight(quantisationWeight);
+    }
+    if (batchSize != null) {
+      p = p.withBatchSize(batchSize);
+    }
+    if (weightDecay != null) {
+      p = p.withWeightDecay(weightDecay);
+    }
+    if (annealSteps != null) {
+      p = p.withAnnealSteps(annealSteps);
+    } else if (steps != null) {
+      // the preset's anneal is planned for its own length: a shorter run would refuse it
+      p = p.withAnnealScaledTo(steps);
+    }
+    if (pooling != null) {
+      p = p.withPooling(pooling);
+    }
+    return p.withStraightThrough(straightThrough)
+        .withCosineScale(cosineScale)
+        .withCosineMargin(cosineMargin)
+        .withSharpnessRadius(sharpnessRadius)
+        .withBackboneRate(backboneRate)
+        .withWeightAverage(weightAverage)
+        .withDropout(dropout)
+        .withProxySynthesis(proxySynthesis)
+        .withSchedule(schedule)
+        .withChannelOrders(channelOrders)
+        .withCnnDepth(cnnDepth)
+        .withCnnWidth(cnnWidth)
+        .withDescriptorDims(descriptorDims == null ? HashPreset.TAPS_DIMS : descriptorDims)
+        .withCnnStem(PlainCnn.Stem.of(cnnStem))
+        .withProjectionHead(projectionHead)
+        .withSourceBalance(sourceBalance);
+  }
+
+  private HashOptions options(HashPreset p) {
+    BackboneKind kind = BackboneKind.of(backbone);
+    // the plain CNN reads no G, so it augments only when one is given: the paper's TSN
+    // augmentation on the baseline
+    boolean augmentation = !noAugmentation && (kind.readsTsn() || tsn != null);
+    return new HashOptions(
+        p,
+        objective,
+        kind,
+        bits,
+        !noAttention,
+        augmentation,
+        steps == null ? p.defaultSteps() : steps,
+        seed,
+        tsn,
+        crops,
+        cropSize == null ? preset.patchSize() : cropSize,
+        teacher);
+  }
+
+  /** {@code --work}, or {@code OUT.training} beside the encoder. */
+  private Path workDir(Path out) {
+    return work != null
+        ? work
+        : out.resolveSibling(
+            out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".training");
+  }
+
+  /** What the export records about the training data (names only, no machine paths). */
+  private Map<String, String> trainingData(TrainingSlots slots) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("dataset", data.toAbsolutePath().normalize().getFileName().toString());
+    d.put("protocol", protocol);
+    d.put("split_seed", Long.toString(splitSeed.value));
+    d.put("classes", Integer.toString(slots.classes()));
+    if (tsn != null) {
+      d.put("tsn", tsn.toAbsolutePath().normalize().getFileName().toString());
+    }
+    return d;
   }
 }
