@@ -189,17 +189,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
     try {
       Results r = new Results();
       // The exact answer, untimed: what every method is checked against and what --export writes.
-      int[][] exact = new int[queries][];
-      for (int q = 0; q < queries; q++) {
-        exact[q] = RawScan.topK(database, queryCodes.wordsOf(q), k);
-      }
+      int[][] exact = exactTopK(database, queryCodes);
       if (export != null) {
         exportCodes(database, queryCodes, exact, err);
-      }
-
-      HashCode[] queryHashes = new HashCode[queries];
-      for (int q = 0; q < queries; q++) {
-        queryHashes[q] = queryCodes.code(q);
       }
       err.printf(
           Locale.ROOT,
@@ -210,59 +202,14 @@ public final class BenchSearchCommand implements Callable<Integer> {
       r.indexSeconds = index.buildSeconds;
       r.indexBytes = index.sizeOnDiskBytes();
       r.segments = index.segments();
-      IndexSearcher codeSearcher = index.searcher(executor);
-
-      List<QueryTimer.Method> methods = new ArrayList<>();
-      methods.add(
-          new QueryTimer.Method(
-              "raw long[] scan", q -> rawScan(database, queryCodes.wordsOf(q), executor)));
-      methods.add(
-          new QueryTimer.Method(
-              "lucene scan",
-              q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN))));
-      methods.add(
-          new QueryTimer.Method(
-              "lucene MIH",
-              q ->
-                  search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
-      // weighted queries as 'texhash search' runs them (AUTO: multi-index hashing, or the scan when
-      // probing would cost more); weights of one rank as the Hamming distance, so their hits must
-      // be the scan's; a query's own weights (|feature| of a normal feature per bit here) rank
-      // otherwise and bound less
-      BitWeights unit = unitWeights(bits);
-      methods.add(
-          new QueryTimer.Method(
-              "lucene weighted",
-              q ->
-                  search(
-                      codeSearcher,
-                      knn(queryHashes[q], HammingKnnQuery.Strategy.AUTO).withBitWeights(unit))));
-      BitWeights[] ownWeights = featureWeights(queries, bits, seed);
-      methods.add(
-          new QueryTimer.Method(
-              "lucene weighted*",
-              q ->
-                  search(
-                      codeSearcher,
-                      knn(queryHashes[q], HammingKnnQuery.Strategy.AUTO)
-                          .withBitWeights(ownWeights[q]))));
+      List<QueryTimer.Method> methods =
+          codeMethods(database, queryCodes, index.searcher(executor), executor);
       if (n <= hnswMaxN) {
-        byte[][] vectors = new byte[queries][];
-        for (int q = 0; q < queries; q++) {
-          vectors[q] = queryCodes.bitVectorOf(q);
-        }
         err.printf(
             Locale.ROOT, "  building the HNSW index (%d-dim 0/1 byte vectors, EUCLIDEAN)%n", bits);
         hnsw = BenchIndex.hnsw(database, segments, err);
         r.hnswBuildSeconds = hnsw.buildSeconds;
-        IndexSearcher hnswSearcher = hnsw.searcher(executor);
-        methods.add(
-            new QueryTimer.Method(
-                "lucene HNSW",
-                q ->
-                    search(
-                        hnswSearcher,
-                        new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k))));
+        methods.add(hnswMethod(queryCodes, hnsw.searcher(executor)));
       } else {
         r.hnswNote =
             String.format(Locale.ROOT, "HNSW skipped: n = %d > --hnsw-max-n = %d", n, hnswMaxN);
@@ -295,6 +242,70 @@ public final class BenchSearchCommand implements Callable<Integer> {
         hnsw.close();
       }
     }
+  }
+
+  private int[][] exactTopK(PackedCodes database, PackedCodes queryCodes) {
+    int[][] exact = new int[queries][];
+    for (int q = 0; q < queries; q++) {
+      exact[q] = RawScan.topK(database, queryCodes.wordsOf(q), k);
+    }
+    return exact;
+  }
+
+  /** The methods over the codes, in the order {@link Results} reads them. */
+  private List<QueryTimer.Method> codeMethods(
+      PackedCodes database,
+      PackedCodes queryCodes,
+      IndexSearcher codeSearcher,
+      ExecutorService executor) {
+    HashCode[] queryHashes = new HashCode[queries];
+    for (int q = 0; q < queries; q++) {
+      queryHashes[q] = queryCodes.code(q);
+    }
+    List<QueryTimer.Method> methods = new ArrayList<>();
+    methods.add(
+        new QueryTimer.Method(
+            "raw long[] scan", q -> rawScan(database, queryCodes.wordsOf(q), executor)));
+    methods.add(
+        new QueryTimer.Method(
+            "lucene scan",
+            q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.SCAN))));
+    methods.add(
+        new QueryTimer.Method(
+            "lucene MIH",
+            q -> search(codeSearcher, knn(queryHashes[q], HammingKnnQuery.Strategy.MULTI_INDEX))));
+    // weighted queries as 'texhash search' runs them (AUTO: multi-index hashing, or the scan when
+    // probing would cost more); weights of one rank as the Hamming distance, so their hits must
+    // be the scan's; a query's own weights (|feature| of a normal feature per bit here) rank
+    // otherwise and bound less
+    BitWeights unit = unitWeights(bits);
+    methods.add(
+        new QueryTimer.Method(
+            "lucene weighted",
+            q ->
+                search(
+                    codeSearcher,
+                    knn(queryHashes[q], HammingKnnQuery.Strategy.AUTO).withBitWeights(unit))));
+    BitWeights[] ownWeights = featureWeights(queries, bits, seed);
+    methods.add(
+        new QueryTimer.Method(
+            "lucene weighted*",
+            q ->
+                search(
+                    codeSearcher,
+                    knn(queryHashes[q], HammingKnnQuery.Strategy.AUTO)
+                        .withBitWeights(ownWeights[q]))));
+    return methods;
+  }
+
+  private QueryTimer.Method hnswMethod(PackedCodes queryCodes, IndexSearcher hnswSearcher) {
+    byte[][] vectors = new byte[queries][];
+    for (int q = 0; q < queries; q++) {
+      vectors[q] = queryCodes.bitVectorOf(q);
+    }
+    return new QueryTimer.Method(
+        "lucene HNSW",
+        q -> search(hnswSearcher, new KnnByteVectorQuery(BenchIndex.VECTOR_FIELD, vectors[q], k)));
   }
 
   private void validate() {
