@@ -204,8 +204,8 @@ final class TrainHashCommand implements Callable<Integer> {
               + " wider --cnn-width's head (and file) small (default: twice the coarsest tap's"
               + " channels, cpu, width 1: 256; with --pooling gram "
               + HashPreset.GRAM_DIMS
-              + "). A longer D scored higher on vistex, most on the tsn backbone (1024: +0.036),"
-              + " for a larger file and slower encoding (docs/RESULTS.md).")
+              + "). A longer D scored higher on vistex, most on the tsn backbone (1024: +0.040, two"
+              + " seeds), for a larger file and slower encoding (docs/RESULTS.md).")
   Integer descriptorDims;
 
   @Option(
