@@ -15,8 +15,8 @@ import org.texhash.indexer.image.SyntheticTextures;
 /**
  * Probe: how well does each candidate centre {@code mu} of LBP + LSH split real textures? Describes
  * the {@link ImageCodes#crops} of every image in a folder and reports, over the bits of {@code
- * sign(r_i . (x - mu))}, how far each bit's frequency is from one half and the mean bit entropy, for
- * four centres: none, uniform histograms, the procedural textures {@code lbp-lsh} uses, and the
+ * sign(r_i . (x - mu))}, how far each bit's frequency is from one half and the mean bit entropy,
+ * for four centres: none, uniform histograms, the procedural textures {@code lbp-lsh} uses, and the
  * folder's own mean (an oracle an encoder without training data cannot have).
  *
  * <p>The hyperplanes are regenerated as {@link LbpLshEncoder} draws them (Gaussian rows from {@code
@@ -45,14 +45,20 @@ public class LshCentring {
     for (Path image : images) {
       patches.addAll(ImageCodes.crops(ImageLoader.load(image), PATCH));
     }
-    float[][] x = patches.parallelStream().map(LbpColorDescriptor::describe).toArray(float[][]::new);
+    float[][] x =
+        patches.parallelStream().map(LbpColorDescriptor::describe).toArray(float[][]::new);
     float[][] r = hyperplanes(bits, LbpColorDescriptor.DIMENSIONS);
     float[] synthetic = syntheticMean();
     checkAgainstEncoder(encoder, patches, x, r, synthetic);
 
     System.out.printf(
-        Locale.ROOT, "%d images, %d patches of %d x %d, %d bits%n",
-        images.size(), x.length, PATCH, PATCH, bits);
+        Locale.ROOT,
+        "%d images, %d patches of %d x %d, %d bits%n",
+        images.size(),
+        x.length,
+        PATCH,
+        PATCH,
+        bits);
     System.out.println("centre\tmean |P(bit) - 1/2|\tmin P(bit)\tmax P(bit)\tmean bit entropy");
     report("0 (no centring)", x, r, new float[LbpColorDescriptor.DIMENSIONS]);
     report("uniform histograms", x, r, uniformHistograms());
@@ -76,8 +82,7 @@ public class LshCentring {
       max = Math.max(max, pb);
       entropy += binaryEntropy(pb) / p.length;
     }
-    System.out.printf(
-        Locale.ROOT, "%s\t%.3f\t%.3f\t%.3f\t%.3f%n", name, dev, min, max, entropy);
+    System.out.printf(Locale.ROOT, "%s\t%.3f\t%.3f\t%.3f\t%.3f%n", name, dev, min, max, entropy);
   }
 
   private static double binaryEntropy(double p) {

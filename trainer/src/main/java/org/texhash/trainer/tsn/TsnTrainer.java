@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.texhash.trainer.nn.AtomicFiles;
 import org.texhash.trainer.nn.ResumableAdam;
@@ -112,8 +113,38 @@ public final class TsnTrainer implements AutoCloseable {
     seconds += s;
   }
 
+  /**
+   * Told when each part of a training step ends, in the order of {@link #PARTS}, so that a profiler
+   * can time the parts (bench/probes/TsnStepParts.java). PyTorch runs eagerly on the CPU, so an
+   * operation has finished when the call that made it returns.
+   */
+  @FunctionalInterface
+  public interface PartClock {
+    PartClock NONE = part -> {};
+
+    void partDone(String part);
+  }
+
+  /** The parts of {@link #trainStep(TexturePairSampler.Batch, PartClock)}, in order. */
+  public static final List<String> PARTS =
+      List.of(
+          "G forward",
+          "D forward, real and fake (D step)",
+          "D backward",
+          "Adam, D",
+          "D forward on G's output (G step)",
+          "L1",
+          "style network forward, both images",
+          "G step backward (through D, the style network and G)",
+          "Adam, G");
+
   /** One D step and one G step on {@code batch}; returns the losses computed before the updates. */
   public StepLosses trainStep(TexturePairSampler.Batch batch) {
+    return trainStep(batch, PartClock.NONE);
+  }
+
+  /** {@link #trainStep(TexturePairSampler.Batch)}, telling {@code clock} as each part ends. */
+  public StepLosses trainStep(TexturePairSampler.Batch batch, PartClock clock) {
     Engine engine = model.manager().getEngine();
     TsnGenerator g = model.generator();
     PatchDiscriminator d = model.discriminator();
@@ -124,21 +155,28 @@ public final class TsnTrainer implements AutoCloseable {
       float lossD;
       try (GradientCollector gc = engine.newGradientCollector()) {
         fake = g.forward(model.store(), new NDList(x), true).singletonOrThrow();
+        clock.partDone(PARTS.get(0));
         NDArray real = score(d, y);
         NDArray faked = score(d, fake.stopGradient());
         NDArray loss = Scalars.times(real.sub(1f).square().mean().add(faked.square().mean()), 0.5f);
+        clock.partDone(PARTS.get(1));
         gc.backward(loss);
         lossD = loss.getFloat();
+        clock.partDone(PARTS.get(2));
       }
       adamD.step(d);
+      clock.partDone(PARTS.get(3));
       float adv;
       float l1;
       float st;
       float total;
       try (GradientCollector gc = engine.newGradientCollector()) {
         NDArray advLoss = score(d, fake).sub(1f).square().mean();
+        clock.partDone(PARTS.get(4));
         NDArray l1Loss = fake.sub(y).abs().mean();
+        clock.partDone(PARTS.get(5));
         NDArray styleLoss = GramStyle.distance(style, fake, y);
+        clock.partDone(PARTS.get(6));
         NDArray loss =
             Scalars.times(advLoss, options.adversarialWeight())
                 .add(Scalars.times(l1Loss, options.l1Weight()))
@@ -148,9 +186,11 @@ public final class TsnTrainer implements AutoCloseable {
         l1 = l1Loss.getFloat();
         st = styleLoss.getFloat();
         total = loss.getFloat();
+        clock.partDone(PARTS.get(7));
       }
       adamG.step(g);
       zeroGradients(d);
+      clock.partDone(PARTS.get(8));
       step++;
       return new StepLosses(lossD, adv, l1, st, total);
     }

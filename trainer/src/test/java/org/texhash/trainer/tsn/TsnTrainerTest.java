@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,22 @@ class TsnTrainerTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> TsnTrainingOptions.defaults(TINY).withWeights(0f, 0f, 0f));
+  }
+
+  /** The profiler's clock hears every part once, in order, and does not change the step. */
+  @Test
+  void clockHearsEveryPartOfAStepInOrder() throws Exception {
+    TexturePairSampler sampler = TinyData.sampler(TINY, 4);
+    List<String> heard = new ArrayList<>();
+    try (TsnTrainer clocked = TsnTrainer.create(TsnTrainingOptions.defaults(TINY));
+        TsnTrainer plain = TsnTrainer.create(TsnTrainingOptions.defaults(TINY))) {
+      for (int i = 0; i < 2; i++) {
+        heard.clear();
+        StepLosses l = clocked.trainStep(sampler.batch(i), heard::add);
+        assertEquals(TsnTrainer.PARTS, heard, "step " + i);
+        assertEquals(plain.trainStep(sampler.batch(i)), l, "step " + i);
+      }
+    }
   }
 
   @Test
