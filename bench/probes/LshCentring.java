@@ -4,13 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.texhash.indexer.encoder.ImageCodes;
 import org.texhash.indexer.encoder.classic.LbpColorDescriptor;
 import org.texhash.indexer.encoder.classic.LbpLshEncoder;
 import org.texhash.indexer.image.ImageLoader;
-import org.texhash.indexer.image.SyntheticTextures;
 
 /**
  * Probe: how well does each candidate centre {@code mu} of LBP + LSH split real textures? Describes
@@ -19,16 +17,15 @@ import org.texhash.indexer.image.SyntheticTextures;
  * for four centres: none, uniform histograms, the procedural textures {@code lbp-lsh} uses, and the
  * folder's own mean (an oracle an encoder without training data cannot have).
  *
- * <p>The hyperplanes are regenerated as {@link LbpLshEncoder} draws them (Gaussian rows from {@code
- * new Random(LbpLshEncoder.SEED)}); the probe checks that its bits for the procedural centre equal
- * the encoder's own on every patch, so a change to the encoder cannot go unnoticed here.
+ * <p>The hyperplanes and the procedural centre are the encoder's own ({@link
+ * LbpLshEncoder#hyperplanes}, {@link LbpLshEncoder#referenceMean}); the probe checks that its bits
+ * for that centre equal the encoder's on every patch.
  *
  * <p>java -cp "cli/target/texhash-cli.jar:cli/target/lib/*" bench/probes/LshCentring.java DATA_DIR
  * [BITS, default 64]
  */
 public class LshCentring {
   private static final int PATCH = LbpLshEncoder.DEFAULT_INPUT_SIZE;
-  private static final int REFERENCE_TEXTURES = 256;
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
@@ -47,8 +44,8 @@ public class LshCentring {
     }
     float[][] x =
         patches.parallelStream().map(LbpColorDescriptor::describe).toArray(float[][]::new);
-    float[][] r = hyperplanes(bits, LbpColorDescriptor.DIMENSIONS);
-    float[] synthetic = syntheticMean();
+    float[][] r = LbpLshEncoder.hyperplanes(bits, LbpColorDescriptor.DIMENSIONS);
+    float[] synthetic = LbpLshEncoder.referenceMean(PATCH);
     checkAgainstEncoder(encoder, patches, x, r, synthetic);
 
     System.out.printf(
@@ -109,25 +106,6 @@ public class LshCentring {
         }
       }
     }
-  }
-
-  private static float[][] hyperplanes(int bits, int dimensions) {
-    Random rnd = new Random(LbpLshEncoder.SEED);
-    float[][] r = new float[bits][dimensions];
-    for (float[] row : r) {
-      for (int d = 0; d < dimensions; d++) {
-        row[d] = (float) rnd.nextGaussian();
-      }
-    }
-    return r;
-  }
-
-  private static float[] syntheticMean() {
-    float[][] x = new float[REFERENCE_TEXTURES][];
-    for (int seed = 0; seed < REFERENCE_TEXTURES; seed++) {
-      x[seed] = LbpColorDescriptor.describe(SyntheticTextures.generate(seed, PATCH, PATCH));
-    }
-    return mean(x);
   }
 
   /** Each block's histogram uniform over its bins, square-rooted as the descriptor is. */

@@ -126,7 +126,7 @@ public final class LbpLshEncoder implements Encoder {
   }
 
   /** The data-free centre: the mean descriptor of the reference textures at this input size. */
-  static float[] referenceMean(int inputSize) {
+  public static float[] referenceMean(int inputSize) {
     double[] sum = new double[LbpColorDescriptor.DIMENSIONS];
     for (int seed = 0; seed < REFERENCE_TEXTURES; seed++) {
       float[] x =
@@ -142,7 +142,8 @@ public final class LbpLshEncoder implements Encoder {
     return mean;
   }
 
-  static float[][] hyperplanes(int bits, int dimensions) {
+  /** The {@code bits} hyperplanes {@code r_i}, Gaussian rows drawn from {@link #SEED}. */
+  public static float[][] hyperplanes(int bits, int dimensions) {
     Random rnd = new Random(SEED);
     float[][] r = new float[bits][dimensions];
     for (float[] row : r) {
