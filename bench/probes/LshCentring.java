@@ -110,10 +110,9 @@ public class LshCentring {
 
   /** Each block's histogram uniform over its bins, square-rooted as the descriptor is. */
   private static float[] uniformHistograms() {
-    int[] blocks = {10, 18, 26, LbpColorDescriptor.DIMENSIONS - 54};
     float[] mu = new float[LbpColorDescriptor.DIMENSIONS];
     int d = 0;
-    for (int bins : blocks) {
+    for (int bins : LbpColorDescriptor.BLOCKS) {
       for (int i = 0; i < bins; i++) {
         mu[d++] = (float) Math.sqrt(1.0 / bins);
       }

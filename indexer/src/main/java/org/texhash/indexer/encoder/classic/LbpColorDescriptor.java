@@ -1,6 +1,7 @@
 package org.texhash.indexer.encoder.classic;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import org.texhash.indexer.image.Images;
 
 /**
@@ -35,8 +36,13 @@ public final class LbpColorDescriptor {
   static final int GREYS = 4;
   static final int COLOUR_BINS = GREYS + HUES * 2 * 3;
 
+  /**
+   * Bins of the four blocks of {@link #describe}'s result, in order: P + 2 per operator, colour.
+   */
+  public static final List<Integer> BLOCKS = List.of(10, 18, 26, COLOUR_BINS);
+
   /** Length of {@link #describe}'s result. */
-  public static final int DIMENSIONS = 10 + 18 + 26 + COLOUR_BINS;
+  public static final int DIMENSIONS = BLOCKS.stream().mapToInt(Integer::intValue).sum();
 
   /** The smallest image {@link #describe} accepts: one centre with its radius-3 ring. */
   public static final int MIN_SIZE = 7;
