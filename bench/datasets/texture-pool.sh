@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the texture pool: surface textures from eight Debian game-data packages, one folder per
 # package, for training encoders and for the cross-package unseen protocols; and, only when asked,
-# an evaluation-only ninth source that no shipped model trained on.
+# evaluation-only sources that no shipped model trained on.
 # Usage: bench/datasets/texture-pool.sh OUT_DIR [options]; see --help.
 set -euo pipefail
 
@@ -11,11 +11,11 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The pool is SOURCE_ORDER; EVAL_ONLY is built only when --sources names it (then into a folder of
 # its own: a training run on a folder reads every source in it).
 SOURCE_ORDER=(ufoai supertuxkart extremetuxracer neverball megaglest torcs trigger-rally warzone2100)
-EVAL_ONLY=(openarena)
+EVAL_ONLY=(openarena 0ad)
 declare -A PACKAGE=([ufoai]=ufoai-textures [supertuxkart]=supertuxkart-data
   [extremetuxracer]=extremetuxracer-data [neverball]=neverball-data [megaglest]=megaglest-data
   [torcs]=torcs-data [trigger-rally]=trigger-rally-data [warzone2100]=warzone2100-data
-  [openarena]=openarena-081-textures)
+  [openarena]=openarena-081-textures [0ad]=0ad-data)
 
 usage() {
   cat <<EOF
@@ -29,17 +29,18 @@ Lanczos), OUT_DIR/LICENSES.tsv (source, name, package, version, path inside the 
 licence) and OUT_DIR/<package>.copyright (the packages' DEP-5 copyright files). Every source file
 is checked against the SHA256 in its list.
 
---regenerate-lists scans every image of the nine packages (also inside .zip/.pk3/.wz archives),
+--regenerate-lists scans every image of the ten packages (also inside .zip/.pk3/.wz archives),
 applies the rules of texture_pool.py (surface textures only, near-duplicates removed) and
 rewrites the lists and SUMMARY.tsv (images per package, and why the others were dropped).
 
   --sources L   comma list of sources to build (default: the pool, all of):
                 ${SOURCE_ORDER[*]}
-                evaluation only (never in the default; build it with the pool into a folder
-                of its own, then evaluate with --protocol unseen-openarena):
+                evaluation only (never in the default; build one with the pool into a folder
+                of its own, then evaluate with --protocol unseen-SOURCE):
                 ${EVAL_ONLY[*]}
   --lists DIR   folder with the lists (default: bench/datasets/pool, beside this script)
-  --cache DIR   where the .deb files (~1.9 GiB), unpacked members and scans are kept
+  --cache DIR   where the .deb files (~1.9 GiB; 0ad adds 1.3 GiB and a 3 GiB archive once
+                unpacked), unpacked members and scans are kept
                 (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/texhash/game-textures, shared with
                 game-textures.sh)
   --size N      output side in pixels (default 512)
@@ -79,7 +80,7 @@ while (($#)); do
 done
 if [[ "$REGENERATE" == false && -z "$OUT_DIR" ]]; then usage >&2; exit 2; fi
 if [[ "$REGENERATE" == true && -n "$OUT_DIR$SOURCES_ARG" ]]; then
-  die "--regenerate-lists takes no OUT_DIR or --sources (it scans all nine packages)"
+  die "--regenerate-lists takes no OUT_DIR or --sources (it scans all ten packages)"
 fi
 SOURCES=("${SOURCE_ORDER[@]}")
 if [[ -n "$SOURCES_ARG" ]]; then

@@ -67,9 +67,10 @@ SOURCES = {
     "torcs": "torcs-data",
     "trigger-rally": "trigger-rally-data",
     "warzone2100": "warzone2100-data",
-    # evaluation only: never in the training pool (texture-pool.sh builds it only when asked), and
-    # last in the dedup order, so none of its images nearly repeats one a model trained on
+    # evaluation only: never in the training pool (texture-pool.sh builds them only when asked),
+    # and last in the dedup order, so none of their images nearly repeats one a model trained on
     "openarena": "openarena-081-textures",
+    "0ad": "0ad-data",
 }
 # Parts of a package without surface textures: interface, fonts, documentation, and model skins
 # (UV atlases of karts, cars and units, not surfaces).
@@ -88,6 +89,9 @@ EXCLUDED_DIRS = {
     # sfx, flares, liquids, skies, env: effects, water and sky; common: editor tool textures;
     # symbols: signage
     "openarena": r"/textures/(?:\w*sfx\d*|flares|liquids|\w*skies|common|effects|oafx|symbols)/|/env/",
+    # everything but the terrain: skins/ are building and unit atlases, the rest interface,
+    # particles, skies and cursors
+    "0ad": r"^(?!/usr/share/games/0ad/mods/public/public\.zip/art/textures/terrain/)",
 }
 COMMON_DIRS = r"^usr/share/(?:doc|icons|pixmaps|applications|metainfo)/"
 EXCLUDED_WORDS = {
@@ -170,7 +174,9 @@ def scan(args):
             try:
                 w, h, opaque, r, g, b, std, dh = measure(data)
                 fields = [path, sha, w, h, f"{opaque:.4f}", f"{r:.1f}", f"{g:.1f}", f"{b:.1f}", f"{std:.2f}", f"{dh:016x}", ""]
-            except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as e:
+            # NotImplementedError: a DDS pixel format Pillow cannot decode (some of 0 A.D.'s)
+            except (OSError, ValueError, NotImplementedError, UnidentifiedImageError,
+                    Image.DecompressionBombError) as e:
                 fields = [path, sha, 0, 0, 0, 0, 0, 0, 0, "0", str(e).replace("\t", " ").replace("\n", " ")[:200]]
             out.write("\t".join(str(f) for f in fields) + "\n")
             rows += 1
@@ -188,9 +194,14 @@ def read_tsv(path):
         return [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
 
 
+def image_stem(path):
+    """A path without its extension; 0 A.D.'s converted textures (x.png.cached.dds) lose all three."""
+    return re.sub(r"(?:\.(?:png|dds|tga|jpg))?\.cached$", "", os.path.splitext(path)[0])
+
+
 def words(path):
     """Lower-case words of a path: split at separators and between letters and digits."""
-    stem = os.path.splitext(path.lower())[0]
+    stem = image_stem(path.lower())
     return set(re.split(r"[/_\-.:\s]+|(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", stem)) - {""}
 
 
@@ -198,7 +209,7 @@ def drop_reason(source, row):
     """Why a scanned image is no surface texture, or None to keep it (before dedup)."""
     path = row["path"]
     lower = "/" + path.lower().replace(":", "/")
-    stem = os.path.splitext(os.path.basename(path.lower()))[0]
+    stem = image_stem(os.path.basename(path.lower()))
     if (re.search(COMMON_DIRS, path) or re.search(EXCLUDED_DIRS[source], lower)
             or words(path) & EXCLUDED_WORDS or EXCLUDED_SUFFIX.search(stem)):
         return "path"
@@ -272,7 +283,7 @@ class Dep5:
 
 def output_name(path, taken):
     """A file name for an image: its last path components, made unique within its source."""
-    parts = [p for p in re.split(r"[/:]", os.path.splitext(path)[0]) if p]
+    parts = [p for p in re.split(r"[/:]", image_stem(path)) if p]
     for n in range(2, len(parts) + 1):
         name = re.sub(r"[^A-Za-z0-9._-]+", "_", "-".join(parts[-n:]))
         if name not in taken:
