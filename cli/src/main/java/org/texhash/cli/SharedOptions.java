@@ -35,10 +35,11 @@ public final class SharedOptions {
         names = "--encoder",
         paramLabel = "ID|FILE.onnx",
         description =
-            "learned-64 or learned-64-fast (shipped; -fast runs one view instead of four: 3.5x the"
-                + " speed, about the same for whole images), lbp-lsh-32|64|128|256 or an .onnx"
-                + " encoder (default: the one the index was built with, or learned-64 without an"
-                + " index). Searching or adding to an index with another encoder is refused.")
+            "learned-64, learned-64-fast or learned-256 (shipped; -fast runs one view instead of"
+                + " four: 3.5x the speed, about the same for whole images; learned-256 spends 32"
+                + " bytes per image to tell near relatives apart), lbp-lsh-32|64|128|256 or an"
+                + " .onnx encoder (default: the one the index was built with, or learned-64 without"
+                + " an index). Searching or adding to an index with another encoder is refused.")
     public String id;
   }
 

@@ -19,6 +19,7 @@ import org.texhash.cli.SharedOptions;
 import org.texhash.indexer.encoder.Encoder;
 import org.texhash.indexer.encoder.Encoders;
 import org.texhash.indexer.encoder.ImageCodes;
+import org.texhash.indexer.encoder.ShippedEncoders;
 import org.texhash.indexer.image.ImageFiles;
 import org.texhash.indexer.image.ImageLoader;
 import org.texhash.indexer.image.Images;
@@ -47,7 +48,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
       names = "--encoder",
       required = true,
       paramLabel = "ID|FILE.onnx",
-      description = "learned-64, learned-64-fast (shipped), lbp-lsh-K, or an .onnx encoder.")
+      description = ShippedEncoders.NAMES_TEXT + " (shipped), lbp-lsh-K, or an .onnx encoder.")
   String encoder;
 
   @Option(

@@ -18,6 +18,7 @@ import org.texhash.indexer.dataset.PatchSampler;
 import org.texhash.indexer.dataset.PatchSpec;
 import org.texhash.indexer.dataset.Protocols;
 import org.texhash.indexer.encoder.Encoder;
+import org.texhash.indexer.encoder.ShippedEncoders;
 import org.texhash.indexer.eval.EvalEncoders;
 import org.texhash.indexer.eval.SignLoss;
 import picocli.CommandLine;
@@ -52,7 +53,8 @@ public final class BenchSignLossCommand implements Callable<Integer> {
       required = true,
       paramLabel = "ID|FILE.onnx",
       description =
-          "learned-64, learned-64-fast (shipped), lbp-lsh-K, itq-K (fitted on the manifest's"
+          ShippedEncoders.NAMES_TEXT
+              + " (shipped), lbp-lsh-K, itq-K (fitted on the manifest's"
               + " training patches), or an .onnx encoder.")
   String encoder;
 

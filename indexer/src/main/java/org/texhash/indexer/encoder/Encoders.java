@@ -86,9 +86,9 @@ public final class Encoders {
   }
 
   /**
-   * A shipped learned encoder ({@code learned-64}, {@code learned-64-fast}), {@code lbp-lsh-K} (K =
-   * 32, 64, 128, 256; {@code lbp-lsh-K-sS} for S x S patches other than 64), or the path of an
-   * {@code .onnx} file under the encoder contract.
+   * A shipped learned encoder ({@link ShippedEncoders#NAMES}), {@code lbp-lsh-K} (K = 32, 64, 128,
+   * 256; {@code lbp-lsh-K-sS} for S x S patches other than 64), or the path of an {@code .onnx}
+   * file under the encoder contract.
    *
    * @throws IllegalArgumentException for an unknown id, a missing file or a model that breaks the
    *     contract, with a message that says which

@@ -29,8 +29,17 @@ public final class ShippedEncoders {
    */
   public static final String LEARNED_64_FAST = "learned-64-fast";
 
+  /**
+   * The same recipe with a 256-bit hash layer, for collections that can spend 32 bytes per image on
+   * codes that tell near relatives apart (model card: samples/models/learned-256).
+   */
+  public static final String LEARNED_256 = "learned-256";
+
   /** Every shipped name. */
-  public static final List<String> NAMES = List.of(LEARNED_64, LEARNED_64_FAST);
+  public static final List<String> NAMES = List.of(LEARNED_64, LEARNED_64_FAST, LEARNED_256);
+
+  /** {@link #NAMES} as a constant for option help texts, which must be compile-time constants. */
+  public static final String NAMES_TEXT = LEARNED_64 + ", " + LEARNED_64_FAST + ", " + LEARNED_256;
 
   private static final Map<String, Path> EXTRACTED =
       new ConcurrentHashMap<>(); // read by nameOf without the lock;

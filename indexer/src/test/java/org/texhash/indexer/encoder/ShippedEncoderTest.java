@@ -37,15 +37,33 @@ class ShippedEncoderTest {
     }
   }
 
+  /** Each shipped name opens with the code length it names, and an index can reopen it by name. */
+  @ParameterizedTest
+  @ValueSource(strings = {ShippedEncoders.LEARNED_64_FAST, ShippedEncoders.LEARNED_256})
+  void everyShippedEncoderHasTheBitsItsNameSays(String name) throws IOException {
+    int bits = Integer.parseInt(name.replaceAll("learned-(\\d+).*", "$1"));
+    try (Encoder e = Encoders.open(name)) {
+      assertEquals(bits, e.bits());
+      assertEquals(64, e.inputSize());
+      assertEquals(name, Encoders.source(e));
+    }
+    assertEquals(String.join(", ", ShippedEncoders.NAMES), ShippedEncoders.NAMES_TEXT);
+  }
+
   /**
    * The pair test of samples/README.md: 12 textures come as two quadrants of one source image
    * ({@code NAME_a}, {@code NAME_b}) that share no pixel; searching with one should find its
-   * sibling before the 31 other samples. Measured: 24 of 24 for both (lbp-lsh-64: 23 of 24); the
-   * floor leaves room for a retrained default but not for a broken one (a random code finds about
-   * 1).
+   * sibling before the 31 other samples. Measured: 24 of 24 for all three (lbp-lsh-64: 23 of 24);
+   * the floor leaves room for a retrained default but not for a broken one (a random code finds
+   * about 1).
    */
   @ParameterizedTest
-  @ValueSource(strings = {ShippedEncoders.LEARNED_64, ShippedEncoders.LEARNED_64_FAST})
+  @ValueSource(
+      strings = {
+        ShippedEncoders.LEARNED_64,
+        ShippedEncoders.LEARNED_64_FAST,
+        ShippedEncoders.LEARNED_256
+      })
   void siblingsFindEachOtherAmongTheSamples(String encoder) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(SAMPLES)) {
