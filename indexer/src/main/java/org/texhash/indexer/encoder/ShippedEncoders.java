@@ -35,11 +35,11 @@ public final class ShippedEncoders {
    */
   public static final String LEARNED_256 = "learned-256";
 
-  /** Every shipped name. */
-  public static final List<String> NAMES = List.of(LEARNED_64, LEARNED_64_FAST, LEARNED_256);
-
-  /** {@link #NAMES} as a constant for option help texts, which must be compile-time constants. */
+  /** Every shipped name, as a constant for option help texts (which must be compile-time ones). */
   public static final String NAMES_TEXT = LEARNED_64 + ", " + LEARNED_64_FAST + ", " + LEARNED_256;
+
+  /** Every shipped name. */
+  public static final List<String> NAMES = List.of(NAMES_TEXT.split(", "));
 
   private static final Map<String, Path> EXTRACTED =
       new ConcurrentHashMap<>(); // read by nameOf without the lock;
