@@ -13,8 +13,15 @@ computes it: items at one Hamming distance form one group) of the codes after ea
   ITQ on the db          ITQ fitted on the database patches, as bench/probes/RotateEncoder.java does
   ITQ on N db patches    the same on N patches drawn at random
 
-With --pca K (for a descriptor longer than the code, e.g. the 256 projections of lbp-lsh-256),
-the features are first projected on their top K principal axes, fitted on the same patches.
+With --pca K (for a descriptor longer than the code, e.g. the 256 projections of lbp-lsh-256, or
+a 256-bit encoder's outputs to be cut to 64 bits), the features are first projected on their top K
+principal axes, fitted on the same patches. With --pca K and TRAIN patches, two more rows fit a
+linear map to K outputs on the training patches, from the PCA + ITQ start, so that the tanh of its
+outputs keeps the projected features' cosine similarities (Adam, 2,000 batches of 512, quantisation term 0.1):
+
+  similarities, squared  the mean squared difference of the two similarity matrices
+  similarities, listwise each row's softmax over the batch (temperature 0.05) matched by
+                         cross-entropy: the neighbours' order rather than their values
 
 With --regions PATCH_PREFIX, PREFIX is the dump of a region manifest (whole images, each pooled
 from its crops as `texhash index` pools them) and the rows are:
@@ -76,6 +83,36 @@ def itq(v, iterations=50, seed=0):
     return r
 
 
+def similarity_fit(rows, w, loss, steps=2000, batch=512, rate=1e-3, temperature=0.05, eta=0.1):
+    """W (starting at w) such that tanh(rows W) tanh(rows W)^T / K follows the rows' cosines."""
+    k = w.shape[1]
+    w = w / np.std(rows @ w)  # the start's outputs at unit spread, inside tanh's slope
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    rng = np.random.default_rng(1)
+    for t in range(1, steps + 1):
+        x = rows[rng.choice(len(rows), batch, replace=False)]
+        target = unit(x) @ unit(x).T
+        h = np.tanh(x @ w)
+        sim = h @ h.T / k
+        if loss == 'squared':
+            grad_sim = 2 * (sim - target) / sim.size
+        else:
+            off = np.eye(batch) * 1e9  # a row's own item is not its neighbour
+            p = softmax((target - off) / temperature)
+            grad_sim = (softmax((sim - off) / temperature) - p) / batch / temperature
+        grad_h = (grad_sim + grad_sim.T) @ h / k + eta * 2 * (h - np.sign(h)) / h.size
+        grad = x.T @ (grad_h * (1 - h ** 2))
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        w = w - rate * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    return w
+
+
+def softmax(x):
+    e = np.exp(x - x.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
 def unit(x):
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
@@ -125,6 +162,9 @@ def main():
         fitted(db, 'random rotation', lambda v: np.linalg.qr(np.random.default_rng(5).standard_normal((k, k)))[0])
     if train is not None:
         fitted(train, 'ITQ on train')
+        if pca:
+            for loss in ('squared', 'listwise'):
+                fitted(train, f'similarities, {loss}', lambda v, loss=loss: similarity_fit(v, itq(v), loss))
     fitted(db, 'ITQ on the db')
     rng = np.random.default_rng(5)
     for n in (500, 2000, 5000):
