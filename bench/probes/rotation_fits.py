@@ -91,7 +91,8 @@ def similarity_fit(rows, w, loss, steps=2000, batch=512, rate=1e-3, temperature=
     rng = np.random.default_rng(1)
     for t in range(1, steps + 1):
         x = rows[rng.choice(len(rows), batch, replace=False)]
-        target = unit(x) @ unit(x).T
+        u = unit(x)
+        target = u @ u.T
         h = np.tanh(x @ w)
         sim = h @ h.T / k
         if loss == 'squared':
